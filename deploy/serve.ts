@@ -1,0 +1,73 @@
+import { serve } from '@hono/node-server'
+import type { Hono } from 'hono'
+import type { Deps } from '../lib/app'
+import { ConfigError, type Env, type Role } from '../lib/config'
+import { migrate } from '../lib/db/migrate'
+import type { Kv } from '../lib/kv'
+import { staticAssets } from '../lib/node/assets'
+import { createPgDb } from '../lib/node/db'
+import { nodeDeps } from '../lib/node/deps'
+import { loadMigrations } from '../lib/node/migrations'
+import { ensureBucket } from '../lib/s3'
+import type { Fetcher } from '../lib/services'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Factory = (deps: any) => Hono<any>
+export type RoleServer = { role: Role; url: string; close(): Promise<void> }
+
+/** Applies pending migrations with owner credentials, then lets go of the connection. */
+export async function migrateWith(url: string, migrationsDir: URL | string) {
+  const owner = createPgDb(url, 'lingudesk_backend', 2) // the role name is unused: migrate() runs as owner
+  try {
+    return await migrate(owner, await loadMigrations(migrationsDir))
+  } finally {
+    await owner.close()
+  }
+}
+
+/** Starts one role as an HTTP server on Node with deps built from `env`. */
+export async function startRole(
+  role: Role,
+  create: Factory,
+  o: { env: Env; migrationsDir: URL | string; assetsDir: string; kv?: Kv },
+): Promise<RoleServer> {
+  const deps: Deps & { assets?: Fetcher } = nodeDeps(role, o.env, { kv: o.kv })
+  const { config, log } = deps
+  if ('MIGRATION_DATABASE_URL' in config && config.MIGRATION_DATABASE_URL) {
+    const applied = await migrateWith(config.MIGRATION_DATABASE_URL, o.migrationsDir)
+    if (applied.length) log.info('migrations applied', { applied })
+  }
+  if (deps.s3) await ensureBucket(deps.s3)
+  if (role === 'frontend') deps.assets = staticAssets(o.assetsDir)
+  const app = create(deps)
+  const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s))
+    s.once('error', fail)
+  })
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`
+  return {
+    role,
+    url,
+    close: async () => {
+      await new Promise<void>((ok) => server.close(() => ok()))
+      await deps.db?.close()
+      if (!o.kv) await deps.kv?.close()
+    },
+  }
+}
+
+/** A bad configuration stops start-up with the message naming the keys, and no stack trace. */
+export function exitOnConfigError(err: unknown): never {
+  if (!(err instanceof ConfigError)) throw err
+  console.error(err.message)
+  process.exit(1)
+}
+
+/** A container's entry: one role against real services, stopped cleanly on SIGTERM/SIGINT. */
+export async function runRole(role: Role, create: Factory, o: { migrationsDir: URL | string; assetsDir: string }) {
+  const server = await startRole(role, create, { env: process.env, ...o }).catch(exitOnConfigError)
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', role, msg: 'listening', url: server.url }))
+  const stop = () => server.close().then(() => process.exit(0))
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}

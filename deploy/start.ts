@@ -1,0 +1,72 @@
+import { mkdir, readdir, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { ROLES, ServiceRole } from '../lib/config'
+import { createKv } from '../lib/node/kv'
+import { startEmbedded } from '../lib/node/embedded'
+import { MIGRATIONS_DIR } from '../lib/node/migrations'
+import { localSecrets } from '../lib/node/secrets'
+import { ROLE_APPS } from './roles'
+import { exitOnConfigError, runRole, startRole } from './serve'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const WEB_DIST = join(ROOT, 'web', 'dist')
+const paths = { migrationsDir: MIGRATIONS_DIR, assetsDir: WEB_DIST }
+
+async function newestMtime(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
+  const times = await Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name)).then((s) => s.mtimeMs)),
+  )
+  return Math.max(0, ...times)
+}
+
+/** Builds the SPA when web/dist is missing or older than its sources. */
+async function buildSpaIfNeeded() {
+  const built = await stat(join(WEB_DIST, 'index.html')).then((s) => s.mtimeMs, () => 0)
+  if (built > (await newestMtime(join(ROOT, 'web', 'src')))) return
+  const { build } = await import('vite')
+  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' })
+}
+
+/** The whole platform on one machine, each role its own HTTP server on loopback. */
+async function startAll() {
+  const started = performance.now()
+  const dataDir = join(ROOT, '.data')
+  await mkdir(dataDir, { recursive: true })
+  await buildSpaIfNeeded()
+  const { PORT: _ignored, ...userEnv } = process.env // each role listens on its own default port
+  const embedded = await startEmbedded(dataDir, userEnv)
+  const env = { ...embedded.env, ...(await localSecrets(dataDir)), ...userEnv }
+  env.MIGRATION_DATABASE_URL ??= env.DATABASE_URL
+  const kv = createKv(env.REDIS_URL?.startsWith('memory:') ? undefined : env.REDIS_URL)
+  const servers = await Promise.all(ROLES.map((r) => startRole(r, ROLE_APPS[r], { env, kv, ...paths })))
+  for (const s of servers) console.log(`  ${s.role.padEnd(9)} ${s.url}`)
+  const ms = Math.round(performance.now() - started)
+  console.log(`\nLingudesk is up in ${ms} ms: open ${servers[0].url}  (Ctrl-C stops it)`)
+
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await Promise.all(servers.map((s) => s.close()))
+    await kv.close()
+    await embedded.stop()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+const { values } = parseArgs({ options: { role: { type: 'string' } } })
+const only = values.role ?? process.env.ROLE
+if (only) {
+  const role = ServiceRole.safeParse(only)
+  if (!role.success) {
+    console.error(`Unknown role "${only}": choose one of ${ROLES.join(', ')}`)
+    process.exit(1)
+  }
+  await runRole(role.data, ROLE_APPS[role.data], paths)
+} else {
+  await startAll().catch(exitOnConfigError)
+}

@@ -1,0 +1,16 @@
+import { createApp, type RoleDeps } from '../../lib/app'
+import type { Fetcher } from '../../lib/services'
+import apiProxy from './api-proxy'
+import spa from './spa'
+
+export type FrontendDeps = RoleDeps<'frontend'> & { assets: Fetcher }
+
+export default function createFrontendApp(deps: FrontendDeps) {
+  const backendUp = async () => {
+    const res = await fetch(new URL('/healthz', deps.config.BACKEND_URL))
+    if (!res.ok) throw new Error(`backend answered ${res.status}`)
+  }
+  return createApp('frontend', { ...deps, checks: { backend: backendUp, ...deps.checks } })
+    .route('/api', apiProxy)
+    .route('/', spa)
+}

@@ -1,0 +1,56 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { AppEnv, Deps } from './app'
+
+const STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  PAYMENT_REQUIRED: 402,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UPSTREAM_FAILED: 502,
+  UNAVAILABLE: 503,
+} as const
+
+export type ErrorCode = keyof typeof STATUS
+
+const CODE_BY_STATUS = Object.fromEntries(
+  Object.entries(STATUS).map(([code, status]) => [status, code]),
+) as Record<number, ErrorCode>
+
+/** The one error type handlers throw: `message` is shown to clients, `cause` only to logs. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    opts?: ErrorOptions,
+  ) {
+    super(message, opts)
+  }
+
+  get status() {
+    return STATUS[this.code]
+  }
+}
+
+export const errorBody = (err: ApiError, requestId?: string) => ({
+  error: { code: err.code, message: err.message, details: err.details, requestId },
+})
+
+export function onError<D extends Deps>(err: Error, c: Context<AppEnv<D>>) {
+  const requestId = c.get('requestId')
+  if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status)
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = CODE_BY_STATUS[err.status] ?? 'BAD_REQUEST'
+    return c.json(errorBody(new ApiError(code, err.message || code), requestId), err.status)
+  }
+  c.var.log.error('unhandled error', { requestId, error: String(err), stack: err.stack })
+  return c.json(errorBody(new ApiError('INTERNAL', 'Something went wrong'), requestId), 500)
+}

@@ -1,0 +1,19 @@
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv } from '../app'
+import type { Role } from '../config'
+import { ApiError } from '../errors'
+
+/** Internal routes: a valid service token for this role is required; a user token alone never passes. */
+export const requireService = (opts: { from?: Role[] } = {}) =>
+  createMiddleware<AppEnv>(async function requireService(c, next) {
+    const services = c.var.services
+    if (!services) throw new Error('requireService needs deps.services')
+    const token = c.req.header(services.header)
+    if (!token) throw new ApiError('UNAUTHORIZED', 'Service token required')
+    const caller = await services.verify(token).catch((cause) => {
+      throw new ApiError('UNAUTHORIZED', 'Invalid service token', undefined, { cause })
+    })
+    if (opts.from && !opts.from.includes(caller)) throw new ApiError('FORBIDDEN', 'Not allowed for this service')
+    c.set('caller', caller)
+    await next()
+  })

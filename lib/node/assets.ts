@@ -1,0 +1,16 @@
+import { join } from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import type { Fetcher } from '../services'
+
+/** The built SPA from `dir`; hashed files are cached for a year, index.html is always revalidated. */
+export function staticAssets(dir: string): Fetcher {
+  const app = new Hono()
+    .use('/assets/*', async (c, next) => {
+      await next()
+      if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
+    })
+    .use('*', serveStatic({ root: dir }))
+    .get('*', serveStatic({ path: join(dir, 'index.html') }), (c) => c.text('SPA not built', 503))
+  return { fetch: async (req) => app.fetch(req) }
+}
