@@ -75,7 +75,7 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
   app.use(async function accessLog(c, next) {
     const start = performance.now()
     await next()
-    const route = routePath(c, -1)
+    const route = routePath(c) // after next(): the route that answered
     const quiet = route === '/healthz' || route === '/readyz'
     deps.log[quiet ? 'debug' : 'info']('request', {
       method: c.req.method,

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newUserId } from '../ids'
+import { testDatabase, type TestDatabase } from '../node/testing'
+import type { Db } from './db'
+import { asService, asUser } from './tx'
+
+let t: TestDatabase
+let backend: Db
+const a = newUserId()
+const b = newUserId()
+
+beforeAll(async () => {
+  t = await testDatabase()
+  backend = t.as('lingudesk_backend')
+  await t.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'A'), ($3, $4, 'B')`, [
+    a, `${a}@example.com`, b, `${b}@example.com`,
+  ])
+})
+afterAll(() => t.close())
+
+const addDeck = (userId: string, name: string) =>
+  asUser(backend, userId, async (sql) => {
+    const [row] = await sql<{ id: string }>(
+      `insert into content.decks (name, source_lang, target_lang) values ($1, 'en', 'de') returning id`,
+      [name],
+    )
+    return row.id
+  })
+
+describe('row-level security on content', () => {
+  it('shows each user only their own rows, and nothing without a user', async () => {
+    const deckA = await addDeck(a, 'A words')
+    await addDeck(b, 'B words')
+    const seenByA = await asUser(backend, a, (sql) => sql<{ id: string; user_id: string }>('select * from content.decks'))
+    expect(seenByA.map((d) => d.user_id)).toEqual([a])
+    expect(seenByA.map((d) => d.id)).toContain(deckA)
+    expect(await asService(backend, (sql) => sql('select * from content.decks'))).toEqual([])
+  })
+
+  it('lets no user update or delete another user’s rows', async () => {
+    const deckB = await addDeck(b, 'B only')
+    const updated = await asUser(backend, a, (sql) =>
+      sql(`update content.decks set name = 'stolen' where id = $1 returning id`, [deckB]),
+    )
+    const deleted = await asUser(backend, a, (sql) => sql(`delete from content.decks where id = $1 returning id`, [deckB]))
+    expect([updated, deleted]).toEqual([[], []])
+    const [row] = await t.owner.query<{ name: string }>('select name from content.decks where id = $1', [deckB])
+    expect(row.name).toBe('B only')
+  })
+
+  it('refuses a row written for another user', async () => {
+    const write = asUser(backend, a, (sql) =>
+      sql(`insert into content.decks (user_id, name, source_lang, target_lang) values ($1, 'x', 'en', 'de')`, [b]),
+    )
+    await expect(write).rejects.toThrow(/row-level security/)
+  })
+
+  it('keeps the user setting inside its transaction', async () => {
+    await asUser(backend, a, async () => {})
+    const [row] = await backend.query<{ v: string | null }>(`select public.current_user_id() as v`)
+    expect(row.v).toBeNull()
+  })
+})
+
+describe('database roles', () => {
+  it('are neither owners, superusers nor BYPASSRLS', async () => {
+    const roles = await t.owner.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean }>(
+      `select rolname, rolsuper, rolbypassrls from pg_roles where rolname like 'lingudesk%' order by 1`,
+    )
+    expect(roles.map((r) => r.rolname)).toEqual([
+      'lingudesk_ai', 'lingudesk_app', 'lingudesk_auth', 'lingudesk_backend', 'lingudesk_credit',
+    ])
+    expect(roles.filter((r) => r.rolsuper || r.rolbypassrls)).toEqual([])
+    const owned = await t.owner.query(
+      `select tablename from pg_tables where tableowner like 'lingudesk%'
+       union all select nspname from pg_namespace where pg_get_userbyid(nspowner) like 'lingudesk%'`,
+    )
+    expect(owned).toEqual([])
+  })
+
+  it('keep each service to its own schemas', async () => {
+    await t.owner.query(`create table credit.probe (id int primary key); insert into credit.probe values (1)`)
+    const read = (db: Db) => asService(db, (sql) => sql('select id from credit.probe'))
+    await expect(read(t.as('lingudesk_auth'))).rejects.toThrow(/permission denied for schema credit/)
+    await expect(read(t.as('lingudesk_backend'))).rejects.toThrow(/permission denied/)
+    expect(await read(t.as('lingudesk_credit'))).toEqual([{ id: 1 }])
+    await expect(asService(backend, (sql) => sql('select * from public.users'))).rejects.toThrow(/permission denied/)
+  })
+})
+
+describe('audit.events', () => {
+  it('takes inserts from services and refuses updates and deletes from everyone', async () => {
+    const auth = t.as('lingudesk_auth')
+    await asService(auth, (sql) =>
+      sql(`insert into audit.events (actor, action, subject_id) values ('auth', 'user.login', $1)`, [a]),
+    )
+    await expect(asService(auth, (sql) => sql('select * from audit.events'))).rejects.toThrow(/permission denied/)
+    await expect(asService(auth, (sql) => sql('delete from audit.events'))).rejects.toThrow(/permission denied/)
+    for (const change of [`update audit.events set action = 'user.logout'`, 'delete from audit.events', 'truncate audit.events'])
+      await expect(t.owner.query(change)).rejects.toThrow(/append-only/)
+    const [{ n }] = await t.owner.query<{ n: string }>('select count(*) as n from audit.events')
+    expect(Number(n)).toBe(1)
+  })
+})

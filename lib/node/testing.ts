@@ -1,0 +1,83 @@
+import pg from 'pg'
+import { inject } from 'vitest'
+import type { Db, DbRole } from '../db/db'
+import { migrate } from '../db/migrate'
+import { createPgDb } from './db'
+import { startPglite } from './embedded'
+import { loadMigrations } from './migrations'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dbTemplate: string | null
+  }
+}
+
+export type TestDatabase = {
+  url: string
+  /** Connected as the migration owner (a superuser here): bypasses RLS. */
+  owner: Db
+  /** A pool whose asUser/asService transactions run as this service's role. */
+  as(role: DbRole): Db
+  close(): Promise<void>
+}
+
+const withDatabase = (url: string, name: string) => {
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.href
+}
+
+export async function adminQuery(sql: string) {
+  const client = new pg.Client(process.env.DATABASE_URL)
+  await client.connect()
+  try {
+    return await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * A database of this test's own: with DATABASE_URL, a new database on that server (from the migrated
+ * template unless `empty`); without it, an in-memory PGlite. Closed and dropped by `close()`.
+ */
+export async function testDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
+  let url: string
+  let drop: () => Promise<void>
+  if (process.env.DATABASE_URL) {
+    const name = `lingudesk_t_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`
+    const template = opts.empty ? null : inject('dbTemplate')
+    await adminQuery(`create database ${name}${template ? ` template ${template}` : ''}`)
+    url = withDatabase(process.env.DATABASE_URL, name)
+    drop = async () => void (await adminQuery(`drop database if exists ${name} with (force)`))
+  } else {
+    const embedded = await startPglite()
+    url = embedded.url
+    drop = embedded.stop
+    if (!opts.empty) await migrateDatabase(url)
+  }
+  const pools: Db[] = []
+  const open = (role: DbRole) => {
+    const db = createPgDb(url, role, 4)
+    pools.push(db)
+    return db
+  }
+  return {
+    url,
+    owner: open('lingudesk_backend'),
+    as: open,
+    close: async () => {
+      await Promise.all(pools.map((p) => p.close()))
+      await drop()
+    },
+  }
+}
+
+export async function migrateDatabase(url: string) {
+  const owner = createPgDb(url, 'lingudesk_backend', 1)
+  try {
+    return await migrate(owner, await loadMigrations())
+  } finally {
+    await owner.close()
+  }
+}
