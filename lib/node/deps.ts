@@ -21,7 +21,7 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
   }
   if ('DATABASE_URL' in config) deps.db = createPgDb(config.DATABASE_URL, `lingudesk_${role as Exclude<Role, 'frontend'>}`)
   if ('REDIS_URL' in config)
-    deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL)
+    deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL, log)
   if ('SMTP_URL' in config) deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
   if ('S3_ENDPOINT' in config)
     deps.s3 = createStorage({

@@ -1,0 +1,55 @@
+import { SignJWT } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { createApp } from './app'
+import { loadConfig } from './config'
+import { createLogger } from './log'
+import { createServices } from './services'
+
+const secret = 'a'.repeat(16) + crypto.randomUUID()
+const services = (role: 'backend' | 'credit' | 'auth', s = secret) =>
+  createServices({ role, secret: s, ttlS: 60, urls: {} })
+
+// The credit role with its /internal/ping route, which requires a service token.
+const credit = createApp('credit', {
+  config: loadConfig('frontend', {}),
+  log: createLogger('credit', 'error'),
+  services: services('credit'),
+})
+const ping = (headers: Record<string, string> = {}) => credit.request('/internal/ping', { headers })
+
+describe('service tokens on internal routes', () => {
+  it('accept a token from another role for this role', async () => {
+    const res = await ping({ 'x-service-token': await services('backend').tokenFor('credit') })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ role: 'credit', caller: 'backend' })
+  })
+
+  it.each([
+    ['no token', async () => ({})],
+    ['a user access token alone', async () => ({ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' })],
+    ['a token for another audience', async () => ({ 'x-service-token': await services('backend').tokenFor('auth') })],
+    ['a token signed with another secret', async () => ({
+      'x-service-token': await services('backend', 'b'.repeat(40)).tokenFor('credit'),
+    })],
+    ['an expired token', async () => {
+      const now = Math.floor(Date.now() / 1000)
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('backend')
+        .setAudience('credit')
+        .setIssuedAt(now - 120)
+        .setExpirationTime(now - 60)
+        .sign(new TextEncoder().encode(secret))
+      return { 'x-service-token': token }
+    }],
+    ['an unsigned token', async () => {
+      const part = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '')
+      const now = Math.floor(Date.now() / 1000)
+      return { 'x-service-token': `${part({ alg: 'none' })}.${part({ iss: 'backend', aud: 'credit', iat: now, exp: now + 60 })}.` }
+    }],
+  ])('refuse %s with 401', async (_what, headers) => {
+    const res = await ping(await headers())
+    expect(res.status).toBe(401)
+    expect((await res.json()).error.code).toBe('UNAUTHORIZED')
+  })
+})
