@@ -1,0 +1,89 @@
+import { cp, mkdir, rm } from 'node:fs/promises'
+import { builtinModules } from 'node:module'
+import { join, resolve } from 'node:path'
+import { build, type Plugin } from 'esbuild'
+import { ROLES, type Role } from '../lib/config'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const DIST = join(ROOT, 'dist')
+const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`)
+
+// What wrangler does: Node built-ins become external `node:` imports; a CJS require() of one becomes
+// an ESM import, since workerd has no require().
+const nodeBuiltins: Plugin = {
+  name: 'node-builtins',
+  setup(b) {
+    b.onResolve({ filter: BUILTIN }, (args) => {
+      const name = args.path.replace(/^node:/, '')
+      return args.kind === 'require-call'
+        ? { path: name, namespace: 'node-require' }
+        : { path: `node:${name}`, external: true }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'node-require' }, (args) => ({
+      contents: `import m from 'node:${args.path}'; module.exports = m`,
+      loader: 'js',
+    }))
+  },
+}
+
+/** One ESM bundle of a role for workerd (as miniflare and wrangler run it). */
+export async function bundleWorker(role: Role, outfile?: string) {
+  const result = await build({
+    entryPoints: [join(ROOT, 'deploy', 'workers', `${role}.ts`)],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser', // applies package.json "browser" swaps, e.g. the AWS SDK's runtime config
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    external: ['cloudflare:*', 'pg-native'],
+    plugins: [nodeBuiltins],
+    write: Boolean(outfile),
+    outfile,
+    logLevel: 'error',
+  })
+  return outfile ?? result.outputFiles![0].text
+}
+
+/** One self-contained Node bundle of a role: its app only, no embedded data tier. */
+async function bundleNode(role: Role) {
+  await build({
+    stdin: {
+      contents: [
+        `import create from './functions/${role}/index'`,
+        `import { runRole } from './deploy/serve'`,
+        `await runRole('${role}', create, {`,
+        `  migrationsDir: new URL('./migrations/', import.meta.url),`,
+        `  assetsDir: new URL('./web/', import.meta.url).pathname,`,
+        `})`,
+      ].join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile: join(DIST, `${role}.mjs`),
+    external: ['pg-native'],
+    // CJS dependencies inside an ESM bundle still call require() for built-ins.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    minify: true,
+    sourcemap: true,
+    logLevel: 'error',
+  })
+}
+
+async function main() {
+  const started = performance.now()
+  await rm(DIST, { recursive: true, force: true })
+  await mkdir(join(DIST, 'workers'), { recursive: true })
+  const { build: viteBuild } = await import('vite')
+  await viteBuild({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' })
+  await cp(join(ROOT, 'web', 'dist'), join(DIST, 'web'), { recursive: true })
+  await cp(join(ROOT, 'lib', 'db', 'migrations'), join(DIST, 'migrations'), { recursive: true })
+  await Promise.all(ROLES.flatMap((r) => [bundleNode(r), bundleWorker(r, join(DIST, 'workers', `${r}.mjs`))]))
+  console.log(`Built ${ROLES.length} role bundles, their workerd twins and the SPA into dist/ in ${Math.round(performance.now() - started)} ms`)
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main()

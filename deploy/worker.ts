@@ -1,0 +1,53 @@
+import pg from 'pg'
+import type { Hono } from 'hono'
+import type { Deps } from '../lib/app'
+import { loadConfig, type Role } from '../lib/config'
+import { createDb, type DbRole } from '../lib/db/db'
+import { dbRoleOf, portableDeps } from '../lib/deps'
+import { createLogger } from '../lib/log'
+import type { Fetcher } from '../lib/services'
+
+/** Worker bindings: string vars for the config, Service Bindings for the other roles and the assets. */
+export type WorkerEnv = Record<string, unknown> & {
+  ASSETS?: Fetcher
+  BACKEND?: Fetcher
+  AUTH?: Fetcher
+  CREDIT?: Fetcher
+  AI?: Fetcher
+}
+
+// workerd ties sockets to the request that opened them: one client per transaction, closed after it.
+const perRequestDb = (url: string, role: DbRole) =>
+  createDb({
+    role,
+    connect: async () => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      return { query: (text, params) => client.query(text, params), release: () => void client.end() }
+    },
+  })
+
+function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher } {
+  const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+  const config = loadConfig(role, vars)
+  const deps: Deps & { assets?: Fetcher } = {
+    config,
+    log: createLogger(role, config.LOG_LEVEL),
+    peerAddress: (c) => c.req.header('cf-connecting-ip'),
+    assets: env.ASSETS,
+    ...portableDeps(role, config, { backend: env.BACKEND, auth: env.AUTH, credit: env.CREDIT, ai: env.AI }),
+  }
+  if ('DATABASE_URL' in config) deps.db = perRequestDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>))
+  return deps
+}
+
+/** A role as a workerd module worker; the app is built once per isolate from its bindings. */
+export function workerEntry(role: Role, create: (deps: any) => Hono<any>) {
+  let app: Hono<any> | undefined
+  return {
+    fetch(req: Request, env: WorkerEnv, ctx: unknown) {
+      app ??= create(workerDeps(role, env))
+      return app.fetch(req, env, ctx as never)
+    },
+  }
+}

@@ -1,0 +1,4 @@
+import create from '../../functions/backend/index'
+import { workerEntry } from '../worker'
+
+export default workerEntry('backend', create)

@@ -1,0 +1,4 @@
+import create from '../../functions/credit/index'
+import { workerEntry } from '../worker'
+
+export default workerEntry('credit', create)

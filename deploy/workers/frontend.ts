@@ -1,0 +1,4 @@
+import create from '../../functions/frontend/index'
+import { workerEntry } from '../worker'
+
+export default workerEntry('frontend', create)
