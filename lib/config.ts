@@ -13,7 +13,7 @@ const secret = z.string().min(32, 'must be at least 32 characters')
 
 const Base = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(1).max(65535),
+  PORT: z.coerce.number().int().min(0).max(65535), // 0: any free port (tests)
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
 })

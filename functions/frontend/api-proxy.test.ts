@@ -1,0 +1,86 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MIGRATIONS_DIR } from '../../lib/node/migrations'
+import { startRole, type RoleServer } from '../../deploy/serve'
+import createFrontendApp from './index'
+
+// A loopback peer standing where the backend would be, reporting what reached it.
+let upstream: Server
+let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[] = []
+let frontend: RoleServer
+let backendUrl: string
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    let body = ''
+    req.on('data', (d) => (body += d))
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body })
+      res.writeHead(201, { 'content-type': 'application/json', 'set-cookie': 'rt=1; HttpOnly' })
+      res.end(JSON.stringify({ ok: true }))
+    })
+  })
+  await new Promise<void>((ok) => upstream.listen(0, '127.0.0.1', ok))
+  backendUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`
+  frontend = await startRole('frontend', createFrontendApp, {
+    env: { PORT: '0', BACKEND_URL: backendUrl, LOG_LEVEL: 'error' },
+    migrationsDir: MIGRATIONS_DIR,
+    assetsDir: new URL('../../web/dist/', import.meta.url).pathname,
+  })
+})
+afterAll(async () => {
+  await frontend?.close()
+  upstream?.close()
+})
+
+describe('frontend /api proxy', () => {
+  it('passes method, path, query and body through, and relays the answer', async () => {
+    seen = []
+    const res = await fetch(`${frontend.url}/api/decks?page=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body: JSON.stringify({ name: 'Verbs' }),
+    })
+    expect(res.status).toBe(201)
+    expect(res.headers.get('set-cookie')).toBe('rt=1; HttpOnly')
+    expect(await res.json()).toEqual({ ok: true })
+    expect(seen).toMatchObject([{ method: 'POST', url: '/api/decks?page=2', body: '{"name":"Verbs"}' }])
+    expect(seen[0].headers.authorization).toBe('Bearer t')
+  })
+
+  it('replaces client-sent forwarding headers and request id with its own', async () => {
+    seen = []
+    await fetch(`${frontend.url}/api/whoami`, {
+      headers: {
+        'x-forwarded-for': '6.6.6.6',
+        'x-real-ip': '6.6.6.6',
+        forwarded: 'for=6.6.6.6',
+        'x-request-id': 'chosen-by-client',
+      },
+    })
+    const h = seen[0].headers
+    expect(h['x-forwarded-for']).toBe('127.0.0.1')
+    expect(h['x-real-ip']).toBeUndefined()
+    expect(h.forwarded).toBeUndefined()
+    expect(h['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('answers 503 in the error shape when the backend is unreachable', async () => {
+    const down = await startRole('frontend', createFrontendApp, {
+      env: { PORT: '0', BACKEND_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'error' },
+      migrationsDir: MIGRATIONS_DIR,
+      assetsDir: '/nonexistent',
+    })
+    try {
+      const res = await fetch(`${down.url}/api/anything`)
+      expect(res.status).toBe(503)
+      expect((await res.json()).error.code).toBe('UNAVAILABLE')
+      const ready = await fetch(`${down.url}/readyz`)
+      expect(ready.status).toBe(503)
+      expect((await ready.json()).error.details.checks).toEqual({ backend: 'down' })
+    } finally {
+      await down.close()
+    }
+  })
+})
