@@ -32,7 +32,7 @@ async function buildSpaIfNeeded() {
 /** The whole platform on one machine, each role its own HTTP server on loopback. */
 async function startAll() {
   const started = performance.now()
-  const dataDir = join(ROOT, '.data')
+  const dataDir = resolve(process.env.DATA_DIR ?? join(ROOT, '.data'))
   await mkdir(dataDir, { recursive: true })
   await buildSpaIfNeeded()
   const { PORT: _ignored, ...userEnv } = process.env // each role listens on its own default port
@@ -52,6 +52,7 @@ async function startAll() {
     await Promise.all(servers.map((s) => s.close()))
     await kv.close()
     await embedded.stop()
+    console.log('Lingudesk stopped')
     process.exit(0)
   }
   process.once('SIGINT', stop)
