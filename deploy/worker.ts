@@ -10,7 +10,6 @@ import type { Fetcher } from '../lib/services'
 /** Worker bindings: string vars for the config, Service Bindings for the other roles and the assets. */
 export type WorkerEnv = Record<string, unknown> & {
   ASSETS?: Fetcher
-  BACKEND?: Fetcher
   AUTH?: Fetcher
   CREDIT?: Fetcher
   AI?: Fetcher
@@ -35,7 +34,7 @@ function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher } {
     log: createLogger(role, config.LOG_LEVEL),
     peerAddress: (c) => c.req.header('cf-connecting-ip'),
     assets: env.ASSETS,
-    ...portableDeps(role, config, { backend: env.BACKEND, auth: env.AUTH, credit: env.CREDIT, ai: env.AI }),
+    ...portableDeps(role, config, { auth: env.AUTH, credit: env.CREDIT, ai: env.AI }),
   }
   if ('DATABASE_URL' in config) deps.db = perRequestDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>))
   return deps
