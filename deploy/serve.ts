@@ -12,7 +12,6 @@ import { loadMigrations } from '../lib/node/migrations'
 import { ensureBucket } from '../lib/s3'
 import type { Fetcher } from '../lib/services'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Factory = (deps: any) => Hono<any>
 export type RoleServer = { role: Role; url: string; close(): Promise<void> }
 

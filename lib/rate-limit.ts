@@ -55,4 +55,3 @@ export function createLimiter(kv: Kv, name: string, opts: LimitOptions) {
     }
   }
 }
-export type Limiter = ReturnType<typeof createLimiter>
