@@ -6,6 +6,7 @@ import { routePath } from 'hono/route'
 import type { Config, ConfigOf, Role } from './config'
 import type { Db } from './db/db'
 import { ApiError, errorBody, onError } from './errors'
+import type { Verifier, UserRole } from './jwt'
 import type { Kv } from './kv'
 import type { Logger } from './log'
 import type { Mailer } from './mail'
@@ -27,12 +28,16 @@ export type Deps = {
   checks?: Record<string, () => Promise<unknown>>
   /** The TCP peer address of a request, from the runtime adapter. */
   peerAddress?: (c: Context) => string | undefined
+  /** Verifies a user's access token (JWKS from auth); needed by requireUser. */
+  verifier?: Verifier
+  /** The clock, in ms since the epoch; tests move it. */
+  now?: () => number
 }
 export type RoleDeps<R extends Role> = Deps & { config: ConfigOf<R> }
 
-export type User = { id: string; role: 'user' | 'plus' | 'premium' | 'admin' }
+export type User = { id: string; role: UserRole; email: string; name: string; sessionId: string }
 export type AppEnv<D extends Deps = Deps> = {
-  Variables: D & { requestId: string; user?: User; caller?: Role }
+  Variables: D & { requestId: string; now: () => number; user?: User; caller?: Role }
 }
 
 const READY_TIMEOUT_MS = 2000
@@ -70,6 +75,7 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
   )
   app.use(async function context(c, next) {
     for (const [k, v] of Object.entries(deps)) c.set(k as never, v as never)
+    if (!deps.now) c.set('now', Date.now)
     await next()
   })
   app.use(async function accessLog(c, next) {

@@ -23,7 +23,11 @@ const Internal = Base.extend({
   MIGRATION_DATABASE_URL: pgUrl.optional(),
   SERVICE_SECRET: secret,
   SERVICE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(300).default(60),
+  JWT_ISSUER: z.string().min(1).default('lingudesk-auth'),
+  JWT_AUDIENCE: z.string().min(1).default('lingudesk'),
 })
+const b64Key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes, base64url')
+const days = (n: number) => n * 86_400
 
 const SCHEMAS = {
   frontend: Base.extend({ PORT: Base.shape.PORT.default(8080), BACKEND_URL: url.default('http://127.0.0.1:8081') }),
@@ -36,8 +40,21 @@ const SCHEMAS = {
   }),
   auth: Internal.extend({
     PORT: Base.shape.PORT.default(8082),
+    NODE_ENV: z.string().default('development'),
     SMTP_URL: smtpUrl,
     MAIL_FROM: z.string().min(3).default('Lingudesk <no-reply@lingudesk.com>'),
+    APP_URL: url.default('http://127.0.0.1:8080'),
+    BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+    ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(900).max(1800).default(900),
+    REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).max(days(30)).default(days(7)),
+    SESSION_MAX_AGE_S: z.coerce.number().int().min(3600).max(days(365)).default(days(90)),
+    REFRESH_GRACE_S: z.coerce.number().int().min(0).max(120).default(30),
+    KEY_ENCRYPTION_KEY: b64Key,
+    KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    KEY_PUBLISH_LEAD_S: z.coerce.number().int().min(0).max(86_400).default(600),
+  }).refine((c) => c.BCRYPT_COST >= 10 || c.NODE_ENV !== 'production', {
+    path: ['BCRYPT_COST'],
+    message: 'must be at least 10 in production',
   }),
   credit: Internal.extend({ PORT: Base.shape.PORT.default(8083) }),
   ai: Internal.extend({

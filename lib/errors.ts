@@ -4,12 +4,17 @@ import type { AppEnv, Deps } from './app'
 
 const STATUS = {
   BAD_REQUEST: 400,
+  WEAK_PASSWORD: 400,
   UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  INVALID_CODE: 401,
+  SESSION_EXPIRED: 401,
   PAYMENT_REQUIRED: 402,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  EMAIL_TAKEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
@@ -20,8 +25,9 @@ const STATUS = {
 
 export type ErrorCode = keyof typeof STATUS
 
+// The generic code for a status (the first listed), for errors raised by Hono itself.
 const CODE_BY_STATUS = Object.fromEntries(
-  Object.entries(STATUS).map(([code, status]) => [status, code]),
+  Object.entries(STATUS).reverse().map(([code, status]) => [status, code]),
 ) as Record<number, ErrorCode>
 
 /** The one error type handlers throw: `message` is shown to clients, `cause` only to logs. */

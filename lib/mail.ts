@@ -1,4 +1,4 @@
-export type Mail = { to: string; subject: string; text: string }
+export type Mail = { to: string; subject: string; text: string; html: string }
 export interface Mailer {
   send(mail: Mail): Promise<void>
 }

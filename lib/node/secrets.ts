@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-const GENERATED = ['SERVICE_SECRET'] as const
+const GENERATED = ['SERVICE_SECRET', 'KEY_ENCRYPTION_KEY'] as const
 
 /** Local mode only: secrets generated on first start into the data folder and reused afterwards. */
 export async function localSecrets(dataDir: string): Promise<Record<string, string>> {

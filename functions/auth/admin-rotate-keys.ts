@@ -1,0 +1,25 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { rotateKey } from '../../lib/auth/keys'
+import { audit } from '../../lib/db/audit'
+import { asService } from '../../lib/db/tx'
+import { requireUser } from '../../lib/middleware/auth'
+import { requestMeta } from '../../lib/request-meta'
+import { validate } from '../../lib/validate'
+import type { AuthEnv } from './shared'
+
+export const Body = z.object({
+  /** For a leaked key: sign with the new key at once and unpublish the old ones (their tokens fail). */
+  emergency: z.boolean().default(false),
+})
+
+/** Adds a signing key now instead of waiting for the schedule. */
+export default new Hono<AuthEnv>().post('/', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
+  const { emergency } = c.req.valid('json')
+  const kid = await asService(c.var.db, async (sql) => {
+    const added = await rotateKey(sql, c.var.kit.keys, { emergency })
+    await audit(sql, requestMeta(c), { actor: c.var.user.id, action: 'key.rotated', details: { kid: added, emergency, by: 'admin' } })
+    return added
+  })
+  return c.json({ kid, emergency }, 201)
+})

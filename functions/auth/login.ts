@@ -1,0 +1,64 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { clearLoginFailures, findAccountByEmail, recordLoginFailure } from '../../lib/auth/accounts'
+import { issueCode } from '../../lib/auth/codes'
+import { emails } from '../../lib/auth/emails'
+import { burnPasswordCheck, verifyPassword } from '../../lib/auth/passwords'
+import { openSession } from '../../lib/auth/sessions'
+import { audit } from '../../lib/db/audit'
+import { asService } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requestMeta } from '../../lib/request-meta'
+import { validate } from '../../lib/validate'
+import { type AuthEnv, DeviceHeader, Email, publicUser, sendMail } from './shared'
+
+export const Body = z.object({ email: Email, password: z.string().min(1).max(1024) })
+
+// Unknown email, wrong password, locked or disabled account: one answer, and a bcrypt check in each case.
+const refused = () => new ApiError('INVALID_CREDENTIALS', 'Wrong email or password')
+
+/** Password sign-in: tokens, or a second-factor challenge when 2FA is on (always for admins). */
+export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), validate('json', Body), async (c) => {
+  const { email, password } = c.req.valid('json')
+  const deviceId = c.req.valid('header')['x-device-id']
+  const { db, kit, now } = c.var
+  const meta = requestMeta(c)
+  const account = await asService(db, (sql) => findAccountByEmail(sql, email))
+  const usable = account?.status === 'active' && account.passwordHash
+  const locked = account?.lockedUntil && account.lockedUntil.getTime() > now()
+  if (!usable || locked) {
+    await burnPasswordCheck(password, kit.config.BCRYPT_COST)
+    await asService(db, (sql) =>
+      audit(sql, meta, { actor: account?.id ?? 'anonymous', action: 'user.login', subjectId: account?.id, outcome: 'refused',
+        details: { reason: !account ? 'unknown_email' : locked ? 'locked' : 'not_active' } }),
+    )
+    throw refused()
+  }
+  if (!(await verifyPassword(password, account.passwordHash!))) {
+    const lockedUntil = await asService(db, async (sql) => {
+      await audit(sql, meta, { actor: account.id, action: 'user.login', subjectId: account.id, outcome: 'failed' })
+      const until = await recordLoginFailure(sql, account.id, now())
+      if (until) await audit(sql, meta, { actor: 'auth', action: 'user.locked', subjectId: account.id, details: { until } })
+      return until
+    })
+    if (lockedUntil) await sendMail(c, emails.locked(account.email, lockedUntil))
+    throw refused()
+  }
+  const wasLocked = account.lockouts > 0 && account.lockedUntil !== null
+  const result = await asService(db, async (sql) => {
+    await clearLoginFailures(sql, account.id)
+    if (wasLocked) await audit(sql, meta, { actor: 'auth', action: 'user.unlocked', subjectId: account.id, details: { by: 'expiry' } })
+    if (account.twoFactor || account.role === 'admin') {
+      const code = await issueCode(sql, { userId: account.id, purpose: 'login', now: now(), deviceId })
+      await audit(sql, meta, { actor: account.id, action: 'user.two_factor_sent', subjectId: account.id })
+      return { challenge: code }
+    }
+    await audit(sql, meta, { actor: account.id, action: 'user.login', subjectId: account.id })
+    return { tokens: await openSession(sql, kit, account, deviceId, meta) }
+  })
+  if (result.challenge) {
+    await sendMail(c, emails.loginCode(account.email, result.challenge.secret))
+    return c.json({ twoFactorRequired: true, challenge: result.challenge.id, expiresIn: 600 })
+  }
+  return c.json({ ...result.tokens, user: publicUser(account) })
+})

@@ -1,0 +1,17 @@
+import { Hono } from 'hono'
+import { revokeSessions } from '../../lib/auth/sessions'
+import { audit } from '../../lib/db/audit'
+import { asService } from '../../lib/db/tx'
+import { requireUser } from '../../lib/middleware/auth'
+import { requestMeta } from '../../lib/request-meta'
+import type { AuthEnv } from './shared'
+
+/** Ends the session the access token belongs to; its refresh tokens stop working at once. */
+export default new Hono<AuthEnv>().post('/', requireUser(), async (c) => {
+  const { id, sessionId } = c.var.user
+  await asService(c.var.db, async (sql) => {
+    if (await revokeSessions(sql, id, 'logout', c.var.now(), sessionId))
+      await audit(sql, requestMeta(c), { actor: id, action: 'session.revoked', subjectId: id, details: { sessionId, reason: 'logout' } })
+  })
+  return c.body(null, 204)
+})

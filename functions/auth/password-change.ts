@@ -1,0 +1,33 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { findAccount, setPassword } from '../../lib/auth/accounts'
+import { emails } from '../../lib/auth/emails'
+import { hashPassword, Password, verifyPassword } from '../../lib/auth/passwords'
+import { revokeSessions } from '../../lib/auth/sessions'
+import { audit } from '../../lib/db/audit'
+import { asService } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { requestMeta } from '../../lib/request-meta'
+import { validate } from '../../lib/validate'
+import { type AuthEnv, sendMail } from './shared'
+
+export const Body = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: Password })
+
+/** Changes the password after checking the current one; every session, this one included, ends. */
+export default new Hono<AuthEnv>().post('/', requireUser(), validate('json', Body), async (c) => {
+  const { currentPassword, newPassword } = c.req.valid('json')
+  const { db, kit } = c.var
+  const userId = c.var.user.id
+  const account = await asService(db, (sql) => findAccount(sql, userId))
+  if (!account?.passwordHash || !(await verifyPassword(currentPassword, account.passwordHash)))
+    throw new ApiError('FORBIDDEN', 'The current password is wrong')
+  const hash = await hashPassword(newPassword, kit.config.BCRYPT_COST)
+  await asService(db, async (sql) => {
+    await setPassword(sql, userId, hash)
+    const ended = await revokeSessions(sql, userId, 'password_changed', c.var.now())
+    await audit(sql, requestMeta(c), { actor: userId, action: 'user.password_changed', subjectId: userId, details: { sessionsEnded: ended } })
+  })
+  await sendMail(c, emails.passwordChanged(account.email))
+  return c.json({ changed: true, signedOut: true })
+})

@@ -1,0 +1,31 @@
+import type { Context } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../../lib/app'
+import type { Account } from '../../lib/auth/accounts'
+import type { Mail } from '../../lib/mail'
+import type { AuthDeps } from './index'
+
+export type AuthEnv = AppEnv<AuthDeps>
+
+/** The device id the SPA generates once and sends on every auth call; refresh tokens are bound to it. */
+export const DeviceHeader = z.object({
+  'x-device-id': z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16–128 URL-safe characters'),
+})
+
+export const Email = z.string().trim().max(254).pipe(z.email())
+
+export const publicUser = (a: Account) => ({
+  id: a.id,
+  email: a.email,
+  name: a.name,
+  role: a.role,
+  emailVerified: a.emailVerified,
+  twoFactor: a.twoFactor || a.role === 'admin',
+})
+
+/** Sends after the change has committed; a mail failure is logged, never fatal (codes can be resent). */
+export async function sendMail<E extends AuthEnv>(c: Context<E>, mail: Mail) {
+  await c.var.mailer.send(mail).catch((err: Error) =>
+    c.var.log.error('mail failed', { requestId: c.var.requestId, subject: mail.subject, error: err.message }),
+  )
+}

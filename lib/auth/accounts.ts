@@ -1,0 +1,93 @@
+import type { Sql } from '../db/db'
+import { newUserId } from '../ids'
+import type { UserRole } from '../jwt'
+
+export type Account = {
+  id: string
+  email: string
+  name: string
+  role: UserRole
+  status: 'active' | 'locked' | 'disabled' | 'deleted'
+  emailVerified: boolean
+  passwordHash: string | null
+  twoFactor: boolean
+  failedLogins: number
+  lockouts: number
+  lockedUntil: Date | null
+}
+
+const SELECT = `select u.id, u.email, u.name, u.role, u.status, u.email_verified_at, a.password_hash, a.two_factor,
+  a.failed_logins, a.lockouts, a.locked_until from public.users u join auth.accounts a on a.user_id = u.id`
+
+const toAccount = (r: Record<string, any>): Account => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  status: r.status,
+  emailVerified: r.email_verified_at !== null,
+  passwordHash: r.password_hash,
+  twoFactor: r.two_factor,
+  failedLogins: r.failed_logins,
+  lockouts: r.lockouts,
+  lockedUntil: r.locked_until,
+})
+
+export const normaliseEmail = (email: string) => email.trim().normalize('NFC').toLowerCase()
+
+export async function findAccountByEmail(sql: Sql, email: string, lock = false) {
+  const [row] = await sql(`${SELECT} where lower(u.email) = $1${lock ? ' for update of a' : ''}`, [normaliseEmail(email)])
+  return row ? toAccount(row) : null
+}
+
+export async function findAccount(sql: Sql, id: string, lock = false) {
+  const [row] = await sql(`${SELECT} where u.id = $1${lock ? ' for update of a' : ''}`, [id])
+  return row ? toAccount(row) : null
+}
+
+/** A new user with a fresh random id (retried on the rare collision); null when the email is taken. */
+export async function createAccount(sql: Sql, u: { email: string; name: string; passwordHash: string | null }) {
+  const email = normaliseEmail(u.email)
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [row] = await sql<{ id: string }>(
+      `insert into public.users (id, email, name) values ($1, $2, $3) on conflict do nothing returning id`,
+      [newUserId(), email, u.name],
+    )
+    if (row) {
+      await sql(`insert into auth.accounts (user_id, password_hash) values ($1, $2)`, [row.id, u.passwordHash])
+      return (await findAccount(sql, row.id))!
+    }
+    if ((await sql(`select 1 from public.users where lower(email) = $1`, [email])).length) return null
+  }
+  throw new Error('could not find a free user id')
+}
+
+export async function setPassword(sql: Sql, userId: string, hash: string) {
+  await sql(`update auth.accounts set password_hash = $2, updated_at = now() where user_id = $1`, [userId, hash])
+}
+
+/**
+ * Counts a failed password. The 5th consecutive failure locks the account for 2^n minutes (n = locks
+ * since the last success, capped at an hour) and starts the count again. Returns the lock end if locked.
+ */
+export async function recordLoginFailure(sql: Sql, userId: string, now: number): Promise<Date | null> {
+  const [row] = await sql<{ failed_logins: number; lockouts: number }>(
+    `update auth.accounts set failed_logins = failed_logins + 1 where user_id = $1 returning failed_logins, lockouts`,
+    [userId],
+  )
+  if (row.failed_logins < 5) return null
+  const until = new Date(now + Math.min(2 ** row.lockouts, 60) * 60_000)
+  await sql(
+    `update auth.accounts set failed_logins = 0, lockouts = lockouts + 1, locked_until = $2 where user_id = $1`,
+    [userId, until],
+  )
+  return until
+}
+
+/** A correct password (or a completed reset) clears the failure count, the lock and its doubling. */
+export async function clearLoginFailures(sql: Sql, userId: string) {
+  await sql(
+    `update auth.accounts set failed_logins = 0, lockouts = 0, locked_until = null where user_id = $1`,
+    [userId],
+  )
+}
