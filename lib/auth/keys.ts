@@ -22,8 +22,12 @@ const imported = new Map<string, Promise<CryptoKey>>() // kid → private key, p
  * every verifier has it first); the keys before it retire then and stay published until their tokens
  * have expired. `emergency`: sign with the new key now and unpublish the old ones at once.
  */
-export async function rotateKey(sql: Sql, p: KeyPolicy, o: { emergency?: boolean; immediate?: boolean } = {}) {
-  const now = p.now()
+export async function rotateKey(
+  sql: Sql,
+  p: KeyPolicy,
+  o: { emergency?: boolean; immediate?: boolean; now?: number } = {},
+) {
+  const now = o.now ?? p.now()
   const activates = new Date(o.emergency || o.immediate ? now : now + p.publishLeadS * 1000)
   const expire = o.emergency ? new Date(now) : new Date(activates.getTime() + p.maxTokenTtlS * 1000 + SKEW_MS)
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 })
@@ -64,13 +68,13 @@ async function currentKey(sql: Sql, p: KeyPolicy): Promise<{ kid: string; key: C
   if (!rows.some((r) => r.activates_at.getTime() <= now)) {
     await sql(`select pg_advisory_xact_lock(hashtext('auth.signing_keys'))`) // one first key, not two
     rows = await live()
-    if (!rows.length) rotated = await rotateKey(sql, p, { immediate: true })
+    if (!rows.length) rotated = await rotateKey(sql, p, { immediate: true, now })
     rows = await live()
   }
   const active = rows.find((r) => r.activates_at.getTime() <= now)!
   const pending = rows.some((r) => r.activates_at.getTime() > now)
   if (!pending && now - active.activates_at.getTime() > p.rotationDays * 86_400_000)
-    rotated = await rotateKey(sql, p)
+    rotated = await rotateKey(sql, p, { now })
   if (!imported.has(active.kid))
     imported.set(active.kid, p.cipher.decrypt(active.private_key_enc).then((pem) => importPKCS8(pem, 'RS256')))
   return { kid: active.kid, key: await imported.get(active.kid)!, rotated }

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto'
+import createAuthApp from '../../functions/auth/index'
+import { createServices } from '../services'
+import { nodeDeps } from './deps'
+import { startSmtpCapture } from './smtp-capture'
+import { testDatabase } from './testing'
+
+type CallOptions = { body?: unknown; token?: string; device?: string; headers?: Record<string, string>; service?: boolean }
+
+let seq = 0
+/**
+ * The auth role wired to a database of its own, real SMTP capture and a clock the test can move; requests
+ * carry the backend's service token, as in production.
+ */
+export async function authHarness(env: Record<string, string> = {}) {
+  const db = await testDatabase()
+  const smtp = await startSmtpCapture()
+  let offset = 0
+  const now = () => Date.now() + offset
+  const secret = randomBytes(32).toString('base64url')
+  const deps = nodeDeps('auth', {
+    DATABASE_URL: db.url,
+    SERVICE_SECRET: secret,
+    SMTP_URL: smtp.url,
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    BCRYPT_COST: '4', // tests only: production refuses < 10
+    LOG_LEVEL: 'error',
+    ...env,
+  })
+  const app = createAuthApp({ ...deps, now } as Parameters<typeof createAuthApp>[0])
+  const backend = createServices({ role: 'backend', secret, ttlS: 300, urls: {} })
+  const device = `device-${randomBytes(8).toString('hex')}`
+
+  async function call(method: string, path: string, o: CallOptions = {}) {
+    const headers: Record<string, string> = { 'x-device-id': o.device ?? device, 'x-forwarded-for': '203.0.113.7', ...o.headers }
+    if (o.service !== false) headers['x-service-token'] = await backend.tokenFor('auth')
+    if (o.token) headers.authorization = `Bearer ${o.token}`
+    if (o.body !== undefined) headers['content-type'] = 'application/json'
+    const res = await app.request(path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) })
+    const text = await res.text()
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null }
+  }
+
+  const h = {
+    app,
+    db,
+    smtp,
+    device,
+    call,
+    now,
+    advance: (ms: number) => void (offset += ms),
+    email: () => `learner${++seq}.${randomBytes(4).toString('hex')}@example.com`,
+    async register(o: { email?: string; password?: string; name?: string } = {}) {
+      const email = o.email ?? h.email()
+      const password = o.password ?? `long and personal ${randomBytes(3).toString('hex')}`
+      const res = await call('POST', '/auth/register', { body: { email, password, name: o.name ?? 'Ada' } })
+      if (res.status !== 201) throw new Error(`register failed: ${JSON.stringify(res.body)}`)
+      return { email, password, ...res.body }
+    },
+    login: (email: string, password: string, device?: string) => call('POST', '/auth/login', { body: { email, password }, device }),
+    async code(email: string, subject: RegExp) {
+      const mail = await smtp.latest(email, subject)
+      return mail.subject.match(/(\d{6})/)![1]
+    },
+    audit: (userId: string) =>
+      db.owner.query<{ action: string; outcome: string; ip: string }>(
+        `select action, outcome, ip from audit.events where subject_id = $1 order by at, action`,
+        [userId],
+      ),
+    close: async () => {
+      await deps.db?.close()
+      await smtp.close()
+      await db.close()
+    },
+  }
+  return h
+}
+export type AuthHarness = Awaited<ReturnType<typeof authHarness>>
