@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import createAuthApp from '../../functions/auth/index'
+import { importPKCS8, SignJWT } from 'jose'
+import { createCipher } from '../crypto'
 import { createServices } from '../services'
 import { nodeDeps } from './deps'
 import { startSmtpCapture } from './smtp-capture'
@@ -18,11 +20,12 @@ export async function authHarness(env: Record<string, string> = {}) {
   let offset = 0
   const now = () => Date.now() + offset
   const secret = randomBytes(32).toString('base64url')
+  const kek = randomBytes(32).toString('base64url')
   const deps = nodeDeps('auth', {
     DATABASE_URL: db.url,
     SERVICE_SECRET: secret,
     SMTP_URL: smtp.url,
-    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    KEY_ENCRYPTION_KEY: kek,
     BCRYPT_COST: '4', // tests only: production refuses < 10
     LOG_LEVEL: 'error',
     ...env,
@@ -61,6 +64,23 @@ export async function authHarness(env: Record<string, string> = {}) {
     async code(email: string, subject: RegExp) {
       const mail = await smtp.latest(email, subject)
       return mail.subject.match(/(\d{6})/)![1]
+    },
+    /** Signs arbitrary header and claims with the current signing key, as an attacker who had it could. */
+    async forge(header: Record<string, unknown>, claims: Record<string, unknown>) {
+      const [row] = await db.owner.query<{ kid: string; private_key_enc: string }>(
+        `select kid, private_key_enc from auth.signing_keys where activates_at <= $1 order by activates_at desc limit 1`,
+        [new Date(now())],
+      )
+      const key = await importPKCS8(await createCipher(kek).decrypt(row.private_key_enc), 'RS256')
+      return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: row.kid, ...header }).sign(key)
+    },
+    async admin() {
+      const u = await h.register()
+      await db.owner.query(`update public.users set role = 'admin' where id = $1`, [u.user.id])
+      const challenge = await h.login(u.email, u.password)
+      const code = await h.code(u.email, /sign-in code/)
+      const res = await call('POST', '/auth/login/verify', { body: { challenge: challenge.body.challenge, code } })
+      return { ...u, ...res.body }
     },
     audit: (userId: string) =>
       db.owner.query<{ action: string; outcome: string; ip: string }>(
