@@ -16,6 +16,7 @@ beforeAll(async () => {
     SERVICE_SECRET: crypto.randomUUID() + crypto.randomUUID(),
     REDIS_URL: 'memory://workerd',
     SMTP_URL: 'smtp://127.0.0.1:2525',
+    KEY_ENCRYPTION_KEY: 'k'.repeat(43),
     S3_ENDPOINT: 'http://127.0.0.1:9',
     S3_ACCESS_KEY_ID: 'unused',
     S3_SECRET_ACCESS_KEY: 'unused',
@@ -49,6 +50,12 @@ describe('role apps in workerd', () => {
     const res = await workers.get('auth')!.dispatchFetch('http://localhost/readyz')
     expect(await res.json()).toEqual({ status: 'ready', role: 'auth', checks: { db: 'up' } })
     expect(res.status).toBe(200)
+  })
+
+  it('auth publishes its signing keys from workerd (RS256 key made and stored there)', async () => {
+    const res = await workers.get('auth')!.dispatchFetch('http://localhost/.well-known/jwks.json')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ keys: [] }) // no key until the first sign-in
   })
 
   it('credit answers an unknown route with the error shape', async () => {

@@ -5,6 +5,7 @@ const valid = {
   DATABASE_URL: 'postgres://u@127.0.0.1/db',
   SERVICE_SECRET: 'x'.repeat(40),
   SMTP_URL: 'smtp://127.0.0.1:2525',
+  KEY_ENCRYPTION_KEY: 'k'.repeat(43),
 }
 
 describe('loadConfig', () => {

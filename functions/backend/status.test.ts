@@ -30,6 +30,7 @@ beforeAll(async () => {
     SERVICE_SECRET: crypto.randomUUID() + crypto.randomUUID(),
     REDIS_URL: process.env.REDIS_URL ?? 'memory://test',
     SMTP_URL: `file://${s3Dir}/mail`,
+    KEY_ENCRYPTION_KEY: 'k'.repeat(43),
     S3_ENDPOINT: `http://127.0.0.1:${port}`,
     S3_ACCESS_KEY_ID: 'S3RVER',
     S3_SECRET_ACCESS_KEY: 'S3RVER',
