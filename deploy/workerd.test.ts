@@ -52,7 +52,7 @@ describe('role apps in workerd', () => {
     expect(res.status).toBe(200)
   })
 
-  it('auth publishes its signing keys from workerd (RS256 key made and stored there)', async () => {
+  it('auth serves its key set from PostgreSQL under RLS in workerd', async () => {
     const res = await workers.get('auth')!.dispatchFetch('http://localhost/.well-known/jwks.json')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ keys: [] }) // no key until the first sign-in
