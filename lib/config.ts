@@ -52,10 +52,31 @@ const SCHEMAS = {
     KEY_ENCRYPTION_KEY: b64Key,
     KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     KEY_PUBLISH_LEAD_S: z.coerce.number().int().min(0).max(86_400).default(600),
-  }).refine((c) => c.BCRYPT_COST >= 10 || c.NODE_ENV !== 'production', {
-    path: ['BCRYPT_COST'],
-    message: 'must be at least 10 in production',
-  }),
+    // OAuth: a provider is offered when its client id is set; URLs default to the real providers.
+    GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+    GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+    GOOGLE_ISSUER: z.string().default('https://accounts.google.com'),
+    GOOGLE_AUTH_URL: url.default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
+    GOOGLE_JWKS_URL: url.default('https://www.googleapis.com/oauth2/v3/certs'),
+    APPLE_CLIENT_ID: z.string().min(1).optional(),
+    APPLE_TEAM_ID: z.string().min(1).optional(),
+    APPLE_KEY_ID: z.string().min(1).optional(),
+    APPLE_PRIVATE_KEY: z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM' }).optional(),
+    APPLE_ISSUER: z.string().default('https://appleid.apple.com'),
+    APPLE_AUTH_URL: url.default('https://appleid.apple.com/auth/authorize'),
+    APPLE_TOKEN_URL: url.default('https://appleid.apple.com/auth/token'),
+    APPLE_JWKS_URL: url.default('https://appleid.apple.com/auth/keys'),
+  })
+    .refine((c) => c.BCRYPT_COST >= 10 || c.NODE_ENV !== 'production', {
+      path: ['BCRYPT_COST'],
+      message: 'must be at least 10 in production',
+    })
+    .refine((c) => !c.GOOGLE_CLIENT_ID || c.GOOGLE_CLIENT_SECRET, { path: ['GOOGLE_CLIENT_SECRET'], message: 'is required with GOOGLE_CLIENT_ID' })
+    .refine((c) => !c.APPLE_CLIENT_ID || (c.APPLE_TEAM_ID && c.APPLE_KEY_ID && c.APPLE_PRIVATE_KEY), {
+      path: ['APPLE_CLIENT_ID'],
+      message: 'needs APPLE_TEAM_ID, APPLE_KEY_ID and APPLE_PRIVATE_KEY',
+    }),
   credit: Internal.extend({ PORT: Base.shape.PORT.default(8083) }),
   ai: Internal.extend({
     PORT: Base.shape.PORT.default(8084),

@@ -17,6 +17,8 @@ import login from './login'
 import loginVerify from './login-verify'
 import logout from './logout'
 import me from './me'
+import oauthCallback from './oauth-callback'
+import oauthStart, { providers as oauthProviders } from './oauth-start'
 import passwordChange from './password-change'
 import passwordForgot from './password-forgot'
 import passwordReset from './password-reset'
@@ -56,6 +58,9 @@ export default function createAuthApp(deps: RoleDeps<'auth'> & { db: Db; mailer:
     .route('/auth/two-factor', twoFactor)
     .route('/auth/sessions', sessions)
     .route('/auth/sessions', sessionRevoke)
+    .route('/auth/oauth/providers', oauthProviders)
+    .route('/auth/oauth', oauthStart)
+    .route('/auth/oauth', oauthCallback)
     .route('/auth/admin/keys/rotate', adminRotateKeys)
     .route('/auth/admin/users', adminUserSessions)
     .route('/auth/admin/users', adminUserStatus)
