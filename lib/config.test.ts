@@ -20,6 +20,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig('auth', {})).toThrow(/DATABASE_URL.*SERVICE_SECRET.*SMTP_URL/)
   })
 
+  it('refuses a bcrypt cost under 10 in production only', () => {
+    expect(loadConfig('auth', { ...valid, BCRYPT_COST: '4' }).BCRYPT_COST).toBe(4)
+    expect(() => loadConfig('auth', { ...valid, BCRYPT_COST: '4', NODE_ENV: 'production' })).toThrow(/BCRYPT_COST/)
+  })
+
   it('names a bad key without echoing its value', () => {
     const run = () => loadConfig('auth', { ...valid, SERVICE_SECRET: 'short-s3cret' })
     expect(run).toThrow(/SERVICE_SECRET/)
