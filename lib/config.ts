@@ -26,6 +26,16 @@ const Internal = Base.extend({
   JWT_ISSUER: z.string().min(1).default('lingudesk-auth'),
   JWT_AUDIENCE: z.string().min(1).default('lingudesk'),
 })
+// "limit/window seconds", e.g. 50/60
+const rateLimit = (fallback: string) => z
+  .string()
+  .regex(/^\d+\/\d+$/, 'must be limit/seconds, e.g. 50/60')
+  .default(fallback)
+  .transform((s) => {
+    const [limit, windowS] = s.split('/').map(Number)
+    return { limit, windowS }
+  })
+  .refine((r) => r.limit >= 1 && r.windowS >= 1, 'limit and window must be ≥ 1')
 const b64Key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes, base64url')
 const days = (n: number) => n * 86_400
 
@@ -34,6 +44,19 @@ const SCHEMAS = {
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
     REDIS_URL: redisUrl,
+    /** Origins allowed to call the API from a browser (CORS, and the refresh Origin check). */
+    ALLOWED_ORIGINS: z
+      .string()
+      .default('http://127.0.0.1:8080,http://localhost:8080')
+      .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.url()).min(1)),
+    /** `auto`: Secure + __Host- cookie when the request came over HTTPS (X-Forwarded-Proto from the edge). */
+    COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
+    RATE_LIMIT_STANDARD: rateLimit('50/60'),
+    RATE_LIMIT_AI: rateLimit('10/60'),
+    RATE_LIMIT_PUBLIC: rateLimit('20/60'),
+    RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(100).default(100),
+    JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
     AI_URL: url.default('http://127.0.0.1:8084'),

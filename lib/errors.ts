@@ -52,7 +52,11 @@ export const errorBody = (err: ApiError, requestId?: string) => ({
 
 export function onError<D extends Deps>(err: Error, c: Context<AppEnv<D>>) {
   const requestId = c.get('requestId')
-  if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status)
+  if (err instanceof ApiError) {
+    const retry = (err.details as { retryAfter?: unknown } | undefined)?.retryAfter
+    if (typeof retry === 'number') c.header('Retry-After', String(retry))
+    return c.json(errorBody(err, requestId), err.status)
+  }
   if (err instanceof HTTPException && err.status < 500) {
     const code = CODE_BY_STATUS[err.status] ?? 'BAD_REQUEST'
     return c.json(errorBody(new ApiError(code, err.message || code), requestId), err.status)

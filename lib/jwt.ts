@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, importJWK, type JSONWebKeySet, jwtVerify } from 'jose'
 import { z } from 'zod'
+import { sha256Hex } from './crypto'
 import { UserId } from './ids'
 
 export const UserRole = z.enum(['user', 'plus', 'premium', 'admin'])
@@ -30,10 +31,13 @@ export function createVerifier(o: {
   issuer: string
   audience: string
   now?: () => number
+  /** Verified tokens kept (by SHA-256 of the token) until their exp, while their key is still known. */
+  cacheSize?: number
 }) {
   const now = o.now ?? Date.now
   let keys = new Map<string, CryptoKey>()
   let fetchedAt = -Infinity
+  const verified = new Map<string, { claims: AccessClaims; kid: string }>()
 
   async function refresh() {
     fetchedAt = now()
@@ -53,7 +57,18 @@ export function createVerifier(o: {
     return key
   }
 
+  function cached(hash: string) {
+    const hit = verified.get(hash)
+    if (!hit) return undefined
+    const fresh = hit.claims.exp * 1000 > now() && keys.has(hit.kid) && now() - fetchedAt <= MAX_AGE_MS
+    if (!fresh) verified.delete(hash)
+    return fresh ? hit.claims : undefined
+  }
+
   return async function verify(token: string): Promise<AccessClaims> {
+    const hash = o.cacheSize ? await sha256Hex(token) : ''
+    const hit = hash && cached(hash)
+    if (hit) return hit
     const header = decodeProtectedHeader(token)
     if (header.alg !== 'RS256') throw new Error('algorithm not allowed')
     if (header.jku || header.jwk || header.x5u || header.x5c) throw new Error('key material in header')
@@ -66,7 +81,12 @@ export function createVerifier(o: {
       currentDate: new Date(now()),
       requiredClaims: ['exp', 'iat', 'sub', 'jti'],
     })
-    return AccessClaims.parse(payload)
+    const claims = AccessClaims.parse(payload)
+    if (hash) {
+      if (verified.size >= o.cacheSize!) verified.delete(verified.keys().next().value!) // oldest first
+      verified.set(hash, { claims, kid: header.kid })
+    }
+    return claims
   }
 }
 export type Verifier = ReturnType<typeof createVerifier>

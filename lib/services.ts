@@ -1,9 +1,25 @@
 import { jwtVerify, SignJWT } from 'jose'
+import { type Breaker, createBreaker } from './breaker'
 import type { Role } from './config'
 import { ServiceRole } from './config'
+import { ApiError } from './errors'
 
 export type Fetcher = { fetch: (req: Request) => Promise<Response> }
-export type CallOptions = { method?: string; body?: unknown; requestId?: string; authorization?: string }
+export type CallOptions = {
+  method?: string
+  body?: unknown
+  requestId?: string
+  authorization?: string
+  /** Extra headers to pass on (device id, client address, user agent). */
+  headers?: Record<string, string | undefined>
+  timeoutMs?: number
+}
+
+const unavailable = (target: Role, retryMs: number, cause?: unknown) =>
+  new ApiError('UNAVAILABLE', 'This service is unavailable; try again shortly', {
+    service: target,
+    retryAfter: Math.max(1, Math.ceil(retryMs / 1000)),
+  }, { cause })
 
 const ALG = 'HS256'
 const HEADER = 'x-service-token'
@@ -21,6 +37,11 @@ export function createServices(opts: {
 }) {
   const key = new TextEncoder().encode(opts.secret)
   const minted = new Map<Role, { token: string; exp: number }>()
+  const breakers = new Map<Role, Breaker>()
+  const breakerFor = (target: Role) => {
+    if (!breakers.has(target)) breakers.set(target, createBreaker())
+    return breakers.get(target)!
+  }
 
   async function tokenFor(target: Role) {
     const now = Math.floor(Date.now() / 1000)
@@ -38,11 +59,18 @@ export function createServices(opts: {
     return token
   }
 
+  /**
+   * One call to another role. A network error, a timeout or a 5xx counts against the target's breaker;
+   * while it is open, calls fail at once with 503 and Retry-After instead of waiting.
+   */
   async function call(target: Role, path: string, o: CallOptions = {}): Promise<Response> {
     const base = opts.urls[target]
     const binding = opts.bindings?.[target]
     if (!base && !binding) throw new Error(`No URL or binding configured for role ${target}`)
+    const breaker = breakerFor(target)
+    if (!breaker.allow()) throw unavailable(target, breaker.retryInMs())
     const headers = new Headers({ [HEADER]: await tokenFor(target) })
+    for (const [name, value] of Object.entries(o.headers ?? {})) if (value) headers.set(name, value)
     if (o.requestId) headers.set('x-request-id', o.requestId)
     if (o.authorization) headers.set('authorization', o.authorization)
     if (o.body !== undefined) headers.set('content-type', 'application/json')
@@ -50,8 +78,17 @@ export function createServices(opts: {
       method: o.method ?? (o.body === undefined ? 'GET' : 'POST'),
       headers,
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     })
-    return binding ? binding.fetch(req) : fetch(req)
+    try {
+      const res = await (binding ? binding.fetch(req) : fetch(req))
+      if (res.status >= 500) breaker.failure()
+      else breaker.success()
+      return res
+    } catch (cause) {
+      breaker.failure()
+      throw unavailable(target, 5000, cause)
+    }
   }
 
   /** The calling role of a valid token for this role; throws on anything else. */
@@ -65,6 +102,9 @@ export function createServices(opts: {
     return ServiceRole.parse(payload.iss)
   }
 
-  return { call, verify, tokenFor, header: HEADER }
+  /** Each target's breaker state, for the health view. */
+  const health = () => Object.fromEntries([...breakers].map(([role, b]) => [role, b.state()]))
+
+  return { call, verify, tokenFor, health, header: HEADER }
 }
 export type Services = ReturnType<typeof createServices>

@@ -1,13 +1,32 @@
+import type { JSONWebKeySet } from 'jose'
+import { type AppEnv, createApp, type RoleDeps } from '../../lib/app'
 import type { Db } from '../../lib/db/db'
+import { createVerifier, type Verifier } from '../../lib/jwt'
 import type { Kv } from '../../lib/kv'
-import { createApp, type RoleDeps } from '../../lib/app'
 import type { Services } from '../../lib/services'
+import authProxy from './auth-proxy'
+import authRefresh from './auth-refresh'
 import status from './status'
 
-export type BackendDeps = RoleDeps<'backend'> & { db: Db; kv: Kv; services: Services }
+export type BackendDeps = RoleDeps<'backend'> & { db: Db; kv: Kv; services: Services; verifier: Verifier }
+export type BackendEnv = AppEnv<BackendDeps>
 
-export default function createBackendApp(deps: BackendDeps) {
-  return createApp('backend', deps)
+export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
+  const { config, services } = deps
+  const verifier = createVerifier({
+    jwks: async () => {
+      const res = await services.call('auth', '/.well-known/jwks.json', { timeoutMs: 3000 })
+      if (!res.ok) throw new Error(`JWKS answered ${res.status}`)
+      return (await res.json()) as JSONWebKeySet
+    },
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    now: deps.now,
+    cacheSize: config.JWT_CACHE_SIZE,
+  })
+  return createApp('backend', { ...deps, verifier })
     .get('/api/healthz', (c) => c.json({ status: 'ok', role: 'backend' }))
     .route('/api/status', status)
+    .route('/api/auth/refresh', authRefresh)
+    .route('/api/auth', authProxy)
 }

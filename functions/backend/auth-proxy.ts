@@ -1,0 +1,39 @@
+import { Hono } from 'hono'
+import { except } from 'hono/combine'
+import { requireUser } from '../../lib/middleware/auth'
+import { rateLimit } from '../../lib/middleware/rate-limit'
+import { ApiError } from '../../lib/errors'
+import { relayAuth } from './auth-relay'
+import type { BackendEnv } from './index'
+import { clearRefreshCookie } from './refresh-cookie'
+
+// Routes for people who are not signed in (limited per client address); the rest need an access token.
+const PUBLIC: [string, RegExp][] = [
+  ['POST', /^\/(register|login|login\/verify|password\/forgot|password\/reset)$/],
+  ['GET', /^\/oauth\/providers$/],
+  ['POST', /^\/oauth\/(google|apple)\/start$/],
+]
+const isPublic = (method: string, path: string) => PUBLIC.some(([m, re]) => m === method && re.test(path))
+const subPath = (path: string) => path.replace(/^\/api\/auth/, '')
+// Answers after which this browser's refresh cookie is dead.
+const SIGNS_OUT = new Set(['/logout', '/password'])
+
+/** Everything under /api/auth/* goes to the auth role; the refresh token travels only in the cookie. */
+export default new Hono<BackendEnv>()
+  .use(except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public')))
+  .use(except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard')))
+  .all('/*', async (c) => {
+    let body: unknown
+    if (c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0') {
+      if (!/^application\/json/i.test(c.req.header('content-type') ?? ''))
+        throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
+      body = await c.req.json().catch(() => {
+        throw new ApiError('BAD_REQUEST', 'Malformed JSON in request body')
+      })
+    }
+    const url = new URL(c.req.url)
+    const path = subPath(url.pathname)
+    const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, { method: c.req.method, body })
+    if (status < 300 && SIGNS_OUT.has(path)) clearRefreshCookie(c)
+    return json === null ? c.body(null, status) : c.json(json, status)
+  })

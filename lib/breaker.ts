@@ -1,0 +1,41 @@
+export type BreakerState = 'closed' | 'open' | 'half-open'
+
+/**
+ * A circuit breaker per upstream: after `threshold` consecutive failures it opens for `cooldownMs`, so
+ * callers fail at once instead of waiting on a dead service; then one trial call decides (half-open).
+ */
+export function createBreaker(o: { threshold?: number; cooldownMs?: number; now?: () => number } = {}) {
+  const threshold = o.threshold ?? 3
+  const cooldownMs = o.cooldownMs ?? 10_000
+  const now = o.now ?? Date.now
+  let failures = 0
+  let openedAt = -Infinity
+  let trial = false
+
+  return {
+    state(): BreakerState {
+      if (failures < threshold) return 'closed'
+      return now() - openedAt >= cooldownMs ? 'half-open' : 'open'
+    },
+    /** Whether a call may go out now; in half-open only one trial at a time does. */
+    allow(): boolean {
+      const s = this.state()
+      if (s === 'closed') return true
+      if (s === 'open' || trial) return false
+      trial = true
+      return true
+    },
+    /** Milliseconds until the next trial, for Retry-After. */
+    retryInMs: () => Math.max(0, cooldownMs - (now() - openedAt)),
+    success() {
+      failures = 0
+      trial = false
+    },
+    failure() {
+      trial = false
+      failures++
+      if (failures >= threshold) openedAt = now()
+    },
+  }
+}
+export type Breaker = ReturnType<typeof createBreaker>

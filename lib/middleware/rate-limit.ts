@@ -1,0 +1,46 @@
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv } from '../app'
+import type { ConfigOf } from '../config'
+import { ApiError } from '../errors'
+import type { Kv } from '../kv'
+import { createLimiter, type LimitResult } from '../rate-limit'
+import { requestMeta } from '../request-meta'
+
+export type LimitClass = 'standard' | 'ai' | 'public'
+
+const SETTING = { standard: 'RATE_LIMIT_STANDARD', ai: 'RATE_LIMIT_AI', public: 'RATE_LIMIT_PUBLIC' } as const
+const limiters = new WeakMap<Kv, Map<string, (id: string) => Promise<LimitResult>>>() // per store, per class
+
+function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
+  if (!limiters.has(kv)) limiters.set(kv, new Map())
+  const byClass = limiters.get(kv)!
+  const { limit, windowS } = config[SETTING[cls]]
+  const key = `${cls}:${limit}/${windowS}`
+  if (!byClass.has(key)) byClass.set(key, createLimiter(kv, cls, { limit, windowS, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS }))
+  return byClass.get(key)!
+}
+
+/**
+ * Per user (or per client address on public routes), shared by every backend through Redis. When Redis
+ * fails or is slow, AI routes fail closed (503) and the others fail open with a warning.
+ */
+export const rateLimit = (cls: LimitClass) =>
+  createMiddleware<AppEnv>(async function rateLimit(c, next) {
+    const config = c.var.config as ConfigOf<'backend'>
+    if (!c.var.kv || !(SETTING[cls] in config)) throw new Error('rateLimit needs the backend config and deps.kv')
+    const who = cls === 'public' ? `ip:${requestMeta(c).ip ?? 'unknown'}` : `user:${c.var.user?.id}`
+    if (cls !== 'public' && !c.var.user) throw new Error('rateLimit runs after requireUser')
+    const r = await limiterFor(c.var.kv, cls, config)(who)
+    if (r.failure) {
+      if (cls === 'ai') throw new ApiError('UNAVAILABLE', 'AI features are briefly unavailable; try again shortly', { retryAfter: 5 })
+      c.var.log.warn('rate limit skipped: store unavailable', { requestId: c.var.requestId, class: cls, failure: r.failure, failOpen: true })
+      return next()
+    }
+    const resetS = Math.max(0, Math.ceil((r.resetAt - Date.now()) / 1000))
+    c.header('RateLimit-Limit', String(r.limit))
+    c.header('RateLimit-Remaining', String(r.remaining))
+    c.header('RateLimit-Reset', String(resetS))
+    if (!r.allowed)
+      throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${resetS} s`, { retryAfter: Math.max(1, resetS) })
+    await next()
+  })
