@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { except } from 'hono/combine'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
-import { ApiError } from '../../lib/errors'
+import { readJson } from '../../lib/validate'
 import { relayAuth } from './auth-relay'
 import type { BackendEnv } from './index'
 import { clearRefreshCookie } from './refresh-cookie'
@@ -23,14 +23,8 @@ export default new Hono<BackendEnv>()
   .use(except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public')))
   .use(except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard')))
   .all('/*', async (c) => {
-    let body: unknown
-    if (c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0') {
-      if (!/^application\/json/i.test(c.req.header('content-type') ?? ''))
-        throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
-      body = await c.req.json().catch(() => {
-        throw new ApiError('BAD_REQUEST', 'Malformed JSON in request body')
-      })
-    }
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0'
+    const body = hasBody ? await readJson(c) : undefined
     const url = new URL(c.req.url)
     const path = subPath(url.pathname)
     const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, { method: c.req.method, body })

@@ -6,6 +6,7 @@ import type { Kv } from '../../lib/kv'
 import type { Services } from '../../lib/services'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
+import routed from './routed'
 import status from './status'
 
 export type BackendDeps = RoleDeps<'backend'> & { db: Db; kv: Kv; services: Services; verifier: Verifier }
@@ -29,4 +30,5 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/status', status)
     .route('/api/auth/refresh', authRefresh)
     .route('/api/auth', authProxy)
+    .route('/', routed)
 }

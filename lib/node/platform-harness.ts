@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto'
+import { ROLE_APPS } from '../../deploy/roles'
+import { type RoleServer, startRole } from '../../deploy/serve'
+import type { Role } from '../config'
+import { MIGRATIONS_DIR } from './migrations'
+import { startSmtpCapture } from './smtp-capture'
+import { testDatabase } from './testing'
+
+const ORIGIN = 'http://127.0.0.1:8080'
+
+/**
+ * Real roles over HTTP on free ports, sharing a database of their own and (when set) the real Redis:
+ * auth and one or more backends. `browser()` makes a client that behaves like the SPA behind the edge.
+ */
+export async function platformHarness(o: { redisUrl?: string; backendEnv?: Record<string, string>; authEnv?: Record<string, string> } = {}) {
+  const db = await testDatabase()
+  const smtp = await startSmtpCapture()
+  const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'error', PORT: '0' }
+  const servers: RoleServer[] = []
+  const start = async (role: Role, env: Record<string, string>) => {
+    const s = await startRole(role, ROLE_APPS[role], { env: { ...common, ...env }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
+    servers.push(s)
+    return s
+  }
+  const auth = await start('auth', {
+    SMTP_URL: smtp.url, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4', ...o.authEnv,
+  })
+  const backendEnv = (extra: Record<string, string> = {}) => ({
+    REDIS_URL: o.redisUrl ?? process.env.REDIS_URL ?? 'memory://test',
+    AUTH_URL: auth.url, CREDIT_URL: 'http://127.0.0.1:9', AI_URL: 'http://127.0.0.1:9',
+    ALLOWED_ORIGINS: ORIGIN, ...o.backendEnv, ...extra,
+  })
+  const backend = await start('backend', backendEnv())
+
+  /** A browser session as the edge forwards it: its own client address and device id, a cookie jar. */
+  function browser(base = backend.url, ip = `198.51.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`) {
+    const jar = new Map<string, string>()
+    const device = `device-${randomBytes(8).toString('hex')}`
+    let token: string | undefined
+    const b = {
+      ip,
+      jar,
+      get token() { return token },
+      async call(method: string, path: string, x: { body?: unknown; headers?: Record<string, string>; auth?: boolean } = {}) {
+        const headers: Record<string, string> = { 'x-device-id': device, 'x-forwarded-for': ip, origin: ORIGIN, ...x.headers }
+        if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+        if (token && x.auth !== false) headers.authorization = `Bearer ${token}`
+        if (x.body !== undefined) headers['content-type'] = 'application/json'
+        const res = await fetch(base + path, { method, headers, body: x.body === undefined ? undefined : JSON.stringify(x.body) })
+        for (const c of res.headers.getSetCookie()) {
+          const [pair] = c.split(';')
+          const [k, v] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]
+          if (/max-age=0/i.test(c) || v === '') jar.delete(k)
+          else jar.set(k, v)
+        }
+        const text = await res.text()
+        const body = text ? JSON.parse(text) : null
+        if (body?.accessToken) token = body.accessToken
+        return { status: res.status, headers: res.headers, body, setCookie: res.headers.getSetCookie() }
+      },
+      async register() {
+        const email = `gw.${randomBytes(5).toString('hex')}@example.com`
+        const password = `gateway passphrase ${randomBytes(3).toString('hex')}`
+        const res = await b.call('POST', '/api/auth/register', { body: { email, password, name: 'Gia' } })
+        if (res.status !== 201) throw new Error(`register: ${JSON.stringify(res.body)}`)
+        return { email, password, res }
+      },
+    }
+    return b
+  }
+
+  return {
+    db, smtp, auth, backend, browser,
+    /** Another backend instance on the same database and Redis. */
+    startBackend: (extra?: Record<string, string>) => start('backend', backendEnv(extra)),
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()))
+      await smtp.close()
+      await db.close()
+    },
+  }
+}
+export type PlatformHarness = Awaited<ReturnType<typeof platformHarness>>
