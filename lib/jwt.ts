@@ -49,9 +49,12 @@ export function createVerifier(o: {
     keys = next
   }
 
+  let inflight: Promise<void> | undefined
   async function keyFor(kid: string) {
     const age = now() - fetchedAt
-    if (age > MAX_AGE_MS || (!keys.has(kid) && age > REFETCH_AFTER_MS)) await refresh()
+    // Concurrent callers share one fetch and all wait for it.
+    if (inflight || age > MAX_AGE_MS || (!keys.has(kid) && age > REFETCH_AFTER_MS))
+      await (inflight ??= refresh().finally(() => (inflight = undefined)))
     const key = keys.get(kid)
     if (!key) throw new Error('unknown kid')
     return key

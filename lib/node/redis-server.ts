@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { Redis } from 'ioredis'
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => ok(port))
+    })
+  })
+
+/** A Redis server of the test's own on a spare port, which the test may stop, pause or restart. */
+export async function startRedisServer() {
+  const port = await freePort()
+  let proc: ChildProcess | undefined
+  const url = `redis://127.0.0.1:${port}`
+  async function up() {
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], { stdio: 'ignore' })
+    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50 })
+    probe.on('error', () => {})
+    for (let i = 0; i < 100; i++) {
+      if (await probe.ping().then(() => true, () => false)) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    probe.disconnect()
+  }
+  await up()
+  return {
+    url,
+    stop: async () => {
+      if (!proc || proc.exitCode !== null) return
+      const exited = new Promise((r) => proc!.once('exit', r))
+      proc.kill('SIGKILL')
+      await exited
+    },
+    start: up,
+    /** Freezes the server for `ms` (DEBUG SLEEP): connected but not answering. */
+    async pause(ms: number) {
+      const r = new Redis(url)
+      r.on('error', () => {})
+      void r.call('DEBUG', 'SLEEP', String(ms / 1000)).finally(() => r.disconnect())
+      await new Promise((res) => setTimeout(res, 20))
+    },
+  }
+}
