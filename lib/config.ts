@@ -26,6 +26,12 @@ const Internal = Base.extend({
   JWT_ISSUER: z.string().min(1).default('lingudesk-auth'),
   JWT_AUDIENCE: z.string().min(1).default('lingudesk'),
 })
+/** Origins allowed to call the API from a browser (CORS, and the refresh Origin check). */
+const origins = z
+  .string()
+  .default('http://127.0.0.1:8080,http://localhost:8080')
+  .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+  .pipe(z.array(z.url()).min(1))
 // "limit/window seconds", e.g. 50/60
 const rateLimit = (fallback: string) => z
   .string()
@@ -40,16 +46,15 @@ const b64Key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes, base64
 const days = (n: number) => n * 86_400
 
 const SCHEMAS = {
-  frontend: Base.extend({ PORT: Base.shape.PORT.default(8080), BACKEND_URL: url.default('http://127.0.0.1:8081') }),
+  frontend: Base.extend({
+    PORT: Base.shape.PORT.default(8080),
+    BACKEND_URL: url.default('http://127.0.0.1:8081'),
+    ALLOWED_ORIGINS: origins,
+  }),
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
     REDIS_URL: redisUrl,
-    /** Origins allowed to call the API from a browser (CORS, and the refresh Origin check). */
-    ALLOWED_ORIGINS: z
-      .string()
-      .default('http://127.0.0.1:8080,http://localhost:8080')
-      .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
-      .pipe(z.array(z.url()).min(1)),
+    ALLOWED_ORIGINS: origins,
     /** `auto`: Secure + __Host- cookie when the request came over HTTPS (X-Forwarded-Proto from the edge). */
     COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
     RATE_LIMIT_STANDARD: rateLimit('50/60'),

@@ -66,6 +66,25 @@ describe('frontend /api proxy', () => {
     expect(h['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
   })
 
+  it('allows CORS only for the configured origins', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${frontend.url}/api/decks`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      })
+    const ok = await preflight('http://127.0.0.1:8080')
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8080')
+    expect(ok.headers.get('access-control-allow-credentials')).toBe('true')
+    const evil = await preflight('https://evil.example')
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('sends HSTS only over HTTPS', async () => {
+    expect((await fetch(`${frontend.url}/healthz`)).headers.get('strict-transport-security')).toBeNull()
+    const tls = await fetch(`${frontend.url}/healthz`, { headers: { 'x-forwarded-proto': 'https' } })
+    expect(tls.headers.get('strict-transport-security')).toContain('max-age=31536000')
+  })
+
   it('answers 503 in the error shape when the backend is unreachable', async () => {
     const down = await startRole('frontend', createFrontendApp, {
       env: { PORT: '0', BACKEND_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'error' },

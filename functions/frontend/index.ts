@@ -1,3 +1,4 @@
+import { cors } from 'hono/cors'
 import { createApp, type RoleDeps } from '../../lib/app'
 import type { Fetcher } from '../../lib/services'
 import apiProxy from './api-proxy'
@@ -11,6 +12,16 @@ export default function createFrontendApp(deps: FrontendDeps) {
     if (!res.ok) throw new Error(`backend answered ${res.status}`)
   }
   return createApp('frontend', { ...deps, checks: { backend: backendUp, ...deps.checks } })
+    .use(
+      '/api/*',
+      cors({
+        origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
+        credentials: true,
+        allowHeaders: ['Authorization', 'Content-Type', 'X-Device-Id'],
+        exposeHeaders: ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id'],
+        maxAge: 600,
+      }),
+    )
     .route('/api', apiProxy)
     .route('/', spa)
 }

@@ -1,3 +1,4 @@
+import { createMiddleware } from 'hono/factory'
 import { secureHeaders } from 'hono/secure-headers'
 
 // API responses are never rendered; the SPA loads only its own files (no inline script).
@@ -15,11 +16,21 @@ const SPA_CSP = {
   frameAncestors: ["'none'"],
 }
 
-export const securityHeaders = (kind: 'api' | 'spa') =>
+const headers = (kind: 'api' | 'spa') =>
   secureHeaders({
     contentSecurityPolicy: kind === 'spa' ? SPA_CSP : API_CSP,
-    strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+    strictTransportSecurity: false, // set below, and only over HTTPS: HSTS on plain HTTP is ignored noise
     referrerPolicy: 'strict-origin-when-cross-origin',
     crossOriginResourcePolicy: 'same-origin',
     permissionsPolicy: { camera: [], geolocation: [], microphone: [] },
   })
+
+/** CSP and friends on every response; HSTS when the request came over HTTPS (directly or via a TLS proxy). */
+export const securityHeaders = (kind: 'api' | 'spa') => {
+  const base = headers(kind)
+  return createMiddleware(async function securityHeaders(c, next) {
+    await base(c, next)
+    const https = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+    if (https) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+  })
+}
