@@ -8,6 +8,7 @@ import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
 import routed from './routed'
 import status from './status'
+import whoami from './whoami'
 
 export type BackendDeps = RoleDeps<'backend'> & { db: Db; kv: Kv; services: Services; verifier: Verifier }
 export type BackendEnv = AppEnv<BackendDeps>
@@ -28,6 +29,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
   return createApp('backend', { ...deps, verifier })
     .get('/api/healthz', (c) => c.json({ status: 'ok', role: 'backend' }))
     .route('/api/status', status)
+    .route('/api/whoami', whoami)
     .route('/api/auth/refresh', authRefresh)
     .route('/api/auth', authProxy)
     .route('/', routed)
