@@ -5,7 +5,7 @@ import { rateLimit } from '../../lib/middleware/rate-limit'
 import { readJson } from '../../lib/validate'
 import { relayAuth } from './auth-relay'
 import type { BackendEnv } from './index'
-import { clearRefreshCookie } from './refresh-cookie'
+import { clearRefreshCookie, setOAuthStateCookie } from './cookies'
 
 // Routes for people who are not signed in (limited per client address); the rest need an access token.
 const PUBLIC: [string, RegExp][] = [
@@ -29,5 +29,7 @@ export default new Hono<BackendEnv>()
     const path = subPath(url.pathname)
     const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, { method: c.req.method, body })
     if (status < 300 && SIGNS_OUT.has(path)) clearRefreshCookie(c)
+    if (status === 200 && /^\/oauth\/\w+\/start$/.test(path))
+      setOAuthStateCookie(c, new URL(String(json!.url)).searchParams.get('state')!)
     return json === null ? c.body(null, status) : c.json(json, status)
   })

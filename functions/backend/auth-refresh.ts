@@ -3,7 +3,7 @@ import { ApiError } from '../../lib/errors'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { relayAuth } from './auth-relay'
 import type { BackendEnv } from './index'
-import { readRefreshCookie } from './refresh-cookie'
+import { readRefreshCookie } from './cookies'
 
 /**
  * A new access token from the refresh cookie. POST only, and only from an allowed Origin: the cookie

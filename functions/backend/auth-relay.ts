@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { BackendEnv } from './index'
 import { requestMeta } from '../../lib/request-meta'
-import { clearRefreshCookie, setRefreshCookie } from './refresh-cookie'
+import { clearRefreshCookie, setRefreshCookie } from './cookies'
 
 /**
  * One call to the auth role on behalf of the browser: request id, access token, device id, client

@@ -6,6 +6,7 @@ import type { Kv } from '../../lib/kv'
 import type { Services } from '../../lib/services'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
+import oauthCallback from './oauth-callback'
 import routed from './routed'
 import status from './status'
 import whoami from './whoami'
@@ -31,6 +32,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/status', status)
     .route('/api/whoami', whoami)
     .route('/api/auth/refresh', authRefresh)
+    .route('/api/auth/oauth', oauthCallback)
     .route('/api/auth', authProxy)
     .route('/', routed)
 }

@@ -30,6 +30,7 @@ describe('frontend SPA', () => {
     const res = await fetch(frontend.url + path)
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('<title>Lingudesk</title>')
+    expect(res.headers.get('cache-control')).toBe('no-cache')
     const csp = res.headers.get('content-security-policy')
     expect(csp).toContain("script-src 'self'")
     expect(csp).not.toContain('unsafe-inline')

@@ -10,6 +10,10 @@ export function staticAssets(dir: string): Fetcher {
       await next()
       if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable')
     })
+    .use('*', async (c, next) => {
+      await next()
+      if (c.res.headers.get('content-type')?.startsWith('text/html')) c.header('Cache-Control', 'no-cache')
+    })
     .use('*', serveStatic({ root: dir }))
     .get('*', serveStatic({ path: join(dir, 'index.html') }), (c) => c.text('SPA not built', 503))
   return { fetch: async (req) => app.fetch(req) }

@@ -46,7 +46,7 @@ export async function platformHarness(o: { redisUrl?: string; backendEnv?: Recor
         if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
         if (token && x.auth !== false) headers.authorization = `Bearer ${token}`
         if (x.body !== undefined) headers['content-type'] = 'application/json'
-        const res = await fetch(base + path, { method, headers, body: x.body === undefined ? undefined : JSON.stringify(x.body) })
+        const res = await fetch(base + path, { method, headers, redirect: 'manual', body: x.body === undefined ? undefined : JSON.stringify(x.body) })
         for (const c of res.headers.getSetCookie()) {
           const [pair] = c.split(';')
           const [k, v] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]

@@ -10,10 +10,13 @@ const MAX_AGE_S = 7 * 86_400
  * Over HTTPS: `__Host-ld_refresh`, Secure, Path=/ (the prefix forbids any other path). Over plain HTTP
  * (local): `ld_refresh` scoped to /api/auth. Always HttpOnly and SameSite=Lax.
  */
-function options(c: Context): CookieOptions {
+function isSecure(c: Context) {
   const mode = (c.get('config') as ConfigOf<'backend'>).COOKIE_SECURE
-  const secure = mode === 'always' || (mode === 'auto' && c.req.header('x-forwarded-proto') === 'https')
-  return secure
+  return mode === 'always' || (mode === 'auto' && c.req.header('x-forwarded-proto') === 'https')
+}
+
+function options(c: Context): CookieOptions {
+  return isSecure(c)
     ? { httpOnly: true, sameSite: 'Lax', secure: true, path: '/', prefix: 'host' }
     : { httpOnly: true, sameSite: 'Lax', path: '/api/auth' }
 }
@@ -25,4 +28,21 @@ export const clearRefreshCookie = (c: Context) => deleteCookie(c, NAME, options(
 export const readRefreshCookie = (c: Context) => {
   const o = options(c)
   return o.prefix ? getCookie(c, NAME, 'host') : getCookie(c, NAME)
+}
+
+// The OAuth state, bound to the browser that started the flow, so nobody can finish a flow of theirs in
+// someone else's browser (login CSRF). Apple answers with a cross-site POST: that needs SameSite=None.
+const STATE = 'ld_oauth'
+const stateOptions = (c: Context): CookieOptions =>
+  isSecure(c)
+    ? { httpOnly: true, secure: true, sameSite: 'None', path: '/api/auth/oauth', maxAge: 600 }
+    : { httpOnly: true, sameSite: 'Lax', path: '/api/auth/oauth', maxAge: 600 }
+
+export const setOAuthStateCookie = (c: Context, state: string) => setCookie(c, STATE, state, stateOptions(c))
+
+/** The state this browser started with, spent on read. */
+export function takeOAuthStateCookie(c: Context) {
+  const state = getCookie(c, STATE)
+  deleteCookie(c, STATE, stateOptions(c))
+  return state
 }
