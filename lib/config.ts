@@ -42,6 +42,22 @@ const rateLimit = (fallback: string) => z
     return { limit, windowS }
   })
   .refine((r) => r.limit >= 1 && r.windowS >= 1, 'limit and window must be ≥ 1')
+const micros = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+/** "price id:value,price id:value" → Map; `parse` checks each value. */
+const priceMap = <V>(parse: (v: string) => V | undefined, what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const map = new Map<string, V>()
+      for (const pair of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [price, raw] = pair.split(':')
+        const value = raw === undefined ? undefined : parse(raw)
+        if (!price || value === undefined) ctx.addIssue({ code: 'custom', message: `each entry must be price:${what}` })
+        else map.set(price, value)
+      }
+      return map
+    })
 const b64Key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes, base64url')
 const days = (n: number) => n * 86_400
 
@@ -105,7 +121,24 @@ const SCHEMAS = {
       path: ['APPLE_CLIENT_ID'],
       message: 'needs APPLE_TEAM_ID, APPLE_KEY_ID and APPLE_PRIVATE_KEY',
     }),
-  credit: Internal.extend({ PORT: Base.shape.PORT.default(8083) }),
+  credit: Internal.extend({
+    PORT: Base.shape.PORT.default(8083),
+    AUTH_URL: url.default('http://127.0.0.1:8082'),
+    /** Usage is written to the ledger in whole multiples of this (µ€); the rest waits as pending. */
+    MICRO_FLUSH_THRESHOLD: micros.default(10_000),
+    HOLD_TTL_S: z.coerce.number().int().min(10).max(3600).default(120),
+    GRANT_FREE: micros.default(500_000),
+    GRANT_PLUS: micros.default(5_000_000),
+    GRANT_PREMIUM: micros.default(20_000_000),
+    /** Destination secrets, comma-separated: more than one while a secret is being rotated. */
+    PADDLE_WEBHOOK_SECRETS: z.string().optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : [])),
+    PADDLE_CLIENT_TOKEN: z.string().optional(),
+    PADDLE_ENVIRONMENT: z.enum(['sandbox', 'production']).default('sandbox'),
+    /** price id:plan, e.g. pri_01plus:plus,pri_01prem:premium */
+    PADDLE_PLAN_PRICES: priceMap((v) => (v === 'plus' || v === 'premium' ? v : undefined), 'plus|premium'),
+    /** price id:micro-euros credited, e.g. pri_01top5:5000000 */
+    PADDLE_TOPUP_PRICES: priceMap((v) => (/^[1-9]\d{0,14}$/.test(v) ? Number(v) : undefined), 'micro-euros'),
+  }),
   ai: Internal.extend({
     PORT: Base.shape.PORT.default(8084),
     S3_ENDPOINT: url,

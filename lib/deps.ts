@@ -3,6 +3,16 @@ import type { Config, Role } from './config'
 import { createStorage } from './s3'
 import { createServices, type Fetcher } from './services'
 
+const URL_KEYS = { auth: 'AUTH_URL', credit: 'CREDIT_URL', ai: 'AI_URL' } as const
+
+/** The other roles this role's config names. */
+function urlsOf(config: Config): Partial<Record<Role, string>> {
+  const values = config as Record<string, unknown>
+  return Object.fromEntries(
+    Object.entries(URL_KEYS).filter(([, key]) => typeof values[key] === 'string').map(([role, key]) => [role, values[key]]),
+  )
+}
+
 /** The deps every runtime builds the same way from a role's config (the rest are runtime adapters). */
 export function portableDeps(
   role: Role,
@@ -23,7 +33,7 @@ export function portableDeps(
       role,
       secret: config.SERVICE_SECRET,
       ttlS: config.SERVICE_TOKEN_TTL_S,
-      urls: 'AUTH_URL' in config ? { auth: config.AUTH_URL, credit: config.CREDIT_URL, ai: config.AI_URL } : {},
+      urls: urlsOf(config),
       bindings,
     })
   return deps

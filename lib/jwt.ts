@@ -93,3 +93,10 @@ export function createVerifier(o: {
   }
 }
 export type Verifier = ReturnType<typeof createVerifier>
+
+/** The JWKS source for services other than auth: auth's published key set, over a service call. */
+export const jwksFromAuth = (call: (role: 'auth', path: string, o: { timeoutMs: number }) => Promise<Response>) => async () => {
+  const res = await call('auth', '/.well-known/jwks.json', { timeoutMs: 3000 })
+  if (!res.ok) throw new Error(`JWKS answered ${res.status}`)
+  return (await res.json()) as JSONWebKeySet
+}

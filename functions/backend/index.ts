@@ -1,7 +1,6 @@
-import type { JSONWebKeySet } from 'jose'
 import { type AppEnv, createApp, type RoleDeps } from '../../lib/app'
 import type { Db } from '../../lib/db/db'
-import { createVerifier, type Verifier } from '../../lib/jwt'
+import { createVerifier, jwksFromAuth, type Verifier } from '../../lib/jwt'
 import type { Kv } from '../../lib/kv'
 import type { Services } from '../../lib/services'
 import authProxy from './auth-proxy'
@@ -17,11 +16,7 @@ export type BackendEnv = AppEnv<BackendDeps>
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
   const { config, services } = deps
   const verifier = createVerifier({
-    jwks: async () => {
-      const res = await services.call('auth', '/.well-known/jwks.json', { timeoutMs: 3000 })
-      if (!res.ok) throw new Error(`JWKS answered ${res.status}`)
-      return (await res.json()) as JSONWebKeySet
-    },
+    jwks: jwksFromAuth(services.call),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     now: deps.now,

@@ -1,0 +1,30 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { audit } from '../../lib/db/audit'
+import { asService } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { UserId } from '../../lib/ids'
+import { requireService } from '../../lib/middleware/service-auth'
+import { requestMeta } from '../../lib/request-meta'
+import { validate } from '../../lib/validate'
+import type { AuthEnv } from './shared'
+
+/** The credit service sets a user's paid type; the next access token carries it. Admins stay admins. */
+export default new Hono<AuthEnv>().put(
+  '/:id/role',
+  requireService({ from: ['credit'] }),
+  validate('param', z.object({ id: UserId })),
+  validate('json', z.object({ role: z.enum(['user', 'plus', 'premium']) })),
+  async (c) => {
+    const { id } = c.req.valid('param')
+    const { role } = c.req.valid('json')
+    const changed = await asService(c.var.db, async (sql) => {
+      const rows = await sql(`update public.users set role = $2 where id = $1 and role not in ('admin', $2) returning id`, [id, role])
+      if (rows.length) await audit(sql, requestMeta(c), { actor: 'credit', action: 'user.role_changed', subjectId: id, details: { role } })
+      const [exists] = await sql(`select 1 from public.users where id = $1`, [id])
+      if (!exists) throw new ApiError('NOT_FOUND', 'No such user')
+      return rows.length > 0
+    })
+    return c.json({ id, role, changed })
+  },
+)

@@ -1,0 +1,18 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { account, charge } from '../../lib/credit/ledger'
+import { asService } from '../../lib/db/tx'
+import { validate } from '../../lib/validate'
+import { type CreditEnv, Key, UserId } from './shared'
+
+export const Body = z.object({ userId: UserId, amount: z.number().int().min(0).max(1_000_000_000_000), key: Key })
+
+/** A usage charge without a hold (backend only): durable and counted once per key, flushed by whole cents. */
+export default new Hono<CreditEnv>().post('/', validate('json', Body), async (c) => {
+  const b = c.req.valid('json')
+  const result = await asService(c.var.db, async (sql) => {
+    const r = await charge(sql, { ...b, threshold: c.var.config.MICRO_FLUSH_THRESHOLD, requestId: c.var.requestId })
+    return { ...r, account: await account(sql, b.userId) }
+  })
+  return c.json(result, result.replay ? 200 : 201)
+})

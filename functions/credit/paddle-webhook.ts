@@ -1,0 +1,44 @@
+import { Hono } from 'hono'
+import { applySubscription, applyTopUp } from '../../lib/credit/subscriptions'
+import { PaddleEvent, verifyPaddleSignature } from '../../lib/credit/paddle'
+import { asService } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { UserId } from '../../lib/ids'
+import { issuesOf } from '../../lib/validate'
+import type { CreditEnv } from './shared'
+
+const ROLE = { free: 'user', plus: 'plus', premium: 'premium' } as const
+
+/**
+ * Paddle notifications (forwarded raw by the backend). Verified before anything else; each event_id takes
+ * effect once, even when delivered many times at once; the user's new type reaches auth for the next token.
+ */
+export default new Hono<CreditEnv>().post('/', async (c) => {
+  const { config, now, db } = c.var
+  const raw = await c.req.text()
+  if (!(await verifyPaddleSignature(c.req.header('paddle-signature'), raw, config.PADDLE_WEBHOOK_SECRETS, now())))
+    throw new ApiError('UNAUTHORIZED', 'Invalid or missing Paddle-Signature')
+  const parsed = PaddleEvent.safeParse((() => { try { return JSON.parse(raw) } catch { return null } })())
+  if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Not a Paddle event', parsed.error ? issuesOf(parsed.error) : undefined)
+  const ev = parsed.data
+  const userId = UserId.safeParse(ev.data.custom_data?.user_id).data
+  const result = await asService(db, async (sql) => {
+    const [fresh] = await sql(
+      `insert into credit.paddle_events (event_id, event_type, occurred_at, payload) values ($1, $2, $3, $4)
+       on conflict do nothing returning event_id`,
+      [ev.event_id, ev.event_type, new Date(ev.occurred_at), raw],
+    )
+    if (!fresh) return { duplicate: true }
+    if (!userId || !(await sql(`select 1 from public.users where id = $1`, [userId])).length) return { ignored: 'unknown user' }
+    if (ev.event_type.startsWith('subscription.')) return applySubscription(sql, config, ev, userId)
+    if (ev.event_type === 'transaction.completed') return applyTopUp(sql, config, ev, userId)
+    return { ignored: ev.event_type }
+  })
+  if ('userType' in result && result.userType && userId) {
+    const res = await c.var.services
+      .call('auth', `/internal/users/${userId}/role`, { method: 'PUT', body: { role: ROLE[result.userType] }, requestId: c.var.requestId })
+      .catch((err: Error) => ({ ok: false, status: err.message }))
+    if (!res.ok) c.var.log.error('user type not passed to auth', { requestId: c.var.requestId, userId, status: res.status })
+  }
+  return c.json({ received: true, ...result })
+})
