@@ -1,9 +1,40 @@
-import type { Db } from '../../lib/db/db'
 import { createApp, type RoleDeps } from '../../lib/app'
+import type { Db } from '../../lib/db/db'
+import { createVerifier, jwksFromAuth, type Verifier } from '../../lib/jwt'
+import { requireService } from '../../lib/middleware/service-auth'
 import type { Services } from '../../lib/services'
+import adminAdjustments from './admin-adjustments'
+import adminRefunds from './admin-refunds'
+import adminStats from './admin-stats'
+import adminTransactions from './admin-transactions'
+import balance from './balance'
+import checkout from './checkout'
+import history from './history'
+import internalBalance from './internal-balance'
+import internalCharges from './internal-charges'
+import internalHolds from './internal-holds'
+import paddleWebhook from './paddle-webhook'
 
-export type CreditDeps = RoleDeps<'credit'> & { db: Db; services: Services }
+export type CreditDeps = RoleDeps<'credit'> & { db: Db; services: Services; verifier: Verifier }
 
-export default function createCreditApp(deps: CreditDeps) {
-  return createApp('credit', deps)
+export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
+  const { config, services } = deps
+  const verifier = createVerifier({ jwks: jwksFromAuth(services.call), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: deps.now })
+  const fromBackend = requireService({ from: ['backend'] }) // everything here is reached through the backend
+  return createApp('credit', { ...deps, verifier })
+    .use('/internal/*', fromBackend)
+    .use('/credits/*', fromBackend)
+    .use('/admin/*', fromBackend)
+    .use('/webhooks/*', fromBackend)
+    .route('/internal/holds', internalHolds)
+    .route('/internal/charges', internalCharges)
+    .route('/internal/balance', internalBalance)
+    .route('/credits/balance', balance)
+    .route('/credits/history', history)
+    .route('/credits/checkout', checkout)
+    .route('/webhooks/paddle', paddleWebhook)
+    .route('/admin/stats', adminStats)
+    .route('/admin/transactions', adminTransactions)
+    .route('/admin/refunds', adminRefunds)
+    .route('/admin/adjustments', adminAdjustments)
 }

@@ -10,9 +10,9 @@ export const Body = z.object({ userId: UserId, amount: z.number().int().min(0).m
 /** A usage charge without a hold (backend only): durable and counted once per key, flushed by whole cents. */
 export default new Hono<CreditEnv>().post('/', validate('json', Body), async (c) => {
   const b = c.req.valid('json')
-  const result = await asService(c.var.db, async (sql) => {
-    const r = await charge(sql, { ...b, threshold: c.var.config.MICRO_FLUSH_THRESHOLD, requestId: c.var.requestId })
-    return { ...r, account: await account(sql, b.userId) }
+  const accepted = await asService(c.var.db, async (sql) => {
+    await account(sql, b.userId)
+    return charge(sql, { ...b, threshold: c.var.config.MICRO_FLUSH_THRESHOLD, requestId: c.var.requestId })
   })
-  return c.json(result, result.replay ? 200 : 201)
+  return c.json(accepted)
 })

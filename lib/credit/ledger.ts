@@ -76,15 +76,21 @@ export async function flushPending(sql: Sql, userId: string, threshold: number, 
   return toTransaction(tx)
 }
 
-/** Accepts a usage charge: recorded by key (durable, once), added to pending, flushed by whole cents. */
-export async function charge(sql: Sql, c: { userId: string; amount: number; key: string; threshold: number; holdId?: string; requestId?: string }) {
-  const [first] = await sql(
+export type Charge = { key: string; userId: string; amount: number; createdAt: Date }
+
+/**
+ * Accepts a usage charge: recorded by key (durable, once), added to pending, flushed by whole cents. A key
+ * seen before answers the first charge, unchanged.
+ */
+export async function charge(sql: Sql, c: { userId: string; amount: number; key: string; threshold: number; holdId?: string; requestId?: string }): Promise<Charge> {
+  const [first] = await sql<Record<string, any>>(
     `insert into credit.charges (idempotency_key, user_id, amount, hold_id, request_id) values ($1, $2, $3, $4, $5)
-     on conflict do nothing returning idempotency_key`,
+     on conflict do nothing returning *`,
     [c.key, c.userId, c.amount, c.holdId ?? null, c.requestId ?? null],
   )
-  if (!first) return { replay: true }
-  if (c.amount === 0) return { replay: false }
+  const row = first ?? (await sql<Record<string, any>>(`select * from credit.charges where idempotency_key = $1`, [c.key]))[0]
+  const out = { key: row.idempotency_key, userId: row.user_id, amount: num(row.amount), createdAt: row.created_at }
+  if (!first || c.amount === 0) return out
   const [ok] = await sql(
     `update credit.accounts set pending = pending + $2, updated_at = now()
      where user_id = $1 and balance - held - pending >= $2 returning user_id`,
@@ -92,5 +98,5 @@ export async function charge(sql: Sql, c: { userId: string; amount: number; key:
   )
   if (!ok) throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: c.amount })
   await flushPending(sql, c.userId, c.threshold, c.key, c.requestId)
-  return { replay: false }
+  return out
 }

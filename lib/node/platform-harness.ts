@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { ROLE_APPS } from '../../deploy/roles'
 import { type RoleServer, startRole } from '../../deploy/serve'
 import type { Role } from '../config'
+import { createServices } from '../services'
 import { MIGRATIONS_DIR } from './migrations'
 import { startSmtpCapture } from './smtp-capture'
 import { testDatabase } from './testing'
@@ -12,7 +13,9 @@ const ORIGIN = 'http://127.0.0.1:8080'
  * Real roles over HTTP on free ports, sharing a database of their own and (when set) the real Redis:
  * auth and one or more backends. `browser()` makes a client that behaves like the SPA behind the edge.
  */
-export async function platformHarness(o: { redisUrl?: string; backendEnv?: Record<string, string>; authEnv?: Record<string, string> } = {}) {
+export async function platformHarness(
+  o: { redisUrl?: string; backendEnv?: Record<string, string>; authEnv?: Record<string, string>; creditEnv?: Record<string, string> } = {},
+) {
   const db = await testDatabase()
   const smtp = await startSmtpCapture()
   const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'error', PORT: '0' }
@@ -25,9 +28,10 @@ export async function platformHarness(o: { redisUrl?: string; backendEnv?: Recor
   const auth = await start('auth', {
     SMTP_URL: smtp.url, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4', ...o.authEnv,
   })
+  const credit = await start('credit', { AUTH_URL: auth.url, ...o.creditEnv })
   const backendEnv = (extra: Record<string, string> = {}) => ({
     REDIS_URL: o.redisUrl ?? process.env.REDIS_URL ?? 'memory://test',
-    AUTH_URL: auth.url, CREDIT_URL: 'http://127.0.0.1:9', AI_URL: 'http://127.0.0.1:9',
+    AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: 'http://127.0.0.1:9',
     ALLOWED_ORIGINS: ORIGIN, ...o.backendEnv, ...extra,
   })
   const backend = await start('backend', backendEnv())
@@ -69,8 +73,16 @@ export async function platformHarness(o: { redisUrl?: string; backendEnv?: Recor
     return b
   }
 
+  // Calls as the backend makes them, with its service token.
+  const asBackend = createServices({ role: 'backend', secret: common.SERVICE_SECRET, ttlS: 60, urls: { auth: auth.url, credit: credit.url } })
+  async function service(role: 'auth' | 'credit', path: string, x: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const res = await asBackend.call(role, path, x)
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : null }
+  }
+
   return {
-    db, smtp, auth, backend, browser,
+    db, smtp, auth, credit, backend, browser, service, env: common,
     /** Another backend instance on the same database and Redis. */
     startBackend: (extra?: Record<string, string>) => start('backend', backendEnv(extra)),
     close: async () => {

@@ -16,7 +16,7 @@ export type TestDatabase = {
   url: string
   /** Connected as the migration owner (a superuser here): bypasses RLS. */
   owner: Db
-  /** A pool whose asUser/asService transactions run as this service's role. */
+  /** The pool whose asUser/asService transactions run as this service's role. */
   as(role: DbRole): Db
   close(): Promise<void>
 }
@@ -56,18 +56,18 @@ export async function testDatabase(opts: { empty?: boolean } = {}): Promise<Test
     drop = embedded.stop
     if (!opts.empty) await migrateDatabase(url)
   }
-  const pools: Db[] = []
-  const open = (role: DbRole) => {
-    const db = createPgDb(url, role, 4)
-    pools.push(db)
-    return db
+  const pools = new Map<DbRole, Db>() // one pool per role, made on first use
+  const as = (role: DbRole) => {
+    if (!pools.has(role)) pools.set(role, createPgDb(url, role, 4))
+    return pools.get(role)!
   }
+  const owner = createPgDb(url, 'lingudesk_backend', 4)
   return {
     url,
-    owner: open('lingudesk_backend'),
-    as: open,
+    owner,
+    as,
     close: async () => {
-      await Promise.all(pools.map((p) => p.close()))
+      await Promise.all([owner, ...pools.values()].map((p) => p.close()))
       await drop()
     },
   }

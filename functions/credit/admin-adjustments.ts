@@ -1,0 +1,28 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { post } from '../../lib/credit/ledger'
+import { audit } from '../../lib/db/audit'
+import { asService } from '../../lib/db/tx'
+import { requireUser } from '../../lib/middleware/auth'
+import { requestMeta } from '../../lib/request-meta'
+import { validate } from '../../lib/validate'
+import { type CreditEnv, Key, UserId } from './shared'
+
+export const Body = z.object({
+  userId: UserId,
+  amount: z.number().int().refine((n) => n !== 0 && Math.abs(n) <= 1_000_000_000_000, 'must be a non-zero amount of micro-euros'),
+  reason: z.string().trim().min(3).max(500),
+  key: Key,
+})
+
+/** An admin adds or takes credits, with a reason; never below what the user has available. */
+export default new Hono<CreditEnv>().post('/', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
+  const b = c.req.valid('json')
+  const admin = c.var.user!.id
+  const tx = await asService(c.var.db, async (sql) => {
+    const t = await post(sql, { userId: b.userId, kind: 'adjustment', amount: b.amount, key: b.key, actor: admin, reason: b.reason, requestId: c.var.requestId })
+    await audit(sql, requestMeta(c), { actor: admin, action: 'admin.adjustment', subjectId: b.userId, details: { transactionId: t.id, amount: b.amount, reason: b.reason } })
+    return t
+  })
+  return c.json(tx, 201)
+})

@@ -1,0 +1,33 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { toTransaction } from '../../lib/credit/ledger'
+import { asService } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { validate } from '../../lib/validate'
+import type { CreditEnv } from './shared'
+
+export const Query = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) })
+
+// Keyset pagination on (created_at, id): stable while new rows arrive, unlike offsets.
+export const encodeCursor = (t: { createdAt: Date; id: string }) => btoa(`${t.createdAt.toISOString()}|${t.id}`)
+export function decodeCursor(cursor: string) {
+  const [at, id] = (() => { try { return atob(cursor).split('|') } catch { return [] } })()
+  if (!at || !id || Number.isNaN(Date.parse(at))) throw new ApiError('BAD_REQUEST', 'Invalid cursor')
+  return { at: new Date(at), id }
+}
+
+/** The signed-in user's ledger, newest first, a page at a time. */
+export default new Hono<CreditEnv>().get('/', requireUser(), validate('query', Query), async (c) => {
+  const { cursor, limit } = c.req.valid('query')
+  const after = cursor ? decodeCursor(cursor) : null
+  const rows = await asService(c.var.db, (sql) =>
+    sql(
+      `select * from credit.transactions where user_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
+       order by created_at desc, id desc limit $4`,
+      [c.var.user!.id, after?.at ?? null, after?.id ?? null, limit + 1],
+    ),
+  )
+  const items = rows.slice(0, limit).map(toTransaction)
+  return c.json({ items, nextCursor: rows.length > limit ? encodeCursor(items[limit - 1]) : null })
+})

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { charge, flushPending, post } from '../../lib/credit/ledger'
+import { asService } from '../../lib/db/tx'
+import { newUserId } from '../../lib/ids'
+import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+
+let p: PlatformHarness
+beforeAll(async () => {
+  p = await platformHarness({ creditEnv: { GRANT_FREE: '0' } })
+})
+afterAll(() => p.close())
+
+const CENT = 10_000
+const creditDb = () => p.db.as('lingudesk_credit')
+
+/** A user with `balance` µ€, seeded as one adjustment in the ledger. */
+async function seedUser(balance: number) {
+  const id = newUserId()
+  await p.db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'L')`, [id, `${id}@example.com`])
+  if (balance) await asService(creditDb(), (sql) => post(sql, { userId: id, kind: 'adjustment', amount: balance, key: `seed:${id}`, actor: 'test' }))
+  return id
+}
+const state = async (userId: string) => {
+  const [a] = await p.db.owner.query<Record<string, string>>(`select balance, held, pending from credit.accounts where user_id = $1`, [userId])
+  const rows = await p.db.owner.query<{ kind: string; amount: string }>(`select kind, amount from credit.transactions where user_id = $1`, [userId])
+  return { balance: Number(a.balance), held: Number(a.held), pending: Number(a.pending), debits: rows.filter((r) => r.kind === 'debit').map((r) => Number(r.amount)) }
+}
+
+describe('debits under concurrency', () => {
+  it('200 concurrent 1-cent charges against 50 cents: exactly 50 succeed, balance 0, 50 ledger debits', async () => {
+    const user = await seedUser(50 * CENT)
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => p.service('credit', '/internal/charges', { body: { userId: user, amount: CENT, key: `c1:${user}:${i}` } })),
+    )
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(50)
+    expect(replies.filter((r) => r.status === 402)).toHaveLength(150)
+    const s = await state(user)
+    expect(s).toMatchObject({ balance: 0, pending: 0, held: 0 })
+    expect(s.debits).toHaveLength(50)
+    expect(s.debits.every((d) => d === -CENT)).toBe(true)
+  })
+
+  it('200 concurrent requests over 20 idempotency keys: 20 charges, and replays get the same answer', async () => {
+    const user = await seedUser(100 * CENT)
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => p.service('credit', '/internal/charges', { body: { userId: user, amount: CENT, key: `k20:${user}:${i % 20}` } })),
+    )
+    expect(replies.every((r) => r.status === 200)).toBe(true)
+    for (let k = 0; k < 20; k++) {
+      const answers = replies.filter((_, i) => i % 20 === k).map((r) => JSON.stringify(r.body))
+      expect(new Set(answers).size).toBe(1)
+    }
+    const [{ n }] = await p.db.owner.query<{ n: string }>(`select count(*) as n from credit.charges where user_id = $1`, [user])
+    expect(Number(n)).toBe(20)
+    expect(await state(user)).toMatchObject({ balance: 80 * CENT, pending: 0 })
+  })
+})
+
+describe('micro-charge aggregation', () => {
+  it('10,000 random sub-cent charges: ledger debits + carried remainder == the exact sum', async () => {
+    const user = await seedUser(1_000_000 * CENT)
+    let sum = 0
+    let i = 0
+    while (i < 10_000) {
+      const batch = 1 + Math.floor(Math.random() * 100)
+      await asService(creditDb(), async (sql) => {
+        for (let j = 0; j < batch && i < 10_000; j++, i++) {
+          const amount = 1 + Math.floor(Math.random() * (CENT - 1))
+          sum += amount
+          await charge(sql, { userId: user, amount, key: `agg:${user}:${i}`, threshold: CENT })
+          if (Math.random() < 0.01) await flushPending(sql, user, CENT, `extra:${user}:${i}`) // a timer's flush
+        }
+      })
+    }
+    const s = await state(user)
+    expect(-s.debits.reduce((a, b) => a + b, 0) + s.pending).toBe(sum)
+    expect(s.pending).toBeLessThan(CENT)
+    expect(s.debits.every((d) => d % CENT === 0)).toBe(true)
+  }, 120_000)
+})
+
+describe('holds', () => {
+  const reserve = (userId: string, amount: number, key: string, ttlS?: number) =>
+    p.service('credit', '/internal/holds', { body: { userId, amount, key, ttlS } })
+
+  it('refuses to reserve beyond what is available (balance − holds − pending)', async () => {
+    const user = await seedUser(5 * CENT)
+    expect((await reserve(user, 3 * CENT, `h1:${user}`)).status).toBe(201)
+    const over = await reserve(user, 3 * CENT, `h2:${user}`)
+    expect(over.status).toBe(402)
+    expect(over.body.error.code).toBe('PAYMENT_REQUIRED')
+  })
+
+  it('settles at the actual cost (sub-cent goes pending), and refuses to settle after release', async () => {
+    const user = await seedUser(5 * CENT)
+    const a = (await reserve(user, 3 * CENT, `s1:${user}`)).body
+    const settled = await p.service('credit', `/internal/holds/${a.id}/settle`, { body: { actual: 12_345 } })
+    expect(settled.body).toMatchObject({ status: 'settled', charged: 12_345 })
+    expect(await state(user)).toMatchObject({ balance: 4 * CENT, held: 0, pending: 2_345 })
+    const b = (await reserve(user, CENT, `s2:${user}`)).body
+    expect((await p.service('credit', `/internal/holds/${b.id}/release`, { method: 'POST' })).body.status).toBe('released')
+    expect((await p.service('credit', `/internal/holds/${b.id}/settle`, { body: { actual: 1 } })).status).toBe(409)
+    expect(await state(user)).toMatchObject({ balance: 4 * CENT, held: 0, pending: 2_345 })
+  })
+
+  it('releases an expired hold exactly once', async () => {
+    const user = await seedUser(5 * CENT)
+    const h = (await reserve(user, 4 * CENT, `e1:${user}`, 10)).body
+    await p.db.owner.query(`update credit.holds set expires_at = now() - interval '1 second' where id = $1`, [h.id])
+    const again = await Promise.all([reserve(user, 4 * CENT, `e2:${user}`), reserve(user, CENT, `e3:${user}`)])
+    expect(again.map((r) => r.status).sort()).toEqual([201, 201])
+    expect((await p.service('credit', `/internal/holds/${h.id}/settle`, { body: { actual: 1 } })).status).toBe(409)
+    expect(await state(user)).toMatchObject({ balance: 5 * CENT, held: 5 * CENT })
+  })
+})
