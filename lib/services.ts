@@ -8,6 +8,8 @@ export type Fetcher = { fetch: (req: Request) => Promise<Response> }
 export type CallOptions = {
   method?: string
   body?: unknown
+  /** A body passed on byte for byte (signed webhooks), instead of `body` as JSON. */
+  raw?: string
   requestId?: string
   authorization?: string
   /** Extra headers to pass on (device id, client address, user agent). */
@@ -73,11 +75,12 @@ export function createServices(opts: {
     for (const [name, value] of Object.entries(o.headers ?? {})) if (value) headers.set(name, value)
     if (o.requestId) headers.set('x-request-id', o.requestId)
     if (o.authorization) headers.set('authorization', o.authorization)
-    if (o.body !== undefined) headers.set('content-type', 'application/json')
+    if (o.body !== undefined || o.raw !== undefined) headers.set('content-type', 'application/json')
+    const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
     const req = new Request(new URL(path, base ?? `http://${target}`), {
-      method: o.method ?? (o.body === undefined ? 'GET' : 'POST'),
+      method: o.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      body,
       signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     })
     try {

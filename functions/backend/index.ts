@@ -6,6 +6,7 @@ import type { Services } from '../../lib/services'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
 import oauthCallback from './oauth-callback'
+import paddleWebhook from './paddle-webhook'
 import routed from './routed'
 import status from './status'
 import whoami from './whoami'
@@ -29,5 +30,6 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/auth/refresh', authRefresh)
     .route('/api/auth/oauth', oauthCallback)
     .route('/api/auth', authProxy)
+    .route('/api/webhooks/paddle', paddleWebhook)
     .route('/', routed)
 }

@@ -1,0 +1,17 @@
+import { Hono } from 'hono'
+import { rateLimit } from '../../lib/middleware/rate-limit'
+import type { BackendEnv } from './index'
+
+/**
+ * Paddle's notifications: public, so limited per address, and passed to the credit service byte for byte
+ * with their signature, which credit verifies (the signature covers the raw body).
+ */
+export default new Hono<BackendEnv>().post('/', rateLimit('public'), async (c) => {
+  const res = await c.var.services.call('credit', '/webhooks/paddle', {
+    raw: await c.req.text(),
+    headers: { 'paddle-signature': c.req.header('paddle-signature') },
+    requestId: c.var.requestId,
+    timeoutMs: 10_000,
+  })
+  return new Response(res.body, { status: res.status, headers: { 'content-type': 'application/json' } })
+})

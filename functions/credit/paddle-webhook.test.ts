@@ -1,0 +1,87 @@
+import { createHmac, randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+
+const OLD = 'pdl_ntfset_old_secret_0123456789'
+const NEW = 'pdl_ntfset_new_secret_9876543210'
+let p: PlatformHarness
+beforeAll(async () => {
+  p = await platformHarness({
+    creditEnv: {
+      PADDLE_WEBHOOK_SECRETS: `${OLD},${NEW}`,
+      PADDLE_PLAN_PRICES: 'pri_plus:plus,pri_premium:premium',
+      PADDLE_TOPUP_PRICES: 'pri_top5:5000000',
+      GRANT_FREE: '0', GRANT_PLUS: '0', GRANT_PREMIUM: '0',
+    },
+  })
+})
+afterAll(() => p.close())
+
+// Signatures computed here with node:crypto, independently of the code under test.
+const sign = (raw: string, secret: string, ts = Math.floor(Date.now() / 1000)) =>
+  `ts=${ts};h1=${createHmac('sha256', secret).update(`${ts}:${raw}`).digest('hex')}`
+const send = (raw: string, signature?: string) =>
+  fetch(`${p.backend.url}/api/webhooks/paddle`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${Math.floor(Math.random() * 250)}`, ...(signature ? { 'paddle-signature': signature } : {}) },
+    body: raw,
+  })
+const event = (type: string, userId: string, data: Record<string, unknown>, occurredAt = new Date().toISOString()) =>
+  JSON.stringify({ event_id: `evt_${randomBytes(8).toString('hex')}`, event_type: type, occurred_at: occurredAt, data: { custom_data: { user_id: userId }, ...data } })
+const account = async (userId: string) =>
+  (await p.db.owner.query<{ user_type: string; balance: string }>(`select user_type, balance from credit.accounts where user_id = $1`, [userId]))[0]
+const events = async () => Number((await p.db.owner.query<{ n: string }>(`select count(*) as n from credit.paddle_events`))[0].n)
+
+describe('POST /api/webhooks/paddle', () => {
+  it('applies a signed subscription: the user type changes and the next access token carries it', async () => {
+    const b = p.browser()
+    const { res } = await b.register()
+    const raw = event('subscription.created', res.body.user.id, { id: 'sub_1', status: 'active', items: [{ price: { id: 'pri_plus' }, quantity: 1 }] })
+    const answer = await send(raw, sign(raw, NEW))
+    expect(answer.status).toBe(200)
+    expect((await account(res.body.user.id)).user_type).toBe('plus')
+    await b.call('POST', '/api/auth/refresh', { auth: false })
+    expect((await b.call('GET', '/api/whoami')).body).toMatchObject({ role: 'plus', userType: 'plus' })
+  })
+
+  it('refuses a missing signature, a tampered body and an old timestamp, with no effect', async () => {
+    const { res } = await p.browser().register()
+    const raw = event('transaction.completed', res.body.user.id, { id: 'txn_t', items: [{ price: { id: 'pri_top5' }, quantity: 1 }] })
+    const before = await events()
+    expect((await send(raw)).status).toBe(401)
+    expect((await send(raw.replace('"quantity":1', '"quantity":9'), sign(raw, NEW))).status).toBe(401)
+    expect((await send(raw, sign(raw, NEW, Math.floor(Date.now() / 1000) - 10))).status).toBe(401)
+    expect((await send(raw, sign(raw, 'some other secret'))).status).toBe(401)
+    expect(await events()).toBe(before)
+    expect(await account(res.body.user.id)).toBeUndefined()
+  })
+
+  it('accepts the previous secret during rotation, and any matching h1', async () => {
+    const { res } = await p.browser().register()
+    const raw = event('transaction.completed', res.body.user.id, { id: 'txn_rot', items: [{ price: { id: 'pri_top5' }, quantity: 1 }] })
+    const ts = Math.floor(Date.now() / 1000)
+    const header = `ts=${ts};h1=${'0'.repeat(64)};h1=${sign(raw, OLD, ts).split('h1=')[1]}`
+    expect((await send(raw, header)).status).toBe(200)
+    expect(Number((await account(res.body.user.id)).balance)).toBe(5_000_000)
+  })
+
+  it('takes effect once when the same event arrives 10 times at once', async () => {
+    const { res } = await p.browser().register()
+    const raw = event('transaction.completed', res.body.user.id, { id: 'txn_10x', items: [{ price: { id: 'pri_top5' }, quantity: 2 }] })
+    const answers = await Promise.all(Array.from({ length: 10 }, () => send(raw, sign(raw, NEW))))
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200))
+    const purchases = await p.db.owner.query(`select amount from credit.transactions where user_id = $1 and kind = 'purchase'`, [res.body.user.id])
+    expect(purchases).toEqual([{ amount: '10000000' }])
+  })
+
+  it('ignores an event older than the state already applied', async () => {
+    const { res } = await p.browser().register()
+    const id = res.body.user.id
+    const newer = event('subscription.updated', id, { id: 'sub_o', status: 'active', items: [{ price: { id: 'pri_premium' }, quantity: 1 }] }, '2026-11-20T10:00:00Z')
+    const older = event('subscription.canceled', id, { id: 'sub_o', status: 'canceled', items: [] }, '2026-11-20T09:00:00Z')
+    await send(newer, sign(newer, NEW))
+    const late = await send(older, sign(older, NEW))
+    expect(late.status).toBe(200)
+    expect((await account(id)).user_type).toBe('premium')
+  })
+})
