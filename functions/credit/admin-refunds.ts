@@ -31,7 +31,7 @@ export default new Hono<CreditEnv>().post('/', requireUser({ roles: ['admin'] })
     if (!seen.length && (amount > refundable || refundable <= 0))
       throw new ApiError('CONFLICT', 'That is more than is left to refund', { refundable })
     const tx = await post(sql, { userId: original.userId, kind: 'refund', amount, key: b.key, actor: admin, reason: b.reason, requestId: c.var.requestId, refundOf: original.id })
-    await audit(sql, requestMeta(c), { actor: admin, action: 'admin.refund', subjectId: original.userId, details: { transactionId: tx.id, refundOf: original.id, amount, reason: b.reason } })
+    if (!seen.length) await audit(sql, requestMeta(c), { actor: admin, action: 'admin.refund', subjectId: original.userId, details: { transactionId: tx.id, refundOf: original.id, amount, reason: b.reason } })
     return tx
   })
   return c.json(refund, 201)
