@@ -78,6 +78,10 @@ const SCHEMAS = {
     RATE_LIMIT_PUBLIC: rateLimit('20/60'),
     RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(100).default(100),
     JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    /** What a paid call holds before it runs (µ€); it is settled at the cost the service reports. */
+    COST_ESTIMATE_AI_TEXT: micros.default(20_000),
+    COST_ESTIMATE_AI_IMAGE: micros.default(60_000),
+    COST_ESTIMATE_AI_SPEECH: micros.default(30_000),
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
     AI_URL: url.default('http://127.0.0.1:8084'),

@@ -14,12 +14,13 @@ beforeAll(async () => {
     req.on('data', (d) => (body += d))
     req.on('end', () => {
       seen.push({ url: req.url, headers: req.headers, body })
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }))
+      if (body.includes('fail')) return res.writeHead(502, { 'content-type': 'application/json' }).end('{"error":{"code":"UPSTREAM_FAILED"}}')
+      res.writeHead(200, { 'content-type': 'application/json', 'x-cost-micros': '12345' }).end(JSON.stringify({ ok: true }))
     })
   })
   await new Promise<void>((ok) => upstream.listen(0, '127.0.0.1', ok))
   const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`
-  p = await platformHarness({ backendEnv: { AI_URL: url, CREDIT_URL: url } })
+  p = await platformHarness({ backendEnv: { AI_URL: url } })
 })
 afterAll(async () => {
   await p?.close()
@@ -56,9 +57,50 @@ describe('routing table', () => {
     await b.register()
     expect((await b.call('GET', '/api/admin/stats')).status).toBe(403)
     expect((await b.call('GET', '/api/credits/balance', { auth: false })).status).toBe(401)
+    const history = await b.call('GET', '/api/credits/history?limit=5')
+    expect(history.status).toBe(200)
+    expect(history.body.items.map((t: { kind: string }) => t.kind)).toEqual(['grant'])
+  })
+})
+
+describe('paid routes', () => {
+  const pending = async (email: string) =>
+    Number((await p.db.owner.query<{ pending: string }>(`select a.pending from credit.accounts a join public.users u on u.id = a.user_id where u.email = $1`, [email]))[0].pending)
+
+  it('hold the estimate, settle at the reported cost, and charge nothing for a failed call', async () => {
+    const b = p.browser()
+    const { email } = await b.register()
+    const ok = await b.call('POST', '/api/ai/translate', { body: { text: 'Haus', from: 'de', to: 'en' } })
+    expect(ok.headers.get('x-cost-micros')).toBe('12345')
+    expect(await pending(email)).toBe(2345) // one cent went to the ledger, the rest waits
+    const failed = await b.call('POST', '/api/ai/translate', { body: { text: 'fail', from: 'de', to: 'en' } })
+    expect(failed.status).toBe(502)
+    expect(await pending(email)).toBe(2345)
+    const balance = await b.call('GET', '/api/credits/balance')
+    expect(balance.body).toMatchObject({ balance: 490_000, held: 0, pending: 2345 })
+  })
+
+  it('charge a retried request with the same Idempotency-Key once', async () => {
+    const b = p.browser()
+    const { email } = await b.register()
+    const send = () => b.call('POST', '/api/ai/examples', { body: { text: 'Baum' }, headers: { 'idempotency-key': 'retry-me-0001' } })
+    expect((await send()).status).toBe(200)
+    expect((await send()).status).toBe(200)
+    expect(await pending(email)).toBe(2345)
+    expect((await b.call('GET', '/api/credits/balance')).body.balance).toBe(490_000)
+  })
+
+  it('refuse with 402 before calling the service when credits are short', async () => {
+    const b = p.browser()
+    const { res } = await b.register()
+    await b.call('GET', '/api/credits/balance') // this month's 0.50 € grant
+    const drain = await p.service('credit', '/internal/charges', { body: { userId: res.body.user.id, amount: 450_000, key: `drain:${res.body.user.id}` } })
+    expect(drain.status).toBe(200) // 0.05 € left: less than the image estimate
     seen.length = 0
-    expect((await b.call('GET', '/api/credits/history?page=2')).status).toBe(200)
-    expect(seen[0].url).toBe('/credits/history?page=2')
+    const refused = await b.call('POST', '/api/ai/image', { body: { prompt: 'a tree' } })
+    expect(refused.status).toBe(402)
+    expect(refused.body.error.code).toBe('PAYMENT_REQUIRED')
+    expect(seen).toHaveLength(0)
   })
 })
 

@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { requireUser } from '../../lib/middleware/auth'
+import { COST_HEADER, reserveCredits } from '../../lib/middleware/credits'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { requestMeta } from '../../lib/request-meta'
 import { readJson } from '../../lib/validate'
@@ -10,9 +12,10 @@ import { ROUTES, userTypeOf } from './routes'
  * Every route of the routing table: the user's token checked here, the limit of its class, then the call
  * to its service with the route's timeout, the user's token, the request id and the provider choice.
  */
+const free = createMiddleware(async (_c, next) => next())
 const app = new Hono<BackendEnv>()
 for (const r of ROUTES)
-  app.on(r.method, r.path, requireUser(r.admin ? { roles: ['admin'] } : {}), rateLimit(r.limit), async (c) => {
+  app.on(r.method, r.path, requireUser(r.admin ? { roles: ['admin'] } : {}), rateLimit(r.limit), r.cost ? reserveCredits(r.cost) : free, async (c) => {
     const body = r.method === 'POST' || r.method === 'PUT' ? await readJson(c) : undefined
     const choice = r.providers?.[userTypeOf(c.var.user!.role)]
     const res = await c.var.services.call(r.service, `${r.target}${new URL(c.req.url).search}`, {
@@ -28,6 +31,9 @@ for (const r of ROUTES)
         'x-ai-fallback': choice?.fallback && `${choice.fallback.provider}:${choice.fallback.model}`,
       },
     })
-    return new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' } })
+    const headers = new Headers({ 'content-type': res.headers.get('content-type') ?? 'application/json' })
+    const cost = res.headers.get(COST_HEADER)
+    if (cost) headers.set(COST_HEADER, cost) // what the call cost, for the SPA and for reserveCredits
+    return new Response(res.body, { status: res.status, headers })
   })
 export default app

@@ -1,4 +1,5 @@
 import type { Role } from '../../lib/config'
+import type { CostClass } from '../../lib/middleware/credits'
 import type { LimitClass } from '../../lib/middleware/rate-limit'
 
 export type UserType = 'free' | 'plus' | 'premium'
@@ -13,7 +14,7 @@ export type RouteSpec = {
   target: string
   limit: LimitClass
   /** What it costs (credit issue), or null when free. */
-  cost: string | null
+  cost: CostClass | null
   timeoutMs: number
   admin?: boolean
   /** Which provider and model each user type gets; change a line here to move premium to another model. */
@@ -36,7 +37,7 @@ const SPEECH: Record<UserType, ProviderChoice> = {
   premium: { provider: 'chatterbox', model: 'chatterbox-tts' },
 }
 
-const ai = (op: string, cost: string, providers: Record<UserType, ProviderChoice>, timeoutMs: number): RouteSpec => ({
+const ai = (op: string, cost: CostClass, providers: Record<UserType, ProviderChoice>, timeoutMs: number): RouteSpec => ({
   method: 'POST', path: `/api/ai/${op}`, service: 'ai', target: `/ai/${op}`, limit: 'ai', cost, timeoutMs, providers,
 })
 

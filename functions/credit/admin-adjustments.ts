@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { findTransaction, post } from '../../lib/credit/ledger'
+import { findTransaction, lockKey, post } from '../../lib/credit/ledger'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
@@ -20,6 +20,7 @@ export default new Hono<CreditEnv>().post('/', requireUser({ roles: ['admin'] })
   const b = c.req.valid('json')
   const admin = c.var.user!.id
   const tx = await asService(c.var.db, async (sql) => {
+    await lockKey(sql, b.key)
     const replay = await findTransaction(sql, b.key)
     const t = await post(sql, { userId: b.userId, kind: 'adjustment', amount: b.amount, key: b.key, actor: admin, reason: b.reason, requestId: c.var.requestId })
     if (!replay) await audit(sql, requestMeta(c), { actor: admin, action: 'admin.adjustment', subjectId: b.userId, details: { transactionId: t.id, amount: b.amount, reason: b.reason } })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { toTransaction } from '../../lib/credit/ledger'
+import { ensureMonthlyGrant } from '../../lib/credit/grants'
+import { account, toTransaction } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
@@ -21,13 +22,15 @@ export function decodeCursor(cursor: string) {
 export default new Hono<CreditEnv>().get('/', requireUser(), validate('query', Query), async (c) => {
   const { cursor, limit } = c.req.valid('query')
   const after = cursor ? decodeCursor(cursor) : null
-  const rows = await asService(c.var.db, (sql) =>
-    sql(
+  const userId = c.var.user!.id
+  const rows = await asService(c.var.db, async (sql) => {
+    await ensureMonthlyGrant(sql, c.var.config, await account(sql, userId), c.var.now())
+    return sql(
       `select * from credit.transactions where user_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
        order by created_at desc, id desc limit $4`,
-      [c.var.user!.id, after?.at ?? null, after?.id ?? null, limit + 1],
-    ),
-  )
+      [userId, after?.at ?? null, after?.id ?? null, limit + 1],
+    )
+  })
   const items = rows.slice(0, limit).map(toTransaction)
   return c.json({ items, nextCursor: rows.length > limit ? encodeCursor(items[limit - 1]) : null })
 })
