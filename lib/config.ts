@@ -21,6 +21,7 @@ const Internal = Base.extend({
   DATABASE_URL: pgUrl,
   /** Owner credentials: when set, the role applies pending migrations at start. */
   MIGRATION_DATABASE_URL: pgUrl.optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SERVICE_SECRET: secret,
   SERVICE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(300).default(60),
   JWT_ISSUER: z.string().min(1).default('lingudesk-auth'),

@@ -19,7 +19,7 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
     peerAddress: (c: Context) => getConnInfo(c).remote.address,
     ...portableDeps(role, config),
   }
-  if ('DATABASE_URL' in config) deps.db = createPgDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>))
+  if ('DATABASE_URL' in config) deps.db = createPgDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>), config.DB_POOL_MAX)
   if ('REDIS_URL' in config)
     deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL, log)
   if ('SMTP_URL' in config) deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
