@@ -135,6 +135,7 @@ const SCHEMAS = {
     GRANT_FREE: micros.default(500_000),
     GRANT_PLUS: micros.default(5_000_000),
     GRANT_PREMIUM: micros.default(20_000_000),
+    GRANT_EXPIRES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Destination secrets, comma-separated: more than one while a secret is being rotated. */
     PADDLE_WEBHOOK_SECRETS: z.string().optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : [])),
     PADDLE_CLIENT_TOKEN: z.string().optional(),

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { charge, flushPending, post } from '../../lib/credit/ledger'
+import { loadConfig } from '../../lib/config'
+import { ensureMonthlyGrant } from '../../lib/credit/grants'
+import { account, charge, flushPending, post } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { newUserId } from '../../lib/ids'
 import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
@@ -77,6 +79,24 @@ describe('micro-charge aggregation', () => {
     expect(s.pending).toBeLessThan(CENT)
     expect(s.debits.every((d) => d % CENT === 0)).toBe(true)
   }, 120_000)
+})
+
+describe('monthly grants', () => {
+  it('grant once per month and type; with GRANT_EXPIRES the unused part of an earlier month expires', async () => {
+    const config = loadConfig('credit', { ...p.env, GRANT_FREE: '500000', GRANT_EXPIRES: 'true' })
+    const user = await seedUser(0)
+    const grant = (iso: string) => asService(creditDb(), async (sql) => ensureMonthlyGrant(sql, config, await account(sql, user), Date.parse(iso)))
+    await grant('2026-10-15T12:00:00Z')
+    await grant('2026-10-20T12:00:00Z') // same month: nothing new
+    await asService(creditDb(), (sql) => charge(sql, { userId: user, amount: 12 * CENT, key: `g:${user}`, threshold: CENT }))
+    await grant('2026-11-02T12:00:00Z')
+    await grant('2026-11-03T12:00:00Z')
+    const rows = await p.db.owner.query<{ kind: string; amount: string }>(`select kind, amount from credit.transactions where user_id = $1 order by created_at, kind`, [user])
+    const byKind = (k: string) => rows.filter((r) => r.kind === k).map((r) => Number(r.amount))
+    expect(byKind('grant')).toEqual([500_000, 500_000])
+    expect(byKind('expiry')).toEqual([-380_000]) // October's grant less what was available to expire
+    expect((await state(user)).balance).toBe(500_000)
+  })
 })
 
 describe('holds', () => {
