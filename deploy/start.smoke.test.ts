@@ -27,7 +27,7 @@ function start() {
 /** Ctrl-C as a terminal sends it (to the whole process group); resolves with what was printed. */
 const stop = (s: ReturnType<typeof start>) =>
   new Promise<string>((ok) => {
-    s.child.once('exit', () => ok(s.log.out))
+    s.child.once('close', () => ok(s.log.out)) // 'close': after stdout has drained, unlike 'exit'
     process.kill(-s.child.pid!, 'SIGINT')
   })
 
