@@ -59,6 +59,19 @@ const priceMap = <V>(parse: (v: string) => V | undefined, what: string) =>
       }
       return map
     })
+/** Per AI plugin P: P_API_KEY, P_BASE_URL, P_CONCURRENCY, P_QUEUE, P_TIMEOUT_MS, P_RPM. */
+function pluginFields(ids: string[]) {
+  const fields: Record<string, z.ZodType> = {}
+  for (const id of ids.map((i) => i.toUpperCase())) {
+    fields[`${id}_API_KEY`] = z.string().min(1).optional()
+    fields[`${id}_BASE_URL`] = url.optional()
+    fields[`${id}_CONCURRENCY`] = z.coerce.number().int().min(1).max(256).default(4)
+    fields[`${id}_QUEUE`] = z.coerce.number().int().min(0).max(10_000).default(16)
+    fields[`${id}_TIMEOUT_MS`] = z.coerce.number().int().min(100).max(300_000).default(30_000)
+    fields[`${id}_RPM`] = z.coerce.number().int().min(1).max(100_000).default(600)
+  }
+  return fields as Record<string, z.ZodType<unknown>>
+}
 const b64Key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes, base64url')
 const days = (n: number) => n * 86_400
 
@@ -147,6 +160,10 @@ const SCHEMAS = {
   }),
   ai: Internal.extend({
     PORT: Base.shape.PORT.default(8084),
+    AUTH_URL: url.default('http://127.0.0.1:8082'),
+    /** What a cache hit costs, as a fraction of the original call (0 = free). */
+    AI_CACHE_HIT_FRACTION: z.coerce.number().min(0).max(1).default(0),
+    ...pluginFields(['chatgpt', 'claude', 'deepseek', 'flux', 'chatterbox']),
     S3_ENDPOINT: url,
     S3_REGION: z.string().default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().min(1),

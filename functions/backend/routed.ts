@@ -18,7 +18,8 @@ for (const r of ROUTES)
   app.on(r.method, r.path, requireUser(r.admin ? { roles: ['admin'] } : {}), rateLimit(r.limit), r.cost ? reserveCredits(r.cost) : free, async (c) => {
     const body = r.method === 'POST' || r.method === 'PUT' ? await readJson(c) : undefined
     const choice = r.providers?.[userTypeOf(c.var.user!.role)]
-    const res = await c.var.services.call(r.service, `${r.target}${new URL(c.req.url).search}`, {
+    const target = r.target.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(c.req.param(name) ?? ''))
+    const res = await c.var.services.call(r.service, `${target}${new URL(c.req.url).search}`, {
       method: r.method,
       body,
       requestId: c.var.requestId,
@@ -32,8 +33,11 @@ for (const r of ROUTES)
       },
     })
     const headers = new Headers({ 'content-type': res.headers.get('content-type') ?? 'application/json' })
-    const cost = res.headers.get(COST_HEADER)
-    if (cost) headers.set(COST_HEADER, cost) // what the call cost, for the SPA and for reserveCredits
+    // What the call cost (for the SPA and reserveCredits), how to cache it, when to retry.
+    for (const name of [COST_HEADER, 'cache-control', 'retry-after']) {
+      const value = res.headers.get(name)
+      if (value) headers.set(name, value)
+    }
     return new Response(res.body, { status: res.status, headers })
   })
 export default app

@@ -48,6 +48,7 @@ export const ROUTES: RouteSpec[] = [
   ai('explain', 'ai.text', TEXT, 30_000),
   ai('image', 'ai.image', IMAGE, 60_000),
   ai('speech', 'ai.speech', SPEECH, 60_000),
+  { method: 'GET', path: '/api/ai/media/:key', service: 'ai', target: '/ai/media/:key', limit: 'standard', cost: null, timeoutMs: 15_000 },
   { method: 'GET', path: '/api/credits/balance', service: 'credit', target: '/credits/balance', limit: 'standard', cost: null, timeoutMs: 5000 },
   { method: 'GET', path: '/api/credits/checkout', service: 'credit', target: '/credits/checkout', limit: 'standard', cost: null, timeoutMs: 5000 },
   { method: 'GET', path: '/api/credits/history', service: 'credit', target: '/credits/history', limit: 'standard', cost: null, timeoutMs: 5000 },

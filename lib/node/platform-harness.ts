@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import S3rver from 's3rver'
 import { ROLE_APPS } from '../../deploy/roles'
 import { type RoleServer, startRole } from '../../deploy/serve'
 import type { Role } from '../config'
@@ -9,12 +13,32 @@ import { testDatabase } from './testing'
 
 const ORIGIN = 'http://127.0.0.1:8080'
 
+async function startS3() {
+  const directory = await mkdtemp(join(tmpdir(), 'lingudesk-s3-'))
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
+  const { port } = await server.run()
+  return {
+    env: { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
+    stop: async () => {
+      await server.close()
+      await rm(directory, { recursive: true, force: true })
+    },
+  }
+}
+
 /**
  * Real roles over HTTP on free ports, sharing a database of their own and (when set) the real Redis:
  * auth and one or more backends. `browser()` makes a client that behaves like the SPA behind the edge.
  */
 export async function platformHarness(
-  o: { redisUrl?: string; backendEnv?: Record<string, string>; authEnv?: Record<string, string>; creditEnv?: Record<string, string> } = {},
+  o: {
+    redisUrl?: string
+    backendEnv?: Record<string, string>
+    authEnv?: Record<string, string>
+    creditEnv?: Record<string, string>
+    /** Start the AI role too (with an s3rver of its own), with this env. */
+    aiEnv?: Record<string, string>
+  } = {},
 ) {
   const db = await testDatabase()
   const smtp = await startSmtpCapture()
@@ -29,9 +53,11 @@ export async function platformHarness(
     SMTP_URL: smtp.url, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4', ...o.authEnv,
   })
   const credit = await start('credit', { AUTH_URL: auth.url, ...o.creditEnv })
+  const s3 = o.aiEnv ? await startS3() : undefined
+  const ai = o.aiEnv && s3 ? await start('ai', { AUTH_URL: auth.url, ...s3.env, ...o.aiEnv }) : undefined
   const backendEnv = (extra: Record<string, string> = {}) => ({
     REDIS_URL: o.redisUrl ?? process.env.REDIS_URL ?? 'memory://test',
-    AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: 'http://127.0.0.1:9',
+    AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: ai?.url ?? 'http://127.0.0.1:9',
     ALLOWED_ORIGINS: ORIGIN, ...o.backendEnv, ...extra,
   })
   const backend = await start('backend', backendEnv())
@@ -74,20 +100,22 @@ export async function platformHarness(
   }
 
   // Calls as the backend makes them, with its service token.
-  const asBackend = createServices({ role: 'backend', secret: common.SERVICE_SECRET, ttlS: 60, urls: { auth: auth.url, credit: credit.url } })
-  async function service(role: 'auth' | 'credit', path: string, x: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const asBackend = createServices({ role: 'backend', secret: common.SERVICE_SECRET, ttlS: 60, urls: { auth: auth.url, credit: credit.url, ai: ai?.url } })
+  async function service(role: 'auth' | 'credit' | 'ai', path: string, x: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const res = await asBackend.call(role, path, x)
     const text = await res.text()
     return { status: res.status, body: text ? JSON.parse(text) : null }
   }
 
   return {
-    db, smtp, auth, credit, backend, browser, service, env: common,
+    db, smtp, auth, credit, ai, backend, browser, service, env: common,
+    serviceToken: (role: 'ai' | 'auth' | 'credit') => asBackend.tokenFor(role),
     /** Another backend instance on the same database and Redis. */
     startBackend: (extra?: Record<string, string>) => start('backend', backendEnv(extra)),
     close: async () => {
       await Promise.all(servers.map((s) => s.close()))
       await smtp.close()
+      await s3?.stop()
       await db.close()
     },
   }

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeAi, startFakeAi } from '../../lib/node/fake-ai'
+import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+
+let fake: FakeAi
+let p: PlatformHarness
+beforeAll(async () => {
+  fake = await startFakeAi()
+  p = await platformHarness({
+    backendEnv: { RATE_LIMIT_AI: '10000/60' },
+    aiEnv: {
+      DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl, DEEPSEEK_CONCURRENCY: '2', DEEPSEEK_QUEUE: '3', DEEPSEEK_TIMEOUT_MS: '1500',
+      CHATGPT_API_KEY: 'k', CHATGPT_BASE_URL: fake.openAiUrl,
+      CLAUDE_API_KEY: 'k', CLAUDE_BASE_URL: fake.anthropicUrl,
+      FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl,
+      CHATTERBOX_BASE_URL: fake.openAiUrl,
+    },
+  })
+})
+afterAll(async () => {
+  await p?.close()
+  await fake?.close()
+})
+beforeEach(() => fake.reset())
+
+const learner = async (role = 'user') => {
+  const b = p.browser()
+  const { email } = await b.register()
+  if (role !== 'user') {
+    await p.db.owner.query(`update public.users set role = $2 where email = $1`, [email, role])
+    await b.call('POST', '/api/auth/refresh', { auth: false })
+  }
+  return b
+}
+const calls = () => Object.values(fake.state.calls).reduce((a, b) => a + b, 0)
+let n = 0
+const fresh = () => `Haus ${++n}`
+
+describe('operations end to end (gateway → AI role → provider)', () => {
+  it('translate, examples and explain answer validated JSON, at exact per-token prices', async () => {
+    const b = await learner()
+    const t = await b.call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
+    expect(t.body).toMatchObject({ result: { translation: 'the house' }, plugin: 'deepseek', cached: false, cost: 621 })
+    expect(t.headers.get('x-cost-micros')).toBe('621') // ceil((1200 × 0.26 € + 300 × 1.03 €) per million tokens)
+    const e = await b.call('POST', '/api/ai/examples', { body: { text: fresh(), from: 'de', to: 'en', level: 'A2', n: 1 } })
+    expect(e.body.result.examples[0]).toEqual({ sentence: 'Das Haus ist groß.', translation: 'The house is big.' })
+    const x = await b.call('POST', '/api/ai/explain', { body: { text: fresh(), from: 'de', to: 'en' } })
+    expect(x.body.result.explanation).toContain('neuter')
+  })
+
+  it('routes plus users to ChatGPT and premium users to Claude', async () => {
+    const plus = await (await learner('plus')).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
+    expect(plus.body).toMatchObject({ plugin: 'chatgpt', model: 'gpt-4o-mini', cost: 336 })
+    const premium = await (await learner('premium')).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
+    expect(premium.body).toMatchObject({ plugin: 'claude', model: 'claude-sonnet-4-5', cost: 6300 })
+  })
+
+  it('makes a PNG and a WAV, served through the gateway from the private bucket', async () => {
+    const b = await learner()
+    const img = await b.call('POST', '/api/ai/image', { body: { prompt: `a ${fresh()}` } })
+    expect(img.body).toMatchObject({ plugin: 'flux', cost: 3000, media: { contentType: 'image/png' } })
+    const png = await fetch(p.backend.url + img.body.media.url, { headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip } })
+    expect(new Uint8Array(await png.arrayBuffer()).slice(1, 4)).toEqual(new TextEncoder().encode('PNG'))
+    const sp = await b.call('POST', '/api/ai/speech', { body: { text: 'Guten Morgen', language: 'de' } })
+    expect(sp.body).toMatchObject({ plugin: 'chatterbox', cost: 180, media: { contentType: 'audio/wav' } })
+  })
+
+  it('answers with the offline plugin when no configured provider fits', async () => {
+    const b = await learner()
+    const res = await fetch(`${p.ai!.url}/ai/translate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json', 'x-service-token': await p.serviceToken('ai'), 'x-ai-provider': 'nobody' },
+      body: JSON.stringify({ text: fresh(), from: 'de', to: 'fr' }),
+    })
+    expect(await res.json()).toMatchObject({ plugin: 'offline', cost: 0, result: { translation: expect.stringContaining('offline') } })
+  })
+
+  it('refuses an unknown language code with 400', async () => {
+    const res = await (await learner()).call('POST', '/api/ai/translate', { body: { text: 'x', from: 'xx', to: 'en' } })
+    expect(res.status).toBe(400)
+  })
+})
+
+describe('cache first', () => {
+  it('serves a repeat from the cache for nothing; refresh calls the provider and replaces it', async () => {
+    const b = await learner()
+    const body = { text: fresh(), from: 'de', to: 'en' }
+    await b.call('POST', '/api/ai/translate', { body })
+    const before = calls()
+    const again = await b.call('POST', '/api/ai/translate', { body })
+    expect(again.body).toMatchObject({ cached: true, cost: 0 })
+    expect(calls()).toBe(before)
+    const refreshed = await b.call('POST', '/api/ai/translate', { body: { ...body, refresh: true } })
+    expect(refreshed.body.cached).toBe(false)
+    expect(calls()).toBe(before + 1)
+    const who = (await b.call('GET', '/api/whoami')).body.id
+    const logged = await p.db.owner.query(`select plugin, cache_hit, cost, outcome from ai.requests where user_id = $1 order by created_at`, [who])
+    expect(logged).toEqual([
+      { plugin: 'deepseek', cache_hit: false, cost: '621', outcome: 'ok' },
+      { plugin: 'deepseek', cache_hit: true, cost: '0', outcome: 'ok' },
+      { plugin: 'deepseek', cache_hit: false, cost: '621', outcome: 'ok' },
+    ])
+  })
+
+  it('10 identical concurrent calls make one provider call', async () => {
+    const b = await learner()
+    fake.state.holdMs = 300
+    const body = { text: fresh(), from: 'de', to: 'en' }
+    const replies = await Promise.all(Array.from({ length: 10 }, () => b.call('POST', '/api/ai/translate', { body })))
+    expect(replies.every((r) => r.status === 200)).toBe(true)
+    expect(calls()).toBe(1)
+    expect(replies.filter((r) => !r.body.cached)).toHaveLength(1)
+  })
+})
+
+describe('provider trouble', () => {
+  it('retries a 429 and succeeds', async () => {
+    fake.state.mode = 'busy-once'
+    const res = await (await learner()).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
+    expect(res.status).toBe(200)
+    expect(calls()).toBe(2)
+  })
+
+  it.each([['fail', 'a 500'], ['slow', 'a timeout'], ['malformed', 'a malformed answer']] as const)('answers 502 for %s (%s), charges nothing and caches nothing', async (mode, _what) => {
+    const b = await learner()
+    fake.state.mode = mode
+    const body = { text: fresh(), from: 'de', to: 'en' }
+    const res = await b.call('POST', '/api/ai/translate', { body })
+    expect(res.status).toBe(502)
+    expect((await b.call('GET', '/api/credits/balance')).body).toMatchObject({ held: 0, pending: 0, balance: 500_000 })
+    fake.reset()
+    expect((await b.call('POST', '/api/ai/translate', { body })).body.cached).toBe(false)
+  })
+
+  it('with concurrency 2 and queue 3, 10 simultaneous calls: 5 served, 5 refused at once', async () => {
+    const b = await learner()
+    fake.state.holdMs = 400
+    const started = Date.now()
+    const replies = await Promise.all(Array.from({ length: 10 }, () => b.call('POST', '/api/ai/explain', { body: { text: fresh(), from: 'de', to: 'en' } })))
+    const refused = replies.filter((r) => r.status === 503)
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(5)
+    expect(refused).toHaveLength(5)
+    expect(refused[0].headers.get('retry-after')).toBeTruthy()
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+})

@@ -1,0 +1,4 @@
+import { operationRoute } from './operation'
+
+/** POST /ai/image: see OPERATIONS.image in lib/ai/operations.ts for its input, prompt and answer. */
+export default operationRoute('image')

@@ -1,0 +1,22 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { validate } from '../../lib/validate'
+import type { AiEnv } from './index'
+
+/**
+ * A generated image or sound, streamed from the bucket (which stays private, on core-net). Keys are
+ * content hashes, so an answer never changes and may be cached for good.
+ */
+export default new Hono<AiEnv>().get('/:key', requireUser(), validate('param', z.object({ key: z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/) })), async (c) => {
+  const obj = await c.var.s3.client
+    .send(new GetObjectCommand({ Bucket: c.var.s3.bucket, Key: c.req.valid('param').key }))
+    .catch((err: Error) => {
+      if (err.name === 'NoSuchKey') throw new ApiError('NOT_FOUND', 'No such media')
+      throw err
+    })
+  const bytes = new Uint8Array(await obj.Body!.transformToByteArray())
+  return c.body(bytes, 200, { 'content-type': obj.ContentType ?? 'application/octet-stream', 'cache-control': 'private, max-age=31536000, immutable' })
+})

@@ -1,0 +1,121 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3'
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { OPERATIONS, type OperationName, parseModelJson } from '../../lib/ai/operations'
+import { withRetry } from '../../lib/ai/retry'
+import { costOf, type Kind, type ProviderRequest, type ProviderResult, statusOf } from '../../lib/ai/types'
+import { COST_HEADER } from '../../lib/middleware/credits'
+import { sha256Hex } from '../../lib/crypto'
+import { asService } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { validate } from '../../lib/validate'
+import type { AiEnv } from './index'
+
+type CacheRow = { key: string; plugin: string; model: string; result: unknown; media_key: string | null; content_type: string | null; cost: string }
+const inflight = new Map<string, Promise<{ row: CacheRow; usage: object }>>() // single flight, per process
+
+/** The plugin and model for this call: the backend's choice, its fallback, else offline. */
+function choose<E extends AiEnv>(c: Context<E>, kind: Kind) {
+  const wanted: [string | undefined, string | undefined][] = [
+    [c.req.header('x-ai-provider'), c.req.header('x-ai-model')],
+    (c.req.header('x-ai-fallback')?.split(':') ?? []) as [string, string],
+  ]
+  for (const [id, model] of wanted) {
+    const entry = id ? c.var.plugins[id] : undefined
+    if (entry?.plugin.configured && entry.plugin.kind === kind && entry.breaker.state() !== 'open')
+      return { entry, model: model && entry.plugin.models[model] ? model : entry.plugin.defaultModel }
+  }
+  const entry = c.var.plugins.offline
+  return { entry, model: entry.plugin.defaultModel }
+}
+
+const mediaUrl = (key: string) => `/api/ai/media/${key}`
+const answer = (row: CacheRow, cached: boolean) => ({
+  ...(row.media_key ? { media: { key: row.media_key, contentType: row.content_type, url: mediaUrl(row.media_key) } } : { result: row.result }),
+  cached,
+  plugin: row.plugin,
+  model: row.model,
+})
+
+/**
+ * One learner operation, cache first: an identical earlier answer is served without the provider (costing
+ * the configured fraction); identical calls in flight share one provider call; answers are validated
+ * before they are returned or cached; every call is a row in ai.requests.
+ */
+export function operationRoute(name: OperationName) {
+  const op = OPERATIONS[name]
+  return new Hono<AiEnv>().post('/', requireUser(), validate('json', op.input), async (c) => {
+    const { refresh, ...input } = c.req.valid('json') as { refresh: boolean } & Record<string, unknown>
+    const { entry, model } = choose(c, op.kind)
+    const { plugin } = entry
+    const key = await sha256Hex(JSON.stringify([name, plugin.id, model, input]))
+    const started = performance.now()
+    const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) =>
+      asService(c.var.db, (sql) =>
+        sql(`insert into ai.requests (user_id, operation, plugin, model, cache_hit, usage, cost, latency_ms, outcome, request_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [c.var.user!.id, name, plugin.id, model, cacheHit, JSON.stringify(usage), cost, Math.round(performance.now() - started), outcome, c.var.requestId]),
+      )
+    const hitCost = (row: CacheRow) => Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION)
+
+    if (!refresh) {
+      const [hit] = await asService(c.var.db, (sql) => sql<CacheRow>(`update ai.cache set hits = hits + 1 where key = $1 returning *`, [key]))
+      if (hit) {
+        await log(true, hitCost(hit), 'ok')
+        c.header(COST_HEADER, String(hitCost(hit)))
+        return c.json({ ...answer(hit, true), cost: hitCost(hit) })
+      }
+    }
+    const shared = inflight.get(key)
+    if (shared) {
+      const { row } = await shared
+      await log(true, hitCost(row), 'ok')
+      c.header(COST_HEADER, String(hitCost(row)))
+      return c.json({ ...answer(row, true), cost: hitCost(row) })
+    }
+    const produce = async () => {
+      const req = { kind: op.kind, model, ...op.prompt(input as never), operation: name, input } as ProviderRequest
+      let out: ProviderResult
+      try {
+        out = await entry.gate.run(() => withRetry((signal) => plugin.run(req, { signal }), plugin.settings.timeoutMs))
+        entry.breaker.success()
+      } catch (err) {
+        if (err instanceof ApiError) throw err // refused by the gate
+        entry.breaker.failure()
+        await log(false, 0, 'failed')
+        const status = statusOf(err)
+        throw new ApiError('UPSTREAM_FAILED', status === 429 ? 'The AI provider is busy; try again shortly' : 'The AI provider failed; try again', { provider: plugin.id, status }, { cause: err })
+      }
+      const cost = costOf(plugin.models[model] ?? {}, out.usage)
+      let result: unknown = null
+      let mediaKey: string | null = null
+      if (out.kind === 'text') {
+        const parsed = op.output?.safeParse(parseModelJson(out.text))
+        if (!parsed?.success) {
+          await log(false, 0, 'malformed', out.usage)
+          throw new ApiError('UPSTREAM_FAILED', 'The AI answer was not usable; try again', { provider: plugin.id })
+        }
+        result = parsed.data
+      } else {
+        mediaKey = `${key}.${out.contentType === 'image/png' ? 'png' : 'wav'}`
+        await c.var.s3.client.send(new PutObjectCommand({ Bucket: c.var.s3.bucket, Key: mediaKey, Body: out.bytes, ContentType: out.contentType }))
+      }
+      const [row] = await asService(c.var.db, (sql) =>
+        sql<CacheRow>(
+          `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost) values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
+             cost = excluded.cost, updated_at = now() returning *`,
+          [key, name, plugin.id, model, result === null ? null : JSON.stringify(result), mediaKey, out.kind === 'text' ? null : out.contentType, cost],
+        ),
+      )
+      return { row, usage: out.usage }
+    }
+    const flight = produce().finally(() => inflight.delete(key))
+    inflight.set(key, flight)
+    const { row, usage } = await flight
+    await log(false, Number(row.cost), 'ok', usage)
+    c.header(COST_HEADER, row.cost)
+    return c.json({ ...answer(row, false), cost: Number(row.cost) })
+  })
+}

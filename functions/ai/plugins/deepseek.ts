@@ -1,0 +1,16 @@
+import { chatJson, openAiClient } from '../../../lib/ai/openai-compatible'
+import type { Plugin, PluginSettings } from '../../../lib/ai/types'
+
+/** Deepseek speaks the OpenAI API at its own base URL. */
+export default function deepseek(s: PluginSettings): Plugin {
+  const client = openAiClient(s, 'https://api.deepseek.com/v1')
+  return {
+    id: 'deepseek',
+    kind: 'text',
+    configured: Boolean(s.apiKey),
+    settings: s,
+    defaultModel: 'deepseek-chat',
+    models: { 'deepseek-chat': { inputPerMTokens: 260_000, outputPerMTokens: 1_030_000 } },
+    run: (req, { signal }) => chatJson(client, req, signal),
+  }
+}
