@@ -53,10 +53,10 @@ describe('GET /api/status', () => {
   it('reports every core service up over service tokens', async () => {
     const res = await fetch(`${servers.get('backend')!.url}/api/status`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({
-      status: 'ok',
-      services: { backend: 'up', auth: 'up', credit: 'up', ai: 'up' },
-    })
+    const body = await res.json()
+    expect(body).toMatchObject({ status: 'ok', services: { backend: 'up', auth: 'up', credit: 'up', ai: 'up' } })
+    expect(body.aiProviders.offline).toMatchObject({ configured: true, state: 'closed' })
+    expect(body.aiProviders.chatgpt).toMatchObject({ configured: false })
   })
 
   it('names a service whose secret does not match, and one that is down', async () => {

@@ -18,8 +18,13 @@ export default new Hono<AppEnv<BackendDeps>>().get('/', async (c) => {
       return [role, r.status === 'fulfilled' && r.value ? 'up' : 'down']
     }),
   )
+  // Which AI providers the AI role can use right now (a failing one shows its breaker open).
+  const aiProviders =
+    services.ai === 'up'
+      ? await c.var.services.call('ai', '/ai/health', { requestId: c.var.requestId, timeoutMs: 2000 }).then((r) => (r.ok ? r.json() : null), () => null)
+      : null
   const down = CORE.filter((role) => services[role] === 'down')
-  if (!down.length) return c.json({ status: 'ok', services: { backend: 'up', ...services } })
+  if (!down.length) return c.json({ status: 'ok', services: { backend: 'up', ...services }, aiProviders: (aiProviders as { plugins?: unknown })?.plugins ?? null })
   const err = new ApiError('UNAVAILABLE', `Unavailable: ${down.join(', ')}`, { services })
   return c.json(errorBody(err, c.var.requestId), 503)
 })
