@@ -65,14 +65,22 @@ describe('operations end to end (gateway → AI role → provider)', () => {
     expect(sp.body).toMatchObject({ plugin: 'chatterbox', cost: 180, media: { contentType: 'audio/wav' } })
   })
 
-  it('answers with the offline plugin when no configured provider fits', async () => {
+  it('answers every operation with the offline plugin when no configured provider fits', async () => {
     const b = await learner()
-    const res = await fetch(`${p.ai!.url}/ai/translate`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json', 'x-service-token': await p.serviceToken('ai'), 'x-ai-provider': 'nobody' },
-      body: JSON.stringify({ text: fresh(), from: 'de', to: 'fr' }),
-    })
-    expect(await res.json()).toMatchObject({ plugin: 'offline', cost: 0, result: { translation: expect.stringContaining('offline') } })
+    const offline = async (op: string, body: object) => {
+      const res = await fetch(`${p.ai!.url}/ai/${op}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json', 'x-service-token': await p.serviceToken('ai'), 'x-ai-provider': 'nobody' },
+        body: JSON.stringify(body),
+      })
+      return res.json()
+    }
+    expect(await offline('translate', { text: fresh(), from: 'de', to: 'fr' })).toMatchObject({ plugin: 'offline', cost: 0, result: { translation: expect.stringContaining('offline') } })
+    expect((await offline('examples', { text: fresh(), from: 'de', to: 'en', n: 2 })).result.examples).toHaveLength(2)
+    expect((await offline('explain', { text: fresh(), from: 'de', to: 'en' })).result.explanation).toEqual(expect.any(String))
+    expect((await offline('image', { prompt: fresh() })).media.contentType).toBe('image/png')
+    expect((await offline('speech', { text: fresh(), language: 'de' })).media.contentType).toBe('audio/wav')
+    expect(calls()).toBe(0)
   })
 
   it('refuses an unknown language code with 400', async () => {
