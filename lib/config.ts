@@ -92,6 +92,8 @@ const SCHEMAS = {
     RATE_LIMIT_PUBLIC: rateLimit('20/60'),
     RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(100).default(100),
     JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    CONTENT_MAX_CARDS_PER_DECK: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    CONTENT_MAX_BULK: z.coerce.number().int().min(1).max(10_000).default(1000),
     /** What a paid call holds before it runs (µ€); it is settled at the cost the service reports. */
     COST_ESTIMATE_AI_TEXT: micros.default(20_000),
     COST_ESTIMATE_AI_IMAGE: micros.default(60_000),

@@ -5,10 +5,15 @@ import type { Kv } from '../../lib/kv'
 import type { Services } from '../../lib/services'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
+import card from './card'
+import cards from './cards'
+import deck from './deck'
+import decks from './decks'
 import oauthCallback from './oauth-callback'
 import paddleWebhook from './paddle-webhook'
 import routed from './routed'
 import status from './status'
+import study from './study'
 import whoami from './whoami'
 
 export type BackendDeps = RoleDeps<'backend'> & { db: Db; kv: Kv; services: Services; verifier: Verifier }
@@ -31,5 +36,10 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/auth/oauth', oauthCallback)
     .route('/api/auth', authProxy)
     .route('/api/webhooks/paddle', paddleWebhook)
+    .route('/api/decks', decks)
+    .route('/api/decks', deck)
+    .route('/api/decks', cards)
+    .route('/api/cards', card)
+    .route('/api/study', study)
     .route('/', routed)
 }

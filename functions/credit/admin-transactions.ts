@@ -4,7 +4,7 @@ import { type Transaction, toTransaction } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
-import { decodeCursor, encodeCursor } from './history'
+import { decodeCursor, encodeCursor } from '../../lib/cursor'
 import { type CreditEnv, UserId } from './shared'
 
 export const Query = z.object({

@@ -3,20 +3,12 @@ import { z } from 'zod'
 import { ensureMonthlyGrant } from '../../lib/credit/grants'
 import { account, toTransaction } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
-import { ApiError } from '../../lib/errors'
+import { decodeCursor, encodeCursor } from '../../lib/cursor'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
 import type { CreditEnv } from './shared'
 
 export const Query = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) })
-
-// Keyset pagination on (created_at, id): stable while new rows arrive, unlike offsets.
-export const encodeCursor = (t: { createdAt: Date; id: string }) => btoa(`${t.createdAt.toISOString()}|${t.id}`)
-export function decodeCursor(cursor: string) {
-  const [at, id] = (() => { try { return atob(cursor).split('|') } catch { return [] } })()
-  if (!at || !id || Number.isNaN(Date.parse(at))) throw new ApiError('BAD_REQUEST', 'Invalid cursor')
-  return { at: new Date(at), id }
-}
 
 /** The signed-in user's ledger, newest first, a page at a time. */
 export default new Hono<CreditEnv>().get('/', requireUser(), validate('query', Query), async (c) => {

@@ -42,7 +42,7 @@ export async function platformHarness(
 ) {
   const db = await testDatabase()
   const smtp = await startSmtpCapture()
-  const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'error', PORT: '0' }
+  const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', PORT: '0' }
   const servers: RoleServer[] = []
   const start = async (role: Role, env: Record<string, string>) => {
     const s = await startRole(role, ROLE_APPS[role], { env: { ...common, ...env }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })

@@ -25,7 +25,7 @@ create table credit.transactions (
   reason text not null default '',
   request_id text,
   refund_of uuid references credit.transactions (id),
-  created_at timestamptz not null default now()
+  created_at timestamptz(3) not null default now()   -- ms, as page cursors carry it
 );
 create index transactions_user_created on credit.transactions (user_id, created_at desc, id);
 create index transactions_created on credit.transactions (created_at);

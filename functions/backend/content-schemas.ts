@@ -1,0 +1,21 @@
+import { z } from 'zod'
+import { Lang } from '../../lib/ai/operations'
+
+// Field limits that protect the service; the SPA shows the same rules (it imports these schemas).
+export const Tag = z.string().trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
+export const CardBody = z.object({
+  front: z.string().trim().min(1).max(2000),
+  back: z.string().max(4000).optional(),
+  notes: z.string().max(8000).optional(),
+  examples: z.array(z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500) })).max(10).optional(),
+  tags: z.array(Tag).max(20).optional(),
+})
+export const DeckBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  sourceLang: Lang,
+  targetLang: Lang,
+  newPerDay: z.number().int().min(0).max(9999).optional(),
+  reviewsPerDay: z.number().int().min(0).max(99999).optional(),
+})
+export const IdParam = z.object({ id: z.uuid() })

@@ -1,0 +1,106 @@
+import { createEmptyCard, fsrs, generatorParameters, Rating } from 'ts-fsrs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dueQueue, gradeCard } from '../../lib/content/study'
+import { asUser } from '../../lib/db/tx'
+import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+
+let p: PlatformHarness
+beforeAll(async () => {
+  p = await platformHarness({ backendEnv: { CONTENT_MAX_CARDS_PER_DECK: '30', RATE_LIMIT_STANDARD: '100000/60' } })
+})
+afterAll(() => p.close())
+
+const learner = async () => {
+  const b = p.browser()
+  const { res } = await b.register()
+  return Object.assign(b, { userId: res.body.user.id as string })
+}
+const newDeck = async (b: Awaited<ReturnType<typeof learner>>, extra = {}) =>
+  (await b.call('POST', '/api/decks', { body: { name: 'Verbs', sourceLang: 'de', targetLang: 'en', ...extra } })).body
+
+describe('decks and cards', () => {
+  it('creates, lists with counts, edits and deletes decks and cards', async () => {
+    const b = await learner()
+    const deck = await newDeck(b)
+    expect(deck).toMatchObject({ name: 'Verbs', cardCount: 0, newCount: 0, dueCount: 0 })
+    const bulk = await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: [{ front: 'gehen', back: 'to go', tags: ['verb'] }, { front: 'Haus', back: 'house', tags: ['noun'] }] } })
+    expect(bulk.status).toBe(201)
+    expect((await b.call('GET', '/api/decks')).body.decks[0]).toMatchObject({ cardCount: 2, newCount: 2 })
+    expect((await b.call('GET', `/api/decks/${deck.id}/cards?tag=verb`)).body.items.map((c: { front: string }) => c.front)).toEqual(['gehen'])
+    expect((await b.call('GET', `/api/decks/${deck.id}/cards?q=hou`)).body.items.map((c: { front: string }) => c.front)).toEqual(['Haus'])
+    const page1 = await b.call('GET', `/api/decks/${deck.id}/cards?limit=1`)
+    const page2 = await b.call('GET', `/api/decks/${deck.id}/cards?limit=1&cursor=${encodeURIComponent(page1.body.nextCursor)}`)
+    expect([page1.body.items[0].front, page2.body.items[0].front]).toEqual(['gehen', 'Haus'])
+    const edited = await b.call('PATCH', `/api/cards/${bulk.body.cards[0].id}`, { body: { back: 'to walk' } })
+    expect(edited.body.back).toBe('to walk')
+    expect((await b.call('PATCH', `/api/decks/${deck.id}`, { body: { name: 'Verben' } })).body.name).toBe('Verben')
+    expect((await b.call('DELETE', `/api/decks/${deck.id}`)).status).toBe(204)
+    expect((await b.call('GET', `/api/cards/${bulk.body.cards[1].id}`)).status).toBe(404) // gone with its deck
+  })
+
+  it('answers bad input with 400 and details, and enforces the cards-per-deck limit', async () => {
+    const b = await learner()
+    const bad = await b.call('POST', '/api/decks', { body: { name: '', sourceLang: 'xx', targetLang: 'en' } })
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['name', 'sourceLang'])
+    const deck = await newDeck(b)
+    const many = Array.from({ length: 31 }, (_, i) => ({ front: `w${i}` }))
+    const over = await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: many } })
+    expect(over.body.error).toMatchObject({ code: 'BAD_REQUEST', details: { max: 30 } })
+    expect((await b.call('GET', `/api/decks/${deck.id}`)).body.cardCount).toBe(0) // nothing half-added
+  })
+
+  it('shows another user’s deck and card as missing (404), and needs a sign-in (401)', async () => {
+    const owner = await learner()
+    const deck = await newDeck(owner)
+    const card = (await owner.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: 'Tür' } })).body
+    const other = await learner()
+    for (const [method, path] of [['GET', `/api/decks/${deck.id}`], ['PATCH', `/api/decks/${deck.id}`], ['DELETE', `/api/decks/${deck.id}`],
+      ['GET', `/api/decks/${deck.id}/cards`], ['POST', `/api/decks/${deck.id}/cards`], ['GET', `/api/cards/${card.id}`], ['DELETE', `/api/cards/${card.id}`]] as const) {
+      const res = await other.call(method, path, { body: method === 'PATCH' ? { name: 'x' } : method === 'POST' ? { front: 'x' } : undefined })
+      expect([path, res.status]).toEqual([path, 404])
+    }
+    expect((await other.call('GET', '/api/decks', { auth: false })).status).toBe(401)
+    expect((await owner.call('GET', `/api/cards/${card.id}`)).body.front).toBe('Tür')
+  })
+})
+
+describe('study with FSRS', () => {
+  it('gives the intervals ts-fsrs gives for the same history, records one review per state, and undoes exactly', async () => {
+    const b = await learner()
+    const deck = await newDeck(b, { newPerDay: 5 })
+    await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: Array.from({ length: 8 }, (_, i) => ({ front: `Wort ${i}` })) } })
+    const queue = (await b.call('GET', `/api/study/queue?deckId=${deck.id}`)).body.cards
+    expect(queue).toHaveLength(5) // new cards per day
+    const first = queue[0]
+    const ref = fsrs(generatorParameters({ request_retention: 0.9, maximum_interval: 36500, enable_fuzz: false }))
+    const preview = ref.repeat(createEmptyCard(new Date(first.createdAt)), new Date())
+    expect(Math.abs(first.intervals.good.seconds - (preview[Rating.Good].card.due.getTime() - Date.now()) / 1000)).toBeLessThan(5)
+    const grade = { cardId: first.id, grade: 'good', version: first.version, durationMs: 3200 }
+    const twoTabs = await Promise.all([b.call('POST', '/api/study/review', { body: grade }), b.call('POST', '/api/study/review', { body: grade })])
+    expect(twoTabs.map((r) => r.status).sort()).toEqual([200, 409])
+    const reviews = await p.db.owner.query(`select grade from content.reviews where card_id = $1`, [first.id])
+    expect(reviews).toEqual([{ grade: 3 }])
+    const [before] = await p.db.owner.query(`select fsrs, due, state from content.cards where id = $1`, [first.id])
+    const next = twoTabs.find((r) => r.status === 200)!.body
+    await b.call('POST', '/api/study/review', { body: { cardId: first.id, grade: 'again', version: next.version, durationMs: 900 } })
+    expect((await b.call('POST', '/api/study/undo')).status).toBe(200)
+    const [after] = await p.db.owner.query(`select fsrs, due, state from content.cards where id = $1`, [first.id])
+    expect(after).toEqual(before)
+  })
+
+  it('counts today’s limits from midnight in the user’s timezone', async () => {
+    const b = await learner()
+    const deck = await newDeck(b, { newPerDay: 2 })
+    await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: Array.from({ length: 5 }, (_, i) => ({ front: `Tag ${i}` })) } })
+    await b.call('PUT', '/api/study/settings', { body: { timezone: 'Pacific/Auckland' } })
+    const db = p.db.as('lingudesk_backend')
+    const at = (iso: string) => new Date(iso)
+    // 23:30 on 1 March in Auckland (UTC+13) is 10:30 UTC; 00:30 on 2 March is 11:30 UTC.
+    const run = (iso: string) => asUser(db, b.userId, (sql) => dueQueue(sql, { deckId: deck.id, now: at(iso), limit: 50 }))
+    const late = await run('2026-03-01T10:30:00Z')
+    for (const card of late) await asUser(db, b.userId, (sql) => gradeCard(sql, { cardId: card.id, grade: 'easy', version: card.version, durationMs: 1000, now: at('2026-03-01T10:30:00Z') }))
+    expect(late).toHaveLength(2)
+    expect((await run('2026-03-01T10:50:00Z')).filter((c) => c.state === 0)).toHaveLength(0) // same local day: limit used
+    expect((await run('2026-03-01T11:30:00Z')).filter((c) => c.state === 0)).toHaveLength(2) // a new local day
+  })
+})

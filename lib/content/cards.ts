@@ -1,0 +1,64 @@
+import { createEmptyCard } from 'ts-fsrs'
+import type { Sql } from '../db/db'
+
+export type CardFields = { front: string; back?: string; notes?: string; examples?: { sentence: string; translation: string }[]; tags?: string[] }
+export type Card = CardFields & {
+  id: string; deckId: string; imageKey: string | null; audioKey: string | null; due: Date; state: number; version: number; createdAt: Date; updatedAt: Date
+}
+export const toCard = (r: Record<string, any>): Card => ({
+  id: r.id, deckId: r.deck_id, front: r.front, back: r.back, notes: r.notes, examples: r.examples, tags: r.tags,
+  imageKey: r.image_key, audioKey: r.audio_key, due: r.due, state: r.state, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at,
+})
+
+/** Adds cards to a deck (one statement for a bulk add): each starts as a new FSRS card. */
+export async function addCards(sql: Sql, deckId: string, cards: CardFields[], now: Date) {
+  const fresh = JSON.stringify(createEmptyCard(now))
+  const rows = await sql(
+    // created_at steps by a millisecond per card, so a bulk add keeps its order in the deck
+    `insert into content.cards (deck_id, front, back, notes, examples, tags, fsrs, due, created_at)
+     select $1, x.front, coalesce(x.back, ''), coalesce(x.notes, ''), coalesce(x.examples, '[]'::jsonb),
+            coalesce(array(select jsonb_array_elements_text(x.tags)), '{}'), $3::jsonb, $4::timestamptz, $4::timestamptz + x.n * interval '1 millisecond'
+     from rows from (jsonb_to_recordset($2::jsonb) as (front text, back text, notes text, examples jsonb, tags jsonb))
+          with ordinality as x(front, back, notes, examples, tags, n)
+     order by x.n
+     returning *`,
+    [deckId, JSON.stringify(cards), fresh, now],
+  )
+  return rows.map(toCard)
+}
+
+export async function countCards(sql: Sql, deckId: string) {
+  return Number((await sql<{ n: string }>(`select count(*) as n from content.cards where deck_id = $1`, [deckId]))[0].n)
+}
+
+/** A deck's cards, oldest first, filtered by text and tag; keyset pages on (created_at, id). */
+export async function listCards(sql: Sql, deckId: string, o: { q?: string; tag?: string; after?: { at: Date; id: string }; limit: number }) {
+  const rows = await sql(
+    `select * from content.cards where deck_id = $1
+       and ($2::text is null or front ilike $2 or back ilike $2 or notes ilike $2)
+       and ($3::text is null or $3 = any(tags))
+       and ($4::timestamptz is null or (created_at, id) > ($4, $5::uuid))
+     order by created_at, id limit $6`,
+    [deckId, o.q ? `%${o.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null, o.tag ?? null, o.after?.at ?? null, o.after?.id ?? null, o.limit],
+  )
+  return rows.map(toCard)
+}
+
+export async function getCard(sql: Sql, id: string) {
+  const [row] = await sql(`select * from content.cards where id = $1`, [id])
+  return row ? toCard(row) : null
+}
+
+export async function updateCard(sql: Sql, id: string, c: Partial<CardFields>) {
+  const [row] = await sql(
+    `update content.cards set front = coalesce($2, front), back = coalesce($3, back), notes = coalesce($4, notes),
+       examples = coalesce($5::jsonb, examples), tags = coalesce($6::text[], tags)
+     where id = $1 returning *`,
+    [id, c.front ?? null, c.back ?? null, c.notes ?? null, c.examples ? JSON.stringify(c.examples) : null, c.tags ?? null],
+  )
+  return row ? toCard(row) : null
+}
+
+export async function deleteCard(sql: Sql, id: string) {
+  return (await sql(`delete from content.cards where id = $1 returning id`, [id])).length > 0
+}
