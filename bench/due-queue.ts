@@ -1,0 +1,53 @@
+// p99 of fetching the due queue for one user with 100,000 cards (real PostgreSQL, DATABASE_URL or local).
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { createEmptyCard } from 'ts-fsrs'
+import { migrateWith } from '../deploy/serve'
+import { dueQueue } from '../lib/content/study'
+import { asUser } from '../lib/db/tx'
+import { newUserId } from '../lib/ids'
+import { createPgDb } from '../lib/node/db'
+import { MIGRATIONS_DIR } from '../lib/node/migrations'
+
+const CARDS = 100_000
+const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const name = `lingudesk_bench_${randomBytes(4).toString('hex')}`
+const run = async (url: string, sql: string, params: unknown[] = []) => {
+  const c = new pg.Client(url)
+  await c.connect()
+  try {
+    return await c.query(sql, params)
+  } finally {
+    await c.end()
+  }
+}
+await run(admin, `create database ${name}`)
+const url = Object.assign(new URL(admin), { pathname: `/${name}` }).href
+try {
+  await migrateWith(url, MIGRATIONS_DIR)
+  const user = newUserId()
+  await run(url, `insert into public.users (id, email, name) values ($1, $2, 'B')`, [user, `${user}@bench.example`])
+  // 10 decks × 10,000 cards: a third new, the rest reviewed with dues spread over ±60 days.
+  const fresh = JSON.stringify(createEmptyCard(new Date()))
+  await run(url, `insert into content.decks (id, user_id, name, source_lang, target_lang, new_per_day, reviews_per_day)
+                  select gen_random_uuid(), $1, 'Deck ' || g, 'de', 'en', 20, 200 from generate_series(1, 10) g`, [user])
+  await run(url, `insert into content.cards (user_id, deck_id, front, fsrs, due, state, created_at)
+                  select $1, d.id, 'card ' || g, $2::jsonb, now() + ((random() * 120 - 60) * interval '1 day'),
+                         case when g % 3 = 0 then 0 else 2 end, now() - g * interval '1 second'
+                  from (select id, row_number() over () as k from content.decks) d, generate_series(1, $3) g`, [user, fresh, CARDS / 10])
+  await run(url, 'analyze')
+  const db = createPgDb(url, 'lingudesk_backend', 4)
+  const times: number[] = []
+  for (let i = 0; i < 220; i++) {
+    const t = performance.now()
+    const q = await asUser(db, user, (sql) => dueQueue(sql, { now: new Date(), limit: 50 }))
+    if (i >= 20) times.push(performance.now() - t) // after warm-up
+    if (q.length !== 50) throw new Error(`queue had ${q.length} cards`)
+  }
+  await db.close()
+  times.sort((a, b) => a - b)
+  const at = (p: number) => times[Math.floor(p * (times.length - 1))].toFixed(1)
+  console.log(`\nDue queue, one user with ${CARDS} cards in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`)
+} finally {
+  await run(admin, `drop database ${name} with (force)`)
+}
