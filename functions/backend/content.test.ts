@@ -64,6 +64,36 @@ describe('decks and cards', () => {
   })
 })
 
+describe('CSV import and export', () => {
+  const upload = (b: Awaited<ReturnType<typeof learner>>, deckId: string, csv: string, dryRun = false) =>
+    fetch(`${p.backend.url}/api/decks/${deckId}/import?dryRun=${dryRun}`, {
+      method: 'POST', body: csv, headers: { 'content-type': 'text/csv', authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip },
+    }).then(async (r) => ({ status: r.status, body: await r.json() }))
+
+  it('previews with per-row errors, imports nothing when a row is bad, and everything when all are good', async () => {
+    const b = await learner()
+    const deck = await newDeck(b)
+    const bad = 'front,back,tags\ngehen,to go,verb\n,empty front,\n"Haus, das",house,noun a1\n'
+    const preview = await upload(b, deck.id, bad, true)
+    expect(preview.body).toMatchObject({ dryRun: true, valid: 2, imported: 0 })
+    expect(preview.body.errors).toEqual([{ row: 3, issues: [{ path: 'front', message: expect.any(String) }] }])
+    const refused = await upload(b, deck.id, bad)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.details.errors[0].row).toBe(3)
+    expect((await b.call('GET', `/api/decks/${deck.id}`)).body.cardCount).toBe(0)
+    const good = await upload(b, deck.id, 'front,back,tags\ngehen,to go,verb\n"Haus, das","the ""house""",noun a1\n')
+    expect(good).toMatchObject({ status: 201, body: { imported: 2 } })
+    const exported = await fetch(`${p.backend.url}/api/decks/${deck.id}/export`, { headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip } })
+    expect(await exported.text()).toBe('front,back,notes,tags\r\ngehen,to go,,verb\r\n"Haus, das","the ""house""",,noun a1\r\n')
+  })
+
+  it('refuses a file without a header naming front', async () => {
+    const b = await learner()
+    const deck = await newDeck(b)
+    expect((await upload(b, deck.id, 'gehen,to go\n')).status).toBe(400)
+  })
+})
+
 describe('study with FSRS', () => {
   it('gives the intervals ts-fsrs gives for the same history, records one review per state, and undoes exactly', async () => {
     const b = await learner()

@@ -8,6 +8,7 @@ import authRefresh from './auth-refresh'
 import card from './card'
 import cards from './cards'
 import deck from './deck'
+import deckCsv from './deck-csv'
 import decks from './decks'
 import oauthCallback from './oauth-callback'
 import paddleWebhook from './paddle-webhook'
@@ -39,6 +40,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/decks', decks)
     .route('/api/decks', deck)
     .route('/api/decks', cards)
+    .route('/api/decks', deckCsv)
     .route('/api/cards', card)
     .route('/api/study', study)
     .route('/', routed)

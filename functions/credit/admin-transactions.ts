@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { type Transaction, toTransaction } from '../../lib/credit/ledger'
+import { toCsv } from '../../lib/csv'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
@@ -20,15 +21,12 @@ export const Query = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 })
 
-const csvCell = (v: unknown) => {
-  const s = v instanceof Date ? v.toISOString() : String(v ?? '')
-  // Quote always; a leading =, +, - or @ would run as a formula in a spreadsheet.
-  return `"${(/^[=+\-@]/.test(s) && !/^-?\d+$/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
-}
-const toCsv = (items: Transaction[]) =>
-  ['id,created_at,user_id,kind,amount_micros,balance_after,actor,reason,idempotency_key,refund_of']
-    .concat(items.map((t) => [t.id, t.createdAt, t.userId, t.kind, t.amount, t.balanceAfter, t.actor, t.reason, t.key, t.refundOf].map(csvCell).join(',')))
-    .join('\r\n')
+const csvOf = (items: Transaction[]) =>
+  toCsv(
+    ['id', 'created_at', 'user_id', 'kind', 'amount_micros', 'balance_after', 'actor', 'reason', 'idempotency_key', 'refund_of'],
+    items.map((t) => [t.id, t.createdAt.toISOString(), t.userId, t.kind, String(t.amount), String(t.balanceAfter), t.actor, t.reason, t.key, t.refundOf ?? '']),
+    { defuse: true },
+  )
 
 /** Transaction search for admins: by user, email, kind, dates and amounts; paginated, or CSV. */
 export default new Hono<CreditEnv>().get('/', requireUser({ roles: ['admin'] }), validate('query', Query), async (c) => {
@@ -50,7 +48,7 @@ export default new Hono<CreditEnv>().get('/', requireUser({ roles: ['admin'] }),
   )
   const all = rows.map(toTransaction)
   if (q.format === 'csv')
-    return c.body(toCsv(all), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transactions.csv"' })
+    return c.body(csvOf(all), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transactions.csv"' })
   const items = all.slice(0, q.limit)
   return c.json({ items, nextCursor: all.length > q.limit ? encodeCursor(items[q.limit - 1]) : null })
 })

@@ -78,7 +78,7 @@ describe('admin', () => {
       headers: { authorization: `Bearer ${admin.token}`, 'x-forwarded-for': admin.ip },
     })
     expect(csv.headers.get('content-type')).toContain('text/csv')
-    const lines = (await csv.text()).split('\r\n')
+    const lines = (await csv.text()).split('\r\n').filter(Boolean)
     expect(lines[0]).toContain('amount_micros')
     expect(lines).toHaveLength(3) // header, debit, grant
     const stats = await admin.call('GET', '/api/admin/stats')
