@@ -94,6 +94,22 @@ describe('CSV import and export', () => {
   })
 })
 
+describe('stats', () => {
+  it('reports the heatmap, streak, retention, cards by state and forecast in the user’s days', async () => {
+    const b = await learner()
+    const deck = await newDeck(b)
+    await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: [{ front: 'eins' }, { front: 'zwei' }, { front: 'drei' }] } })
+    const queue = (await b.call('GET', `/api/study/queue?deckId=${deck.id}`)).body.cards
+    for (const card of queue.slice(0, 2)) await b.call('POST', '/api/study/review', { body: { cardId: card.id, grade: 'good', version: card.version, durationMs: 1500 } })
+    const stats = (await b.call('GET', '/api/stats')).body
+    expect(stats.reviewsPerDay).toEqual([{ day: stats.today, reviews: 2 }])
+    expect(stats.streak).toEqual({ current: 1, longest: 1 })
+    expect(stats.cardsByState).toEqual({ new: 1, learning: 2, review: 0, relearning: 0 })
+    expect(stats.dueForecast.reduce((n: number, d: { due: number }) => n + d.due, 0)).toBe(2)
+    expect(stats.retention30d).toBeNull() // no mature card reviewed yet
+  })
+})
+
 describe('study with FSRS', () => {
   it('gives the intervals ts-fsrs gives for the same history, records one review per state, and undoes exactly', async () => {
     const b = await learner()

@@ -13,6 +13,7 @@ import decks from './decks'
 import oauthCallback from './oauth-callback'
 import paddleWebhook from './paddle-webhook'
 import routed from './routed'
+import stats from './stats'
 import status from './status'
 import study from './study'
 import whoami from './whoami'
@@ -43,5 +44,6 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/decks', deckCsv)
     .route('/api/cards', card)
     .route('/api/study', study)
+    .route('/api/stats', stats)
     .route('/', routed)
 }
