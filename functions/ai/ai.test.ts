@@ -89,6 +89,25 @@ describe('operations end to end (gateway → AI role → provider)', () => {
   })
 })
 
+describe('AI on cards', () => {
+  it('saves a translation, examples and an image onto the card, says what it cost, and shows prices first', async () => {
+    const b = await learner()
+    const prices = await b.call('GET', '/api/cards/ai/prices')
+    expect(prices.body.actions).toMatchObject({ translate: { atMost: 20_000 }, image: { atMost: 60_000 }, audio: { atMost: 30_000 } })
+    const deck = (await b.call('POST', '/api/decks', { body: { name: 'Nouns', sourceLang: 'de', targetLang: 'en' } })).body
+    const card = (await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: fresh() } })).body
+    const t = await b.call('POST', `/api/cards/${card.id}/ai/translate`, { body: {} })
+    expect(t.body).toMatchObject({ cost: 621, card: { back: 'the house' } })
+    const e = await b.call('POST', `/api/cards/${card.id}/ai/examples`, { body: { level: 'A1', n: 1 } })
+    expect(e.body.card.examples).toEqual([{ sentence: 'Das Haus ist groß.', translation: 'The house is big.' }])
+    const i = await b.call('POST', `/api/cards/${card.id}/ai/image`, { body: {} })
+    expect(i.body.card.imageKey).toMatch(/^[0-9a-f]{64}\.png$/)
+    expect((await b.call('GET', '/api/credits/balance')).body.pending + (500_000 - (await b.call('GET', '/api/credits/balance')).body.balance)).toBe(621 * 2 + 3000)
+    const other = await learner()
+    expect((await other.call('POST', `/api/cards/${card.id}/ai/translate`, { body: {} })).status).toBe(404)
+  })
+})
+
 describe('cache first', () => {
   it('serves a repeat from the cache for nothing; refresh calls the provider and replaces it', async () => {
     const b = await learner()

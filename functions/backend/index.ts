@@ -6,6 +6,7 @@ import type { Services } from '../../lib/services'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
 import card from './card'
+import cardAi from './card-ai'
 import cards from './cards'
 import deck from './deck'
 import deckCsv from './deck-csv'
@@ -42,6 +43,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/decks', deck)
     .route('/api/decks', cards)
     .route('/api/decks', deckCsv)
+    .route('/api/cards', cardAi)
     .route('/api/cards', card)
     .route('/api/study', study)
     .route('/api/stats', stats)

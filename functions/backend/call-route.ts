@@ -1,0 +1,33 @@
+import type { Context } from 'hono'
+import { COST_HEADER } from '../../lib/middleware/credits'
+import { requestMeta } from '../../lib/request-meta'
+import type { BackendEnv } from './index'
+import { type RouteSpec, userTypeOf } from './routes'
+
+/** One call down the routing table: the route's service and timeout, the user's token and provider choice. */
+export function callRoute<E extends BackendEnv>(c: Context<E>, r: RouteSpec, path: string, body: unknown) {
+  const choice = r.providers?.[userTypeOf(c.var.user!.role)]
+  return c.var.services.call(r.service, path, {
+    method: r.method,
+    body,
+    requestId: c.var.requestId,
+    authorization: c.req.header('authorization'),
+    timeoutMs: r.timeoutMs,
+    headers: {
+      'x-forwarded-for': requestMeta(c).ip,
+      'x-ai-provider': choice?.provider,
+      'x-ai-model': choice?.model,
+      'x-ai-fallback': choice?.fallback && `${choice.fallback.provider}:${choice.fallback.model}`,
+    },
+  })
+}
+
+/** The headers of a service's answer the browser may see: what it cost, how to cache it, when to retry. */
+export function passHeaders(res: Response) {
+  const headers = new Headers({ 'content-type': res.headers.get('content-type') ?? 'application/json' })
+  for (const name of [COST_HEADER, 'cache-control', 'retry-after']) {
+    const value = res.headers.get(name)
+    if (value) headers.set(name, value)
+  }
+  return headers
+}
