@@ -1,3 +1,4 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
@@ -50,7 +51,9 @@ export async function startRole(
     role,
     url,
     close: async () => {
-      await new Promise<void>((ok) => server.close(() => ok()))
+      const closed = new Promise<void>((ok) => server.close(() => ok()))
+      ;(server as Server).closeIdleConnections() // idle keep-alive sockets would hold close() for seconds
+      await closed
       await deps.db?.close()
       if (!o.kv) await deps.kv?.close()
     },
