@@ -1,18 +1,16 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { type CacheRow, logRequest, storeAnswer, takeCached } from '../../lib/ai/cache'
 import { OPERATIONS, type OperationName, parseModelJson } from '../../lib/ai/operations'
 import { withRetry } from '../../lib/ai/retry'
 import { costOf, type Kind, type ProviderRequest, type ProviderResult, statusOf } from '../../lib/ai/types'
 import { COST_HEADER } from '../../lib/middleware/credits'
 import { sha256Hex } from '../../lib/crypto'
-import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
 import type { AiEnv } from './index'
 
-type CacheRow = { key: string; plugin: string; model: string; result: unknown; media_key: string | null; content_type: string | null; cost: string }
 const inflight = new Map<string, Promise<{ row: CacheRow; usage: object }>>() // single flight, per process
 
 /** The plugin and model for this call: the backend's choice, its fallback, else offline. */
@@ -52,28 +50,19 @@ export function operationRoute(name: OperationName) {
     const key = await sha256Hex(JSON.stringify([name, plugin.id, model, input]))
     const started = performance.now()
     const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) =>
-      asService(c.var.db, (sql) =>
-        sql(`insert into ai.requests (user_id, operation, plugin, model, cache_hit, usage, cost, latency_ms, outcome, request_id)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [c.var.user!.id, name, plugin.id, model, cacheHit, JSON.stringify(usage), cost, Math.round(performance.now() - started), outcome, c.var.requestId]),
-      )
-    const hitCost = (row: CacheRow) => Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION)
+      logRequest(c.var.db, { userId: c.var.user!.id, operation: name, plugin: plugin.id, model, cacheHit, usage, cost, outcome,
+        latencyMs: Math.round(performance.now() - started), requestId: c.var.requestId })
+    const respond = async (row: CacheRow, cached: boolean, usage?: object) => {
+      const cost = cached ? Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION) : Number(row.cost)
+      await log(cached, cost, 'ok', usage)
+      c.header(COST_HEADER, String(cost))
+      return c.json({ ...answer(row, cached), cost })
+    }
 
-    if (!refresh) {
-      const [hit] = await asService(c.var.db, (sql) => sql<CacheRow>(`update ai.cache set hits = hits + 1 where key = $1 returning *`, [key]))
-      if (hit) {
-        await log(true, hitCost(hit), 'ok')
-        c.header(COST_HEADER, String(hitCost(hit)))
-        return c.json({ ...answer(hit, true), cost: hitCost(hit) })
-      }
-    }
+    const hit = refresh ? null : await takeCached(c.var.db, key)
+    if (hit) return respond(hit, true)
     const shared = inflight.get(key)
-    if (shared) {
-      const { row } = await shared
-      await log(true, hitCost(row), 'ok')
-      c.header(COST_HEADER, String(hitCost(row)))
-      return c.json({ ...answer(row, true), cost: hitCost(row) })
-    }
+    if (shared) return respond((await shared).row, true)
     const produce = async () => {
       const req = { kind: op.kind, model, ...op.prompt(input as never), operation: name, input } as ProviderRequest
       let out: ProviderResult
@@ -87,9 +76,7 @@ export function operationRoute(name: OperationName) {
         const status = statusOf(err)
         throw new ApiError('UPSTREAM_FAILED', status === 429 ? 'The AI provider is busy; try again shortly' : 'The AI provider failed; try again', { provider: plugin.id, status }, { cause: err })
       }
-      const cost = costOf(plugin.models[model] ?? {}, out.usage)
       let result: unknown = null
-      let mediaKey: string | null = null
       if (out.kind === 'text') {
         const parsed = op.output?.safeParse(parseModelJson(out.text))
         if (!parsed?.success) {
@@ -97,25 +84,14 @@ export function operationRoute(name: OperationName) {
           throw new ApiError('UPSTREAM_FAILED', 'The AI answer was not usable; try again', { provider: plugin.id })
         }
         result = parsed.data
-      } else {
-        mediaKey = `${key}.${out.contentType === 'image/png' ? 'png' : 'wav'}`
-        await c.var.s3.client.send(new PutObjectCommand({ Bucket: c.var.s3.bucket, Key: mediaKey, Body: out.bytes, ContentType: out.contentType }))
       }
-      const [row] = await asService(c.var.db, (sql) =>
-        sql<CacheRow>(
-          `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost) values ($1, $2, $3, $4, $5, $6, $7, $8)
-           on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
-             cost = excluded.cost, updated_at = now() returning *`,
-          [key, name, plugin.id, model, result === null ? null : JSON.stringify(result), mediaKey, out.kind === 'text' ? null : out.contentType, cost],
-        ),
-      )
+      const cost = costOf(plugin.models[model] ?? {}, out.usage)
+      const row = await storeAnswer(c.var.db, c.var.s3, { key, operation: name, plugin: plugin.id, model, out, result, cost })
       return { row, usage: out.usage }
     }
     const flight = produce().finally(() => inflight.delete(key))
     inflight.set(key, flight)
     const { row, usage } = await flight
-    await log(false, Number(row.cost), 'ok', usage)
-    c.header(COST_HEADER, row.cost)
-    return c.json({ ...answer(row, false), cost: Number(row.cost) })
+    return respond(row, false, usage)
   })
 }

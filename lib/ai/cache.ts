@@ -1,0 +1,42 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3'
+import type { Db } from '../db/db'
+import { asService } from '../db/tx'
+import type { Storage } from '../s3'
+import type { ProviderResult } from './types'
+
+export type CacheRow = { key: string; plugin: string; model: string; result: unknown; media_key: string | null; content_type: string | null; cost: string }
+
+/** A cached answer, counted as a hit; null on a miss. */
+export async function takeCached(db: Db, key: string) {
+  const [hit] = await asService(db, (sql) => sql<CacheRow>(`update ai.cache set hits = hits + 1 where key = $1 returning *`, [key]))
+  return hit ?? null
+}
+
+/** Stores an answer (media bytes in the bucket, named by the key), replacing an earlier one. */
+export async function storeAnswer(db: Db, s3: Storage, a: { key: string; operation: string; plugin: string; model: string; out: ProviderResult; result: unknown; cost: number }) {
+  let mediaKey: string | null = null
+  if (a.out.kind !== 'text') {
+    mediaKey = `${a.key}.${a.out.contentType === 'image/png' ? 'png' : 'wav'}`
+    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: mediaKey, Body: a.out.bytes, ContentType: a.out.contentType }))
+  }
+  const [row] = await asService(db, (sql) =>
+    sql<CacheRow>(
+      `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost) values ($1, $2, $3, $4, $5, $6, $7, $8)
+       on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
+         cost = excluded.cost, updated_at = now() returning *`,
+      [a.key, a.operation, a.plugin, a.model, a.result === null ? null : JSON.stringify(a.result), mediaKey, a.out.kind === 'text' ? null : a.out.contentType, a.cost],
+    ),
+  )
+  return row
+}
+
+export type RequestLog = { userId: string; operation: string; plugin: string; model: string; cacheHit: boolean; usage: object; cost: number; latencyMs: number; outcome: string; requestId?: string }
+
+export const logRequest = (db: Db, r: RequestLog) =>
+  asService(db, (sql) =>
+    sql(
+      `insert into ai.requests (user_id, operation, plugin, model, cache_hit, usage, cost, latency_ms, outcome, request_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [r.userId, r.operation, r.plugin, r.model, r.cacheHit, JSON.stringify(r.usage), r.cost, r.latencyMs, r.outcome, r.requestId ?? null],
+    ),
+  )
