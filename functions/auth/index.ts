@@ -12,6 +12,7 @@ import adminUserSessions from './admin-user-sessions'
 import adminUserStatus from './admin-user-status'
 import emailResend from './email-resend'
 import emailVerify from './email-verify'
+import internalUserExport from './internal-user-export'
 import internalUserRole from './internal-user-role'
 import jwks from './jwks'
 import login from './login'
@@ -45,6 +46,7 @@ export default function createAuthApp(deps: RoleDeps<'auth'> & { db: Db; mailer:
   return createApp('auth', { ...deps, now, kit, verifier })
     .route('/.well-known/jwks.json', jwks)
     .route('/internal/users', internalUserRole)
+    .route('/internal/users', internalUserExport)
     .use('/auth/*', requireService({ from: ['backend'] })) // users reach auth only through the backend
     .route('/auth/register', register)
     .route('/auth/login', login)

@@ -110,6 +110,28 @@ describe('stats', () => {
   })
 })
 
+describe('account data export', () => {
+  it('gives one JSON document with profile, audit events, decks, cards, reviews and the ledger', async () => {
+    const b = await learner()
+    const deck = await newDeck(b)
+    await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: 'Apfel', back: 'apple' } })
+    const [card] = (await b.call('GET', `/api/study/queue?deckId=${deck.id}`)).body.cards
+    await b.call('POST', '/api/study/review', { body: { cardId: card.id, grade: 'good', version: card.version, durationMs: 800 } })
+    await b.call('GET', '/api/credits/balance')
+    const res = await b.call('GET', '/api/account/export')
+    expect(res.headers.get('content-disposition')).toContain('attachment')
+    const data = res.body
+    expect(data.profile).toMatchObject({ id: b.userId, emailVerified: false })
+    expect(data.auditEvents.map((e: { action: string }) => e.action)).toContain('user.register')
+    expect(data.decks.map((d: { name: string }) => d.name)).toEqual(['Verbs'])
+    expect(data.cards).toMatchObject([{ front: 'Apfel', back: 'apple', imageUrl: null }])
+    expect(data.reviews).toMatchObject([{ card_id: card.id, grade: 3 }])
+    expect(data.credits.transactions.map((t: { kind: string }) => t.kind)).toEqual(['grant'])
+    const other = await learner()
+    expect((await other.call('GET', '/api/account/export')).body.cards).toEqual([])
+  })
+})
+
 describe('study with FSRS', () => {
   it('gives the intervals ts-fsrs gives for the same history, records one review per state, and undoes exactly', async () => {
     const b = await learner()

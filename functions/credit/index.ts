@@ -13,6 +13,7 @@ import history from './history'
 import internalBalance from './internal-balance'
 import internalCharges from './internal-charges'
 import internalHolds from './internal-holds'
+import internalUserExport from './internal-user-export'
 import paddleWebhook from './paddle-webhook'
 
 export type CreditDeps = RoleDeps<'credit'> & { db: Db; services: Services; verifier: Verifier }
@@ -29,6 +30,7 @@ export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
     .route('/internal/holds', internalHolds)
     .route('/internal/charges', internalCharges)
     .route('/internal/balance', internalBalance)
+    .route('/internal/users', internalUserExport)
     .route('/credits/balance', balance)
     .route('/credits/history', history)
     .route('/credits/checkout', checkout)

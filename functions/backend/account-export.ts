@@ -1,0 +1,38 @@
+import { Hono } from 'hono'
+import { listDecks } from '../../lib/content/decks'
+import { toCard } from '../../lib/content/cards'
+import { asUser } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { rateLimit } from '../../lib/middleware/rate-limit'
+import type { BackendEnv } from './index'
+
+/**
+ * Everything Lingudesk holds about the signed-in user, as one JSON document: profile, sessions and audit
+ * events (auth), decks, cards and review history (content), the credit ledger (credit). Media appear as links
+ * the user can open while signed in.
+ */
+export default new Hono<BackendEnv>().get('/', requireUser(), rateLimit('standard'), async (c) => {
+  const userId = c.var.user!.id
+  const fetchJson = async (role: 'auth' | 'credit', path: string) => {
+    const res = await c.var.services.call(role, path, { requestId: c.var.requestId, timeoutMs: 30_000 })
+    if (!res.ok) throw new ApiError('UNAVAILABLE', 'The export could not be assembled; try again shortly', { retryAfter: 10 })
+    return res.json()
+  }
+  const [identity, credits, content] = await Promise.all([
+    fetchJson('auth', `/internal/users/${userId}/export`),
+    fetchJson('credit', `/internal/users/${userId}/export`),
+    asUser(c.var.db, userId, async (sql) => ({
+      decks: await listDecks(sql, new Date(c.var.now())),
+      cards: (await sql(`select * from content.cards order by created_at, id`)).map((r) => {
+        const card = toCard(r)
+        const media = (key: string | null) => (key ? `/api/ai/media/${key}` : null)
+        return { ...card, imageUrl: media(card.imageKey), audioUrl: media(card.audioKey) }
+      }),
+      reviews: await sql(`select card_id, grade, duration_ms, reviewed_at, undone_at, state_before, state_after from content.reviews order by reviewed_at, id`),
+      settings: (await sql(`select timezone, desired_retention, maximum_interval from content.settings`))[0] ?? null,
+    })),
+  ])
+  c.header('content-disposition', `attachment; filename="lingudesk-${userId}.json"`)
+  return c.json({ exportedAt: new Date(c.var.now()).toISOString(), ...identity, ...content, credits })
+})

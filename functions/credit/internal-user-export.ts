@@ -1,0 +1,16 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { account, toTransaction } from '../../lib/credit/ledger'
+import { asService } from '../../lib/db/tx'
+import { validate } from '../../lib/validate'
+import { type CreditEnv, UserId } from './shared'
+
+/** A user's account and whole ledger, for their data export (backend only). */
+export default new Hono<CreditEnv>().get('/:userId/export', validate('param', z.object({ userId: UserId })), async (c) => {
+  const { userId } = c.req.valid('param')
+  const data = await asService(c.var.db, async (sql) => ({
+    account: await account(sql, userId),
+    transactions: (await sql(`select * from credit.transactions where user_id = $1 order by created_at, id`, [userId])).map(toTransaction),
+  }))
+  return c.json(data)
+})
