@@ -9,6 +9,7 @@ import { ApiError, errorBody, onError } from './errors'
 import type { Verifier, UserRole } from './jwt'
 import type { Kv } from './kv'
 import type { Logger } from './log'
+import type { Metrics } from './metrics'
 import type { Mailer } from './mail'
 import { requireService } from './middleware/service-auth'
 import { securityHeaders } from './middleware/security-headers'
@@ -32,6 +33,8 @@ export type Deps = {
   verifier?: Verifier
   /** The clock, in ms since the epoch; tests move it. */
   now?: () => number
+  /** Request and domain metrics (prom-client on Node); absent where the runtime has none. */
+  metrics?: Metrics
 }
 export type RoleDeps<R extends Role> = Deps & { config: ConfigOf<R> }
 
@@ -82,7 +85,8 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     const start = performance.now()
     await next()
     const route = routePath(c) // after next(): the route that answered
-    const quiet = route === '/healthz' || route === '/readyz'
+    const quiet = route === '/healthz' || route === '/readyz' || route === '/metrics'
+    deps.metrics?.observeRequest({ method: c.req.method, route, status: c.res.status, seconds: (performance.now() - start) / 1000 })
     deps.log[quiet ? 'debug' : 'info']('request', {
       method: c.req.method,
       route,
@@ -110,6 +114,12 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     const err = new ApiError('UNAVAILABLE', `Not ready: ${down.join(', ')} down`, { checks })
     return c.json(errorBody(err, c.var.requestId), 503)
   })
+  // Prometheus scrapes the roles on core-net; the public edge does not expose its metrics.
+  if (deps.metrics && !edge)
+    app.get('/metrics', async (c) => {
+      const { contentType, body } = await deps.metrics!.render()
+      return c.body(body, 200, { 'content-type': contentType })
+    })
   // Lets a caller check that it can reach this role and that their service secrets agree.
   if (deps.services) app.get('/internal/ping', requireService(), (c) => c.json({ role, caller: c.var.caller }))
 

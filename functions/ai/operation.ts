@@ -49,9 +49,12 @@ export function operationRoute(name: OperationName) {
     const { plugin } = entry
     const key = await sha256Hex(JSON.stringify([name, plugin.id, model, input]))
     const started = performance.now()
-    const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) =>
-      logRequest(c.var.db, { userId: c.var.user!.id, operation: name, plugin: plugin.id, model, cacheHit, usage, cost, outcome,
+    const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) => {
+      c.var.metrics?.count('ai_calls_total', { plugin: plugin.id, outcome, cache: cacheHit ? 'hit' : 'miss' })
+      if (cost) c.var.metrics?.count('ai_cost_micro_euros_total', { plugin: plugin.id }, cost)
+      return logRequest(c.var.db, { userId: c.var.user!.id, operation: name, plugin: plugin.id, model, cacheHit, usage, cost, outcome,
         latencyMs: Math.round(performance.now() - started), requestId: c.var.requestId })
+    }
     const respond = async (row: CacheRow, cached: boolean, usage?: object) => {
       const cost = cached ? Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION) : Number(row.cost)
       await log(cached, cost, 'ok', usage)

@@ -32,6 +32,7 @@ export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), v
       audit(sql, meta, { actor: account?.id ?? 'anonymous', action: 'user.login', subjectId: account?.id, outcome: 'refused',
         details: { reason: !account ? 'unknown_email' : locked ? 'locked' : 'not_active' } }),
     )
+    c.var.metrics?.count('logins_total', { outcome: 'refused' })
     throw refused()
   }
   if (!(await verifyPassword(password, account.passwordHash!))) {
@@ -41,6 +42,8 @@ export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), v
       if (until) await audit(sql, meta, { actor: 'auth', action: 'user.locked', subjectId: account.id, details: { until } })
       return until
     })
+    c.var.metrics?.count('logins_total', { outcome: 'failed' })
+    if (lockedUntil) c.var.metrics?.count('lockouts_total')
     if (lockedUntil) await sendMail(c, emails.locked(account.email, lockedUntil))
     throw refused()
   }
@@ -56,6 +59,7 @@ export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), v
     await audit(sql, meta, { actor: account.id, action: 'user.login', subjectId: account.id })
     return { tokens: await openSession(sql, kit, account, deviceId, meta) }
   })
+  c.var.metrics?.count('logins_total', { outcome: result.challenge ? 'second_factor' : 'ok' })
   if (result.challenge) {
     await sendMail(c, emails.loginCode(account.email, result.challenge.secret))
     return c.json({ twoFactorRequired: true, challenge: result.challenge.id, expiresIn: 600 })

@@ -30,6 +30,7 @@ export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), v
     const tokens = await issueTokens(sql, kit, account, outcome.sessionId, outcome.refreshToken, meta)
     return { account, tokens }
   })
+  if (result.refused === 'reuse') c.var.metrics?.count('refresh_reuse_total')
   if (!result.account) throw new ApiError('SESSION_EXPIRED', 'Your session has ended; sign in again', { reason: result.refused })
   return c.json({ ...result.tokens, user: publicUser(result.account) })
 })

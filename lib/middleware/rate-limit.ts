@@ -33,6 +33,7 @@ export const rateLimit = (cls: LimitClass) =>
     const r = await limiterFor(c.var.kv, cls, config)(who)
     if (r.failure) {
       if (cls === 'ai') throw new ApiError('UNAVAILABLE', 'AI features are briefly unavailable; try again shortly', { retryAfter: 5 })
+      c.var.metrics?.count('rate_limit_fail_open_total', { class: cls })
       c.var.log.warn('rate limit skipped: store unavailable', { requestId: c.var.requestId, class: cls, failure: r.failure, failOpen: true })
       return next()
     }
@@ -40,7 +41,9 @@ export const rateLimit = (cls: LimitClass) =>
     c.header('RateLimit-Limit', String(r.limit))
     c.header('RateLimit-Remaining', String(r.remaining))
     c.header('RateLimit-Reset', String(resetS))
-    if (!r.allowed)
+    if (!r.allowed) {
+      c.var.metrics?.count('rate_limit_refusals_total', { class: cls })
       throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${resetS} s`, { retryAfter: Math.max(1, resetS) })
+    }
     await next()
   })

@@ -8,6 +8,7 @@ import { createLogger } from '../log'
 import { createPgDb } from './db'
 import { createKv } from './kv'
 import { createMailer } from './mail'
+import { createNodeMetrics } from './metrics'
 
 /** A role's dependencies on Node, from its environment. `kv` lets roles in one process share a store. */
 export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } = {}): RoleDeps<R> {
@@ -17,6 +18,7 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
     config,
     log,
     peerAddress: (c: Context) => getConnInfo(c).remote.address,
+    metrics: createNodeMetrics(role),
     ...portableDeps(role, config),
   }
   if ('DATABASE_URL' in config) deps.db = createPgDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>), config.DB_POOL_MAX)

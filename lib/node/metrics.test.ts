@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRole } from '../../deploy/serve'
+import createFrontendApp from '../../functions/frontend/index'
+import { MIGRATIONS_DIR } from './migrations'
+import { type PlatformHarness, platformHarness } from './platform-harness'
+
+let p: PlatformHarness
+beforeAll(async () => {
+  p = await platformHarness()
+})
+afterAll(() => p.close())
+
+const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text()
+
+describe('/metrics', () => {
+  it('counts requests by route and status, and domain events, in Prometheus text format', async () => {
+    const b = p.browser()
+    for (let i = 0; i < 21; i++) await b.call('POST', '/api/auth/login', { body: { email: 'nobody@example.com', password: 'not the one' } })
+    const backend = await scrape(p.backend.url)
+    expect(backend).toMatch(/^http_requests_total\{method="POST",route="\/api\/auth\/\*",status="429",role="backend"\} 1$/m)
+    expect(backend).toMatch(/^rate_limit_refusals_total\{class="public",role="backend"\} 1$/m)
+    expect(backend).toMatch(/^http_request_duration_seconds_bucket\{le="0.005",role="backend",method="POST",route="\/api\/auth\/\*",status="401"\} \d+$/m)
+    const auth = await scrape(p.auth.url)
+    expect(auth).toMatch(/^logins_total\{outcome="refused",role="auth"\} 20$/m)
+    expect(auth).toMatch(/^process_cpu_seconds_total\{role="auth"\}/m)
+  })
+
+  it('is not served by the public edge', async () => {
+    const edge = await startRole('frontend', createFrontendApp, { env: { PORT: '0', BACKEND_URL: p.backend.url, LOG_LEVEL: 'error' }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
+    try {
+      expect(await (await fetch(`${edge.url}/metrics`)).text()).not.toContain('http_requests_total')
+    } finally {
+      await edge.close()
+    }
+  })
+})
