@@ -4,9 +4,8 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { migrateWith } from '../deploy/serve'
 import { newUserId } from '../lib/ids'
-import { MIGRATIONS_DIR } from '../lib/node/migrations'
+import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
 import { createServices } from '../lib/services'
 
 const CLIENTS = 50

@@ -2,12 +2,11 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { createEmptyCard } from 'ts-fsrs'
-import { migrateWith } from '../deploy/serve'
 import { dueQueue } from '../lib/content/study'
 import { asUser } from '../lib/db/tx'
 import { newUserId } from '../lib/ids'
 import { createPgDb } from '../lib/node/db'
-import { MIGRATIONS_DIR } from '../lib/node/migrations'
+import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
 
 const CARDS = 100_000
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'

@@ -5,9 +5,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
-import { migrateWith } from '../deploy/serve'
 import { startPglite } from '../lib/node/embedded'
-import { MIGRATIONS_DIR } from '../lib/node/migrations'
+import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
 
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
 const CONNECTIONS = 50

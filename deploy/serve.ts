@@ -4,27 +4,15 @@ import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Deps } from '../lib/app'
 import { ConfigError, type Env, type Role } from '../lib/config'
-import { migrate } from '../lib/db/migrate'
 import type { Kv } from '../lib/kv'
 import { staticAssets } from '../lib/node/assets'
-import { createPgDb } from '../lib/node/db'
 import { nodeDeps } from '../lib/node/deps'
-import { loadMigrations } from '../lib/node/migrations'
+import { migrateWith } from '../lib/node/migrations'
 import { ensureBucket } from '../lib/s3'
 import type { Fetcher } from '../lib/services'
 
 type Factory = (deps: any) => Hono<any>
 export type RoleServer = { role: Role; url: string; close(): Promise<void> }
-
-/** Applies pending migrations with owner credentials, then lets go of the connection. */
-export async function migrateWith(url: string, migrationsDir: URL | string) {
-  const owner = createPgDb(url, 'lingudesk_backend', 2) // the role name is unused: migrate() runs as owner
-  try {
-    return await migrate(owner, await loadMigrations(migrationsDir))
-  } finally {
-    await owner.close()
-  }
-}
 
 /** Starts one role as an HTTP server on Node with deps built from `env`. */
 export async function startRole(

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { addCards, countCards, listCards } from '../../lib/content/cards'
-import { getDeck } from '../../lib/content/decks'
+import { addCards, listCards, makeRoom } from '../../lib/content/cards'
+import { requireDeck } from '../../lib/content/decks'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
@@ -20,7 +20,7 @@ export default new Hono<BackendEnv>()
     const { q, tag, cursor, limit } = c.req.valid('query')
     const after = cursor ? decodeCursor(cursor) : undefined
     const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {
-      if (!(await getDeck(sql, c.req.valid('param').id, new Date(c.var.now())))) throw new ApiError('NOT_FOUND', 'No such deck')
+      await requireDeck(sql, c.req.valid('param').id)
       return listCards(sql, c.req.valid('param').id, { q, tag, after, limit: limit + 1 })
     })
     const items = cards.slice(0, limit)
@@ -33,10 +33,7 @@ export default new Hono<BackendEnv>()
     if (incoming.length > bulk) throw new ApiError('BAD_REQUEST', `At most ${bulk} cards at once`)
     const added = await asUser(c.var.db, c.var.user!.id, async (sql) => {
       const deckId = c.req.valid('param').id
-      if (!(await getDeck(sql, deckId, new Date(c.var.now())))) throw new ApiError('NOT_FOUND', 'No such deck')
-      await sql(`select 1 from content.decks where id = $1 for update`, [deckId]) // concurrent adds count one at a time
-      if ((await countCards(sql, deckId)) + incoming.length > max)
-        throw new ApiError('BAD_REQUEST', `A deck holds at most ${max} cards`, { max })
+      await makeRoom(sql, deckId, incoming.length, max)
       return addCards(sql, deckId, incoming, new Date(c.var.now()))
     })
     return c.json('cards' in body ? { cards: added } : added[0], 201)

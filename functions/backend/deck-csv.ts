@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { addCards, countCards, listCards } from '../../lib/content/cards'
+import { addCards, listCards, makeRoom } from '../../lib/content/cards'
 import { parseCsv, toCsv } from '../../lib/csv'
-import { getDeck } from '../../lib/content/decks'
+import { requireDeck } from '../../lib/content/decks'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
@@ -46,9 +46,7 @@ export default new Hono<BackendEnv>()
     const deckId = c.req.valid('param').id
     const max = c.var.config.CONTENT_MAX_CARDS_PER_DECK
     const imported = await asUser(c.var.db, c.var.user!.id, async (sql) => {
-      if (!(await getDeck(sql, deckId, new Date(c.var.now())))) throw new ApiError('NOT_FOUND', 'No such deck')
-      await sql(`select 1 from content.decks where id = $1 for update`, [deckId])
-      if ((await countCards(sql, deckId)) + cards.length > max) throw new ApiError('BAD_REQUEST', `A deck holds at most ${max} cards`, { max })
+      await makeRoom(sql, deckId, cards.length, max)
       if (dryRun || errors.length || !cards.length) return 0
       return (await addCards(sql, deckId, cards, new Date(c.var.now()))).length
     })
@@ -58,7 +56,7 @@ export default new Hono<BackendEnv>()
   .get('/:id/export', requireUser(), rateLimit('standard'), validate('param', IdParam), async (c) => {
     const deckId = c.req.valid('param').id
     const rows = await asUser(c.var.db, c.var.user!.id, async (sql) => {
-      if (!(await getDeck(sql, deckId, new Date(c.var.now())))) throw new ApiError('NOT_FOUND', 'No such deck')
+      await requireDeck(sql, deckId)
       return listCards(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK })
     })
     const csv = toCsv([...COLUMNS], rows.map((r) => [r.front, r.back ?? '', r.notes ?? '', (r.tags ?? []).join(' ')]))

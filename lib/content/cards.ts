@@ -1,5 +1,7 @@
 import { createEmptyCard } from 'ts-fsrs'
 import type { Sql } from '../db/db'
+import { ApiError } from '../errors'
+import { requireDeck } from './decks'
 
 export type CardFields = { front: string; back?: string; notes?: string; examples?: { sentence: string; translation: string }[]; tags?: string[] }
 export type Card = CardFields & {
@@ -27,8 +29,11 @@ export async function addCards(sql: Sql, deckId: string, cards: CardFields[], no
   return rows.map(toCard)
 }
 
-export async function countCards(sql: Sql, deckId: string) {
-  return Number((await sql<{ n: string }>(`select count(*) as n from content.cards where deck_id = $1`, [deckId]))[0].n)
+/** Locks the deck and checks that `adding` more cards fit under `max`. */
+export async function makeRoom(sql: Sql, deckId: string, adding: number, max: number) {
+  await requireDeck(sql, deckId, true)
+  const [{ n }] = await sql<{ n: string }>(`select count(*) as n from content.cards where deck_id = $1`, [deckId])
+  if (Number(n) + adding > max) throw new ApiError('BAD_REQUEST', `A deck holds at most ${max} cards`, { max })
 }
 
 /** A deck's cards, oldest first, filtered by text and tag; keyset pages on (created_at, id). */

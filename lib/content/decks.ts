@@ -1,4 +1,5 @@
 import type { Sql } from '../db/db'
+import { ApiError } from '../errors'
 
 export type Deck = {
   id: string; name: string; description: string; sourceLang: string; targetLang: string
@@ -50,4 +51,10 @@ export async function updateDeck(sql: Sql, id: string, d: Partial<DeckFields>) {
 
 export async function deleteDeck(sql: Sql, id: string) {
   return (await sql(`delete from content.decks where id = $1 returning id`, [id])).length > 0
+}
+
+/** The deck must exist (RLS: only the user's own); `lock` makes concurrent adds to it wait their turn. */
+export async function requireDeck(sql: Sql, id: string, lock = false) {
+  const [row] = await sql(`select id from content.decks where id = $1${lock ? ' for update' : ''}`, [id])
+  if (!row) throw new ApiError('NOT_FOUND', 'No such deck')
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Migration } from '../db/migrate'
+import { type Migration, migrate } from '../db/migrate'
+import { createPgDb } from './db'
 
 export const MIGRATIONS_DIR = new URL('../db/migrations/', import.meta.url)
 
@@ -8,4 +9,14 @@ export async function loadMigrations(dir: URL | string = MIGRATIONS_DIR): Promis
   const path = dir instanceof URL ? dir.pathname : dir
   const names = (await readdir(path)).filter((n) => /^\d{4}_[\w-]+\.sql$/.test(n)).sort()
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(path, name), 'utf8') })))
+}
+
+/** Applies pending migrations with owner credentials, then lets go of the connection. */
+export async function migrateWith(url: string, dir: URL | string = MIGRATIONS_DIR) {
+  const owner = createPgDb(url, 'lingudesk_backend', 1) // the role name is unused: migrate() runs as owner
+  try {
+    return await migrate(owner, await loadMigrations(dir))
+  } finally {
+    await owner.close()
+  }
 }

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node'
-import { adminQuery, migrateDatabase } from './testing'
+import { migrateWith } from './migrations'
+import { adminQuery } from './testing'
 
 /** With DATABASE_URL: one migrated template per run, so each test's own database is a quick copy. */
 export default async function setup(project: TestProject) {
@@ -9,7 +10,7 @@ export default async function setup(project: TestProject) {
   await adminQuery(`create database ${name}`)
   const u = new URL(process.env.DATABASE_URL)
   u.pathname = `/${name}`
-  await migrateDatabase(u.href)
+  await migrateWith(u.href)
   project.provide('dbTemplate', name)
   return async () => void (await adminQuery(`drop database if exists ${name} with (force)`))
 }

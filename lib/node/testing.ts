@@ -1,10 +1,9 @@
 import pg from 'pg'
 import { inject } from 'vitest'
 import type { Db, DbRole } from '../db/db'
-import { migrate } from '../db/migrate'
 import { createPgDb } from './db'
 import { startPglite } from './embedded'
-import { loadMigrations } from './migrations'
+import { migrateWith } from './migrations'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,7 +53,7 @@ export async function testDatabase(opts: { empty?: boolean } = {}): Promise<Test
     const embedded = await startPglite()
     url = embedded.url
     drop = embedded.stop
-    if (!opts.empty) await migrateDatabase(url)
+    if (!opts.empty) await migrateWith(url)
   }
   const pools = new Map<DbRole, Db>() // one pool per role, made on first use
   const as = (role: DbRole) => {
@@ -70,14 +69,5 @@ export async function testDatabase(opts: { empty?: boolean } = {}): Promise<Test
       await Promise.all([owner, ...pools.values()].map((p) => p.close()))
       await drop()
     },
-  }
-}
-
-export async function migrateDatabase(url: string) {
-  const owner = createPgDb(url, 'lingudesk_backend', 1)
-  try {
-    return await migrate(owner, await loadMigrations())
-  } finally {
-    await owner.close()
   }
 }
