@@ -61,6 +61,10 @@ export function onError<D extends Deps>(err: Error, c: Context<AppEnv<D>>) {
     const code = CODE_BY_STATUS[err.status] ?? 'BAD_REQUEST'
     return c.json(errorBody(new ApiError(code, err.message || code), requestId), err.status)
   }
+  // A write by a token that outlived its account (deleted): the users row it hangs on is gone.
+  const pg = err as { code?: string; constraint?: string }
+  if (pg.code === '23503' && /_user_id_fkey$/.test(pg.constraint ?? ''))
+    return c.json(errorBody(new ApiError('UNAUTHORIZED', 'This account no longer exists'), requestId), 401)
   c.var.log.error('unhandled error', { requestId, error: String(err), stack: err.stack })
   return c.json(errorBody(new ApiError('INTERNAL', 'Something went wrong'), requestId), 500)
 }

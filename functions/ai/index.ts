@@ -8,6 +8,7 @@ import examples from './examples'
 import explain from './explain'
 import health from './health'
 import image from './image'
+import internalMediaErase from './internal-media-erase'
 import media from './media'
 import { createPlugins, type Plugins } from './plugins/index'
 import speech from './speech'
@@ -28,4 +29,5 @@ export default function createAiApp(deps: Omit<AiDeps, 'verifier' | 'plugins'>) 
     .route('/ai/speech', speech)
     .route('/ai/media', media)
     .route('/ai/health', health)
+    .route('/internal/media/erase', internalMediaErase)
 }

@@ -12,7 +12,9 @@ import adminUserSessions from './admin-user-sessions'
 import adminUserStatus from './admin-user-status'
 import emailResend from './email-resend'
 import emailVerify from './email-verify'
+import internalUserErase from './internal-user-erase'
 import internalUserExport from './internal-user-export'
+import internalUserReauth from './internal-user-reauth'
 import internalUserRole from './internal-user-role'
 import jwks from './jwks'
 import login from './login'
@@ -47,6 +49,8 @@ export default function createAuthApp(deps: RoleDeps<'auth'> & { db: Db; mailer:
     .route('/.well-known/jwks.json', jwks)
     .route('/internal/users', internalUserRole)
     .route('/internal/users', internalUserExport)
+    .route('/internal/users', internalUserReauth)
+    .route('/internal/users', internalUserErase)
     .use('/auth/*', requireService({ from: ['backend'] })) // users reach auth only through the backend
     .route('/auth/register', register)
     .route('/auth/login', login)

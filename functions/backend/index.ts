@@ -3,6 +3,7 @@ import type { Db } from '../../lib/db/db'
 import { createVerifier, jwksFromAuth, type Verifier } from '../../lib/jwt'
 import type { Kv } from '../../lib/kv'
 import type { Services } from '../../lib/services'
+import accountDelete from './account-delete'
 import accountExport from './account-export'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
@@ -49,5 +50,6 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/study', study)
     .route('/api/stats', stats)
     .route('/api/account/export', accountExport)
+    .route('/api/account/delete', accountDelete)
     .route('/', routed)
 }

@@ -40,4 +40,9 @@ export const emails = {
       'Your password was changed and every session was signed out.',
       'If this was not you, reset your password now.',
     ]),
+  accountDeleted: (to: string) =>
+    mail(to, 'Your Lingudesk account was deleted', [
+      'Your account, decks, cards, review history and media were deleted, as you asked.',
+      'Payment records are kept for accounting without your name or email.',
+    ]),
 }

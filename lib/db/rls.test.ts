@@ -64,12 +64,13 @@ describe('row-level security on content', () => {
 
 describe('database roles', () => {
   it('are neither owners, superusers nor BYPASSRLS', async () => {
-    const roles = await t.owner.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean }>(
-      `select rolname, rolsuper, rolbypassrls from pg_roles where rolname like 'lingudesk%' order by 1`,
+    const roles = await t.owner.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(
+      `select rolname, rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname like 'lingudesk%' order by 1`,
     )
     expect(roles.map((r) => r.rolname)).toEqual([
-      'lingudesk_ai', 'lingudesk_app', 'lingudesk_auth', 'lingudesk_backend', 'lingudesk_credit',
+      'lingudesk_ai', 'lingudesk_app', 'lingudesk_auth', 'lingudesk_backend', 'lingudesk_credit', 'lingudesk_eraser',
     ])
+    expect(roles.filter((r) => !r.rolcanlogin).map((r) => r.rolname)).toEqual(['lingudesk_app', 'lingudesk_eraser'])
     expect(roles.filter((r) => r.rolsuper || r.rolbypassrls)).toEqual([])
     const owned = await t.owner.query(
       `select tablename from pg_tables where tableowner like 'lingudesk%'
@@ -98,6 +99,11 @@ describe('audit.events', () => {
     await expect(asService(auth, (sql) => sql('delete from audit.events'))).rejects.toThrow(/permission denied/)
     for (const change of [`update audit.events set action = 'user.logout'`, 'delete from audit.events', 'truncate audit.events'])
       await expect(t.owner.query(change)).rejects.toThrow(/append-only/)
+    // Erasure may rewrite who an event is about, and nothing else.
+    const erasing = (change: string) => t.owner.query(`do $$ begin perform set_config('app.erasing', 'on', true); ${change}; end $$`)
+    await expect(erasing(`update audit.events set action = 'user.logout'`)).rejects.toThrow(/append-only/)
+    await expect(erasing(`delete from audit.events`)).rejects.toThrow(/append-only/)
+    await erasing(`update audit.events set subject_id = 'PSEUDONYM0'`)
     const [{ n }] = await t.owner.query<{ n: string }>('select count(*) as n from audit.events')
     expect(Number(n)).toBe(1)
   })

@@ -47,3 +47,15 @@ export const rateLimit = (cls: LimitClass) =>
     }
     await next()
   })
+
+/**
+ * Deletes a user's counters in every class (account erasure). The sliding window keeps
+ * `rl:<class>:<who>:<window number>` for the current and previous windows; the next one covers clock skew.
+ */
+export async function forgetUser(kv: Kv, config: ConfigOf<'backend'>, userId: string, now = Date.now()) {
+  const keys = (['standard', 'ai'] as const).flatMap((cls) => {
+    const window = Math.floor(now / (config[SETTING[cls]].windowS * 1000))
+    return [window - 1, window, window + 1].map((n) => `rl:${cls}:user:${userId}:${n}`)
+  })
+  await kv.eval(`return redis.call('DEL', unpack(KEYS))`, keys, [])
+}

@@ -84,7 +84,7 @@ export async function platformHarness(
           else jar.set(k, v)
         }
         const text = await res.text()
-        const body = text ? JSON.parse(text) : null
+        const body = !text ? null : res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text
         if (body?.accessToken) token = body.accessToken
         return { status: res.status, headers: res.headers, body, setCookie: res.headers.getSetCookie() }
       },
@@ -108,7 +108,7 @@ export async function platformHarness(
   }
 
   return {
-    db, smtp, auth, credit, ai, backend, browser, service, env: common,
+    db, smtp, auth, credit, ai, backend, browser, service, env: common, s3: s3?.env,
     serviceToken: (role: 'ai' | 'auth' | 'credit') => asBackend.tokenFor(role),
     /** Another backend instance on the same database and Redis. */
     startBackend: (extra?: Record<string, string>) => start('backend', backendEnv(extra)),

@@ -1,0 +1,27 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { emails } from '../../lib/auth/emails'
+import { audit } from '../../lib/db/audit'
+import { asService } from '../../lib/db/tx'
+import { newUserId, UserId } from '../../lib/ids'
+import { requireService } from '../../lib/middleware/service-auth'
+import { validate } from '../../lib/validate'
+import { type AuthEnv, sendMail } from './shared'
+
+/**
+ * Erases a user (backend only, after re-authentication): `public.erase_user` deletes the account with its
+ * sessions and content and moves the ledger to a fresh pseudonym. Erasing an erased id answers `erased: false`.
+ */
+export default new Hono<AuthEnv>().post('/:id/erase', requireService({ from: ['backend'] }), validate('param', z.object({ id: UserId })), async (c) => {
+  const { id } = c.req.valid('param')
+  const pseudonym = newUserId()
+  const email = await asService(c.var.db, async (sql) => {
+    const [user] = await sql<{ email: string }>(`select email from public.users where id = $1`, [id])
+    const [{ erased }] = await sql<{ erased: boolean }>(`select public.erase_user($1, $2) as erased`, [id, pseudonym])
+    // No address or browser on this row: it must not point back to the person.
+    if (erased) await audit(sql, { requestId: c.var.requestId }, { actor: pseudonym, action: 'user.erased', subjectId: pseudonym })
+    return erased ? user.email : null
+  })
+  if (email) await sendMail(c, emails.accountDeleted(email))
+  return c.json({ erased: email !== null })
+})

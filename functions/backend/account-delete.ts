@@ -1,0 +1,40 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { asUser } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { forgetUser, rateLimit } from '../../lib/middleware/rate-limit'
+import { validate } from '../../lib/validate'
+import { clearRefreshCookie } from './cookies'
+import type { BackendEnv } from './index'
+
+/**
+ * Deletes the signed-in account after checking its password: media no other learner uses (AI), rate-limit
+ * counters (Redis), then the account itself (auth), which takes content and sessions with it and keeps the
+ * ledger under a pseudonym. Every step can run again, so a failed deletion is finished by retrying it.
+ */
+export default new Hono<BackendEnv>().post('/', requireUser(), rateLimit('standard'), validate('json', z.object({ password: z.string().min(1).max(1024) })), async (c) => {
+  const userId = c.var.user!.id
+  const step = async (role: 'auth' | 'ai', path: string, body: unknown) => {
+    const res = await c.var.services.call(role, path, { body, requestId: c.var.requestId, timeoutMs: 60_000 })
+    if (res.status === 403) {
+      const { error } = (await res.json()) as { error: { message: string } }
+      throw new ApiError('FORBIDDEN', error.message)
+    }
+    if (!res.ok) throw new ApiError('UNAVAILABLE', 'The account could not be deleted completely; try again shortly', { retryAfter: 10 })
+  }
+  await step('auth', `/internal/users/${userId}/reauth`, c.req.valid('json'))
+  const keys = await asUser(c.var.db, userId, async (sql) => {
+    const rows = await sql<{ key: string }>(
+      `select distinct k as key from content.cards, unnest(array[image_key, audio_key]) k where k is not null`,
+    )
+    const shared = await sql<{ key: string }>(`select k as key from content.media_shared($1, $2) k`, [userId, rows.map((r) => r.key)])
+    const keep = new Set(shared.map((r) => r.key))
+    return rows.map((r) => r.key).filter((k) => !keep.has(k))
+  })
+  await step('ai', '/internal/media/erase', { keys })
+  await forgetUser(c.var.kv, c.var.config, userId)
+  await step('auth', `/internal/users/${userId}/erase`, {})
+  clearRefreshCookie(c)
+  return c.json({ deleted: true })
+})
