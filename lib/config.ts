@@ -108,6 +108,8 @@ const SCHEMAS = {
     SMTP_URL: smtpUrl,
     MAIL_FROM: z.string().min(3).default('Lingudesk <no-reply@lingudesk.com>'),
     APP_URL: url.default('http://127.0.0.1:8080'),
+    /** Comma-separated addresses that become admins once verified: how a deployment gets its first admin. */
+    ADMIN_EMAILS: z.string().default('').transform((s) => s.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
     ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(900).max(1800).default(900),
     REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).max(days(30)).default(days(7)),

@@ -11,7 +11,10 @@ import type { AuthEnv } from './shared'
 
 export const Body = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') })
 
-/** Confirms the email address with the code sent at registration (or the latest resent one). */
+/**
+ * Confirms the email address with the code sent at registration (or the latest resent one). An address in
+ * ADMIN_EMAILS becomes an admin here, once proven; the next access token carries the role.
+ */
 export default new Hono<AuthEnv>().post('/', requireUser(), validate('json', Body), async (c) => {
   const userId = c.var.user.id
   const now = c.var.now()
@@ -20,6 +23,8 @@ export default new Hono<AuthEnv>().post('/', requireUser(), validate('json', Bod
     if (result.ok) {
       await sql(`update public.users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`, [userId, new Date(now)])
       await audit(sql, requestMeta(c), { actor: userId, action: 'user.email_verified', subjectId: userId })
+      const promoted = await sql(`update public.users set role = 'admin' where id = $1 and role <> 'admin' and lower(email) = any($2) returning id`, [userId, c.var.config.ADMIN_EMAILS])
+      if (promoted.length) await audit(sql, requestMeta(c), { actor: 'auth', action: 'user.role_changed', subjectId: userId, details: { role: 'admin', by: 'ADMIN_EMAILS' } })
     }
     return result
   })

@@ -3,7 +3,7 @@ import { type AuthHarness, authHarness } from '../../lib/node/auth-harness'
 
 let h: AuthHarness
 beforeAll(async () => {
-  h = await authHarness()
+  h = await authHarness({ ADMIN_EMAILS: 'boss@example.com, Chief@Example.com' })
 })
 afterAll(() => h.close())
 
@@ -67,6 +67,16 @@ describe('email verification', () => {
     const res = await h.call('POST', '/auth/email/verify', { token: u.accessToken, body: { code } })
     expect(res.status).toBe(200)
     expect((await h.call('GET', '/auth/me', { token: u.accessToken })).body.emailVerified).toBe(true)
+  })
+
+  it('makes an address listed in ADMIN_EMAILS an admin once it is verified, and nobody else', async () => {
+    const boss = await h.register({ email: 'chief@example.com' })
+    expect((await h.call('GET', '/auth/me', { token: boss.accessToken })).body.role).toBe('user') // not before the proof
+    await h.call('POST', '/auth/email/verify', { token: boss.accessToken, body: { code: await h.code(boss.email, /verification code/) } })
+    expect((await h.call('GET', '/auth/me', { token: boss.accessToken })).body.role).toBe('admin')
+    const other = await h.register()
+    await h.call('POST', '/auth/email/verify', { token: other.accessToken, body: { code: await h.code(other.email, /verification code/) } })
+    expect((await h.call('GET', '/auth/me', { token: other.accessToken })).body.role).toBe('user')
   })
 
   it('kills the code after 5 wrong tries, and a resent code works', async () => {

@@ -28,7 +28,8 @@ export default function offline(s: PluginSettings): Plugin {
     configured: true,
     settings: s,
     defaultModel: 'offline-1',
-    models: { 'offline-1': {} },
+    // Text is free; media cost what Flux and Chatterbox charge, so local credits move as they will in production.
+    models: { 'offline-1': { perImage: 3_000, perMChars: 15_000_000 } },
     async run(req) {
       if (req.kind === 'text') return { kind: 'text', text: JSON.stringify(text(req)), usage: {} }
       const h = hash(req.kind === 'image' ? req.prompt : req.text)
