@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
-// The embedded-default smoke test: runs `npm start` itself, so it owns ports 8080–8084.
+// Tests that run `npm start` themselves (embedded defaults, the browser tests): each owns ports 8080–8084,
+// so files run one after another.
 export default defineConfig({
-  test: { include: ['deploy/**/*.smoke.test.ts'], testTimeout: 120_000, fileParallelism: false },
+  test: { include: ['deploy/**/*.smoke.test.ts', 'web/**/*.smoke.test.ts'], testTimeout: 120_000, fileParallelism: false },
 })

@@ -147,7 +147,7 @@ const SCHEMAS = {
     PORT: Base.shape.PORT.default(8083),
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     /** Usage is written to the ledger in whole multiples of this (µ€); the rest waits as pending. */
-    MICRO_FLUSH_THRESHOLD: micros.default(10_000),
+    MICRO_FLUSH_THRESHOLD: micros.min(1).default(10_000),
     HOLD_TTL_S: z.coerce.number().int().min(10).max(3600).default(120),
     GRANT_FREE: micros.default(500_000),
     GRANT_PLUS: micros.default(5_000_000),

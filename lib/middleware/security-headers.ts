@@ -5,11 +5,12 @@ import { secureHeaders } from 'hono/secure-headers'
 const API_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }
 const SPA_CSP = {
   defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
+  scriptSrc: ["'self'", 'https://cdn.paddle.com'], // Paddle.js, loaded only when checkout is configured
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'data:', 'blob:'],
   mediaSrc: ["'self'", 'blob:'],
   connectSrc: ["'self'"],
+  frameSrc: ['https://buy.paddle.com', 'https://sandbox-buy.paddle.com'],
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],

@@ -1,0 +1,243 @@
+// The one typed client for the public /api. The access token lives in memory only; the refresh token is an
+// HttpOnly cookie the browser sends to /api/auth/refresh. A 401 triggers one shared refresh, then one retry.
+
+export type Role = 'user' | 'plus' | 'premium' | 'admin'
+export type User = { id: string; email: string; name: string; role: Role; emailVerified: boolean; twoFactor: boolean }
+export type Deck = {
+  id: string; name: string; description: string; sourceLang: string; targetLang: string; newPerDay: number; reviewsPerDay: number
+  cardCount: number; newCount: number; dueCount: number
+}
+export type DeckInput = Partial<Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'newPerDay' | 'reviewsPerDay'>>
+export type Example = { sentence: string; translation: string }
+export type Card = {
+  id: string; deckId: string; front: string; back: string; notes: string; examples: Example[]; tags: string[]
+  imageKey: string | null; audioKey: string | null; due: string; state: number; version: number
+}
+export type CardInput = { front?: string; back?: string; notes?: string; examples?: Example[]; tags?: string[] }
+export type Grade = 'again' | 'hard' | 'good' | 'easy'
+export type QueueCard = Card & { intervals: Record<Grade, { due: string; seconds: number }> }
+export type Page<T> = { items: T[]; nextCursor: string | null }
+export type ImportResult = { dryRun: boolean; valid: number; imported: number; errors: { row: number; issues: { path: string; message: string }[] }[]; preview: CardInput[] }
+export type Stats = {
+  timezone: string; today: string; reviewsPerDay: { day: string; reviews: number }[]; streak: { current: number; longest: number }
+  retention30d: number | null; cardsByState: Record<'new' | 'learning' | 'review' | 'relearning', number>; dueForecast: { day: string; due: number }[]
+}
+export type Balance = { userType: 'free' | 'plus' | 'premium'; balance: number; held: number; pending: number; available: number }
+export type Transaction = { id: string; userId: string; kind: string; amount: number; balanceAfter: number; actor: string; reason: string; refundOf: string | null; createdAt: string }
+export type Checkout = {
+  configured: boolean; environment: string; clientToken: string | null
+  plans: { priceId: string; plan: string; monthlyGrant: number }[]; topUps: { priceId: string; amount: number }[]
+  customer: { email: string }; customData: Record<string, string>
+}
+export type Session = { id: string; userAgent: string | null; ip: string | null; createdAt: string; lastUsedAt: string; current: boolean }
+export type AiAction = 'translate' | 'examples' | 'explain' | 'image' | 'audio'
+export type StudySettings = { timezone: string; desiredRetention: number; maximumInterval: number }
+export type AdminStats = {
+  usersByType: Record<string, number>; activeUsers30d: number
+  daily: { day: string; granted: number; purchased: number; spent: number }[]; topSpenders: { userId: string; spent: number }[]
+}
+type Signed = { accessToken: string; user: User }
+export type LoginAnswer = Signed | { twoFactorRequired: true; challenge: string }
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly retryAfter?: number,
+  ) {
+    super(message)
+  }
+}
+
+type Options = { body?: unknown; query?: Record<string, string | number | undefined>; csv?: string; auth?: boolean }
+export type ApiDeps = {
+  /** Where /api lives ('' in the browser: same origin). */
+  base?: string
+  fetch?: typeof fetch
+  /** Where the device id is kept (refresh tokens are bound to it). */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>
+  /** Called when the session is gone for good (refresh refused). */
+  onSignedOut?: () => void
+}
+
+const randomDevice = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+
+export function createApi(deps: ApiDeps = {}) {
+  const base = deps.base ?? ''
+  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init))
+  let device = deps.storage?.getItem('ld_device') ?? null
+  if (!device) {
+    device = randomDevice()
+    deps.storage?.setItem('ld_device', device)
+  }
+  let token: string | null = null
+  let user: User | null = null
+  let refreshing: Promise<boolean> | null = null
+  const listeners = new Set<(u: User | null) => void>()
+  const setSession = (s: Signed | null) => {
+    token = s?.accessToken ?? null
+    user = s?.user ?? null
+    for (const l of listeners) l(user)
+  }
+
+  async function send(method: string, path: string, o: Options): Promise<Response> {
+    const url = new URL(base + path, base || location.origin)
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v))
+    const headers: Record<string, string> = { 'x-device-id': device! }
+    if (token && o.auth !== false) headers.authorization = `Bearer ${token}`
+    if (o.body !== undefined) headers['content-type'] = 'application/json'
+    if (o.csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8'
+    const body = o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
+    return doFetch(base ? url.href : url.pathname + url.search, { method, headers, body, credentials: 'same-origin' })
+  }
+
+  async function fail(res: Response): Promise<never> {
+    const json = await res.json().catch(() => null)
+    const e = json?.error
+    const retry = Number(res.headers.get('retry-after')) || (e?.details?.retryAfter as number | undefined)
+    throw new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? `The server answered ${res.status}`, e?.details, retry || undefined)
+  }
+
+  /** Trades the refresh cookie for a new access token; concurrent callers share one attempt. */
+  function refresh(): Promise<boolean> {
+    refreshing ??= (async () => {
+      try {
+        const res = await send('POST', '/api/auth/refresh', { auth: false })
+        if (!res.ok) {
+          setSession(null)
+          return false
+        }
+        setSession(await res.json())
+        return true
+      } catch {
+        return false
+      } finally {
+        refreshing = null
+      }
+    })()
+    return refreshing
+  }
+
+  async function raw(method: string, path: string, o: Options = {}): Promise<Response> {
+    let res = await send(method, path, o)
+    if (res.status === 401 && o.auth !== false && token !== null) {
+      if (await refresh()) res = await send(method, path, o)
+      else deps.onSignedOut?.()
+    }
+    if (!res.ok) await fail(res)
+    return res
+  }
+  async function json<T>(method: string, path: string, o: Options = {}): Promise<T> {
+    const res = await raw(method, path, o)
+    return (res.status === 204 ? null : await res.json()) as T
+  }
+  const signedIn = (s: Signed) => (setSession(s), s.user)
+
+  return {
+    get user() { return user },
+    get token() { return token },
+    onUser(l: (u: User | null) => void) {
+      listeners.add(l)
+      return () => void listeners.delete(l)
+    },
+    /** On load: a live refresh cookie restores the session. */
+    restore: refresh,
+    refresh,
+    auth: {
+      register: async (b: { name: string; email: string; password: string }) => signedIn(await json<Signed>('POST', '/api/auth/register', { body: b, auth: false })),
+      login: async (b: { email: string; password: string }) => {
+        const a = await json<LoginAnswer>('POST', '/api/auth/login', { body: b, auth: false })
+        return 'accessToken' in a ? { user: signedIn(a) } : { challenge: a.challenge }
+      },
+      verifyLogin: async (b: { challenge: string; code: string }) => signedIn(await json<Signed>('POST', '/api/auth/login/verify', { body: b, auth: false })),
+      verifyEmail: async (code: string) => {
+        await json('POST', '/api/auth/email/verify', { body: { code } })
+        await refresh() // the new token says the address is verified (and carries an admin role if one came with it)
+      },
+      resendEmail: () => json('POST', '/api/auth/email/resend', { body: {} }),
+      forgot: (email: string) => json('POST', '/api/auth/password/forgot', { body: { email }, auth: false }),
+      reset: (b: { token: string; password: string }) => json('POST', '/api/auth/password/reset', { body: b, auth: false }),
+      changePassword: async (b: { currentPassword: string; newPassword: string }) => {
+        await json('POST', '/api/auth/password', { body: b })
+        setSession(null)
+      },
+      setTwoFactor: async (b: { enabled: boolean; password: string }) => {
+        const u = await json<User>('PUT', '/api/auth/two-factor', { body: b })
+        if (token) setSession({ accessToken: token, user: { ...user!, twoFactor: u.twoFactor } })
+      },
+      sessions: () => json<{ sessions: Session[] }>('GET', '/api/auth/sessions'),
+      revokeSession: (id: string) => json('DELETE', `/api/auth/sessions/${id}`),
+      providers: () => json<{ providers: string[] }>('GET', '/api/auth/oauth/providers', { auth: false }),
+      oauthStart: (provider: string) => json<{ url: string }>('POST', `/api/auth/oauth/${provider}/start`, { body: {}, auth: false }),
+      logout: async () => {
+        await json('POST', '/api/auth/logout', { body: {} }).catch(() => null)
+        setSession(null)
+      },
+    },
+    decks: {
+      list: () => json<{ decks: Deck[] }>('GET', '/api/decks'),
+      create: (b: DeckInput) => json<Deck>('POST', '/api/decks', { body: b }),
+      get: (id: string) => json<Deck>('GET', `/api/decks/${id}`),
+      update: (id: string, b: DeckInput) => json<Deck>('PATCH', `/api/decks/${id}`, { body: b }),
+      remove: (id: string) => json('DELETE', `/api/decks/${id}`),
+      cards: (id: string, q: { q?: string; tag?: string; cursor?: string; limit?: number } = {}) => json<Page<Card>>('GET', `/api/decks/${id}/cards`, { query: q }),
+      addCards: (id: string, cards: CardInput[]) => json<{ cards: Card[] }>('POST', `/api/decks/${id}/cards`, { body: { cards } }),
+      importCsv: (id: string, csv: string, dryRun: boolean) => json<ImportResult>('POST', `/api/decks/${id}/import`, { csv, query: { dryRun: String(dryRun) } }),
+      exportCsv: async (id: string) => (await raw('GET', `/api/decks/${id}/export`)).blob(),
+    },
+    cards: {
+      get: (id: string) => json<Card>('GET', `/api/cards/${id}`),
+      update: (id: string, b: CardInput) => json<Card>('PATCH', `/api/cards/${id}`, { body: b }),
+      remove: (id: string) => json('DELETE', `/api/cards/${id}`),
+      prices: () => json<{ actions: Record<AiAction, { atMost: number }> }>('GET', '/api/cards/ai/prices'),
+      ai: (id: string, action: AiAction, o: { level?: string; n?: number } = {}) => json<{ card: Card; cost: number }>('POST', `/api/cards/${id}/ai/${action}`, { body: o }),
+    },
+    /** Media need the access token, so they arrive as blobs for object URLs (the CSP allows blob:). */
+    media: async (key: string) => URL.createObjectURL(await (await raw('GET', `/api/ai/media/${key}`)).blob()),
+    study: {
+      queue: (deckId?: string) => json<{ cards: QueueCard[] }>('GET', '/api/study/queue', { query: { deckId, limit: 200 } }),
+      review: (b: { cardId: string; grade: Grade; version: number; durationMs: number }) => json<Card>('POST', '/api/study/review', { body: b }),
+      undo: () => json<Card>('POST', '/api/study/undo', { body: {} }),
+      settings: () => json<StudySettings>('GET', '/api/study/settings'),
+      saveSettings: (b: Partial<StudySettings>) => json<StudySettings>('PUT', '/api/study/settings', { body: b }),
+    },
+    stats: () => json<Stats>('GET', '/api/stats'),
+    credits: {
+      balance: () => json<Balance>('GET', '/api/credits/balance'),
+      history: (cursor?: string) => json<Page<Transaction>>('GET', '/api/credits/history', { query: { cursor, limit: 20 } }),
+      checkout: () => json<Checkout>('GET', '/api/credits/checkout'),
+    },
+    account: {
+      export: async () => (await raw('GET', '/api/account/export')).blob(),
+      remove: async (password: string) => {
+        await json('POST', '/api/account/delete', { body: { password } })
+        setSession(null)
+      },
+    },
+    admin: {
+      stats: () => json<AdminStats>('GET', '/api/admin/stats'),
+      transactions: (q: Record<string, string | number | undefined>) => json<Page<Transaction>>('GET', '/api/admin/transactions', { query: q }),
+      refund: (b: { transactionId: string; amount?: number; reason: string; key: string }) => json<Transaction>('POST', '/api/admin/refunds', { body: b }),
+      adjust: (b: { userId: string; amount: number; reason: string; key: string }) => json<Transaction>('POST', '/api/admin/adjustments', { body: b }),
+    },
+  }
+}
+export type Api = ReturnType<typeof createApi>
+
+/** µ€ as euros for people: €0.0030, €12.50. */
+export const euros = (micros: number) => {
+  const e = micros / 1_000_000
+  return `€${Math.abs(e) < 0.01 && e !== 0 ? e.toFixed(4) : e.toFixed(2)}`
+}
+
+/** What a learner should do about an error, by its code. */
+export function helpFor(e: unknown): string | null {
+  if (!(e instanceof ApiError)) return null
+  if (e.status === 402 || e.code === 'PAYMENT_REQUIRED') return 'You are out of credits: buy more on the Credits page.'
+  if (e.status === 429) return `Too many requests: wait ${e.retryAfter ?? 60} seconds, then try again.`
+  if (e.status === 503) return `The service is busy; try again in ${e.retryAfter ?? 10} seconds.`
+  if (e.status === 401) return 'Your session has ended: sign in again.'
+  return null
+}
