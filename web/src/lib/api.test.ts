@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type PlatformHarness, platformHarness } from '../../../lib/node/platform-harness'
+import { ApiError, createApi } from './api'
+
+// The SPA's client against the real backend and auth roles, with a browser-like cookie jar.
+let p: PlatformHarness
+beforeAll(async () => {
+  p = await platformHarness({ backendEnv: { RATE_LIMIT_STANDARD: '100000/60', RATE_LIMIT_PUBLIC: '100000/60' } })
+})
+afterAll(() => p?.close())
+
+function browserLike() {
+  const jar = new Map<string, string>()
+  const calls: string[] = []
+  let expired: string | null = null // an access token the test pretends has expired
+  const f: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers)
+    headers.set('origin', 'http://127.0.0.1:8080')
+    if (expired && headers.get('authorization') === `Bearer ${expired}`) headers.set('authorization', `Bearer ${expired}x`)
+    if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
+    calls.push(new URL(String(input)).pathname)
+    const res = await fetch(input, { ...init, headers })
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const [k, v] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]
+      if (v === '' || /max-age=0/i.test(c)) jar.delete(k)
+      else jar.set(k, v)
+    }
+    return res
+  }
+  const store = new Map<string, string>()
+  const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) }
+  return { jar, calls, storage, fetch: f, expire: (t: string | null) => (expired = t) }
+}
+
+const email = () => `spa.${Math.random().toString(36).slice(2)}@example.com`
+
+describe('the SPA api client', () => {
+  it('keeps the access token in memory, and a reload restores the session from the refresh cookie', async () => {
+    const b = browserLike()
+    const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage })
+    const user = await api.auth.register({ name: 'Sam', email: email(), password: 'a long spa passphrase' })
+    expect(api.user?.id).toBe(user.id)
+    expect([...b.jar.keys()]).toEqual(['ld_refresh'])
+    const reloaded = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage }) // same device id, same cookie
+    expect(reloaded.token).toBeNull()
+    expect(await reloaded.restore()).toBe(true)
+    expect(reloaded.user?.id).toBe(user.id)
+    expect((await reloaded.decks.list()).decks).toEqual([])
+  })
+
+  it('answers a 401 with one shared refresh and a retry, however many calls hit it at once', async () => {
+    const b = browserLike()
+    const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage })
+    await api.auth.register({ name: 'Kim', email: email(), password: 'a long spa passphrase' })
+    b.expire(api.token)
+    b.calls.length = 0
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api.decks.list()))
+    expect(answers.map((a) => a.decks)).toEqual(Array(5).fill([]))
+    expect(b.calls.filter((c) => c === '/api/auth/refresh')).toHaveLength(1)
+    expect(b.calls.filter((c) => c === '/api/decks')).toHaveLength(10) // each refused once, then answered
+  })
+
+  it('signs out once, with the server’s error, when the refresh is refused', async () => {
+    const b = browserLike()
+    let signedOut = 0
+    const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage, onSignedOut: () => signedOut++ })
+    await api.auth.register({ name: 'Lou', email: email(), password: 'a long spa passphrase' })
+    b.jar.clear() // the cookie is gone (expired, revoked elsewhere)
+    b.expire(api.token)
+    const err = await api.decks.list().catch((e) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect([err.status, err.code]).toEqual([401, 'UNAUTHORIZED'])
+    expect(signedOut).toBe(1)
+    expect(api.user).toBeNull()
+  })
+
+  it('turns error bodies into ApiError with code, details and the retry delay', async () => {
+    const b = browserLike()
+    const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage })
+    await api.auth.register({ name: 'Ira', email: email(), password: 'a long spa passphrase' })
+    const err = await api.decks.create({ name: '', sourceLang: 'de', targetLang: 'en' }).catch((e) => e)
+    expect([err.status, err.code]).toEqual([400, 'BAD_REQUEST'])
+    expect(err.details).toEqual([expect.objectContaining({ path: 'name' })])
+  })
+})
