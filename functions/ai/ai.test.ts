@@ -52,7 +52,7 @@ describe('operations end to end (gateway → AI role → provider)', () => {
     const plus = await (await learner('plus')).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
     expect(plus.body).toMatchObject({ plugin: 'chatgpt', model: 'gpt-4o-mini', cost: 336 })
     const premium = await (await learner('premium')).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
-    expect(premium.body).toMatchObject({ plugin: 'claude', model: 'claude-sonnet-4-5', cost: 6300 })
+    expect(premium.body).toMatchObject({ plugin: 'claude', model: 'claude-sonnet-5-5', cost: 6300 })
   })
 
   it('makes a PNG and a WAV, served through the gateway from the private bucket', async () => {

@@ -20,7 +20,9 @@ export type AiEnv = AppEnv<AiDeps>
 export default function createAiApp(deps: Omit<AiDeps, 'verifier' | 'plugins'>) {
   const { config, services } = deps
   const verifier = createVerifier({ jwks: jwksFromAuth(services.call), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: deps.now })
-  return createApp('ai', { ...deps, verifier, plugins: createPlugins(config) })
+  const plugins = createPlugins(config)
+  deps.metrics?.gauge('ai_queue_depth', () => Object.entries(plugins).map(([plugin, p]) => ({ labels: { plugin }, value: p.gate.depth })))
+  return createApp('ai', { ...deps, verifier, plugins })
     .use('/ai/*', requireService({ from: ['backend'] })) // learners reach AI only through the backend
     .route('/ai/translate', translate)
     .route('/ai/examples', examples)

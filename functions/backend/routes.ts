@@ -24,7 +24,7 @@ export type RouteSpec = {
 const TEXT: Record<UserType, ProviderChoice> = {
   free: { provider: 'deepseek', model: 'deepseek-chat' },
   plus: { provider: 'chatgpt', model: 'gpt-4o-mini', fallback: { provider: 'deepseek', model: 'deepseek-chat' } },
-  premium: { provider: 'claude', model: 'claude-sonnet-4-5', fallback: { provider: 'chatgpt', model: 'gpt-4o' } },
+  premium: { provider: 'claude', model: 'claude-sonnet-5-5', fallback: { provider: 'chatgpt', model: 'gpt-4o' } },
 }
 const IMAGE: Record<UserType, ProviderChoice> = {
   free: { provider: 'flux', model: 'flux-schnell' },

@@ -4,6 +4,7 @@ import { ensureMonthlyGrant } from '../../lib/credit/grants'
 import { release, reserve, settle } from '../../lib/credit/holds'
 import { account } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
 import { validate } from '../../lib/validate'
 import { type CreditEnv, Key, Micros, UserId } from './shared'
 
@@ -19,7 +20,11 @@ export default new Hono<CreditEnv>()
     const hold = await asService(c.var.db, async (sql) => {
       await ensureMonthlyGrant(sql, config, await account(sql, b.userId), now())
       return reserve(sql, { userId: b.userId, amount: b.amount, key: b.key, ttlS: b.ttlS ?? config.HOLD_TTL_S, now: now() })
+    }).catch((err: Error) => {
+      if (err instanceof ApiError && err.code === 'PAYMENT_REQUIRED') c.var.metrics?.count('credit_holds_total', { outcome: 'refused' })
+      throw err
     })
+    c.var.metrics?.count('credit_holds_total', { outcome: 'reserved' })
     return c.json(hold, 201)
   })
   .post('/:id/settle', validate('param', HoldParam), validate('json', SettleBody), async (c) => {
@@ -27,9 +32,11 @@ export default new Hono<CreditEnv>()
     const hold = await asService(c.var.db, (sql) =>
       settle(sql, { holdId: id, actual: c.req.valid('json').actual, threshold: c.var.config.MICRO_FLUSH_THRESHOLD, now: c.var.now(), requestId: c.var.requestId }),
     )
+    c.var.metrics?.count('credit_holds_total', { outcome: 'settled' })
     return c.json(hold)
   })
   .post('/:id/release', validate('param', HoldParam), async (c) => {
     const hold = await asService(c.var.db, (sql) => release(sql, { holdId: c.req.valid('param').id, now: c.var.now() }))
+    c.var.metrics?.count('credit_holds_total', { outcome: 'released' })
     return c.json(hold)
   })

@@ -16,10 +16,16 @@ const ROLE = { free: 'user', plus: 'plus', premium: 'premium' } as const
 export default new Hono<CreditEnv>().post('/', async (c) => {
   const { config, now, db } = c.var
   const raw = await c.req.text()
-  if (!(await verifyPaddleSignature(c.req.header('paddle-signature'), raw, config.PADDLE_WEBHOOK_SECRETS, now())))
+  const outcome = (o: string) => c.var.metrics?.count('paddle_events_total', { outcome: o })
+  if (!(await verifyPaddleSignature(c.req.header('paddle-signature'), raw, config.PADDLE_WEBHOOK_SECRETS, now()))) {
+    outcome('bad_signature')
     throw new ApiError('UNAUTHORIZED', 'Invalid or missing Paddle-Signature')
+  }
   const parsed = PaddleEvent.safeParse((() => { try { return JSON.parse(raw) } catch { return null } })())
-  if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Not a Paddle event', parsed.error ? issuesOf(parsed.error) : undefined)
+  if (!parsed.success) {
+    outcome('malformed')
+    throw new ApiError('BAD_REQUEST', 'Not a Paddle event', parsed.error ? issuesOf(parsed.error) : undefined)
+  }
   const ev = parsed.data
   const userId = UserId.safeParse(ev.data.custom_data?.user_id).data
   const result = await asService(db, async (sql) => {
@@ -34,6 +40,7 @@ export default new Hono<CreditEnv>().post('/', async (c) => {
     if (ev.event_type === 'transaction.completed') return applyTopUp(sql, config, ev, userId)
     return { ignored: ev.event_type }
   })
+  outcome('duplicate' in result ? 'duplicate' : 'ignored' in result ? 'ignored' : 'applied')
   if ('userType' in result && result.userType && userId) {
     const res = await c.var.services
       .call('auth', `/internal/users/${userId}/role`, { method: 'PUT', body: { role: ROLE[result.userType] }, requestId: c.var.requestId })

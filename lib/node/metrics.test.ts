@@ -25,6 +25,23 @@ describe('/metrics', () => {
     expect(auth).toMatch(/^process_cpu_seconds_total\{role="auth"\}/m)
   })
 
+  it('counts credit holds and reads the pending and held totals when scraped', async () => {
+    const b = p.browser()
+    const { res } = await b.register()
+    const userId = res.body.user.id
+    const hold = await p.service('credit', '/internal/holds', { body: { userId, amount: 20_000, key: `m:${userId}:1` } })
+    expect(hold.status).toBe(201)
+    expect((await p.service('credit', '/internal/holds', { body: { userId, amount: 900_000_000, key: `m:${userId}:2` } })).status).toBe(402)
+    let credit = await scrape(p.credit.url)
+    expect(credit).toMatch(/^credit_holds_total\{outcome="reserved",role="credit"\} 1$/m)
+    expect(credit).toMatch(/^credit_holds_total\{outcome="refused",role="credit"\} 1$/m)
+    expect(credit).toMatch(/^credit_held_micro_euros\{role="credit"\} 20000$/m)
+    await p.service('credit', `/internal/holds/${hold.body.id}/settle`, { body: { actual: 700 } })
+    credit = await scrape(p.credit.url)
+    expect(credit).toMatch(/^credit_held_micro_euros\{role="credit"\} 0$/m)
+    expect(credit).toMatch(/^credit_pending_micro_euros\{role="credit"\} 700$/m) // under the 1-cent flush threshold
+  })
+
   it('is not served by the public edge', async () => {
     const edge = await startRole('frontend', createFrontendApp, { env: { PORT: '0', BACKEND_URL: p.backend.url, LOG_LEVEL: 'error' }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
     try {

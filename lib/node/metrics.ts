@@ -1,5 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client'
-import { COUNTERS, type CounterName, type Metrics } from '../metrics'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { COUNTERS, type CounterName, GAUGES, type GaugeName, type GaugeReading, type Metrics } from '../metrics'
 
 /** One registry per role (several roles may share a process locally), with Node's default metrics. */
 export function createNodeMetrics(role: string): Metrics {
@@ -14,6 +14,18 @@ export function createNodeMetrics(role: string): Metrics {
   const counters = Object.fromEntries(
     Object.entries(COUNTERS).map(([name, labels]) => [name, new Counter({ name, help: name.replace(/_/g, ' '), labelNames: [...labels], registers: [registry] })]),
   ) as Record<CounterName, Counter>
+  const readers = new Map<GaugeName, () => Promise<GaugeReading> | GaugeReading>()
+  for (const [name, g] of Object.entries(GAUGES) as [GaugeName, (typeof GAUGES)[GaugeName]][]) {
+    new Gauge({
+      name, help: g.help, labelNames: [...g.labels], registers: [registry],
+      async collect() {
+        const read = readers.get(name)
+        if (!read) return
+        this.reset()
+        for (const r of await read()) this.set(r.labels ?? {}, r.value)
+      },
+    })
+  }
   return {
     observeRequest({ method, route, status, seconds }) {
       const labels = { method, route, status: String(status) }
@@ -21,6 +33,7 @@ export function createNodeMetrics(role: string): Metrics {
       duration.observe(labels, seconds)
     },
     count: (name, labels = {}, by = 1) => counters[name].inc(labels, by),
+    gauge: (name, read) => void readers.set(name, read),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   }
 }

@@ -8,9 +8,10 @@ export default function claude(s: PluginSettings): Plugin {
     kind: 'text',
     configured: Boolean(s.apiKey),
     settings: s,
-    defaultModel: 'claude-sonnet-4-5',
+    defaultModel: 'claude-sonnet-5-5',
     models: {
-      'claude-sonnet-4-5': { inputPerMTokens: 2_800_000, outputPerMTokens: 14_000_000 },
+      // Sonnet 4.5 reaches end-of-life on 2026-11-30 (the SDK warns); its successor, at the price we pay today.
+      'claude-sonnet-5-5': { inputPerMTokens: 2_800_000, outputPerMTokens: 14_000_000 },
       'claude-haiku-4-5': { inputPerMTokens: 930_000, outputPerMTokens: 4_600_000 },
     },
     async run(req, { signal }) {
