@@ -26,6 +26,6 @@ export const publicUser = (a: Account) => ({
 /** Sends after the change has committed; a mail failure is logged, never fatal (codes can be resent). */
 export async function sendMail<E extends AuthEnv>(c: Context<E>, mail: Mail) {
   await c.var.mailer.send(mail).catch((err: Error) =>
-    c.var.log.error('mail failed', { requestId: c.var.requestId, subject: mail.subject, error: err.message }),
+    c.var.log.error('mail failed', { requestId: c.var.requestId, to: mail.to, error: err.message }), // the subject may carry a code
   )
 }

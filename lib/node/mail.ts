@@ -14,7 +14,7 @@ export function createMailer(url: string, from: string, log: Logger): Mailer {
         await mkdir(dir, { recursive: true })
         const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomUUID()}.eml`)
         await writeFile(file, `From: ${from}\nTo: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}\n`) // text part only
-        log.info('mail written', { to: mail.to, subject: mail.subject, file })
+        log.info('mail written', { to: mail.to, file }) // never the subject: it may carry a code
       },
     }
   }

@@ -23,7 +23,7 @@ beforeAll(async () => {
   profile = await mkdtemp(join(tmpdir(), 'lingudesk-chromium-'))
   await mkdir(SHOTS, { recursive: true })
   // Debits reach the ledger at once (so the admin has one to refund); fast hashing for sign-ups.
-  platform = npmStart(dataDir, { ADMIN_EMAILS: ADMIN, MICRO_FLUSH_THRESHOLD: '1', BCRYPT_COST: '10' })
+  platform = npmStart(dataDir, { ADMIN_EMAILS: ADMIN, MICRO_FLUSH_THRESHOLD: '1', BCRYPT_COST: '10', LOG_LEVEL: 'debug' })
   await platform.up
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -43,6 +43,8 @@ afterAll(async () => {
   await rm(profile, { recursive: true, force: true })
 })
 
+const codes: string[] = [] // every one-time code mailed, to look for in the logs
+
 /** The code in the newest mail to `to` whose subject matches (local mode writes mail to files). */
 async function mailedCode(to: string, subject: RegExp) {
   const dir = join(dataDir, 'mail')
@@ -51,7 +53,7 @@ async function mailedCode(to: string, subject: RegExp) {
     for (const n of names) {
       const text = await readFile(join(dir, n), 'utf8')
       const subj = /^Subject: (.*)$/m.exec(text)?.[1] ?? ''
-      if (text.includes(`To: ${to}`) && subject.test(subj)) return /\b(\d{6})\b/.exec(subj)![1]
+      if (text.includes(`To: ${to}`) && subject.test(subj)) return codes[codes.push(/\b(\d{6})\b/.exec(subj)![1]) - 1]
     }
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -181,4 +183,17 @@ describe('the learner and admin app in a real browser', () => {
 
     expect(consoleErrors).toEqual([])
   }, 240_000)
+
+  it('logged every request as JSON, and no password, code, token, cookie or secret', async () => {
+    const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>
+    const cookies = (await browser.cookies()).map((c) => c.value)
+    const lines = platform.log.out.split('\n').filter((l) => l.startsWith('{'))
+    const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.status)
+    expect(requests.length).toBeGreaterThan(50)
+    expect(requests.every((r) => r.time && r.level && r.role && r.requestId && r.route && r.ms !== undefined)).toBe(true)
+    const needles = [PASSWORD, ...codes, ...cookies, ...Object.values(secrets)]
+    expect(needles.length).toBeGreaterThan(4)
+    const leaks = lines.filter((l) => needles.some((n) => l.includes(n)) || /eyJ[\w-]{10,}\.[\w-]{10,}/.test(l) || /bearer /i.test(l))
+    expect(leaks).toEqual([])
+  })
 })
