@@ -59,7 +59,8 @@ export function exitOnConfigError(err: unknown): never {
 export async function runRole(role: Role, create: Factory, o: { migrationsDir: URL | string; assetsDir: string }) {
   const server = await startRole(role, create, { env: process.env, ...o }).catch(exitOnConfigError)
   console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', role, msg: 'listening', url: server.url }))
-  const stop = () => server.close().then(() => process.exit(0))
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
+  let stopping: Promise<void> | null = null
+  const stop = () => void (stopping ??= server.close().then(() => process.exit(0)))
+  process.on('SIGTERM', stop) // a repeated signal must not kill it mid-shutdown
+  process.on('SIGINT', stop)
 }

@@ -55,8 +55,10 @@ async function startAll() {
     console.log('Lingudesk stopped')
     process.exit(0)
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  // `on`, not `once`: Ctrl-C reaches this process more than once (the terminal's group signal, and npm and
+  // tsx relaying theirs), and a second SIGINT without a handler would kill it mid-shutdown.
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
 }
 
 const { values } = parseArgs({ options: { role: { type: 'string' } } })

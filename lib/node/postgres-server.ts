@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { chown, mkdtemp, rm } from 'node:fs/promises'
+import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,10 +14,11 @@ const freePort = () =>
     })
   })
 
-function run(cmd: string, args: string[], asPostgres: boolean) {
+function run(cmd: string, args: string[], asPostgres: boolean, netns?: string) {
   const [file, argv] = asPostgres ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]
+  const [f, a] = netns ? ['ip', ['netns', 'exec', netns, file, ...argv]] : [file, argv]
   return new Promise<void>((ok, fail) => {
-    const p = spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] })
+    const p = spawn(f, a, { stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
     p.stderr!.on('data', (d) => (err += d))
     p.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`${cmd} exited with ${code}: ${err}`))))
@@ -27,8 +28,9 @@ function run(cmd: string, args: string[], asPostgres: boolean) {
 /**
  * A PostgreSQL 15 cluster of the test's own on a spare loopback port (trust auth, superuser `postgres`), for
  * tests that need a real server when DATABASE_URL is not set. initdb refuses root, so it runs as `postgres`.
+ * With `netns`, the server runs in that network namespace and listens on `host` there.
  */
-export async function startPostgresServer() {
+export async function startPostgresServer(o: { netns?: string; host?: string; port?: number } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'lingudesk-pg-'))
   const asPostgres = process.getuid?.() === 0
   if (asPostgres) {
@@ -41,13 +43,16 @@ export async function startPostgresServer() {
     await chown(dir, uid, gid)
   }
   const data = join(dir, 'data')
-  const port = await freePort()
+  const port = o.port ?? (await freePort())
+  const host = o.host ?? '127.0.0.1'
   await run(`${BIN}/initdb`, ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], asPostgres)
-  await run(`${BIN}/pg_ctl`, ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'], asPostgres)
+  // trust on the test's own addresses only: initdb's default pg_hba admits loopback alone
+  if (o.netns) await appendFile(join(data, 'pg_hba.conf'), `host all all ${host}/24 trust\n`)
+  await run(`${BIN}/pg_ctl`, ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=${host} -c fsync=off`, 'start'], asPostgres, o.netns)
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres@${host}:${port}/postgres`,
     stop: async () => {
-      await run(`${BIN}/pg_ctl`, ['-D', data, '-m', 'immediate', 'stop'], asPostgres).catch(() => {})
+      await run(`${BIN}/pg_ctl`, ['-D', data, '-m', 'immediate', 'stop'], asPostgres, o.netns).catch(() => {})
       await rm(dir, { recursive: true, force: true })
     },
   }

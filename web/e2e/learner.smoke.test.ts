@@ -99,6 +99,8 @@ describe('the learner and admin app in a real browser', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     expect(await shoot('signin')).toBeLessThanOrEqual(0)
     await signUp('Lena', LEARNER)
+    await page.getByText('No decks yet').waitFor()
+    expect(await shoot('home')).toBeLessThanOrEqual(0)
 
     // A deck with two cards.
     await page.getByLabel('Name').fill('German basics')
