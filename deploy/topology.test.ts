@@ -76,14 +76,14 @@ beforeAll(async () => {
   // The data tier on the DB host, reachable on core-net only.
   pgServer = await startPostgresServer({ netns: ns('db'), host: '10.0.0.5', port: 5432 })
   await run('ip', ['netns', 'exec', ns('db'), 'psql', '-h', '10.0.0.5', '-U', 'postgres', '-c', 'create database lingudesk'])
-  const redis = inNs('db', 'redis-server', ['--bind', '10.0.0.5', '--port', '6379', '--save', '', '--appendonly', 'no'])
+  const redis = inNs('db', 'redis-server', ['--bind', '10.0.0.5', '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'])
   procs.push(redis)
   const s3 = inNs('db', process.execPath, ['-e', `import('s3rver').then(({ default: S3rver }) => new S3rver({ address: '10.0.0.5', port: 9000, silent: true, directory: '${join(dir, 's3')}' }).run().then(() => console.log('"listening"')))`])
   procs.push(s3)
   await new Promise<void>((ok) => s3.stdout!.on('data', (d) => String(d).includes('listening') && ok()))
 
   const common = {
-    DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', SERVICE_SECRET: 'topology-test-secret-0123456789abcdef-XYZ',
+    DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', MIGRATION_DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', SERVICE_SECRET: 'topology-test-secret-0123456789abcdef-XYZ',
     AUTH_URL: 'http://10.0.0.3:8082', CREDIT_URL: 'http://10.0.0.4:8083', AI_URL: 'http://10.0.0.6:8084',
     REDIS_URL: 'redis://10.0.0.5:6379', S3_ENDPOINT: 'http://10.0.0.5:9000', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
   }
@@ -127,7 +127,7 @@ describe('the two-network topology, in network namespaces', () => {
       const deck = await fetch(base + '/api/decks', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Netz', sourceLang: 'de', targetLang: 'en' }) })
       const list = await (await fetch(base + '/api/decks', { headers: auth })).json()
       const status = await (await fetch(base + '/api/status')).json()
-      console.log(JSON.stringify({ register: reg.status, deck: deck.status, decks: list.decks.map((d) => d.name), services: status.services }))
+      console.log(JSON.stringify({ register: reg.status, deck: deck.status, decks: list.decks?.map((d) => d.name) ?? list, services: status.services }))
     `)
     expect(result).toEqual({ register: 201, deck: 201, decks: ['Netz'], services: { backend: 'up', auth: 'up', credit: 'up', ai: 'up' } })
   })
