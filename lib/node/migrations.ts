@@ -11,11 +11,16 @@ export async function loadMigrations(dir: URL | string = MIGRATIONS_DIR): Promis
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(path, name), 'utf8') })))
 }
 
-/** Applies pending migrations with owner credentials, then lets go of the connection. */
+/**
+ * Applies pending migrations with owner credentials, tops up the monthly partitions (12 months ahead, so
+ * every start or deploy keeps them ahead), then lets go of the connection.
+ */
 export async function migrateWith(url: string, dir: URL | string = MIGRATIONS_DIR) {
   const owner = createPgDb(url, 'lingudesk_backend', 1) // the role name is unused: migrate() runs as owner
   try {
-    return await migrate(owner, await loadMigrations(dir))
+    const applied = await migrate(owner, await loadMigrations(dir))
+    await owner.query('select public.ensure_partitions()')
+    return applied
   } finally {
     await owner.close()
   }
