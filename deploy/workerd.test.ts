@@ -1,6 +1,8 @@
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../lib/config'
+import { type FakeEdgeApis, startFakeEdgeApis } from '../lib/node/fake-edge-apis'
+import { startRedisServer } from '../lib/node/redis-server'
 import { testDatabase, type TestDatabase } from '../lib/node/testing'
 import { bundleWorker } from './build'
 
@@ -62,5 +64,61 @@ describe('role apps in workerd', () => {
     const res = await workers.get('credit')!.dispatchFetch('http://localhost/nope')
     expect(res.status).toBe(404)
     expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } })
+  })
+})
+
+// The backend and auth as two workers joined by a Service Binding, with the HTTP stand-ins workerd uses for
+// TCP clients: Redis through Upstash's REST API (on a real redis-server) and mail through Resend's API.
+describe('backend + auth in workerd through a Service Binding', () => {
+  let pair: Miniflare
+  let apis: FakeEdgeApis
+  let redis: Awaited<ReturnType<typeof startRedisServer>>
+  beforeAll(async () => {
+    redis = await startRedisServer()
+    apis = await startFakeEdgeApis(redis.url)
+    const common = { modules: true, compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ['nodejs_compat'] }
+    const vars = { DATABASE_URL: db.url, SERVICE_SECRET: crypto.randomUUID() + crypto.randomUUID() }
+    pair = new Miniflare({
+      workers: [
+        { ...common, name: 'backend', script: await bundleWorker('backend'), serviceBindings: { AUTH: 'auth' },
+          bindings: { ...vars, REDIS_URL: apis.redisUrl, REDIS_TOKEN: apis.token, AUTH_URL: 'http://auth.invalid' } },
+        { ...common, name: 'auth', script: await bundleWorker('auth'),
+          bindings: { ...vars, SMTP_URL: 'smtp://mail.invalid', MAIL_API_URL: apis.mailUrl, MAIL_API_KEY: apis.token,
+            KEY_ENCRYPTION_KEY: 'k'.repeat(43), BCRYPT_COST: '4' } },
+      ],
+    })
+  }, 120_000)
+  afterAll(async () => {
+    await pair?.dispose()
+    await apis?.close()
+    await redis?.stop()
+  })
+
+  it('registers, mails the code, signs in, and calls an authenticated route', async () => {
+    const email = `edge.${Date.now()}@example.com`
+    const call = (path: string, init: { body?: unknown; token?: string } = {}) =>
+      pair.dispatchFetch(`http://localhost${path}`, {
+        method: init.body ? 'POST' : 'GET',
+        body: init.body ? JSON.stringify(init.body) : undefined,
+        headers: { 'content-type': 'application/json', 'x-device-id': 'device-edge-0001', 'cf-connecting-ip': '198.51.100.9',
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+      })
+    const registered = await call('/api/auth/register', { body: { email, password: 'a long edge passphrase', name: 'Edge' } })
+    expect(registered.status).toBe(201)
+    expect(registered.headers.get('set-cookie')).toMatch(/HttpOnly/)
+    expect(registered.headers.get('ratelimit-limit')).toBe('20') // counted in Redis through the REST API
+    expect(apis.mails.map((m) => m.to)).toEqual([email])
+    const code = /\b(\d{6})\b/.exec(apis.mails[0].subject)![1]
+    const firstToken = ((await registered.json()) as { accessToken: string }).accessToken
+    expect((await call('/api/auth/email/verify', { body: { code }, token: firstToken })).status).toBe(200)
+    const login = await call('/api/auth/login', { body: { email, password: 'a long edge passphrase' } })
+    expect(login.status).toBe(200)
+    const { accessToken, user } = (await login.json()) as { accessToken: string; user: { id: string } }
+    const me = await call('/api/whoami', { token: accessToken })
+    expect(me.status).toBe(200)
+    expect(await me.json()).toMatchObject({ id: user.id, email, userType: 'free' })
+    expect(user).toMatchObject({ emailVerified: true })
+    expect((await call('/api/whoami')).status).toBe(401)
+    expect(apis.commands).toContain('eval') // the limiter's scripts ran on Redis
   })
 })

@@ -7,7 +7,8 @@ export const ServiceRole = z.enum(ROLES)
 const url = z.url({ protocol: /^https?$/ })
 const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
 // memory:// and file:// select the embedded local defaults explicitly, never by omission.
-const redisUrl = z.string().regex(/^(rediss?|memory):\/\//, 'must be a redis:// or memory:// URL')
+// https:// is Redis over Upstash's REST API (with REDIS_TOKEN): what workerd, which has no TCP Redis client, uses.
+const redisUrl = z.string().regex(/^(rediss?|memory|https?):\/\//, 'must be a redis://, memory:// or https:// (Upstash REST) URL')
 const smtpUrl = z.string().regex(/^(smtps?|file):\/\//, 'must be an smtp://, smtps:// or file:// URL')
 const secret = z.string().min(32, 'must be at least 32 characters')
 
@@ -84,6 +85,7 @@ const SCHEMAS = {
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
     REDIS_URL: redisUrl,
+    REDIS_TOKEN: z.string().min(1).optional(),
     ALLOWED_ORIGINS: origins,
     /** `auto`: Secure + __Host- cookie when the request came over HTTPS (X-Forwarded-Proto from the edge). */
     COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
@@ -101,11 +103,14 @@ const SCHEMAS = {
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
     AI_URL: url.default('http://127.0.0.1:8084'),
-  }),
+  }).refine((c) => !/^https?:/.test(c.REDIS_URL) || c.REDIS_TOKEN, { path: ['REDIS_TOKEN'], message: 'is required with an https:// REDIS_URL' }),
   auth: Internal.extend({
     PORT: Base.shape.PORT.default(8082),
     NODE_ENV: z.string().default('development'),
     SMTP_URL: smtpUrl,
+    /** An HTTP mail API (Resend's request format) used instead of SMTP when set: workerd has no SMTP client. */
+    MAIL_API_URL: url.optional(),
+    MAIL_API_KEY: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default('Lingudesk <no-reply@lingudesk.com>'),
     APP_URL: url.default('http://127.0.0.1:8080'),
     /** Comma-separated addresses that become admins once verified: how a deployment gets its first admin. */
@@ -138,6 +143,7 @@ const SCHEMAS = {
       path: ['BCRYPT_COST'],
       message: 'must be at least 10 in production',
     })
+    .refine((c) => !c.MAIL_API_URL || c.MAIL_API_KEY, { path: ['MAIL_API_KEY'], message: 'is required with MAIL_API_URL' })
     .refine((c) => !c.GOOGLE_CLIENT_ID || c.GOOGLE_CLIENT_SECRET, { path: ['GOOGLE_CLIENT_SECRET'], message: 'is required with GOOGLE_CLIENT_ID' })
     .refine((c) => !c.APPLE_CLIENT_ID || (c.APPLE_TEAM_ID && c.APPLE_KEY_ID && c.APPLE_PRIVATE_KEY), {
       path: ['APPLE_CLIENT_ID'],

@@ -1,5 +1,7 @@
 import type { Deps } from './app'
 import type { Config, Role } from './config'
+import { upstashKv } from './kv'
+import { httpMailer } from './mail'
 import { createStorage } from './s3'
 import { createServices, type Fetcher } from './services'
 
@@ -18,8 +20,8 @@ export function portableDeps(
   role: Role,
   config: Config,
   bindings?: Partial<Record<Role, Fetcher>>,
-): Pick<Deps, 's3' | 'services'> {
-  const deps: Pick<Deps, 's3' | 'services'> = {}
+): Pick<Deps, 's3' | 'services' | 'kv' | 'mailer'> {
+  const deps: Pick<Deps, 's3' | 'services' | 'kv' | 'mailer'> = {}
   if ('S3_ENDPOINT' in config)
     deps.s3 = createStorage({
       endpoint: config.S3_ENDPOINT,
@@ -36,6 +38,9 @@ export function portableDeps(
       urls: urlsOf(config),
       bindings,
     })
+  if ('REDIS_URL' in config && /^https?:/.test(config.REDIS_URL)) deps.kv = upstashKv(config.REDIS_URL, config.REDIS_TOKEN!)
+  if ('MAIL_API_URL' in config && config.MAIL_API_URL)
+    deps.mailer = httpMailer({ url: config.MAIL_API_URL, key: config.MAIL_API_KEY!, from: config.MAIL_FROM })
   return deps
 }
 

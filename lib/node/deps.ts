@@ -22,8 +22,8 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
     ...portableDeps(role, config),
   }
   if ('DATABASE_URL' in config) deps.db = createPgDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>), config.DB_POOL_MAX)
-  if ('REDIS_URL' in config)
+  if ('REDIS_URL' in config && !deps.kv)
     deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL, log)
-  if ('SMTP_URL' in config) deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
+  if ('SMTP_URL' in config && !deps.mailer) deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
   return deps as RoleDeps<R>
 }
