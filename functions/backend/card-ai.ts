@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { getCard } from '../../lib/content/cards'
-import type { Sql } from '../../lib/db/db'
+import { getCardWithLanguages, updateCard } from '../../lib/content/cards'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
@@ -13,25 +12,19 @@ import { IdParam } from './content-schemas'
 import type { BackendEnv } from './index'
 import { ROUTES } from './routes'
 
-type Deck = { source_lang: string; target_lang: string }
-type Answer = { result?: Record<string, unknown>; media?: { key: string }; cost: number }
+type Langs = { sourceLang: string; targetLang: string }
+type Answer = { result?: Record<string, any>; media?: { key: string }; cost: number }
 const Options = z.object({ level: z.enum(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).optional(), n: z.number().int().min(1).max(10).optional(), refresh: z.boolean().optional() })
+const text = (f: string, d: Langs) => ({ text: f, from: d.sourceLang, to: d.targetLang })
 
-// Each action: the AI operation it runs on the card's front, and where the answer is saved on the card.
+// Each action: the AI operation it runs on the card's front, and the change to the card its answer makes.
 const ACTIONS = {
-  translate: { op: 'translate', input: (f: string, d: Deck) => ({ text: f, from: d.source_lang, to: d.target_lang }), save: ['back', (a: Answer) => a.result!.translation] },
-  examples: { op: 'examples', input: (f: string, d: Deck) => ({ text: f, from: d.source_lang, to: d.target_lang }), save: ['examples', (a: Answer) => JSON.stringify(a.result!.examples)] },
-  explain: { op: 'explain', input: (f: string, d: Deck) => ({ text: f, from: d.source_lang, to: d.target_lang }), save: ['notes', (a: Answer) => a.result!.explanation] },
-  image: { op: 'image', input: (f: string) => ({ prompt: f }), save: ['image_key', (a: Answer) => a.media!.key] },
-  audio: { op: 'speech', input: (f: string, d: Deck) => ({ text: f, language: d.source_lang }), save: ['audio_key', (a: Answer) => a.media!.key] },
+  translate: { op: 'translate', input: text, save: (a: Answer) => ({ back: a.result!.translation }) },
+  examples: { op: 'examples', input: text, save: (a: Answer) => ({ examples: a.result!.examples }) },
+  explain: { op: 'explain', input: text, save: (a: Answer) => ({ notes: a.result!.explanation }) },
+  image: { op: 'image', input: (f: string) => ({ prompt: f }), save: (a: Answer) => ({ imageKey: a.media!.key }) },
+  audio: { op: 'speech', input: (f: string, d: Langs) => ({ text: f, language: d.sourceLang }), save: (a: Answer) => ({ audioKey: a.media!.key }) },
 } as const
-
-const cardWithDeck = async (sql: Sql, id: string) => {
-  const card = await getCard(sql, id)
-  const [deck] = card ? await sql<Deck>(`select source_lang, target_lang from content.decks where id = $1`, [card.deckId]) : []
-  if (!card || !deck) throw new ApiError('NOT_FOUND', 'No such card')
-  return { card, deck }
-}
 
 /**
  * AI on a card (`POST /api/cards/:id/ai/{translate|examples|explain|image|audio}`): paid like the AI routes
@@ -42,15 +35,12 @@ for (const [action, a] of Object.entries(ACTIONS)) {
   const route = ROUTES.find((r) => r.path === `/api/ai/${a.op}`)!
   app.post(`/:id/ai/${action}`, requireUser(), rateLimit('ai'), validate('param', IdParam), validate('json', Options), reserveCredits(route.cost!), async (c) => {
     const { id } = c.req.valid('param')
-    const { card, deck } = await asUser(c.var.db, c.var.user!.id, (sql) => cardWithDeck(sql, id))
-    const res = await callRoute(c, route, route.target, { ...a.input(card.front, deck), ...c.req.valid('json') })
+    const found = await asUser(c.var.db, c.var.user!.id, (sql) => getCardWithLanguages(sql, id))
+    if (!found) throw new ApiError('NOT_FOUND', 'No such card')
+    const res = await callRoute(c, route, route.target, { ...a.input(found.card.front, found), ...c.req.valid('json') })
     if (!res.ok) return new Response(res.body, { status: res.status, headers: passHeaders(res) })
     const answer = (await res.json()) as Answer
-    const [column, value] = a.save
-    const saved = await asUser(c.var.db, c.var.user!.id, async (sql) => {
-      await sql(`update content.cards set ${column} = $2 where id = $1`, [id, value(answer)]) // column from the fixed table above
-      return getCard(sql, id)
-    })
+    const saved = await asUser(c.var.db, c.var.user!.id, (sql) => updateCard(sql, id, a.save(answer)))
     c.header(COST_HEADER, String(answer.cost))
     return c.json({ card: saved, cost: answer.cost })
   })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { dueQueue, gradeCard, studySettings, undoLastReview } from '../../lib/content/study'
+import { dueQueue, gradeCard, studySettings, undoLastReview, updateStudySettings } from '../../lib/content/study'
+import { requireDeck } from '../../lib/content/decks'
 import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
@@ -25,7 +26,10 @@ export const SettingsBody = z.object({
 export default new Hono<BackendEnv>()
   .get('/queue', requireUser(), rateLimit('standard'), validate('query', QueueQuery), async (c) => {
     const { deckId, limit } = c.req.valid('query')
-    const cards = await asUser(c.var.db, c.var.user!.id, (sql) => dueQueue(sql, { deckId, limit, now: new Date(c.var.now()) }))
+    const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+      if (deckId) await requireDeck(sql, deckId) // another user's deck is missing, not an empty queue
+      return dueQueue(sql, { deckId, limit, now: new Date(c.var.now()) })
+    })
     return c.json({ cards })
   })
   .post('/review', requireUser(), rateLimit('standard'), validate('json', ReviewBody), async (c) => {
@@ -38,15 +42,5 @@ export default new Hono<BackendEnv>()
   })
   .get('/settings', requireUser(), rateLimit('standard'), async (c) => c.json(await asUser(c.var.db, c.var.user!.id, studySettings)))
   .put('/settings', requireUser(), rateLimit('standard'), validate('json', SettingsBody), async (c) => {
-    const s = c.req.valid('json')
-    const settings = await asUser(c.var.db, c.var.user!.id, async (sql) => {
-      await studySettings(sql)
-      await sql(
-        `update content.settings set timezone = coalesce($1, timezone), desired_retention = coalesce($2, desired_retention),
-           maximum_interval = coalesce($3, maximum_interval), updated_at = now()`,
-        [s.timezone ?? null, s.desiredRetention ?? null, s.maximumInterval ?? null],
-      )
-      return studySettings(sql)
-    })
-    return c.json(settings)
+    return c.json(await asUser(c.var.db, c.var.user!.id, (sql) => updateStudySettings(sql, c.req.valid('json'))))
   })

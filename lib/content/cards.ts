@@ -54,12 +54,24 @@ export async function getCard(sql: Sql, id: string) {
   return row ? toCard(row) : null
 }
 
-export async function updateCard(sql: Sql, id: string, c: Partial<CardFields>) {
+/** A card with its deck's languages (what the AI actions translate between). */
+export async function getCardWithLanguages(sql: Sql, id: string) {
+  const [row] = await sql(
+    `select c.*, d.source_lang, d.target_lang from content.cards c join content.decks d on d.id = c.deck_id where c.id = $1`,
+    [id],
+  )
+  return row ? { card: toCard(row), sourceLang: row.source_lang as string, targetLang: row.target_lang as string } : null
+}
+
+/** Changes the given fields; media keys are set by the AI actions only (the PATCH schema has none). */
+export async function updateCard(sql: Sql, id: string, c: Partial<CardFields & { imageKey: string; audioKey: string }>) {
   const [row] = await sql(
     `update content.cards set front = coalesce($2, front), back = coalesce($3, back), notes = coalesce($4, notes),
-       examples = coalesce($5::jsonb, examples), tags = coalesce($6::text[], tags)
+       examples = coalesce($5::jsonb, examples), tags = coalesce($6::text[], tags),
+       image_key = coalesce($7, image_key), audio_key = coalesce($8, audio_key)
      where id = $1 returning *`,
-    [id, c.front ?? null, c.back ?? null, c.notes ?? null, c.examples ? JSON.stringify(c.examples) : null, c.tags ?? null],
+    [id, c.front ?? null, c.back ?? null, c.notes ?? null, c.examples ? JSON.stringify(c.examples) : null, c.tags ?? null,
+      c.imageKey ?? null, c.audioKey ?? null],
   )
   return row ? toCard(row) : null
 }

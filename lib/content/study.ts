@@ -11,6 +11,16 @@ export async function studySettings(sql: Sql): Promise<Settings> {
   return { timezone: r.timezone, desiredRetention: Number(r.desired_retention), maximumInterval: r.maximum_interval }
 }
 
+export async function updateStudySettings(sql: Sql, s: Partial<Settings>) {
+  await studySettings(sql)
+  await sql(
+    `update content.settings set timezone = coalesce($1, timezone), desired_retention = coalesce($2, desired_retention),
+       maximum_interval = coalesce($3, maximum_interval), updated_at = now()`,
+    [s.timezone ?? null, s.desiredRetention ?? null, s.maximumInterval ?? null],
+  )
+  return studySettings(sql)
+}
+
 // Fuzz off: the same history always gives the same intervals (and tests can compare with ts-fsrs).
 const scheduler = (s: Settings) =>
   fsrs(generatorParameters({ request_retention: s.desiredRetention, maximum_interval: s.maximumInterval, enable_fuzz: false }))
