@@ -4,14 +4,14 @@ import { Lang } from '../../lib/ai/operations'
 // Field limits that protect the service; the SPA shows the same rules (it imports these schemas).
 export const Tag = z.string().trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
 export const CardBody = z.object({
-  front: z.string().trim().min(1).max(2000),
-  back: z.string().max(4000).optional(),
-  notes: z.string().max(8000).optional(),
+  front: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters'),
+  back: z.string().max(4000, 'must be at most 4000 characters').optional(),
+  notes: z.string().max(8000, 'must be at most 8000 characters').optional(),
   examples: z.array(z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500) })).max(10).optional(),
-  tags: z.array(Tag).max(20).optional(),
+  tags: z.array(Tag).max(20, 'at most 20 tags').optional(),
 })
 export const DeckBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   description: z.string().max(2000).optional(),
   sourceLang: Lang,
   targetLang: Lang,
