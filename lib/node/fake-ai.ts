@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { serveOnLoopback } from './loopback'
 import { png, wav } from '../ai/media'
 
 export type Mode = 'ok' | 'busy-once' | 'fail' | 'slow' | 'malformed'
@@ -48,16 +47,14 @@ export async function startFakeAi() {
   })
   app.post('/v1/audio/speech', () => new Response(wav(0.2, 330), { headers: { 'content-type': 'audio/wav' } }))
 
-  const server = await new Promise<ReturnType<typeof serve>>((ok) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s))
-  })
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const server = await serveOnLoopback(app.fetch)
+  const base = server.url
   return {
     state,
     openAiUrl: `${base}/v1`,
     anthropicUrl: base,
     reset: () => Object.assign(state, { mode: 'ok', holdMs: 0, calls: {}, busyServed: 0 }),
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: server.close,
   }
 }
 export type FakeAi = Awaited<ReturnType<typeof startFakeAi>>

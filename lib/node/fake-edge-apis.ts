@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { serveOnLoopback } from './loopback'
 import { Redis } from 'ioredis'
 import type { Mail } from '../mail'
 
@@ -42,10 +41,8 @@ export async function startFakeEdgeApis(redisUrl: string) {
       mails.push({ to: m.to[0], subject: m.subject, text: m.text, html: m.html })
       return c.json({ id: crypto.randomUUID() })
     })
-  const server = await new Promise<ReturnType<typeof serve>>((ok) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s))
-  })
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const server = await serveOnLoopback(app.fetch)
+  const url = server.url
   return {
     token,
     redisUrl: `${url}/redis`,
@@ -54,7 +51,7 @@ export async function startFakeEdgeApis(redisUrl: string) {
     commands,
     close: async () => {
       redis.disconnect()
-      await new Promise((ok) => server.close(ok))
+      await server.close()
     },
   }
 }

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { serveOnLoopback } from './loopback'
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { sha256, toBase64Url } from '../crypto'
 
@@ -48,10 +47,8 @@ export async function startFakeOidc(o: { clientId: string; clientSecret?: string
     })
     .get('/jwks', (c) => c.json({ keys: [jwk] }))
 
-  const server = await new Promise<ReturnType<typeof serve>>((ok) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ok(s))
-  })
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const server = await serveOnLoopback(app.fetch)
+  issuer = server.url
   return {
     issuer,
     urls: { auth: `${issuer}/authorize`, token: `${issuer}/token`, jwks: `${issuer}/jwks` },
@@ -62,7 +59,7 @@ export async function startFakeOidc(o: { clientId: string; clientSecret?: string
       const back = new URL(res.headers.get('location')!)
       return { code: back.searchParams.get('code')!, state: back.searchParams.get('state')! }
     },
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: server.close,
   }
 }
 export type FakeOidc = Awaited<ReturnType<typeof startFakeOidc>>
