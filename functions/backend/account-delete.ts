@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { unsharedMedia } from '../../lib/content/account'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
@@ -24,14 +25,7 @@ export default new Hono<BackendEnv>().post('/', requireUser(), rateLimit('standa
     if (!res.ok) throw new ApiError('UNAVAILABLE', 'The account could not be deleted completely; try again shortly', { retryAfter: 10 })
   }
   await step('auth', `/internal/users/${userId}/reauth`, c.req.valid('json'))
-  const keys = await asUser(c.var.db, userId, async (sql) => {
-    const rows = await sql<{ key: string }>(
-      `select distinct k as key from content.cards, unnest(array[image_key, audio_key]) k where k is not null`,
-    )
-    const shared = await sql<{ key: string }>(`select k as key from content.media_shared($1, $2) k`, [userId, rows.map((r) => r.key)])
-    const keep = new Set(shared.map((r) => r.key))
-    return rows.map((r) => r.key).filter((k) => !keep.has(k))
-  })
+  const keys = await asUser(c.var.db, userId, (sql) => unsharedMedia(sql, userId))
   await step('ai', '/internal/media/erase', { keys })
   await forgetUser(c.var.kv, c.var.config, userId)
   await step('auth', `/internal/users/${userId}/erase`, {})

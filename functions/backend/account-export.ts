@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
-import { listDecks } from '../../lib/content/decks'
-import { toCard } from '../../lib/content/cards'
+import { exportContent } from '../../lib/content/account'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
@@ -22,16 +21,7 @@ export default new Hono<BackendEnv>().get('/', requireUser(), rateLimit('standar
   const [identity, credits, content] = await Promise.all([
     fetchJson('auth', `/internal/users/${userId}/export`),
     fetchJson('credit', `/internal/users/${userId}/export`),
-    asUser(c.var.db, userId, async (sql) => ({
-      decks: await listDecks(sql, new Date(c.var.now())),
-      cards: (await sql(`select * from content.cards order by created_at, id`)).map((r) => {
-        const card = toCard(r)
-        const media = (key: string | null) => (key ? `/api/ai/media/${key}` : null)
-        return { ...card, imageUrl: media(card.imageKey), audioUrl: media(card.audioKey) }
-      }),
-      reviews: await sql(`select card_id, grade, duration_ms, reviewed_at, undone_at, state_before, state_after from content.reviews order by reviewed_at, id`),
-      settings: (await sql(`select timezone, desired_retention, maximum_interval from content.settings`))[0] ?? null,
-    })),
+    asUser(c.var.db, userId, (sql) => exportContent(sql, new Date(c.var.now()))),
   ])
   c.header('content-disposition', `attachment; filename="lingudesk-${userId}.json"`)
   return c.json({ exportedAt: new Date(c.var.now()).toISOString(), ...identity, ...content, credits })

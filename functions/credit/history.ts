@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { ensureMonthlyGrant } from '../../lib/credit/grants'
-import { account, toTransaction } from '../../lib/credit/ledger'
+import { account } from '../../lib/credit/ledger'
+import { userTransactions } from '../../lib/credit/search'
 import { asService } from '../../lib/db/tx'
 import { decodeCursor, encodeCursor } from '../../lib/cursor'
 import { requireUser } from '../../lib/middleware/auth'
@@ -17,12 +18,8 @@ export default new Hono<CreditEnv>().get('/', requireUser(), validate('query', Q
   const userId = c.var.user!.id
   const rows = await asService(c.var.db, async (sql) => {
     await ensureMonthlyGrant(sql, c.var.config, await account(sql, userId), c.var.now())
-    return sql(
-      `select * from credit.transactions where user_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
-       order by created_at desc, id desc limit $4`,
-      [userId, after?.at ?? null, after?.id ?? null, limit + 1],
-    )
+    return userTransactions(sql, userId, { after, limit: limit + 1 })
   })
-  const items = rows.slice(0, limit).map(toTransaction)
+  const items = rows.slice(0, limit)
   return c.json({ items, nextCursor: rows.length > limit ? encodeCursor(items[limit - 1]) : null })
 })

@@ -1,4 +1,5 @@
 import { createApp, type RoleDeps } from '../../lib/app'
+import { accountsTotal } from '../../lib/credit/reports'
 import type { Db } from '../../lib/db/db'
 import { asService } from '../../lib/db/tx'
 import { createVerifier, jwksFromAuth, type Verifier } from '../../lib/jwt'
@@ -23,10 +24,7 @@ export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
   const { config, services } = deps
   const verifier = createVerifier({ jwks: jwksFromAuth(services.call), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: deps.now })
   const fromBackend = requireService({ from: ['backend'] }) // everything here is reached through the backend
-  const total = (column: 'pending' | 'held') => async () => {
-    const [r] = await asService(deps.db, (sql) => sql<{ n: string }>(`select coalesce(sum(${column}), 0) as n from credit.accounts`))
-    return [{ value: Number(r.n) }]
-  }
+  const total = (column: 'pending' | 'held') => async () => [{ value: await asService(deps.db, (sql) => accountsTotal(sql, column)) }]
   deps.metrics?.gauge('credit_pending_micro_euros', total('pending')) // a growing backlog means flushing stopped
   deps.metrics?.gauge('credit_held_micro_euros', total('held'))
   return createApp('credit', { ...deps, verifier })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { account, toTransaction } from '../../lib/credit/ledger'
+import { account } from '../../lib/credit/ledger'
+import { allUserTransactions } from '../../lib/credit/search'
 import { asService } from '../../lib/db/tx'
 import { validate } from '../../lib/validate'
 import { type CreditEnv, UserId } from './shared'
@@ -10,7 +11,7 @@ export default new Hono<CreditEnv>().get('/:userId/export', validate('param', z.
   const { userId } = c.req.valid('param')
   const data = await asService(c.var.db, async (sql) => ({
     account: await account(sql, userId),
-    transactions: (await sql(`select * from credit.transactions where user_id = $1 order by created_at, id`, [userId])).map(toTransaction),
+    transactions: await allUserTransactions(sql, userId),
   }))
   return c.json(data)
 })

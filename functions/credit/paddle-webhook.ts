@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { applySubscription, applyTopUp } from '../../lib/credit/subscriptions'
+import { applySubscription, applyTopUp, recordPaddleEvent, userExists } from '../../lib/credit/subscriptions'
 import { PaddleEvent, verifyPaddleSignature } from '../../lib/credit/paddle'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -29,13 +29,8 @@ export default new Hono<CreditEnv>().post('/', async (c) => {
   const ev = parsed.data
   const userId = UserId.safeParse(ev.data.custom_data?.user_id).data
   const result = await asService(db, async (sql) => {
-    const [fresh] = await sql(
-      `insert into credit.paddle_events (event_id, event_type, occurred_at, payload) values ($1, $2, $3, $4)
-       on conflict do nothing returning event_id`,
-      [ev.event_id, ev.event_type, new Date(ev.occurred_at), raw],
-    )
-    if (!fresh) return { duplicate: true }
-    if (!userId || !(await sql(`select 1 from public.users where id = $1`, [userId])).length) return { ignored: 'unknown user' }
+    if (!(await recordPaddleEvent(sql, ev, raw))) return { duplicate: true }
+    if (!userId || !(await userExists(sql, userId))) return { ignored: 'unknown user' }
     if (ev.event_type.startsWith('subscription.')) return applySubscription(sql, config, ev, userId)
     if (ev.event_type === 'transaction.completed') return applyTopUp(sql, config, ev, userId)
     return { ignored: ev.event_type }

@@ -6,6 +6,20 @@ import type { PaddleEvent } from './paddle'
 
 type Outcome = { applied: string; userType?: 'free' | 'plus' | 'premium' } | { ignored: string }
 
+/** Keeps the event once by its id; false when it was seen before (Paddle redelivers). */
+export async function recordPaddleEvent(sql: Sql, ev: PaddleEvent, raw: string) {
+  const [fresh] = await sql(
+    `insert into credit.paddle_events (event_id, event_type, occurred_at, payload) values ($1, $2, $3, $4)
+     on conflict do nothing returning event_id`,
+    [ev.event_id, ev.event_type, new Date(ev.occurred_at), raw],
+  )
+  return Boolean(fresh)
+}
+
+export async function userExists(sql: Sql, userId: string) {
+  return (await sql(`select 1 from public.users where id = $1`, [userId])).length > 0
+}
+
 /**
  * A subscription event sets the user type, unless a later event was already applied (an old replay
  * cannot roll the state back). Canceled means free; past_due keeps the plan while Paddle retries payment.
