@@ -1,6 +1,7 @@
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3'
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { forgetMedia } from '../../lib/ai/cache'
 import { asService } from '../../lib/db/tx'
 import { requireService } from '../../lib/middleware/service-auth'
 import { validate } from '../../lib/validate'
@@ -20,7 +21,7 @@ export default new Hono<AiEnv>().post(
   async (c) => {
     const keys = [...new Set(c.req.valid('json').keys)]
     if (!keys.length) return c.json({ deleted: 0 })
-    await asService(c.var.db, (sql) => sql(`delete from ai.cache where media_key = any($1)`, [keys]))
+    await asService(c.var.db, (sql) => forgetMedia(sql, keys))
     const { client, bucket } = c.var.s3
     for (let i = 0; i < keys.length; i += BATCH) {
       const Objects = keys.slice(i, i + BATCH).map((Key) => ({ Key }))

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { revokeSessions } from '../../lib/auth/sessions'
+import { setUserStatus } from '../../lib/auth/users'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -23,8 +24,7 @@ export default new Hono<AuthEnv>().put(
     const { status, reason } = c.req.valid('json')
     if (id === c.var.user.id) throw new ApiError('FORBIDDEN', 'Admins cannot change their own status')
     const found = await asService(c.var.db, async (sql) => {
-      const rows = await sql(`update public.users set status = $2 where id = $1 and status <> 'deleted' returning id`, [id, status])
-      if (!rows.length) return false
+      if (!(await setUserStatus(sql, id, status))) return false
       const ended = status === 'disabled' ? await revokeSessions(sql, id, 'disabled', c.var.now()) : 0
       await audit(sql, requestMeta(c), { actor: c.var.user.id, action: 'admin.user_status', subjectId: id, details: { status, reason, ended } })
       return true

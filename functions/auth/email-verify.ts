@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { checkCode } from '../../lib/auth/codes'
+import { markEmailVerified, promoteListedAdmin } from '../../lib/auth/users'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -21,10 +22,9 @@ export default new Hono<AuthEnv>().post('/', requireUser(), validate('json', Bod
   const check = await asService(c.var.db, async (sql) => {
     const result = await checkCode(sql, { purpose: 'verify_email', userId, code: c.req.valid('json').code, now })
     if (result.ok) {
-      await sql(`update public.users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`, [userId, new Date(now)])
+      await markEmailVerified(sql, userId, new Date(now))
       await audit(sql, requestMeta(c), { actor: userId, action: 'user.email_verified', subjectId: userId })
-      const promoted = await sql(`update public.users set role = 'admin' where id = $1 and role <> 'admin' and lower(email) = any($2) returning id`, [userId, c.var.config.ADMIN_EMAILS])
-      if (promoted.length) await audit(sql, requestMeta(c), { actor: 'auth', action: 'user.role_changed', subjectId: userId, details: { role: 'admin', by: 'ADMIN_EMAILS' } })
+      if (await promoteListedAdmin(sql, userId, c.var.config.ADMIN_EMAILS)) await audit(sql, requestMeta(c), { actor: 'auth', action: 'user.role_changed', subjectId: userId, details: { role: 'admin', by: 'ADMIN_EMAILS' } })
     }
     return result
   })

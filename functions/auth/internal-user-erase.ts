@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { emails } from '../../lib/auth/emails'
+import { eraseUser } from '../../lib/auth/users'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { newUserId, UserId } from '../../lib/ids'
@@ -16,11 +17,10 @@ export default new Hono<AuthEnv>().post('/:id/erase', requireService({ from: ['b
   const { id } = c.req.valid('param')
   const pseudonym = newUserId()
   const email = await asService(c.var.db, async (sql) => {
-    const [user] = await sql<{ email: string }>(`select email from public.users where id = $1`, [id])
-    const [{ erased }] = await sql<{ erased: boolean }>(`select public.erase_user($1, $2) as erased`, [id, pseudonym])
+    const erased = await eraseUser(sql, id, pseudonym)
     // No address or browser on this row: it must not point back to the person.
     if (erased) await audit(sql, { requestId: c.var.requestId }, { actor: pseudonym, action: 'user.erased', subjectId: pseudonym })
-    return erased ? user.email : null
+    return erased
   })
   if (email) await sendMail(c, emails.accountDeleted(email))
   return c.json({ erased: email !== null })

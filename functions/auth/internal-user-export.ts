@@ -1,7 +1,10 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { findAccount } from '../../lib/auth/accounts'
+import { identitiesOf } from '../../lib/auth/oauth'
 import { liveSessions } from '../../lib/auth/sessions'
+import { userCreatedAt } from '../../lib/auth/users'
+import { eventsAbout } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { UserId } from '../../lib/ids'
@@ -15,12 +18,11 @@ export default new Hono<AuthEnv>().get('/:id/export', requireService({ from: ['b
   const data = await asService(c.var.db, async (sql) => {
     const account = await findAccount(sql, id)
     if (!account) throw new ApiError('NOT_FOUND', 'No such user')
-    const [created] = await sql<{ created_at: Date }>(`select created_at from public.users where id = $1`, [id])
     return {
-      profile: { ...publicUser(account), createdAt: created.created_at },
+      profile: { ...publicUser(account), createdAt: await userCreatedAt(sql, id) },
       sessions: await liveSessions(sql, id, c.var.now()),
-      signInWith: await sql(`select provider, email, created_at from auth.oauth_identities where user_id = $1`, [id]),
-      auditEvents: await sql(`select at, actor, action, outcome, ip, user_agent, details from audit.events_about($1)`, [id]),
+      signInWith: await identitiesOf(sql, id),
+      auditEvents: await eventsAbout(sql, id),
     }
   })
   return c.json(data)

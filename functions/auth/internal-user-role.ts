@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { setUserType } from '../../lib/auth/users'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -19,11 +20,10 @@ export default new Hono<AuthEnv>().put(
     const { id } = c.req.valid('param')
     const { role } = c.req.valid('json')
     const changed = await asService(c.var.db, async (sql) => {
-      const rows = await sql(`update public.users set role = $2 where id = $1 and role not in ('admin', $2) returning id`, [id, role])
-      if (rows.length) await audit(sql, requestMeta(c), { actor: 'credit', action: 'user.role_changed', subjectId: id, details: { role } })
-      const [exists] = await sql(`select 1 from public.users where id = $1`, [id])
-      if (!exists) throw new ApiError('NOT_FOUND', 'No such user')
-      return rows.length > 0
+      const result = await setUserType(sql, id, role)
+      if (result === null) throw new ApiError('NOT_FOUND', 'No such user')
+      if (result) await audit(sql, requestMeta(c), { actor: 'credit', action: 'user.role_changed', subjectId: id, details: { role } })
+      return result
     })
     return c.json({ id, role, changed })
   },

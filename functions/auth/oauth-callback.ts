@@ -3,8 +3,9 @@ import { z } from 'zod'
 import { createAccount, findAccount, findAccountByEmail } from '../../lib/auth/accounts'
 import { issueCode } from '../../lib/auth/codes'
 import { emails } from '../../lib/auth/emails'
-import { finishFlow, type Identity, oauthProviders, Provider, redirectUri, takeFlow } from '../../lib/auth/oauth'
+import { finishFlow, type Identity, linkedUser, linkIdentity, oauthProviders, Provider, redirectUri, takeFlow } from '../../lib/auth/oauth'
 import { openSession } from '../../lib/auth/sessions'
+import { markEmailVerified } from '../../lib/auth/users'
 import { audit } from '../../lib/db/audit'
 import type { Sql } from '../../lib/db/db'
 import { asService } from '../../lib/db/tx'
@@ -16,17 +17,17 @@ import { type AuthEnv, publicUser, sendMail } from './shared'
 export const Body = z.object({ code: z.string().min(1).max(2048), state: z.string().min(16).max(128), name: z.string().trim().min(1).max(100).optional() })
 
 /** The user for an identity: already linked, linked now by a verified email, or new. */
-async function accountFor(sql: Sql, provider: Provider, id: Identity, name?: string) {
-  const [linked] = await sql<{ user_id: string }>(`select user_id from auth.oauth_identities where provider = $1 and subject = $2`, [provider, id.subject])
-  if (linked) return { account: await findAccount(sql, linked.user_id), created: false }
+async function accountFor(sql: Sql, provider: Provider, id: Identity, at: Date, name?: string) {
+  const linked = await linkedUser(sql, provider, id.subject)
+  if (linked) return { account: await findAccount(sql, linked), created: false }
   if (!id.email) return { refused: 'The provider did not share an email address' }
   let account = await findAccountByEmail(sql, id.email)
   if (account && !id.emailVerified) return { refused: 'An account uses this email; sign in with your password first' }
   const created = !account
   account ??= await createAccount(sql, { email: id.email, name: id.name ?? name ?? id.email.split('@')[0], passwordHash: null })
   if (!account) return { refused: 'An account uses this email' }
-  if (id.emailVerified) await sql(`update public.users set email_verified_at = coalesce(email_verified_at, now()) where id = $1`, [account.id])
-  await sql(`insert into auth.oauth_identities (provider, subject, user_id, email) values ($1, $2, $3, $4)`, [provider, id.subject, account.id, id.email])
+  if (id.emailVerified) await markEmailVerified(sql, account.id, at)
+  await linkIdentity(sql, provider, id, account.id)
   return { account: { ...account, emailVerified: account.emailVerified || id.emailVerified }, created }
 }
 
@@ -43,7 +44,7 @@ export default new Hono<AuthEnv>().post('/:provider/callback', validate('param',
   const identity = await finishFlow(config, { code, verifier: flow.code_verifier, nonce: flow.nonce, redirectUri: redirectUri(c.var.config.APP_URL, provider), now: now() })
     .catch((cause) => { throw new ApiError('UNAUTHORIZED', `${provider} could not confirm who you are; try again`, undefined, { cause }) })
   const result = await asService(db, async (sql) => {
-    const found = await accountFor(sql, provider, identity, name)
+    const found = await accountFor(sql, provider, identity, new Date(now()), name)
     if (!found.account || found.account.status !== 'active') return { refused: found.refused ?? 'This account cannot sign in' }
     const account = found.account
     await audit(sql, meta, { actor: account.id, action: found.created ? 'user.register' : 'user.login', subjectId: account.id, details: { provider } })

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { findAccount } from '../../lib/auth/accounts'
 import { verifyPassword } from '../../lib/auth/passwords'
+import { setTwoFactor } from '../../lib/auth/users'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -21,7 +22,7 @@ export default new Hono<AuthEnv>().put('/', requireUser(), validate('json', Body
     throw new ApiError('FORBIDDEN', 'The password is wrong')
   if (!enabled && account.role === 'admin') throw new ApiError('FORBIDDEN', 'Admins must keep two-factor sign-in')
   await asService(c.var.db, async (sql) => {
-    await sql(`update auth.accounts set two_factor = $2, updated_at = now() where user_id = $1`, [userId, enabled])
+    await setTwoFactor(sql, userId, enabled)
     await audit(sql, requestMeta(c), { actor: userId, action: 'user.two_factor_changed', subjectId: userId, details: { enabled } })
   })
   return c.json(publicUser({ ...account, twoFactor: enabled }))

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import type { Db } from '../db/db'
+import type { Db, Sql } from '../db/db'
 import { asService } from '../db/tx'
 import type { Storage } from '../s3'
 import type { ProviderResult } from './types'
@@ -40,3 +40,8 @@ export const logRequest = (db: Db, r: RequestLog) =>
       [r.userId, r.operation, r.plugin, r.model, r.cacheHit, JSON.stringify(r.usage), r.cost, r.latencyMs, r.outcome, r.requestId ?? null],
     ),
   )
+
+/** Drops the cached answers that point at these media objects (before the objects are deleted). */
+export async function forgetMedia(sql: Sql, keys: string[]) {
+  await sql(`delete from ai.cache where media_key = any($1)`, [keys])
+}

@@ -98,3 +98,17 @@ export async function finishFlow(p: ProviderConfig, o: { code: string; verifier:
   const c = IdClaims.parse(payload)
   return { subject: c.sub, email: c.email, emailVerified: c.email_verified === true || c.email_verified === 'true', name: c.name }
 }
+
+/** The user an identity at a provider is linked to, if any. */
+export async function linkedUser(sql: Sql, provider: Provider, subject: string) {
+  const [row] = await sql<{ user_id: string }>(`select user_id from auth.oauth_identities where provider = $1 and subject = $2`, [provider, subject])
+  return row?.user_id ?? null
+}
+
+export async function linkIdentity(sql: Sql, provider: Provider, id: Identity, userId: string) {
+  await sql(`insert into auth.oauth_identities (provider, subject, user_id, email) values ($1, $2, $3, $4)`, [provider, id.subject, userId, id.email])
+}
+
+export async function identitiesOf(sql: Sql, userId: string) {
+  return sql(`select provider, email, created_at from auth.oauth_identities where user_id = $1`, [userId])
+}

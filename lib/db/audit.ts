@@ -19,3 +19,8 @@ export async function audit(sql: Sql, meta: RequestMeta, e: AuditEvent) {
       meta.userAgent ?? null, JSON.stringify(e.details ?? {})],
   )
 }
+
+/** The events about one user, for their data export (through the definer function only auth may call). */
+export async function eventsAbout(sql: Sql, userId: string) {
+  return sql(`select at, actor, action, outcome, ip, user_agent, details from audit.events_about($1)`, [userId])
+}

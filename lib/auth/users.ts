@@ -1,0 +1,44 @@
+import type { Sql } from '../db/db'
+
+// Changes to a user's row in public.users (and their 2FA switch), each one statement.
+
+export async function markEmailVerified(sql: Sql, userId: string, at: Date) {
+  await sql(`update public.users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`, [userId, at])
+}
+
+/** Makes the user an admin when their (now proven) address is listed; true when that changed the role. */
+export async function promoteListedAdmin(sql: Sql, userId: string, adminEmails: string[]) {
+  const rows = await sql(
+    `update public.users set role = 'admin' where id = $1 and role <> 'admin' and lower(email) = any($2) returning id`,
+    [userId, adminEmails],
+  )
+  return rows.length > 0
+}
+
+/** Sets the paid type; admins keep their role. Null when there is no such user, else whether it changed. */
+export async function setUserType(sql: Sql, userId: string, role: 'user' | 'plus' | 'premium') {
+  const rows = await sql(`update public.users set role = $2 where id = $1 and role not in ('admin', $2) returning id`, [userId, role])
+  if (rows.length) return true
+  return (await sql(`select 1 from public.users where id = $1`, [userId])).length ? false : null
+}
+
+/** False when there is no such user (an erased one included). */
+export async function setUserStatus(sql: Sql, userId: string, status: 'active' | 'disabled') {
+  return (await sql(`update public.users set status = $2 where id = $1 and status <> 'deleted' returning id`, [userId, status])).length > 0
+}
+
+export async function setTwoFactor(sql: Sql, userId: string, enabled: boolean) {
+  await sql(`update auth.accounts set two_factor = $2, updated_at = now() where user_id = $1`, [userId, enabled])
+}
+
+export async function userCreatedAt(sql: Sql, userId: string) {
+  const [row] = await sql<{ created_at: Date }>(`select created_at from public.users where id = $1`, [userId])
+  return row?.created_at ?? null
+}
+
+/** Erases the user through `public.erase_user` (ledger kept under `pseudonym`); their email, or null if already gone. */
+export async function eraseUser(sql: Sql, userId: string, pseudonym: string) {
+  const [user] = await sql<{ email: string }>(`select email from public.users where id = $1`, [userId])
+  const [{ erased }] = await sql<{ erased: boolean }>(`select public.erase_user($1, $2) as erased`, [userId, pseudonym])
+  return erased ? user.email : null
+}
