@@ -6,25 +6,13 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { COST_HEADER, reserveCredits } from '../../lib/middleware/credits'
 import { rateLimit } from '../../lib/middleware/rate-limit'
+import { IdParam } from '../../lib/content/schemas'
 import { validate } from '../../lib/validate'
 import { callRoute, passHeaders } from './call-route'
-import { IdParam } from './content-schemas'
+import { ACTIONS, type Answer, routeOf } from './card-actions'
 import type { BackendEnv } from './index'
-import { ROUTES } from './routes'
 
-type Langs = { sourceLang: string; targetLang: string }
-type Answer = { result?: Record<string, any>; media?: { key: string }; cost: number }
 const Options = z.object({ level: z.enum(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).optional(), n: z.number().int().min(1).max(10).optional(), refresh: z.boolean().optional() })
-const text = (f: string, d: Langs) => ({ text: f, from: d.sourceLang, to: d.targetLang })
-
-// Each action: the AI operation it runs on the card's front, and the change to the card its answer makes.
-const ACTIONS = {
-  translate: { op: 'translate', input: text, save: (a: Answer) => ({ back: a.result!.translation }) },
-  examples: { op: 'examples', input: text, save: (a: Answer) => ({ examples: a.result!.examples }) },
-  explain: { op: 'explain', input: text, save: (a: Answer) => ({ notes: a.result!.explanation }) },
-  image: { op: 'image', input: (f: string) => ({ prompt: f }), save: (a: Answer) => ({ imageKey: a.media!.key }) },
-  audio: { op: 'speech', input: (f: string, d: Langs) => ({ text: f, language: d.sourceLang }), save: (a: Answer) => ({ audioKey: a.media!.key }) },
-} as const
 
 /**
  * AI on a card (`POST /api/cards/:id/ai/{translate|examples|explain|image|audio}`): paid like the AI routes
@@ -32,7 +20,7 @@ const ACTIONS = {
  */
 const app = new Hono<BackendEnv>()
 for (const [action, a] of Object.entries(ACTIONS)) {
-  const route = ROUTES.find((r) => r.path === `/api/ai/${a.op}`)!
+  const route = routeOf(a.op)
   app.post(`/:id/ai/${action}`, requireUser(), rateLimit('ai'), validate('param', IdParam), validate('json', Options), reserveCredits(route.cost!), async (c) => {
     const { id } = c.req.valid('param')
     const found = await asUser(c.var.db, c.var.user!.id, (sql) => getCardWithLanguages(sql, id))
@@ -46,9 +34,4 @@ for (const [action, a] of Object.entries(ACTIONS)) {
   })
 }
 
-/** What each card action holds before it runs (the most it can cost); a cached answer costs less. */
-app.get('/ai/prices', requireUser(), (c) => {
-  const est = { 'ai.text': c.var.config.COST_ESTIMATE_AI_TEXT, 'ai.image': c.var.config.COST_ESTIMATE_AI_IMAGE, 'ai.speech': c.var.config.COST_ESTIMATE_AI_SPEECH }
-  return c.json({ currency: 'micro-EUR', actions: Object.fromEntries(Object.entries(ACTIONS).map(([name, a]) => [name, { atMost: est[ROUTES.find((r) => r.path === `/api/ai/${a.op}`)!.cost!] }])) })
-})
 export default app

@@ -7,18 +7,30 @@ import accountDelete from './account-delete'
 import accountExport from './account-export'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
-import card from './card'
+import cardAdd from './card-add'
 import cardAi from './card-ai'
-import cards from './cards'
-import deck from './deck'
-import deckCsv from './deck-csv'
-import decks from './decks'
+import cardAiPrices from './card-ai-prices'
+import cardDelete from './card-delete'
+import cardGet from './card-get'
+import cardList from './card-list'
+import cardUpdate from './card-update'
+import deckCreate from './deck-create'
+import deckDelete from './deck-delete'
+import deckExport from './deck-export'
+import deckGet from './deck-get'
+import deckImport from './deck-import'
+import deckList from './deck-list'
+import deckUpdate from './deck-update'
 import oauthCallback from './oauth-callback'
 import paddleWebhook from './paddle-webhook'
 import routed from './routed'
 import stats from './stats'
 import status from './status'
-import study from './study'
+import studyQueue from './study-queue'
+import studyReview from './study-review'
+import studySettings from './study-settings'
+import studySettingsUpdate from './study-settings-update'
+import studyUndo from './study-undo'
 import whoami from './whoami'
 
 export type BackendDeps = RoleDeps<'backend'> & { db: Db; kv: Kv; services: Services; verifier: Verifier }
@@ -41,13 +53,25 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/api/auth/oauth', oauthCallback)
     .route('/api/auth', authProxy)
     .route('/api/webhooks/paddle', paddleWebhook)
-    .route('/api/decks', decks)
-    .route('/api/decks', deck)
-    .route('/api/decks', cards)
-    .route('/api/decks', deckCsv)
+    .route('/api/decks', deckList)
+    .route('/api/decks', deckCreate)
+    .route('/api/decks', deckGet)
+    .route('/api/decks', deckUpdate)
+    .route('/api/decks', deckDelete)
+    .route('/api/decks', cardList)
+    .route('/api/decks', cardAdd)
+    .route('/api/decks', deckImport)
+    .route('/api/decks', deckExport)
+    .route('/api/cards', cardAiPrices)
     .route('/api/cards', cardAi)
-    .route('/api/cards', card)
-    .route('/api/study', study)
+    .route('/api/cards', cardGet)
+    .route('/api/cards', cardUpdate)
+    .route('/api/cards', cardDelete)
+    .route('/api/study', studyQueue)
+    .route('/api/study', studyReview)
+    .route('/api/study', studyUndo)
+    .route('/api/study', studySettings)
+    .route('/api/study', studySettingsUpdate)
     .route('/api/stats', stats)
     .route('/api/account/export', accountExport)
     .route('/api/account/delete', accountDelete)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { Lang } from '../../lib/ai/operations'
+import { Lang } from '../ai/operations'
 
-// Field limits that protect the service; the SPA shows the same rules (it imports these schemas).
+// Field limits that protect the service, with messages a learner can act on.
 export const Tag = z.string().trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
 export const CardBody = z.object({
   front: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters'),

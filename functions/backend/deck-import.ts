@@ -1,0 +1,33 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { readCardRows } from '../../lib/content/card-csv'
+import { addCards, makeRoom } from '../../lib/content/cards'
+import { IdParam } from '../../lib/content/schemas'
+import { asUser } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { rateLimit } from '../../lib/middleware/rate-limit'
+import { validate } from '../../lib/validate'
+import type { BackendEnv } from './index'
+
+/** CSV import into a deck: every row or none. `?dryRun=true` answers a preview and each bad row's errors. */
+export default new Hono<BackendEnv>().post(
+  '/:id/import',
+  requireUser(),
+  rateLimit('standard'),
+  validate('param', IdParam),
+  validate('query', z.object({ dryRun: z.enum(['true', 'false']).default('false') })),
+  async (c) => {
+    if (!/^text\/(csv|plain)/i.test(c.req.header('content-type') ?? '')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv')
+    const { cards, errors } = readCardRows(await c.req.text())
+    const dryRun = c.req.valid('query').dryRun === 'true'
+    const deckId = c.req.valid('param').id
+    const imported = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+      await makeRoom(sql, deckId, cards.length, c.var.config.CONTENT_MAX_CARDS_PER_DECK)
+      if (dryRun || errors.length || !cards.length) return 0
+      return (await addCards(sql, deckId, cards, new Date(c.var.now()))).length
+    })
+    if (errors.length && !dryRun) throw new ApiError('BAD_REQUEST', `${errors.length} rows have errors; nothing was imported`, { errors })
+    return c.json({ dryRun, valid: cards.length, imported, errors, preview: cards.slice(0, 20) }, imported ? 201 : 200)
+  },
+)

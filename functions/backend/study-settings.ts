@@ -1,0 +1,11 @@
+import { Hono } from 'hono'
+import { studySettings } from '../../lib/content/study'
+import { asUser } from '../../lib/db/tx'
+import { requireUser } from '../../lib/middleware/auth'
+import { rateLimit } from '../../lib/middleware/rate-limit'
+import type { BackendEnv } from './index'
+
+/** The user's study settings: timezone for "today", desired retention, maximum interval. */
+export default new Hono<BackendEnv>().get('/settings', requireUser(), rateLimit('standard'), async (c) =>
+  c.json(await asUser(c.var.db, c.var.user!.id, studySettings)),
+)

@@ -1,0 +1,34 @@
+import type { z } from 'zod'
+import { parseCsv, toCsv } from '../csv'
+import { ApiError } from '../errors'
+import { issuesOf } from '../validate'
+import type { Card } from './cards'
+import { CardBody } from './schemas'
+
+const COLUMNS = ['front', 'back', 'notes', 'tags'] as const
+export type RowError = { row: number; issues: { path: string; message: string }[] }
+
+/** Reads an import: a header row naming front (required), back, notes, tags (space-separated). */
+export function readCardRows(text: string) {
+  let table: string[][]
+  try {
+    table = parseCsv(text)
+  } catch (err) {
+    throw new ApiError('BAD_REQUEST', `This is not valid CSV: ${(err as Error).message}`)
+  }
+  const header = (table.shift() ?? []).map((h) => h.trim().toLowerCase())
+  if (!header.includes('front')) throw new ApiError('BAD_REQUEST', 'The first row must name the columns, with at least "front"')
+  const cards: z.infer<typeof CardBody>[] = []
+  const errors: RowError[] = []
+  table.forEach((cells, i) => {
+    const get = (col: (typeof COLUMNS)[number]) => (header.indexOf(col) >= 0 ? (cells[header.indexOf(col)] ?? '') : undefined)
+    const parsed = CardBody.safeParse({ front: get('front'), back: get('back'), notes: get('notes'), tags: get('tags')?.split(/\s+/).filter(Boolean) })
+    if (parsed.success) cards.push(parsed.data)
+    else errors.push({ row: i + 2, issues: issuesOf(parsed.error) }) // row numbers as a spreadsheet shows them
+  })
+  return { cards, errors }
+}
+
+/** The cards as the import reads them back. */
+export const cardsToCsv = (cards: Card[]) =>
+  toCsv([...COLUMNS], cards.map((r) => [r.front, r.back ?? '', r.notes ?? '', (r.tags ?? []).join(' ')]))
