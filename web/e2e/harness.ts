@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium } from 'playwright-core'
+import { npmStart } from '../../lib/node/npm-start'
+
+// The SPA in Debian's chromium against the platform as `npm start` runs it (embedded defaults, mail in files).
+export const APP = 'http://127.0.0.1:8080'
+const SHOTS = resolve(import.meta.dirname, '../../artifacts/screenshots')
+
+/** `npm start` in a data folder of its own, and a fresh chromium profile on it. */
+export async function browserPlatform(env: Record<string, string> = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lingudesk-e2e-'))
+  const profile = await mkdtemp(join(tmpdir(), 'lingudesk-chromium-'))
+  await mkdir(SHOTS, { recursive: true })
+  const platform = npmStart(dataDir, { BCRYPT_COST: '10', LOG_LEVEL: 'debug', ...env })
+  await platform.up
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  })
+  const page = browser.pages()[0] ?? (await browser.newPage())
+  page.setDefaultTimeout(15_000)
+  const codes: string[] = [] // every one-time code mailed, to look for in the logs
+  const read = new Set<string>() // a mail is taken once, so a second code never finds the first one's mail
+
+  /** The next unread mail to `to` whose subject matches (local mode writes mail to files): its subject and text. */
+  async function mail(to: string, subject: RegExp) {
+    const dir = join(dataDir, 'mail')
+    for (let i = 0; i < 100; i++) {
+      const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !read.has(n)).sort()
+      for (const n of names) {
+        const text = await readFile(join(dir, n), 'utf8')
+        const subj = /^Subject: (.*)$/m.exec(text)?.[1] ?? ''
+        if (!text.includes(`To: ${to}`) || !subject.test(subj)) continue
+        read.add(n)
+        return { subject: subj, text }
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    throw new Error(`no mail to ${to} matching ${subject}`)
+  }
+  const mailedCode = async (to: string, subject: RegExp) =>
+    codes[codes.push(/\b(\d{6})\b/.exec((await mail(to, subject)).subject)![1]) - 1]
+
+  /** Desktop and phone-width screenshots of what is on screen now; answers the phone view's sideways overflow. */
+  async function shoot(name: string) {
+    await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true })
+    await page.setViewportSize({ width: 375, height: 740 })
+    await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true })
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    await page.setViewportSize({ width: 1280, height: 800 })
+    return overflow
+  }
+
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true })
+
+  async function signUp(name: string, email: string, password: string) {
+    await page.goto(APP)
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    await page.getByRole('link', { name: 'Create an account' }).click()
+    await page.getByLabel('Name').fill(name)
+    await page.getByLabel('Email').fill(email)
+    await page.getByLabel('Password').fill(password)
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await page.getByRole('heading', { name: 'Verify your email' }).waitFor()
+    await page.getByLabel('Verification code').fill(await mailedCode(email, /verification code/))
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.getByRole('heading', { name: 'Your decks' }).waitFor()
+  }
+
+  return {
+    dataDir, platform, browser, page, codes, mail, mailedCode, shoot, nav, signUp,
+    async close() {
+      await browser.close()
+      await platform.stop()
+      await rm(dataDir, { recursive: true, force: true })
+      await rm(profile, { recursive: true, force: true })
+    },
+  }
+}
+export type BrowserPlatform = Awaited<ReturnType<typeof browserPlatform>>
