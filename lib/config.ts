@@ -96,6 +96,10 @@ const SCHEMAS = {
     JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     CONTENT_MAX_CARDS_PER_DECK: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     CONTENT_MAX_BULK: z.coerce.number().int().min(1).max(10_000).default(1000),
+    CONTENT_MAX_FRONT_CHARS: z.coerce.number().int().min(1).max(20_000).default(2000),
+    CONTENT_MAX_BACK_CHARS: z.coerce.number().int().min(1).max(50_000).default(4000),
+    CONTENT_MAX_NOTES_CHARS: z.coerce.number().int().min(1).max(100_000).default(8000),
+    CONTENT_MAX_TAGS_PER_CARD: z.coerce.number().int().min(0).max(200).default(20),
     /** What a paid call holds before it runs (µ€); it is settled at the cost the service reports. */
     COST_ESTIMATE_AI_TEXT: micros.default(20_000),
     COST_ESTIMATE_AI_IMAGE: micros.default(60_000),

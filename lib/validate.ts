@@ -18,11 +18,14 @@ export async function readJson(c: Context): Promise<unknown> {
   })
 }
 
-/** zod validation for one part of the request: 415 for a body that is not JSON, 400 with details. */
-export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) =>
+/**
+ * zod validation for one part of the request: 415 for a body that is not JSON, 400 with details. The schema
+ * may depend on the request's context (limits from config).
+ */
+export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S | ((c: Context) => S)) =>
   validator(target, async (value, c): Promise<z.output<S>> => {
     if (target === 'json' && !isJson(c)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
-    const parsed = await schema.safeParseAsync(value)
+    const parsed = await (typeof schema === 'function' ? schema(c) : schema).safeParseAsync(value)
     if (!parsed.success) throw new ApiError('BAD_REQUEST', `Invalid ${target}`, issuesOf(parsed.error))
     return parsed.data
   })

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { updateCard } from '../../lib/content/cards'
-import { CardBody, IdParam } from '../../lib/content/schemas'
+import { cardSchemas, IdParam } from '../../lib/content/schemas'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
@@ -9,7 +9,7 @@ import { validate } from '../../lib/validate'
 import type { BackendEnv } from './index'
 
 /** Edits a card's front, back, notes, examples or tags. */
-export default new Hono<BackendEnv>().patch('/:id', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', CardBody.partial()), async (c) => {
+export default new Hono<BackendEnv>().patch('/:id', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', (c) => cardSchemas(c.var.config).patch), async (c) => {
   const card = await asUser(c.var.db, c.var.user!.id, (sql) => updateCard(sql, c.req.valid('param').id, c.req.valid('json')))
   if (!card) throw new ApiError('NOT_FOUND', 'No such card')
   return c.json(card)

@@ -6,7 +6,9 @@ import { type PlatformHarness, platformHarness } from '../../lib/node/platform-h
 
 let p: PlatformHarness
 beforeAll(async () => {
-  p = await platformHarness({ backendEnv: { CONTENT_MAX_CARDS_PER_DECK: '30', RATE_LIMIT_STANDARD: '100000/60' } })
+  p = await platformHarness({
+    backendEnv: { CONTENT_MAX_CARDS_PER_DECK: '30', CONTENT_MAX_BULK: '40', CONTENT_MAX_TAGS_PER_CARD: '3', CONTENT_MAX_FRONT_CHARS: '50', RATE_LIMIT_STANDARD: '100000/60' },
+  })
 })
 afterAll(() => p.close())
 
@@ -47,6 +49,14 @@ describe('decks and cards', () => {
     const over = await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: many } })
     expect(over.body.error).toMatchObject({ code: 'BAD_REQUEST', details: { max: 30 } })
     expect((await b.call('GET', `/api/decks/${deck.id}`)).body.cardCount).toBe(0) // nothing half-added
+    // Field and tag limits come from the config too (50 characters, 3 tags here).
+    const long = await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: 'x'.repeat(51), tags: ['a', 'b', 'c', 'd'] } })
+    expect(long.body.error.details).toEqual([
+      { path: 'front', message: 'must be at most 50 characters' }, { path: 'tags', message: 'at most 3 tags' },
+    ])
+    const bulk = await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: Array.from({ length: 41 }, () => ({ front: 'w' })) } })
+    expect(bulk.body.error.details).toEqual([{ path: 'cards', message: 'at most 40 cards at once' }])
+    expect((await b.call('PATCH', `/api/cards/00000000-0000-4000-8000-000000000000`, { body: { tags: ['a', 'b', 'c', 'd'] } })).status).toBe(400)
   })
 
   it('shows another user’s deck and card as missing (404), and needs a sign-in (401)', async () => {

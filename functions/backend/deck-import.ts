@@ -19,7 +19,7 @@ export default new Hono<BackendEnv>().post(
   validate('query', z.object({ dryRun: z.enum(['true', 'false']).default('false') })),
   async (c) => {
     if (!/^text\/(csv|plain)/i.test(c.req.header('content-type') ?? '')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv')
-    const { cards, errors } = readCardRows(await c.req.text())
+    const { cards, errors } = readCardRows(await c.req.text(), c.var.config)
     const dryRun = c.req.valid('query').dryRun === 'true'
     const deckId = c.req.valid('param').id
     const imported = await asUser(c.var.db, c.var.user!.id, async (sql) => {

@@ -1,15 +1,14 @@
-import type { z } from 'zod'
 import { parseCsv, toCsv } from '../csv'
 import { ApiError } from '../errors'
 import { issuesOf } from '../validate'
 import type { Card } from './cards'
-import { CardBody } from './schemas'
+import { type CardFieldsInput, type CardLimits, cardSchemas } from './schemas'
 
 const COLUMNS = ['front', 'back', 'notes', 'tags'] as const
 export type RowError = { row: number; issues: { path: string; message: string }[] }
 
 /** Reads an import: a header row naming front (required), back, notes, tags (space-separated). */
-export function readCardRows(text: string) {
+export function readCardRows(text: string, limits: CardLimits) {
   let table: string[][]
   try {
     table = parseCsv(text)
@@ -18,11 +17,12 @@ export function readCardRows(text: string) {
   }
   const header = (table.shift() ?? []).map((h) => h.trim().toLowerCase())
   if (!header.includes('front')) throw new ApiError('BAD_REQUEST', 'The first row must name the columns, with at least "front"')
-  const cards: z.infer<typeof CardBody>[] = []
+  const { card } = cardSchemas(limits)
+  const cards: CardFieldsInput[] = []
   const errors: RowError[] = []
   table.forEach((cells, i) => {
     const get = (col: (typeof COLUMNS)[number]) => (header.indexOf(col) >= 0 ? (cells[header.indexOf(col)] ?? '') : undefined)
-    const parsed = CardBody.safeParse({ front: get('front'), back: get('back'), notes: get('notes'), tags: get('tags')?.split(/\s+/).filter(Boolean) })
+    const parsed = card.safeParse({ front: get('front'), back: get('back'), notes: get('notes'), tags: get('tags')?.split(/\s+/).filter(Boolean) })
     if (parsed.success) cards.push(parsed.data)
     else errors.push({ row: i + 2, issues: issuesOf(parsed.error) }) // row numbers as a spreadsheet shows them
   })

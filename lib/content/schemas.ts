@@ -3,13 +3,43 @@ import { Lang } from '../ai/operations'
 
 // Field limits that protect the service, with messages a learner can act on.
 export const Tag = z.string().trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
-export const CardBody = z.object({
-  front: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters'),
-  back: z.string().max(4000, 'must be at most 4000 characters').optional(),
-  notes: z.string().max(8000, 'must be at most 8000 characters').optional(),
-  examples: z.array(z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500) })).max(10).optional(),
-  tags: z.array(Tag).max(20, 'at most 20 tags').optional(),
-})
+
+/** The limits a deployment sets for cards (CONTENT_MAX_* in the backend's config). */
+export type CardLimits = {
+  CONTENT_MAX_FRONT_CHARS: number
+  CONTENT_MAX_BACK_CHARS: number
+  CONTENT_MAX_NOTES_CHARS: number
+  CONTENT_MAX_TAGS_PER_CARD: number
+  CONTENT_MAX_BULK: number
+}
+const chars = (n: number) => `must be at most ${n} characters`
+
+function buildCardSchemas(l: CardLimits) {
+  const card = z.object({
+    front: z.string().trim().min(1, 'is required').max(l.CONTENT_MAX_FRONT_CHARS, chars(l.CONTENT_MAX_FRONT_CHARS)),
+    back: z.string().max(l.CONTENT_MAX_BACK_CHARS, chars(l.CONTENT_MAX_BACK_CHARS)).optional(),
+    notes: z.string().max(l.CONTENT_MAX_NOTES_CHARS, chars(l.CONTENT_MAX_NOTES_CHARS)).optional(),
+    examples: z.array(z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500) })).max(10).optional(),
+    tags: z.array(Tag).max(l.CONTENT_MAX_TAGS_PER_CARD, `at most ${l.CONTENT_MAX_TAGS_PER_CARD} tags`).optional(),
+  })
+  const many = z.object({ cards: z.array(card).min(1).max(l.CONTENT_MAX_BULK, `at most ${l.CONTENT_MAX_BULK} cards at once`) })
+  // One card, or { cards: [...] }: the body's shape picks the schema, so errors name the fields (a union's would not).
+  const add = z.unknown().transform((body, ctx): z.output<typeof card> | z.output<typeof many> => {
+    const parsed = (body && typeof body === 'object' && 'cards' in body ? many : card).safeParse(body)
+    if (parsed.success) return parsed.data
+    for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input: body })
+    return z.NEVER
+  })
+  return { card, patch: card.partial(), add }
+}
+export type CardFieldsInput = z.infer<ReturnType<typeof buildCardSchemas>['card']>
+
+const built = new WeakMap<CardLimits, ReturnType<typeof buildCardSchemas>>()
+/** The card schemas for these limits, made once per config. */
+export function cardSchemas(limits: CardLimits) {
+  if (!built.has(limits)) built.set(limits, buildCardSchemas(limits))
+  return built.get(limits)!
+}
 export const DeckBody = z.object({
   name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   description: z.string().max(2000).optional(),
