@@ -41,10 +41,12 @@ describe('a learner’s account in a real browser', () => {
 
     // Two-step sign-in on: the next sign-in asks for the mailed code.
     await nav('Settings').click()
+    await page.getByRole('heading', { name: 'Settings' }).waitFor()
     await section('Two-step sign-in').getByLabel('Password').fill(FIRST)
     await page.getByRole('button', { name: 'Turn on' }).click()
     await page.getByText('Two-step sign-in is on').waitFor()
     await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor() // each page waited for, or a field of the last one is filled
     await page.getByLabel('Email').fill(EMAIL)
     await page.getByLabel('Password').fill(FIRST)
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -54,12 +56,15 @@ describe('a learner’s account in a real browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click()
 
     // A forgotten password: the mailed link, a new password, and the old one no longer works.
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     await page.getByRole('link', { name: 'Forgot your password?' }).click()
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor()
     await page.getByLabel('Email').fill(EMAIL)
     await page.getByRole('button', { name: 'Send reset link' }).click()
     const link = /https?:\/\/\S+/.exec((await t.mail(EMAIL, /Reset your Lingudesk password/)).text)![0]
     expect(link.startsWith(APP)).toBe(true)
     await page.goto(link)
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
     await page.getByLabel('New password').fill(SECOND)
     await page.getByRole('button', { name: 'Set password' }).click()
     await page.getByText('Your password was changed').waitFor()
@@ -75,6 +80,7 @@ describe('a learner’s account in a real browser', () => {
 
     // The data export, then the account's deletion: it cannot sign in again.
     await nav('Settings').click()
+    await page.getByRole('heading', { name: 'Settings' }).waitFor()
     const [data] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data (JSON)' }).click()])
     const exported = JSON.parse(await readFile((await data.path())!, 'utf8'))
     expect(exported.profile.email).toBe(EMAIL)
