@@ -45,11 +45,13 @@ begin
 end $$;
 revoke all on function public.create_month_partitions(regclass, date, date) from public;
 
--- This month and the next twelve for every partitioned table; run by the migrator at each start.
+-- This month and the next twelve for every partitioned table; run by the migrator at each start. Roles
+-- starting together queue on a lock, so a month is never created twice at once.
 create function public.ensure_partitions() returns int
   language sql set search_path = pg_catalog as $$
+  select pg_advisory_xact_lock(7302114234);
   select coalesce(sum(public.create_month_partitions(partrelid::regclass, now()::date, (now() + interval '12 months')::date)), 0)::int
-    from pg_partitioned_table where partrelid::regclass::text in ('audit.events', 'ai.requests')
+    from pg_partitioned_table where partrelid::regclass::text in ('audit.events', 'ai.requests');
 $$;
 revoke all on function public.ensure_partitions() from public;
 
