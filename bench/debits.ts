@@ -5,22 +5,13 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { newUserId } from '../lib/ids'
-import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
 import { createServices } from '../lib/services'
+import { benchDatabase } from './database'
 
 const CLIENTS = 50
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const name = `lingudesk_bench_${randomBytes(4).toString('hex')}`
-const run = async (sql: string) => {
-  const c = new pg.Client(admin)
-  await c.connect()
-  await c.query(sql).finally(() => c.end())
-}
-await run(`create database ${name}`)
-const url = new URL(admin)
-url.pathname = `/${name}`
-await migrateWith(url.href, MIGRATIONS_DIR)
+const bench = await benchDatabase()
+const url = new URL(bench.url)
 
 const users = Array.from({ length: CLIENTS }, () => newUserId())
 const seed = new pg.Client(url.href)
@@ -59,8 +50,8 @@ await Promise.all(
 )
 latencies.sort((a, b) => a - b)
 const at = (q: number) => latencies[Math.floor(q * (latencies.length - 1))].toFixed(1)
-console.log(`\nCredit: ${CLIENTS} concurrent clients, ${SECONDS} s, reserve + settle each, PostgreSQL at ${new URL(admin).host}`)
+console.log(`\nCredit: ${CLIENTS} concurrent clients, ${SECONDS} s, reserve + settle each, PostgreSQL at ${bench.host}`)
 console.log(`${(settled / SECONDS).toFixed(0)} settled debits/s · reserve+settle p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`)
 credit.kill('SIGTERM')
 await new Promise((r) => credit.once('exit', r))
-await run(`drop database ${name} with (force)`)
+await bench.drop()

@@ -1,16 +1,13 @@
 // p99 of fetching the due queue for one user with 100,000 cards (real PostgreSQL, DATABASE_URL or local).
-import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { createEmptyCard } from 'ts-fsrs'
 import { dueQueue } from '../lib/content/study'
 import { asUser } from '../lib/db/tx'
 import { newUserId } from '../lib/ids'
 import { createPgDb } from '../lib/node/db'
-import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
+import { benchDatabase } from './database'
 
 const CARDS = 100_000
-const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const name = `lingudesk_bench_${randomBytes(4).toString('hex')}`
 const run = async (url: string, sql: string, params: unknown[] = []) => {
   const c = new pg.Client(url)
   await c.connect()
@@ -20,10 +17,9 @@ const run = async (url: string, sql: string, params: unknown[] = []) => {
     await c.end()
   }
 }
-await run(admin, `create database ${name}`)
-const url = Object.assign(new URL(admin), { pathname: `/${name}` }).href
+const bench = await benchDatabase()
+const { url } = bench
 try {
-  await migrateWith(url, MIGRATIONS_DIR)
   const user = newUserId()
   await run(url, `insert into public.users (id, email, name) values ($1, $2, 'B')`, [user, `${user}@bench.example`])
   // 10 decks × 10,000 cards: a third new, the rest reviewed with dues spread over ±60 days.
@@ -48,5 +44,5 @@ try {
   const at = (p: number) => times[Math.floor(p * (times.length - 1))].toFixed(1)
   console.log(`\nDue queue, one user with ${CARDS} cards in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`)
 } finally {
-  await run(admin, `drop database ${name} with (force)`)
+  await bench.drop()
 }

@@ -1,12 +1,11 @@
 // Gateway overhead on loopback: (a) a bare Hono handler, (b) an authenticated, rate-limited backend route
 // (JWT check + a Redis limiter call, no other I/O), (c) the same through the frontend proxy.
 // Each server is its own process, as in production, and so is the load generator (autocannon).
-// Needs Redis (REDIS_URL, default the local one); PostgreSQL from DATABASE_URL or embedded PGlite.
+// Needs Redis (REDIS_URL, default the local one) and PostgreSQL (a database of its own on DATABASE_URL's server).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
-import { startPglite } from '../lib/node/embedded'
-import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
+import { benchDatabase } from './database'
 
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
 const CONNECTIONS = 50
@@ -14,9 +13,8 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10)
 const PORTS = { bare: 18090, auth: 18082, backend: 18081, frontend: 18080 }
 const url = (role: keyof typeof PORTS) => `http://127.0.0.1:${PORTS[role]}`
 
-const pg = process.env.DATABASE_URL ? null : await startPglite()
-const DATABASE_URL = process.env.DATABASE_URL ?? pg!.url
-await migrateWith(DATABASE_URL, MIGRATIONS_DIR)
+const bench = await benchDatabase()
+const DATABASE_URL = bench.url
 const env = {
   ...process.env, DATABASE_URL, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn',
   KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), SMTP_URL: 'file:///tmp/lingudesk-bench-mail', BCRYPT_COST: '4',
@@ -62,5 +60,5 @@ try {
   console.log(`p99 added by the gateway: b − a = ${b['p99 ms'] - a['p99 ms']} ms, c − a = ${c['p99 ms'] - a['p99 ms']} ms (target ≤ 2 ms)`)
 } finally {
   for (const child of children) child.kill('SIGTERM')
-  await pg?.stop()
+  await bench.drop()
 }

@@ -92,19 +92,19 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
       route,
       status: c.res.status,
       ms: Math.round((performance.now() - start) * 10) / 10,
-      requestId: c.var.requestId,
-      userId: c.var.user?.id,
+      requestId: c.get('requestId'),
+      userId: c.get('user')?.id,
     })
   })
   app.use(securityHeaders(edge ? 'spa' : 'api'))
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', `Request body over ${deps.config.BODY_LIMIT_BYTES} bytes`)
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new ApiError('PAYLOAD_TOO_LARGE', `Request body over ${deps.config.BODY_LIMIT_BYTES} bytes`)
+    },
+  })
+  // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
 
   app.get('/healthz', (c) => c.json({ status: 'ok', role }))
   app.get('/readyz', async (c) => {

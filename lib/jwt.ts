@@ -1,6 +1,5 @@
 import { decodeProtectedHeader, importJWK, type JSONWebKeySet, jwtVerify } from 'jose'
 import { z } from 'zod'
-import { sha256Hex } from './crypto'
 import { UserId } from './ids'
 
 export const UserRole = z.enum(['user', 'plus', 'premium', 'admin'])
@@ -31,7 +30,7 @@ export function createVerifier(o: {
   issuer: string
   audience: string
   now?: () => number
-  /** Verified tokens kept (by SHA-256 of the token) until their exp, while their key is still known. */
+  /** Verified tokens kept (keyed by the whole token: an exact match, no hashing per request) until their exp, while their key is still known. */
   cacheSize?: number
 }) {
   const now = o.now ?? Date.now
@@ -60,17 +59,16 @@ export function createVerifier(o: {
     return key
   }
 
-  function cached(hash: string) {
-    const hit = verified.get(hash)
+  function cached(token: string) {
+    const hit = verified.get(token)
     if (!hit) return undefined
     const fresh = hit.claims.exp * 1000 > now() && keys.has(hit.kid) && now() - fetchedAt <= MAX_AGE_MS
-    if (!fresh) verified.delete(hash)
+    if (!fresh) verified.delete(token)
     return fresh ? hit.claims : undefined
   }
 
   return async function verify(token: string): Promise<AccessClaims> {
-    const hash = o.cacheSize ? await sha256Hex(token) : ''
-    const hit = hash && cached(hash)
+    const hit = o.cacheSize ? cached(token) : undefined
     if (hit) return hit
     const header = decodeProtectedHeader(token)
     if (header.alg !== 'RS256') throw new Error('algorithm not allowed')
@@ -85,9 +83,9 @@ export function createVerifier(o: {
       requiredClaims: ['exp', 'iat', 'sub', 'jti'],
     })
     const claims = AccessClaims.parse(payload)
-    if (hash) {
-      if (verified.size >= o.cacheSize!) verified.delete(verified.keys().next().value!) // oldest first
-      verified.set(hash, { claims, kid: header.kid })
+    if (o.cacheSize) {
+      if (verified.size >= o.cacheSize) verified.delete(verified.keys().next().value!) // oldest first
+      verified.set(token, { claims, kid: header.kid })
     }
     return claims
   }

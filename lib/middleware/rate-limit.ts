@@ -26,15 +26,16 @@ function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
  */
 export const rateLimit = (cls: LimitClass) =>
   createMiddleware<AppEnv>(async function rateLimit(c, next) {
+    const { kv, user, metrics, log, requestId } = c.var // one read: Hono copies every variable on each c.var
     const config = c.var.config as ConfigOf<'backend'>
-    if (!c.var.kv || !(SETTING[cls] in config)) throw new Error('rateLimit needs the backend config and deps.kv')
-    const who = cls === 'public' ? `ip:${requestMeta(c).ip ?? 'unknown'}` : `user:${c.var.user?.id}`
-    if (cls !== 'public' && !c.var.user) throw new Error('rateLimit runs after requireUser')
-    const r = await limiterFor(c.var.kv, cls, config)(who)
+    if (!kv || !(SETTING[cls] in config)) throw new Error('rateLimit needs the backend config and deps.kv')
+    const who = cls === 'public' ? `ip:${requestMeta(c).ip ?? 'unknown'}` : `user:${user?.id}`
+    if (cls !== 'public' && !user) throw new Error('rateLimit runs after requireUser')
+    const r = await limiterFor(kv, cls, config)(who)
     if (r.failure) {
       if (cls === 'ai') throw new ApiError('UNAVAILABLE', 'AI features are briefly unavailable; try again shortly', { retryAfter: 5 })
-      c.var.metrics?.count('rate_limit_fail_open_total', { class: cls })
-      c.var.log.warn('rate limit skipped: store unavailable', { requestId: c.var.requestId, class: cls, failure: r.failure, failOpen: true })
+      metrics?.count('rate_limit_fail_open_total', { class: cls })
+      log.warn('rate limit skipped: store unavailable', { requestId, class: cls, failure: r.failure, failOpen: true })
       return next()
     }
     const resetS = Math.max(0, Math.ceil((r.resetAt - Date.now()) / 1000))
@@ -42,7 +43,7 @@ export const rateLimit = (cls: LimitClass) =>
     c.header('RateLimit-Remaining', String(r.remaining))
     c.header('RateLimit-Reset', String(resetS))
     if (!r.allowed) {
-      c.var.metrics?.count('rate_limit_refusals_total', { class: cls })
+      metrics?.count('rate_limit_refusals_total', { class: cls })
       throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${resetS} s`, { retryAfter: Math.max(1, resetS) })
     }
     await next()
