@@ -7,7 +7,7 @@ import { ConfigError, type Env, type Role } from '../lib/config'
 import type { Kv } from '../lib/kv'
 import { staticAssets } from '../lib/node/assets'
 import { nodeDeps } from '../lib/node/deps'
-import { migrateWith } from '../lib/node/migrations'
+import { ensurePartitions, migrateWith } from '../lib/node/migrations'
 import { ensureBucket } from '../lib/s3'
 import type { Fetcher } from '../lib/services'
 
@@ -22,9 +22,18 @@ export async function startRole(
 ): Promise<RoleServer> {
   const deps: Deps & { assets?: Fetcher } = nodeDeps(role, o.env, { kv: o.kv })
   const { config, log } = deps
+  let partitionTimer: ReturnType<typeof setInterval> | undefined
   if ('MIGRATION_DATABASE_URL' in config && config.MIGRATION_DATABASE_URL) {
-    const applied = await migrateWith(config.MIGRATION_DATABASE_URL, o.migrationsDir)
+    const owner = config.MIGRATION_DATABASE_URL
+    const applied = await migrateWith(owner, o.migrationsDir)
     if (applied.length) log.info('migrations applied', { applied })
+    // Daily too, so a role that runs for a year without a restart still keeps a year of months ahead.
+    partitionTimer = setInterval(() => {
+      ensurePartitions(owner).then(
+        (made) => made && log.info('partitions made', { made }),
+        (err: Error) => log.error('partitions not made', { error: err.message }),
+      )
+    }, 86_400_000).unref()
   }
   if (deps.s3) await ensureBucket(deps.s3)
   if (role === 'frontend') deps.assets = staticAssets(o.assetsDir)
@@ -39,6 +48,7 @@ export async function startRole(
     role,
     url,
     close: async () => {
+      clearInterval(partitionTimer)
       const closed = new Promise<void>((ok) => server.close(() => ok()))
       ;(server as Server).closeIdleConnections() // idle keep-alive sockets would hold close() for seconds
       await closed

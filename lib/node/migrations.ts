@@ -11,16 +11,24 @@ export async function loadMigrations(dir: URL | string = MIGRATIONS_DIR): Promis
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(path, name), 'utf8') })))
 }
 
-/**
- * Applies pending migrations with owner credentials, tops up the monthly partitions (12 months ahead, so
- * every start or deploy keeps them ahead), then lets go of the connection.
- */
+/** Applies pending migrations with owner credentials and tops up the partitions, then lets go of the connection. */
 export async function migrateWith(url: string, dir: URL | string = MIGRATIONS_DIR) {
   const owner = createPgDb(url, 'lingudesk_backend', 1) // the role name is unused: migrate() runs as owner
   try {
     const applied = await migrate(owner, await loadMigrations(dir))
     await owner.query('select public.ensure_partitions()')
     return applied
+  } finally {
+    await owner.close()
+  }
+}
+
+/** Makes the monthly partitions of the next 12 months that do not exist yet (owner credentials). */
+export async function ensurePartitions(url: string) {
+  const owner = createPgDb(url, 'lingudesk_backend', 1)
+  try {
+    const [{ made }] = await owner.query<{ made: number }>('select public.ensure_partitions() as made')
+    return made
   } finally {
     await owner.close()
   }
