@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { npmStart } from '../../lib/node/npm-start'
@@ -7,6 +8,7 @@ import { npmStart } from '../../lib/node/npm-start'
 // The SPA in Debian's chromium against the platform as `npm start` runs it (embedded defaults, mail in files).
 export const APP = 'http://127.0.0.1:8080'
 const SHOTS = resolve(import.meta.dirname, '../../artifacts/screenshots')
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 /** `npm start` in a data folder of its own, and a fresh chromium profile on it. */
 export async function browserPlatform(env: Record<string, string> = {}) {
@@ -47,14 +49,34 @@ export async function browserPlatform(env: Record<string, string> = {}) {
   const mailedCode = async (to: string, subject: RegExp) =>
     codes[codes.push(/\b(\d{6})\b/.exec((await mail(to, subject)).subject)![1]) - 1]
 
-  /** Desktop and phone-width screenshots of what is on screen now; answers the phone view's sideways overflow. */
+  const axeSource = await readFile(AXE, 'utf8')
+  /** The serious and critical WCAG 2.1 AA problems axe-core finds on the page now, one line each. */
+  async function accessibilityProblems() {
+    // Evaluated through DevTools, not a <script>: the CSP (no inline script) stays as users get it.
+    if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource)
+    const found = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+    })
+    return found
+  }
+
+  /**
+   * Desktop and phone-width screenshots of what is on screen now, and what is wrong with it: sideways
+   * scrolling at 375 px, and accessibility problems at both widths.
+   */
   async function shoot(name: string) {
+    const problems = await accessibilityProblems()
     await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true })
     await page.setViewportSize({ width: 375, height: 740 })
     await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true })
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    if (overflow > 0) problems.push(`scrolls sideways by ${overflow} px at 375 px`)
+    problems.push(...(await accessibilityProblems()).map((p) => `at 375 px: ${p}`))
     await page.setViewportSize({ width: 1280, height: 800 })
-    return overflow
+    return problems
   }
 
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true })
