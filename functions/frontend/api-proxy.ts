@@ -5,9 +5,11 @@ import type { FrontendDeps } from './index'
 
 // Headers through which a client could claim another address or origin: only this edge sets them.
 const SPOOFABLE = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']
-// Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection; accept-encoding goes too, as fetch would
-// decompress the answer and leave a content-encoding that no longer holds.
+// Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, in either direction.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+// Not passed on either: accept-encoding, as fetch would decompress the answer and leave a content-encoding
+// that no longer holds; host, which fetch sets for the backend.
+const DROPPED = [...SPOOFABLE, ...HOP_BY_HOP, 'accept-encoding', 'host']
 
 /**
  * Every /api/* request goes to the backend, unchanged but for the headers this edge vouches for. One fetch
@@ -16,7 +18,7 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trail
 export default new Hono<AppEnv<FrontendDeps>>().all('*', async (c) => {
   const url = new URL(c.req.url)
   const headers = new Headers(c.req.raw.headers)
-  for (const name of [...SPOOFABLE, ...HOP_BY_HOP, 'accept-encoding', 'host']) headers.delete(name)
+  for (const name of DROPPED) headers.delete(name)
   headers.set('x-forwarded-for', c.var.peerAddress?.(c) ?? 'unknown')
   headers.set('x-forwarded-host', url.host)
   headers.set('x-forwarded-proto', url.protocol.slice(0, -1))

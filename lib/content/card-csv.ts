@@ -1,8 +1,8 @@
 import { parseCsv, toCsv } from '../csv'
 import { ApiError } from '../errors'
 import { issuesOf } from '../validate'
-import type { Card } from './cards'
-import { type CardFieldsInput, type CardLimits, cardSchemas } from './schemas'
+import type { Card, CardFields } from './cards'
+import { type CardLimits, cardSchemas } from './schemas'
 
 const COLUMNS = ['front', 'back', 'notes', 'tags'] as const
 export type RowError = { row: number; issues: { path: string; message: string }[] }
@@ -18,7 +18,7 @@ export function readCardRows(text: string, limits: CardLimits) {
   const header = (table.shift() ?? []).map((h) => h.trim().toLowerCase())
   if (!header.includes('front')) throw new ApiError('BAD_REQUEST', 'The first row must name the columns, with at least "front"')
   const { card } = cardSchemas(limits)
-  const cards: CardFieldsInput[] = []
+  const cards: CardFields[] = []
   const errors: RowError[] = []
   table.forEach((cells, i) => {
     const get = (col: (typeof COLUMNS)[number]) => (header.indexOf(col) >= 0 ? (cells[header.indexOf(col)] ?? '') : undefined)

@@ -32,7 +32,6 @@ function buildCardSchemas(l: CardLimits) {
   })
   return { card, patch: card.partial(), add }
 }
-export type CardFieldsInput = z.infer<ReturnType<typeof buildCardSchemas>['card']>
 
 const built = new WeakMap<CardLimits, ReturnType<typeof buildCardSchemas>>()
 /** The card schemas for these limits, made once per config. */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { serveOnLoopback } from './loopback'
 import { png, wav } from '../ai/media'
+import { serveOnLoopback } from './loopback'
 
 export type Mode = 'ok' | 'busy-once' | 'fail' | 'slow' | 'malformed'
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { serveOnLoopback } from './loopback'
 import { Redis } from 'ioredis'
 import type { Mail } from '../mail'
+import { serveOnLoopback } from './loopback'
 
 const encode = (v: unknown): unknown =>
   typeof v === 'string' ? Buffer.from(v).toString('base64') : Array.isArray(v) ? v.map(encode) : v

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { serveOnLoopback } from './loopback'
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { sha256, toBase64Url } from '../crypto'
+import { serveOnLoopback } from './loopback'
 
 export type FakeIdentity = { sub: string; email?: string; email_verified?: boolean | string; name?: string }
 type Grant = { clientId: string; redirectUri: string; challenge: string; nonce: string; identity: FakeIdentity }

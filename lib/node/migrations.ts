@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { Db } from '../db/db'
 import { type Migration, migrate } from '../db/migrate'
 import { createPgDb } from './db'
 
@@ -16,19 +17,24 @@ export async function migrateWith(url: string, dir: URL | string = MIGRATIONS_DI
   const owner = createPgDb(url, 'lingudesk_backend', 1) // the role name is unused: migrate() runs as owner
   try {
     const applied = await migrate(owner, await loadMigrations(dir))
-    await owner.query('select public.ensure_partitions()')
+    await topUpPartitions(owner)
     return applied
   } finally {
     await owner.close()
   }
 }
 
-/** Makes the monthly partitions of the next 12 months that do not exist yet (owner credentials). */
+/** Makes the monthly partitions of the next 12 months that do not exist yet; answers how many. */
+async function topUpPartitions(owner: Db) {
+  const [{ made }] = await owner.query<{ made: number }>('select public.ensure_partitions() as made')
+  return made
+}
+
+/** The daily top-up of the partitions, with owner credentials. */
 export async function ensurePartitions(url: string) {
   const owner = createPgDb(url, 'lingudesk_backend', 1)
   try {
-    const [{ made }] = await owner.query<{ made: number }>('select public.ensure_partitions() as made')
-    return made
+    return await topUpPartitions(owner)
   } finally {
     await owner.close()
   }

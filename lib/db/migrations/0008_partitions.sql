@@ -12,6 +12,7 @@ declare
   tbl text;
   col text;
   month date := date_trunc('month', first)::date;
+  name text;
   part regclass;
   taken boolean;
   made int := 0;
@@ -23,13 +24,14 @@ begin
     join pg_attribute a on a.attrelid = c.oid and a.attnum = p.partattrs[0]
    where c.oid = parent;
   while month <= last loop
-    if to_regclass(format('%I.%I', sch, tbl || to_char(month, '_YYYY_MM'))) is null then
+    name := tbl || to_char(month, '_YYYY_MM');
+    if to_regclass(format('%I.%I', sch, name)) is null then
       execute format('select exists (select from %I.%I where %I >= $1 and %I < $2)', sch, tbl || '_default', col, col)
         into taken using month, month + interval '1 month';
       if not taken then
         execute format('create table %I.%I partition of %s for values from (%L) to (%L)',
-          sch, tbl || to_char(month, '_YYYY_MM'), parent, month, month + interval '1 month');
-        part := format('%I.%I', sch, tbl || to_char(month, '_YYYY_MM'))::regclass;
+          sch, name, parent, month, month + interval '1 month');
+        part := format('%I.%I', sch, name)::regclass;
         -- Schema default privileges would hand the partition to a service: only the parent is granted.
         for who in select distinct case when a.grantee = 0 then 'public' else quote_ident(a.grantee::regrole::text) end
                      from pg_class c, aclexplode(c.relacl) a where c.oid = part and a.grantee <> c.relowner loop
