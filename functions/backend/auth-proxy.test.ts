@@ -17,6 +17,17 @@ describe('/api/auth through the backend', () => {
     expect(cookie).toMatch(/^ld_refresh=[A-Za-z0-9_-]{43}; Max-Age=604800; Path=\/api\/auth; HttpOnly; SameSite=Lax$/)
   })
 
+  it('keeps the cookie as long as the refresh token lives (REFRESH_TOKEN_TTL_S)', async () => {
+    const month = await platformHarness({ authEnv: { REFRESH_TOKEN_TTL_S: String(30 * 86_400) } })
+    try {
+      const { res } = await month.browser().register()
+      expect(res.body.refreshExpiresIn).toBeUndefined()
+      expect(res.setCookie[0]).toMatch(/; Max-Age=2592000; /)
+    } finally {
+      await month.close()
+    }
+  })
+
   it('uses a Secure __Host- cookie when the request came over HTTPS', async () => {
     const b = p.browser()
     const res = await b.call('POST', '/api/auth/register', {

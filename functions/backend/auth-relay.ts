@@ -19,8 +19,9 @@ export async function relayAuth(c: Context<BackendEnv>, path: string, o: { metho
   })
   const json = res.status === 204 ? null : ((await res.json()) as Record<string, unknown>)
   if (json && typeof json.refreshToken === 'string') {
-    setRefreshCookie(c, json.refreshToken)
+    setRefreshCookie(c, json.refreshToken, Number(json.refreshExpiresIn))
     delete json.refreshToken // the SPA never sees it: script cannot steal what it cannot read
+    delete json.refreshExpiresIn
   }
   if (res.status === 401 && path === '/auth/refresh') clearRefreshCookie(c)
   return { status: res.status as 200, json }

@@ -4,7 +4,6 @@ import type { CookieOptions } from 'hono/utils/cookie'
 import type { ConfigOf } from '../../lib/config'
 
 const NAME = 'ld_refresh'
-const MAX_AGE_S = 7 * 86_400
 
 /**
  * Over HTTPS: `__Host-ld_refresh`, Secure, Path=/ (the prefix forbids any other path). Over plain HTTP
@@ -21,7 +20,9 @@ function options(c: Context): CookieOptions {
     : { httpOnly: true, sameSite: 'Lax', path: '/api/auth' }
 }
 
-export const setRefreshCookie = (c: Context, token: string) => setCookie(c, NAME, token, { ...options(c), maxAge: MAX_AGE_S })
+/** The cookie lives as long as the refresh token auth issued (`maxAgeS`, from REFRESH_TOKEN_TTL_S). */
+export const setRefreshCookie = (c: Context, token: string, maxAgeS: number) =>
+  setCookie(c, NAME, token, { ...options(c), maxAge: maxAgeS })
 
 export const clearRefreshCookie = (c: Context) => deleteCookie(c, NAME, options(c))
 

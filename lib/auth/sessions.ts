@@ -5,7 +5,14 @@ import type { RequestMeta } from '../request-meta'
 import type { Account } from './accounts'
 import type { AuthKit } from './kit'
 
-export type Tokens = { accessToken: string; refreshToken: string; expiresIn: number; sessionId: string }
+export type Tokens = {
+  accessToken: string
+  refreshToken: string
+  expiresIn: number
+  /** How long the refresh token lives, so the gateway's cookie lasts as long (REFRESH_TOKEN_TTL_S). */
+  refreshExpiresIn: number
+  sessionId: string
+}
 
 type TokenRow = {
   id: string
@@ -44,7 +51,13 @@ export async function issueTokens(
 ): Promise<Tokens> {
   const { token, rotated } = await kit.accessToken(sql, { ...user, sessionId })
   if (rotated) await audit(sql, meta, { actor: 'auth', action: 'key.rotated', details: { kid: rotated, by: 'schedule' } })
-  return { accessToken: token, refreshToken, expiresIn: kit.config.ACCESS_TOKEN_TTL_S, sessionId }
+  return {
+    accessToken: token,
+    refreshToken,
+    expiresIn: kit.config.ACCESS_TOKEN_TTL_S,
+    refreshExpiresIn: kit.config.REFRESH_TOKEN_TTL_S,
+    sessionId,
+  }
 }
 
 /** Signs a user in on a device: a new session, its first refresh token and an access token. */
