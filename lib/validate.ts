@@ -8,6 +8,11 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i
 export const issuesOf = (error: z.ZodError) =>
   error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
 
+const WHAT: Partial<Record<keyof ValidationTargets, string>> = {
+  json: 'Some fields need a change: see details',
+  query: 'Some query parameters need a change: see details',
+}
+
 const isJson = (c: Context) => JSON_TYPE.test((c.req.header('content-type') ?? '').split(';')[0].trim())
 
 /** A JSON body to pass on unchanged (a proxy): 415 if it is not JSON, 400 if it does not parse. */
@@ -26,6 +31,6 @@ export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>
   validator(target, async (value, c): Promise<z.output<S>> => {
     if (target === 'json' && !isJson(c)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
     const parsed = await (typeof schema === 'function' ? schema(c) : schema).safeParseAsync(value)
-    if (!parsed.success) throw new ApiError('BAD_REQUEST', `Invalid ${target}`, issuesOf(parsed.error))
+    if (!parsed.success) throw new ApiError('BAD_REQUEST', WHAT[target] ?? 'Some values need a change: see details', issuesOf(parsed.error))
     return parsed.data
   })

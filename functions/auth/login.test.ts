@@ -18,16 +18,26 @@ describe('POST /auth/login', () => {
     expect(await h.audit(u.user.id)).toContainEqual({ action: 'user.login', outcome: 'ok', ip: '203.0.113.7' })
   })
 
-  it('answers an unknown email, a wrong password and a locked account the same way', async () => {
+  it('answers an unknown email and a wrong password the same way', async () => {
     const u = await h.register()
     const unknown = await h.login(h.email(), u.password)
     const wrong = await h.login(u.email, 'not the password')
-    for (let i = 0; i < 4; i++) await h.login(u.email, 'not the password')
-    const locked = await h.login(u.email, u.password)
     const strip = (r: typeof unknown) => ({ status: r.status, code: r.body.error.code, message: r.body.error.message, details: r.body.error.details })
     expect(strip(unknown)).toEqual(strip(wrong))
-    expect(strip(locked)).toEqual(strip(wrong))
     expect(wrong.status).toBe(401)
+  })
+
+  it('says an account is locked, and for how long, from the failure that locks it on, whatever the password', async () => {
+    const u = await h.register()
+    for (let i = 0; i < 4; i++) expect((await h.login(u.email, 'not the password')).body.error.code).toBe('INVALID_CREDENTIALS')
+    const locking = await h.login(u.email, 'not the password')
+    const right = await h.login(u.email, u.password)
+    for (const r of [locking, right]) {
+      expect(r.status).toBe(429)
+      expect(r.body.error).toMatchObject({ code: 'ACCOUNT_LOCKED', details: { retryAfter: expect.any(Number), until: expect.any(String) } })
+      expect(r.body.error.details.retryAfter).toBeGreaterThan(0)
+      expect(r.body.error.details.retryAfter).toBeLessThanOrEqual(60)
+    }
   })
 })
 
@@ -36,7 +46,7 @@ describe('lockout', () => {
     const u = await h.register()
     for (let i = 0; i < 5; i++) await h.login(u.email, 'wrong password')
     await h.smtp.latest(u.email, /temporarily locked/)
-    expect((await h.login(u.email, u.password)).status).toBe(401) // locked: even the right password
+    expect((await h.login(u.email, u.password)).status).toBe(429) // locked: even the right password
     for (let i = 0; i < 10; i++) await h.login(u.email, 'wrong password') // uncounted while locked
     h.advance(MINUTE + 1000)
     expect((await h.login(u.email, u.password)).status).toBe(200) // 1 minute, then open again
@@ -50,7 +60,7 @@ describe('lockout', () => {
       if (i === 4 && lock === 1) h.advance(MINUTE + 1000) // let the first lock lapse without a success
     }
     h.advance(MINUTE + 1000)
-    expect((await h.login(u.email, u.password)).status).toBe(401) // second lock lasts 2 minutes
+    expect((await h.login(u.email, u.password)).status).toBe(429) // second lock lasts 2 minutes
     h.advance(MINUTE)
     expect((await h.login(u.email, u.password)).status).toBe(200)
 

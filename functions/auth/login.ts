@@ -14,8 +14,14 @@ import { type AuthEnv, DeviceHeader, Email, publicUser, sendMail } from './share
 
 export const Body = z.object({ email: Email, password: z.string().min(1).max(1024) })
 
-// Unknown email, wrong password, locked or disabled account: one answer, and a bcrypt check in each case.
+// Unknown email, wrong password or disabled account: one answer, and a bcrypt check in each case.
 const refused = () => new ApiError('INVALID_CREDENTIALS', 'Wrong email or password')
+// A lock says so, with the time left: the owner must learn why the right password fails and that a reset
+// lifts it. This tells a prober the address has an account only after five failures in a row, each lock mailed.
+const lockedOut = (until: Date, now: number) => {
+  const retryAfter = Math.max(1, Math.ceil((until.getTime() - now) / 1000))
+  return new ApiError('ACCOUNT_LOCKED', 'Too many failed attempts: this account is locked for a while', { retryAfter, until: until.toISOString() })
+}
 
 /** Password sign-in: tokens, or a second-factor challenge when 2FA is on (always for admins). */
 export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), validate('json', Body), async (c) => {
@@ -33,7 +39,7 @@ export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), v
         details: { reason: !account ? 'unknown_email' : locked ? 'locked' : 'not_active' } }),
     )
     c.var.metrics?.count('logins_total', { outcome: 'refused' })
-    throw refused()
+    throw locked && account?.lockedUntil ? lockedOut(account.lockedUntil, now()) : refused()
   }
   if (!(await verifyPassword(password, account.passwordHash!))) {
     const lockedUntil = await asService(db, async (sql) => {
@@ -45,7 +51,7 @@ export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), v
     c.var.metrics?.count('logins_total', { outcome: 'failed' })
     if (lockedUntil) c.var.metrics?.count('lockouts_total')
     if (lockedUntil) await sendMail(c, emails.locked(account.email, lockedUntil))
-    throw refused()
+    throw lockedUntil ? lockedOut(lockedUntil, now()) : refused()
   }
   const wasLocked = account.lockouts > 0 && account.lockedUntil !== null
   const result = await asService(db, async (sql) => {

@@ -87,7 +87,12 @@ describe('email verification', () => {
     for (let i = 0; i < 5; i++) tries.push(await h.call('POST', '/auth/email/verify', { token: u.accessToken, body: { code: wrong } }))
     expect(tries.map((t) => t.body.error.details.retry)).toEqual([true, true, true, true, false])
     expect((await h.call('POST', '/auth/email/verify', { token: u.accessToken, body: { code } })).status).toBe(401)
+    const early = await h.call('POST', '/auth/email/resend', { token: u.accessToken })
+    expect([early.status, early.body.error.code]).toEqual([429, 'RATE_LIMITED']) // the first code went out moments ago
+    expect(early.body.error.details.retryAfter).toBeGreaterThan(0)
+    h.advance(60_000)
     expect((await h.call('POST', '/auth/email/resend', { token: u.accessToken })).status).toBe(202)
+    expect((await h.call('POST', '/auth/email/resend', { token: u.accessToken })).status).toBe(429)
     const fresh = await h.code(u.email, /verification code/)
     expect((await h.call('POST', '/auth/email/verify', { token: u.accessToken, body: { code: fresh } })).status).toBe(200)
   })

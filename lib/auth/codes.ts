@@ -4,6 +4,8 @@ import type { Sql } from '../db/db'
 export type Purpose = 'verify_email' | 'login' | 'reset'
 const TTL_S: Record<Purpose, number> = { verify_email: 86_400, login: 600, reset: 1800 }
 export const MAX_ATTEMPTS = 5
+/** A new code of a purpose is mailed at most this often (a typo'd resend click costs no extra mail). */
+export const RESEND_COOLDOWN_S = 60
 
 // A 6-digit code is hashed with its row id, so equal codes never share a hash. Reset links carry a
 // 256-bit token looked up by its hash.
@@ -23,6 +25,15 @@ export async function issueCode(sql: Sql, o: { userId: string; purpose: Purpose;
     [id, o.userId, o.purpose, hash, o.deviceId ?? null, new Date(o.now), new Date(o.now + TTL_S[o.purpose] * 1000)],
   )
   return { id, secret }
+}
+
+/** Seconds until another code of this purpose may be mailed to the user (0: now). */
+export async function resendWait(sql: Sql, o: { userId: string; purpose: Purpose; now: number }) {
+  const [row] = await sql<{ created_at: Date }>(
+    `select created_at from auth.codes where user_id = $1 and purpose = $2 order by created_at desc limit 1`,
+    [o.userId, o.purpose],
+  )
+  return row ? Math.max(0, Math.ceil((row.created_at.getTime() + RESEND_COOLDOWN_S * 1000 - o.now) / 1000)) : 0
 }
 
 type CodeRow = { id: string; user_id: string; secret_hash: string; device_id: string | null; attempts: number; expires_at: Date; used_at: Date | null }

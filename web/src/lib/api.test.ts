@@ -83,4 +83,34 @@ describe('the SPA api client', () => {
     expect([err.status, err.code]).toEqual([400, 'BAD_REQUEST'])
     expect(err.details).toEqual([expect.objectContaining({ path: 'name' })])
   })
+
+  it('sends a wrong verification code once: a 401 about the code is an answer, not an expired session', async () => {
+    const b = browserLike()
+    let signedOut = 0
+    const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage, onSignedOut: () => signedOut++ })
+    await api.auth.register({ name: 'Noa', email: email(), password: 'a long spa passphrase' })
+    b.calls.length = 0
+    const err = await api.auth.verifyEmail('000000').catch((e) => e)
+    expect([err.status, err.code]).toEqual([401, 'INVALID_CODE'])
+    expect(b.calls).toEqual(['/api/auth/email/verify'])
+    expect(signedOut).toBe(0)
+    expect(api.user).not.toBeNull()
+  })
+
+  it('keeps the session when the refresh gets no answer at all, and says so as a network error', async () => {
+    const b = browserLike()
+    let signedOut = 0
+    let offline = false
+    const flaky: typeof fetch = (input, init) => (offline && String(input).endsWith('/refresh') ? Promise.reject(new TypeError('Failed to fetch')) : b.fetch(input, init))
+    const api = createApi({ base: p.backend.url, fetch: flaky, storage: b.storage, onSignedOut: () => signedOut++ })
+    await api.auth.register({ name: 'Uma', email: email(), password: 'a long spa passphrase' })
+    b.expire(api.token)
+    offline = true
+    const err = await api.decks.list().catch((e) => e)
+    expect([err.status, err.code]).toEqual([0, 'NETWORK'])
+    expect(signedOut).toBe(0)
+    offline = false
+    b.expire(null)
+    expect((await api.decks.list()).decks).toEqual([])
+  })
 })

@@ -1,5 +1,7 @@
 // The one typed client for the public /api. The access token lives in memory only; the refresh token is an
-// HttpOnly cookie the browser sends to /api/auth/refresh. A 401 triggers one shared refresh, then one retry.
+// HttpOnly cookie the browser sends to /api/auth/refresh. A 401 UNAUTHORIZED (the access token expired)
+// triggers one shared refresh, then one retry; other 401s (a wrong code, a wrong password) are answers about
+// what was sent, never retried, so a typo costs one attempt, not two.
 
 export type Role = 'user' | 'plus' | 'premium' | 'admin'
 export type User = { id: string; email: string; name: string; role: Role; emailVerified: boolean; twoFactor: boolean }
@@ -46,10 +48,13 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly retryAfter?: number,
+    readonly requestId?: string,
   ) {
     super(message)
   }
 }
+/** No answer at all (offline, server unreachable): status 0, code NETWORK. */
+const networkError = (cause: unknown) => new ApiError(0, 'NETWORK', `No answer from the server (${(cause as Error)?.message ?? cause})`)
 
 type Options = { body?: unknown; query?: Record<string, string | number | undefined>; csv?: string; auth?: boolean }
 export type ApiDeps = {
@@ -90,17 +95,24 @@ export function createApi(deps: ApiDeps = {}) {
     if (o.body !== undefined) headers['content-type'] = 'application/json'
     if (o.csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8'
     const body = o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
-    return doFetch(base ? url.href : url.pathname + url.search, { method, headers, body, credentials: 'same-origin' })
+    try {
+      return await doFetch(base ? url.href : url.pathname + url.search, { method, headers, body, credentials: 'same-origin' })
+    } catch (err) {
+      throw networkError(err)
+    }
   }
 
   async function fail(res: Response): Promise<never> {
     const json = await res.json().catch(() => null)
     const e = json?.error
     const retry = Number(res.headers.get('retry-after')) || (e?.details?.retryAfter as number | undefined)
-    throw new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? `The server answered ${res.status}`, e?.details, retry || undefined)
+    throw new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? `The server answered ${res.status}`, e?.details, retry || undefined, e?.requestId)
   }
 
-  /** Trades the refresh cookie for a new access token; concurrent callers share one attempt. */
+  /**
+   * Trades the refresh cookie for a new access token; concurrent callers share one attempt. False when the
+   * server refused it (the session is over); a network failure throws instead, since nothing ended.
+   */
   function refresh(): Promise<boolean> {
     refreshing ??= (async () => {
       try {
@@ -111,8 +123,6 @@ export function createApi(deps: ApiDeps = {}) {
         }
         setSession(await res.json())
         return true
-      } catch {
-        return false
       } finally {
         refreshing = null
       }
@@ -120,9 +130,13 @@ export function createApi(deps: ApiDeps = {}) {
     return refreshing
   }
 
+  /** Only an expired or unknown access token is worth a refresh; the body says which 401 this is. */
+  const tokenRefused = async (res: Response) =>
+    res.status === 401 && (await res.clone().json().catch(() => null))?.error?.code === 'UNAUTHORIZED'
+
   async function raw(method: string, path: string, o: Options = {}): Promise<Response> {
     let res = await send(method, path, o)
-    if (res.status === 401 && o.auth !== false && token !== null) {
+    if (o.auth !== false && token !== null && (await tokenRefused(res))) {
       if (await refresh()) res = await send(method, path, o)
       else deps.onSignedOut?.()
     }
@@ -142,8 +156,8 @@ export function createApi(deps: ApiDeps = {}) {
       listeners.add(l)
       return () => void listeners.delete(l)
     },
-    /** On load: a live refresh cookie restores the session. */
-    restore: refresh,
+    /** On load: a live refresh cookie restores the session (unreachable server: stays signed out). */
+    restore: () => refresh().catch(() => false),
     refresh,
     auth: {
       register: async (b: { name: string; email: string; password: string }) => signedIn(await json<Signed>('POST', '/api/auth/register', { body: b, auth: false })),
@@ -230,14 +244,4 @@ export type Api = ReturnType<typeof createApi>
 export const euros = (micros: number) => {
   const e = micros / 1_000_000
   return `€${Math.abs(e) < 0.01 && e !== 0 ? e.toFixed(4) : e.toFixed(2)}`
-}
-
-/** What a learner should do about an error, by its code. */
-export function helpFor(e: unknown): string | null {
-  if (!(e instanceof ApiError)) return null
-  if (e.status === 402 || e.code === 'PAYMENT_REQUIRED') return 'You are out of credits: buy more on the Credits page.'
-  if (e.status === 429) return `Too many requests: wait ${e.retryAfter ?? 60} seconds, then try again.`
-  if (e.status === 503) return `The service is busy; try again in ${e.retryAfter ?? 10} seconds.`
-  if (e.status === 401) return 'Your session has ended: sign in again.'
-  return null
 }
