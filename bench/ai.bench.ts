@@ -1,6 +1,6 @@
 import { afterAll, bench, describe } from 'vitest'
-import { startFakeAi } from '../lib/node/fake-ai'
-import { platformHarness } from '../lib/node/platform-harness'
+import { startFakeAi } from '../test/fake-ai'
+import { platformHarness } from '../test/platform-harness'
 
 // A cache hit vs a provider call, through the gateway and the AI role, on loopback (fake OpenAI-format
 // provider answering at once, so the difference is our own work: cache lookup vs provider round trip,

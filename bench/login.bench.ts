@@ -1,5 +1,5 @@
 import { afterAll, bench, describe } from 'vitest'
-import { authHarness } from '../lib/node/auth-harness'
+import { authHarness } from '../test/auth-harness'
 
 // Login latency through the auth app (real database, real SMTP), at the bcrypt costs production may use,
 // and the unknown-email path, which must cost about the same as a wrong password.

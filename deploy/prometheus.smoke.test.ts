@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { npmStart } from '../lib/node/npm-start'
+import { npmStart } from '../test/npm-start'
 
 // Real Prometheus (Debian's `prometheus`) scraping the platform as `npm start` runs it: the shipped scrape job
 // with the design's addresses swapped for loopback, and every alert and dashboard query evaluated by it.

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { npmStart } from '../lib/node/npm-start'
+import { npmStart } from '../test/npm-start'
 
 const FRONTEND = 'http://127.0.0.1:8080'
 let dataDir: string

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPostgresServer } from '../lib/node/postgres-server'
+import { startPostgresServer } from '../test/postgres-server'
 
 // The design's hosts as Linux network namespaces: two bridges (edge-net, core-net) in a switch namespace,
 // a veth per interface, each role in its own namespace, PostgreSQL and Redis on the DB host (core-net only).

@@ -1,9 +1,9 @@
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../lib/config'
-import { type FakeEdgeApis, startFakeEdgeApis } from '../lib/node/fake-edge-apis'
-import { startRedisServer } from '../lib/node/redis-server'
-import { testDatabase, type TestDatabase } from '../lib/node/testing'
+import { type FakeEdgeApis, startFakeEdgeApis } from '../test/fake-edge-apis'
+import { startRedisServer } from '../test/redis-server'
+import { testDatabase, type TestDatabase } from '../test/testing'
 import { bundleWorker } from './build'
 
 const COMPATIBILITY_DATE = '2026-04-01' // ≥ 2025-09-15, which pg needs for node:fs and friends

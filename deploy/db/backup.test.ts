@@ -7,7 +7,7 @@ import pg from 'pg'
 import S3rver from 's3rver'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrateWith } from '../../lib/node/migrations'
-import { startPostgresServer } from '../../lib/node/postgres-server'
+import { startPostgresServer } from '../../test/postgres-server'
 import { s3FromEnv } from './backup'
 
 // Backups need pg_dump against a real PostgreSQL 15: the CI server, or one this test starts.

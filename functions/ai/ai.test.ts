@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type FakeAi, startFakeAi } from '../../lib/node/fake-ai'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type FakeAi, startFakeAi } from '../../test/fake-ai'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let fake: FakeAi
 let p: PlatformHarness

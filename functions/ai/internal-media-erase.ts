@@ -5,7 +5,7 @@ import { forgetMedia } from '../../lib/ai/cache'
 import { asService } from '../../lib/db/tx'
 import { requireService } from '../../lib/middleware/service-auth'
 import { validate } from '../../lib/validate'
-import type { AiEnv } from './index'
+import type { AiEnv } from './env'
 
 const MediaKey = z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/)
 const BATCH = 1000 // the most one S3 DeleteObjects call takes
@@ -15,7 +15,7 @@ const BATCH = 1000 // the most one S3 DeleteObjects call takes
  * The cache entries go first, so no new request is answered with an object about to disappear.
  */
 export default new Hono<AiEnv>().post(
-  '/',
+  '/internal/media/erase',
   requireService({ from: ['backend'] }),
   validate('json', z.object({ keys: z.array(MediaKey).max(100_000) })),
   async (c) => {

@@ -4,13 +4,13 @@ import { z } from 'zod'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
-import type { AiEnv } from './index'
+import type { AiEnv } from './env'
 
 /**
  * A generated image or sound, streamed from the bucket (which stays private, on core-net). Keys are
  * content hashes, so an answer never changes and may be cached for good.
  */
-export default new Hono<AiEnv>().get('/:key', requireUser(), validate('param', z.object({ key: z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/) })), async (c) => {
+export default new Hono<AiEnv>().get('/ai/media/:key', requireUser(), validate('param', z.object({ key: z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/) })), async (c) => {
   const obj = await c.var.s3.client
     .send(new GetObjectCommand({ Bucket: c.var.s3.bucket, Key: c.req.valid('param').key }))
     .catch((err: Error) => {

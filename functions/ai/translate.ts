@@ -1,4 +1,4 @@
-import { operationRoute } from './operation'
+import { operationRoute } from './_lib/operation'
 
 /** POST /ai/translate: see OPERATIONS.translate in lib/ai/operations.ts for its input, prompt and answer. */
-export default operationRoute('translate')
+export default operationRoute('/ai/translate', 'translate')

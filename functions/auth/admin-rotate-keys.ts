@@ -6,7 +6,7 @@ import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 export const Body = z.object({
   /** For a leaked key: sign with the new key at once and unpublish the old ones (their tokens fail). */
@@ -14,7 +14,7 @@ export const Body = z.object({
 })
 
 /** Adds a signing key now instead of waiting for the schedule. */
-export default new Hono<AuthEnv>().post('/', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/admin/keys/rotate', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
   const { emergency } = c.req.valid('json')
   const kid = await asService(c.var.db, async (sql) => {
     const added = await rotateKey(sql, c.var.kit.keys, { emergency })

@@ -7,11 +7,11 @@ import { UserId } from '../../lib/ids'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 /** An admin signs a user out everywhere. */
 export default new Hono<AuthEnv>().delete(
-  '/:id/sessions',
+  '/auth/admin/users/:id/sessions',
   requireUser({ roles: ['admin'] }),
   validate('param', z.object({ id: UserId })),
   async (c) => {

@@ -9,13 +9,13 @@ import { UserId } from '../../lib/ids'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 export const Body = z.object({ status: z.enum(['active', 'disabled']), reason: z.string().trim().min(3).max(500) })
 
 /** An admin disables (every session ends) or re-enables an account, with a reason for the audit log. */
 export default new Hono<AuthEnv>().put(
-  '/:id/status',
+  '/auth/admin/users/:id/status',
   requireUser({ roles: ['admin'] }),
   validate('param', z.object({ id: UserId })),
   validate('json', Body),

@@ -5,10 +5,11 @@ import { emails } from '../../lib/auth/emails'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
-import { type AuthEnv, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { sendMail } from './_lib/shared'
 
 /** Sends a new email verification code, at most one a minute; the previous one stops working. */
-export default new Hono<AuthEnv>().post('/', requireUser(), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/email/resend', requireUser(), async (c) => {
   const sent = await asService(c.var.db, async (sql) => {
     const account = await findAccount(sql, c.var.user.id)
     if (!account || account.emailVerified) return null

@@ -8,7 +8,7 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 export const Body = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') })
 
@@ -16,7 +16,7 @@ export const Body = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digi
  * Confirms the email address with the code sent at registration (or the latest resent one). An address in
  * ADMIN_EMAILS becomes an admin here, once proven; the next access token carries the role.
  */
-export default new Hono<AuthEnv>().post('/', requireUser(), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/email/verify', requireUser(), validate('json', Body), async (c) => {
   const userId = c.var.user.id
   const now = c.var.now()
   const check = await asService(c.var.db, async (sql) => {

@@ -1,17 +1,15 @@
-import { createApp, type RoleDeps } from '../../lib/app'
-import { createAuthKit, type AuthKit } from '../../lib/auth/kit'
+import { createApp } from '../../lib/app'
 import { publishedKeys } from '../../lib/auth/keys'
-import type { Db } from '../../lib/db/db'
+import { createAuthKit } from '../../lib/auth/kit'
 import { asService } from '../../lib/db/tx'
-import { createVerifier, type Verifier } from '../../lib/jwt'
-import type { Mailer } from '../../lib/mail'
+import { createVerifier } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
-import type { Services } from '../../lib/services'
 import adminRotateKeys from './admin-rotate-keys'
 import adminUserSessions from './admin-user-sessions'
 import adminUserStatus from './admin-user-status'
 import emailResend from './email-resend'
 import emailVerify from './email-verify'
+import type { AuthDeps } from './env'
 import internalUserErase from './internal-user-erase'
 import internalUserExport from './internal-user-export'
 import internalUserReauth from './internal-user-reauth'
@@ -32,9 +30,7 @@ import sessionRevoke from './session-revoke'
 import sessions from './sessions'
 import twoFactor from './two-factor'
 
-export type AuthDeps = RoleDeps<'auth'> & { db: Db; mailer: Mailer; services: Services; kit: AuthKit; verifier: Verifier }
-
-export default function createAuthApp(deps: RoleDeps<'auth'> & { db: Db; mailer: Mailer; services: Services }) {
+export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) {
   const now = deps.now ?? Date.now
   const { config } = deps
   const kit = createAuthKit(config, now)
@@ -46,30 +42,30 @@ export default function createAuthApp(deps: RoleDeps<'auth'> & { db: Db; mailer:
     now,
   })
   return createApp('auth', { ...deps, now, kit, verifier })
-    .route('/.well-known/jwks.json', jwks)
-    .route('/internal/users', internalUserRole)
-    .route('/internal/users', internalUserExport)
-    .route('/internal/users', internalUserReauth)
-    .route('/internal/users', internalUserErase)
+    .route('/', jwks)
+    .route('/', internalUserRole)
+    .route('/', internalUserExport)
+    .route('/', internalUserReauth)
+    .route('/', internalUserErase)
     .use('/auth/*', requireService({ from: ['backend'] })) // users reach auth only through the backend
-    .route('/auth/register', register)
-    .route('/auth/login', login)
-    .route('/auth/login/verify', loginVerify)
-    .route('/auth/refresh', refresh)
-    .route('/auth/logout', logout)
-    .route('/auth/me', me)
-    .route('/auth/email/verify', emailVerify)
-    .route('/auth/email/resend', emailResend)
-    .route('/auth/password', passwordChange)
-    .route('/auth/password/forgot', passwordForgot)
-    .route('/auth/password/reset', passwordReset)
-    .route('/auth/two-factor', twoFactor)
-    .route('/auth/sessions', sessions)
-    .route('/auth/sessions', sessionRevoke)
-    .route('/auth/oauth/providers', oauthProviders)
-    .route('/auth/oauth', oauthStart)
-    .route('/auth/oauth', oauthCallback)
-    .route('/auth/admin/keys/rotate', adminRotateKeys)
-    .route('/auth/admin/users', adminUserSessions)
-    .route('/auth/admin/users', adminUserStatus)
+    .route('/', register)
+    .route('/', login)
+    .route('/', loginVerify)
+    .route('/', refresh)
+    .route('/', logout)
+    .route('/', me)
+    .route('/', emailVerify)
+    .route('/', emailResend)
+    .route('/', passwordChange)
+    .route('/', passwordForgot)
+    .route('/', passwordReset)
+    .route('/', twoFactor)
+    .route('/', sessions)
+    .route('/', sessionRevoke)
+    .route('/', oauthProviders)
+    .route('/', oauthStart)
+    .route('/', oauthCallback)
+    .route('/', adminRotateKeys)
+    .route('/', adminUserSessions)
+    .route('/', adminUserStatus)
 }

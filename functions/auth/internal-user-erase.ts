@@ -7,13 +7,14 @@ import { asService } from '../../lib/db/tx'
 import { newUserId, UserId } from '../../lib/ids'
 import { requireService } from '../../lib/middleware/service-auth'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { sendMail } from './_lib/shared'
 
 /**
  * Erases a user (backend only, after re-authentication): `public.erase_user` deletes the account with its
  * sessions and content and moves the ledger to a fresh pseudonym. Erasing an erased id answers `erased: false`.
  */
-export default new Hono<AuthEnv>().post('/:id/erase', requireService({ from: ['backend'] }), validate('param', z.object({ id: UserId })), async (c) => {
+export default new Hono<AuthEnv>().post('/internal/users/:id/erase', requireService({ from: ['backend'] }), validate('param', z.object({ id: UserId })), async (c) => {
   const { id } = c.req.valid('param')
   const pseudonym = newUserId()
   const email = await asService(c.var.db, async (sql) => {

@@ -10,10 +10,11 @@ import { ApiError } from '../../lib/errors'
 import { UserId } from '../../lib/ids'
 import { requireService } from '../../lib/middleware/service-auth'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, publicUser } from './shared'
+import type { AuthEnv } from './env'
+import { publicUser } from './_lib/shared'
 
 /** What auth holds about a user, for their data export (backend only): profile, sessions, sign-in links, audit. */
-export default new Hono<AuthEnv>().get('/:id/export', requireService({ from: ['backend'] }), validate('param', z.object({ id: UserId })), async (c) => {
+export default new Hono<AuthEnv>().get('/internal/users/:id/export', requireService({ from: ['backend'] }), validate('param', z.object({ id: UserId })), async (c) => {
   const { id } = c.req.valid('param')
   const data = await asService(c.var.db, async (sql) => {
     const account = await findAccount(sql, id)

@@ -7,11 +7,11 @@ import { ApiError } from '../../lib/errors'
 import { UserId } from '../../lib/ids'
 import { requireService } from '../../lib/middleware/service-auth'
 import { validate } from '../../lib/validate'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 /** Confirms the user's password before the backend does something irreversible (deleting the account). */
 export default new Hono<AuthEnv>().post(
-  '/:id/reauth',
+  '/internal/users/:id/reauth',
   requireService({ from: ['backend'] }),
   validate('param', z.object({ id: UserId })),
   validate('json', z.object({ password: z.string().min(1).max(1024) })),

@@ -8,11 +8,11 @@ import { UserId } from '../../lib/ids'
 import { requireService } from '../../lib/middleware/service-auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 /** The credit service sets a user's paid type; the next access token carries it. Admins stay admins. */
 export default new Hono<AuthEnv>().put(
-  '/:id/role',
+  '/internal/users/:id/role',
   requireService({ from: ['credit'] }),
   validate('param', z.object({ id: UserId })),
   validate('json', z.object({ role: z.enum(['user', 'plus', 'premium']) })),

@@ -8,12 +8,13 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, DeviceHeader, publicUser } from './shared'
+import type { AuthEnv } from './env'
+import { DeviceHeader, publicUser } from './_lib/shared'
 
 export const Body = z.object({ challenge: z.uuid(), code: z.string().regex(/^\d{6}$/, 'must be 6 digits') })
 
 /** Second factor: the emailed code for the challenge that this device's password sign-in created. */
-export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/login/verify', validate('header', DeviceHeader), validate('json', Body), async (c) => {
   const { challenge, code } = c.req.valid('json')
   const deviceId = c.req.valid('header')['x-device-id']
   const { kit, now } = c.var

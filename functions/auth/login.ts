@@ -10,7 +10,8 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, DeviceHeader, Email, publicUser, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { DeviceHeader, Email, publicUser, sendMail } from './_lib/shared'
 
 export const Body = z.object({ email: Email, password: z.string().min(1).max(1024) })
 
@@ -24,7 +25,7 @@ const lockedOut = (until: Date, now: number) => {
 }
 
 /** Password sign-in: tokens, or a second-factor challenge when 2FA is on (always for admins). */
-export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/login', validate('header', DeviceHeader), validate('json', Body), async (c) => {
   const { email, password } = c.req.valid('json')
   const deviceId = c.req.valid('header')['x-device-id']
   const { db, kit, now } = c.var

@@ -4,10 +4,10 @@ import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 /** Ends the session the access token belongs to; its refresh tokens stop working at once. */
-export default new Hono<AuthEnv>().post('/', requireUser(), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/logout', requireUser(), async (c) => {
   const { id, sessionId } = c.var.user
   await asService(c.var.db, async (sql) => {
     if (await revokeSessions(sql, id, 'logout', c.var.now(), sessionId))

@@ -12,7 +12,8 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, publicUser, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { publicUser, sendMail } from './_lib/shared'
 
 export const Body = z.object({ code: z.string().min(1).max(2048), state: z.string().min(16).max(128), name: z.string().trim().min(1).max(100).optional() })
 
@@ -32,7 +33,7 @@ async function accountFor(sql: Sql, provider: Provider, id: Identity, at: Date, 
 }
 
 /** Finishes sign-in with Google or Apple: tokens, or a second-factor challenge as for a password sign-in. */
-export default new Hono<AuthEnv>().post('/:provider/callback', validate('param', z.object({ provider: Provider })), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/oauth/:provider/callback', validate('param', z.object({ provider: Provider })), validate('json', Body), async (c) => {
   const { provider } = c.req.valid('param')
   const { code, state, name } = c.req.valid('json')
   const { db, kit, now } = c.var

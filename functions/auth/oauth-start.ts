@@ -4,16 +4,17 @@ import { oauthProviders, Provider, redirectUri, startFlow } from '../../lib/auth
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, DeviceHeader } from './shared'
+import type { AuthEnv } from './env'
+import { DeviceHeader } from './_lib/shared'
 
 /** The providers this deployment offers, so the SPA shows only those buttons. */
-export const providers = new Hono<AuthEnv>().get('/', (c) =>
+export const providers = new Hono<AuthEnv>().get('/auth/oauth/providers', (c) =>
   c.json({ providers: Object.keys(oauthProviders(c.var.config)) }),
 )
 
 /** Starts an authorization-code flow with PKCE, state and nonce; answers the provider URL to open. */
 export default new Hono<AuthEnv>().post(
-  '/:provider/start',
+  '/auth/oauth/:provider/start',
   validate('param', z.object({ provider: Provider })),
   validate('header', DeviceHeader),
   async (c) => {

@@ -1,7 +1,7 @@
 import { exportPKCS8, generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AuthHarness, authHarness } from '../../lib/node/auth-harness'
-import { type FakeOidc, startFakeOidc } from '../../lib/node/fake-oidc'
+import { type AuthHarness, authHarness } from '../../test/auth-harness'
+import { type FakeOidc, startFakeOidc } from '../../test/fake-oidc'
 
 let h: AuthHarness
 let google: FakeOidc

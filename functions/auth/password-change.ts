@@ -10,12 +10,13 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { sendMail } from './_lib/shared'
 
 export const Body = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: Password })
 
 /** Changes the password after checking the current one; every session, this one included, ends. */
-export default new Hono<AuthEnv>().post('/', requireUser(), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/password', requireUser(), validate('json', Body), async (c) => {
   const { currentPassword, newPassword } = c.req.valid('json')
   const { db, kit } = c.var
   const userId = c.var.user.id

@@ -7,14 +7,15 @@ import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, Email, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { Email, sendMail } from './_lib/shared'
 
 export const Body = z.object({ email: Email })
 
 const ANSWER = { message: 'If an account uses this email, a reset link is on its way.' }
 
 /** Emails a single-use reset link (30 min). The answer never tells whether the account exists. */
-export default new Hono<AuthEnv>().post('/', validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/password/forgot', validate('json', Body), async (c) => {
   const { db, now, kit } = c.var
   const meta = requestMeta(c)
   const sent = await asService(db, async (sql) => {

@@ -10,7 +10,8 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { sendMail } from './_lib/shared'
 
 export const Body = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a reset token'), password: Password })
 
@@ -18,7 +19,7 @@ export const Body = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'i
  * Sets a new password with a reset token: every session ends and a lockout is lifted. It signs nobody in,
  * so a second factor still stands between the link and the account.
  */
-export default new Hono<AuthEnv>().post('/', validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/password/reset', validate('json', Body), async (c) => {
   const { token, password } = c.req.valid('json')
   const { db, kit, now } = c.var
   const meta = requestMeta(c)

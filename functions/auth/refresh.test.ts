@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AuthHarness, authHarness } from '../../lib/node/auth-harness'
+import { type AuthHarness, authHarness } from '../../test/auth-harness'
 
 let h: AuthHarness
 beforeAll(async () => {

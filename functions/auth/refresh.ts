@@ -7,12 +7,13 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, DeviceHeader, publicUser } from './shared'
+import type { AuthEnv } from './env'
+import { DeviceHeader, publicUser } from './_lib/shared'
 
 export const Body = z.object({ refreshToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a refresh token') })
 
 /** Rotates the refresh token and returns a new access token; reuse of a rotated token ends the session. */
-export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/refresh', validate('header', DeviceHeader), validate('json', Body), async (c) => {
   const deviceId = c.req.valid('header')['x-device-id']
   const { kit, now } = c.var
   const meta = requestMeta(c)

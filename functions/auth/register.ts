@@ -10,7 +10,8 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, DeviceHeader, Email, publicUser, sendMail } from './shared'
+import type { AuthEnv } from './env'
+import { DeviceHeader, Email, publicUser, sendMail } from './_lib/shared'
 
 export const Body = z.object({
   email: Email,
@@ -19,7 +20,7 @@ export const Body = z.object({
 })
 
 /** Creates an account, signs it in on this device and emails a verification code. */
-export default new Hono<AuthEnv>().post('/', validate('header', DeviceHeader), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().post('/auth/register', validate('header', DeviceHeader), validate('json', Body), async (c) => {
   const { email, password, name } = c.req.valid('json')
   const deviceId = c.req.valid('header')['x-device-id']
   const { kit, now } = c.var

@@ -7,10 +7,10 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import type { AuthEnv } from './shared'
+import type { AuthEnv } from './env'
 
 /** Signs one of the user's own sessions out. */
-export default new Hono<AuthEnv>().delete('/:id', requireUser(), validate('param', z.object({ id: z.uuid() })), async (c) => {
+export default new Hono<AuthEnv>().delete('/auth/sessions/:id', requireUser(), validate('param', z.object({ id: z.uuid() })), async (c) => {
   const { id: sessionId } = c.req.valid('param')
   const userId = c.var.user.id
   const revoked = await asService(c.var.db, async (sql) => {

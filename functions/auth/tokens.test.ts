@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, exportSPKI, generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AuthHarness, authHarness } from '../../lib/node/auth-harness'
+import { type AuthHarness, authHarness } from '../../test/auth-harness'
 
 let h: AuthHarness
 let user: Awaited<ReturnType<AuthHarness['register']>>

@@ -9,12 +9,13 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type AuthEnv, publicUser } from './shared'
+import type { AuthEnv } from './env'
+import { publicUser } from './_lib/shared'
 
 export const Body = z.object({ enabled: z.boolean(), password: z.string().min(1).max(1024) })
 
 /** Turns email 2FA on or off, confirmed with the password. Admins always have it. */
-export default new Hono<AuthEnv>().put('/', requireUser(), validate('json', Body), async (c) => {
+export default new Hono<AuthEnv>().put('/auth/two-factor', requireUser(), validate('json', Body), async (c) => {
   const { enabled, password } = c.req.valid('json')
   const userId = c.var.user.id
   const account = await asService(c.var.db, (sql) => findAccount(sql, userId))

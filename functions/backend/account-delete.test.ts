@@ -1,9 +1,9 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeAi, startFakeAi } from '../../lib/node/fake-ai'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
-import { startRedisServer } from '../../lib/node/redis-server'
+import { type FakeAi, startFakeAi } from '../../test/fake-ai'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { startRedisServer } from '../../test/redis-server'
 
 let fake: FakeAi
 let redis: Awaited<ReturnType<typeof startRedisServer>>

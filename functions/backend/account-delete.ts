@@ -6,15 +6,15 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { forgetUser, rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import { clearRefreshCookie } from './cookies'
-import type { BackendEnv } from './index'
+import { clearRefreshCookie } from './_lib/cookies'
+import type { BackendEnv } from './env'
 
 /**
  * Deletes the signed-in account after checking its password: media no other learner uses (AI), rate-limit
  * counters (Redis), then the account itself (auth), which takes content and sessions with it and keeps the
  * ledger under a pseudonym. Every step can run again, so a failed deletion is finished by retrying it.
  */
-export default new Hono<BackendEnv>().post('/', requireUser(), rateLimit('standard'), validate('json', z.object({ password: z.string().min(1).max(1024) })), async (c) => {
+export default new Hono<BackendEnv>().post('/api/account/delete', requireUser(), rateLimit('standard'), validate('json', z.object({ password: z.string().min(1).max(1024) })), async (c) => {
   const userId = c.var.user!.id
   const step = async (role: 'auth' | 'ai', path: string, body: unknown) => {
     const res = await c.var.services.call(role, path, { body, requestId: c.var.requestId, timeoutMs: 60_000 })

@@ -4,14 +4,14 @@ import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 /**
  * Everything Lingudesk holds about the signed-in user, as one JSON document: profile, sessions and audit
  * events (auth), decks, cards and review history (content), the credit ledger (credit). Media appear as links
  * the user can open while signed in.
  */
-export default new Hono<BackendEnv>().get('/', requireUser(), rateLimit('standard'), async (c) => {
+export default new Hono<BackendEnv>().get('/api/account/export', requireUser(), rateLimit('standard'), async (c) => {
   const userId = c.var.user!.id
   const fetchJson = async (role: 'auth' | 'credit', path: string) => {
     const res = await c.var.services.call(role, path, { requestId: c.var.requestId, timeoutMs: 30_000 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let p: PlatformHarness
 beforeAll(async () => {

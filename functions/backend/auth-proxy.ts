@@ -3,9 +3,9 @@ import { except } from 'hono/combine'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { readJson } from '../../lib/validate'
-import { relayAuth } from './auth-relay'
-import type { BackendEnv } from './index'
-import { clearRefreshCookie, setOAuthStateCookie } from './cookies'
+import { relayAuth } from './_lib/auth-relay'
+import type { BackendEnv } from './env'
+import { clearRefreshCookie, setOAuthStateCookie } from './_lib/cookies'
 
 // Routes for people who are not signed in (limited per client address); the rest need an access token.
 const PUBLIC: [string, RegExp][] = [
@@ -20,9 +20,9 @@ const SIGNS_OUT = new Set(['/logout', '/password'])
 
 /** Everything under /api/auth/* goes to the auth role; the refresh token travels only in the cookie. */
 export default new Hono<BackendEnv>()
-  .use(except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public')))
-  .use(except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard')))
-  .all('/*', async (c) => {
+  .use('/api/auth/*', except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public')))
+  .use('/api/auth/*', except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard')))
+  .all('/api/auth/*', async (c) => {
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0'
     const body = hasBody ? await readJson(c) : undefined
     const url = new URL(c.req.url)

@@ -1,15 +1,15 @@
 import { Hono } from 'hono'
 import { ApiError } from '../../lib/errors'
 import { rateLimit } from '../../lib/middleware/rate-limit'
-import { relayAuth } from './auth-relay'
-import type { BackendEnv } from './index'
-import { readRefreshCookie } from './cookies'
+import { relayAuth } from './_lib/auth-relay'
+import type { BackendEnv } from './env'
+import { readRefreshCookie } from './_lib/cookies'
 
 /**
  * A new access token from the refresh cookie. POST only, and only from an allowed Origin: the cookie
  * goes along with any same-site request, so the Origin check is what stops cross-site use.
  */
-export default new Hono<BackendEnv>().post('/', rateLimit('public'), async (c) => {
+export default new Hono<BackendEnv>().post('/api/auth/refresh', rateLimit('public'), async (c) => {
   const origin = c.req.header('origin')
   if (!origin || !c.var.config.ALLOWED_ORIGINS.includes(origin))
     throw new ApiError('FORBIDDEN', 'Refresh is only allowed from the Lingudesk app')

@@ -5,10 +5,10 @@ import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 /** Adds one card, or many at once (all or none), within the deck's limit. */
-export default new Hono<BackendEnv>().post('/:id/cards', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', (c) => cardSchemas(c.var.config).add), async (c) => {
+export default new Hono<BackendEnv>().post('/api/decks/:id/cards', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', (c) => cardSchemas(c.var.config).add), async (c) => {
   const body = c.req.valid('json')
   const incoming = 'cards' in body ? body.cards : [body]
   const max = c.var.config.CONTENT_MAX_CARDS_PER_DECK

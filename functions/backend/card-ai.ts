@@ -8,9 +8,9 @@ import { COST_HEADER, reserveCredits } from '../../lib/middleware/credits'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { IdParam } from '../../lib/content/schemas'
 import { validate } from '../../lib/validate'
-import { callRoute, passHeaders } from './call-route'
-import { ACTIONS, type Answer, routeOf } from './card-actions'
-import type { BackendEnv } from './index'
+import { callRoute, passHeaders } from './_lib/call-route'
+import { ACTIONS, type Answer, routeOf } from './_lib/card-actions'
+import type { BackendEnv } from './env'
 
 const Options = z.object({ level: z.enum(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).optional(), n: z.number().int().min(1).max(10).optional(), refresh: z.boolean().optional() })
 
@@ -21,7 +21,7 @@ const Options = z.object({ level: z.enum(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).o
 const app = new Hono<BackendEnv>()
 for (const [action, a] of Object.entries(ACTIONS)) {
   const route = routeOf(a.op)
-  app.post(`/:id/ai/${action}`, requireUser(), rateLimit('ai'), validate('param', IdParam), validate('json', Options), reserveCredits(route.cost!), async (c) => {
+  app.post(`/api/cards/:id/ai/${action}`, requireUser(), rateLimit('ai'), validate('param', IdParam), validate('json', Options), reserveCredits(route.cost!), async (c) => {
     const { id } = c.req.valid('param')
     const found = await asUser(c.var.db, c.var.user!.id, (sql) => getCardWithLanguages(sql, id))
     if (!found) throw new ApiError('NOT_FOUND', 'No such card')

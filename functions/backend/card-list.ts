@@ -8,12 +8,12 @@ import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 export const ListQuery = z.object({ q: z.string().trim().min(1).max(200).optional(), tag: Tag.optional(), cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
 
 /** A deck's cards, searched by text and filtered by tag, in stable pages. */
-export default new Hono<BackendEnv>().get('/:id/cards', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('query', ListQuery), async (c) => {
+export default new Hono<BackendEnv>().get('/api/decks/:id/cards', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('query', ListQuery), async (c) => {
   const { q, tag, cursor, limit } = c.req.valid('query')
   const deckId = c.req.valid('param').id
   const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 // Every learner route, asked without a sign-in, with bad input, and by another learner.
 let p: PlatformHarness

@@ -2,7 +2,7 @@ import { createEmptyCard, fsrs, generatorParameters, Rating } from 'ts-fsrs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dueQueue, gradeCard } from '../../lib/content/study'
 import { asUser } from '../../lib/db/tx'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let p: PlatformHarness
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
-import { startRedisServer } from '../../lib/node/redis-server'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { startRedisServer } from '../../test/redis-server'
 
 // Kills the backend with SIGKILL and restarts Redis in the middle of a stream of paid requests: every
 // acknowledged charge must be in the ledger or pending exactly once. Redis is this test's own.

@@ -5,10 +5,10 @@ import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 /** A new deck: name, description, languages (source → target) and daily limits. */
-export default new Hono<BackendEnv>().post('/', requireUser(), rateLimit('standard'), validate('json', DeckBody), async (c) => {
+export default new Hono<BackendEnv>().post('/api/decks', requireUser(), rateLimit('standard'), validate('json', DeckBody), async (c) => {
   const deck = await asUser(c.var.db, c.var.user!.id, async (sql) => getDeck(sql, await createDeck(sql, c.req.valid('json')), new Date(c.var.now())))
   return c.json(deck, 201)
 })

@@ -7,10 +7,10 @@ import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 /** A deck's cards as CSV, in the columns the import reads. */
-export default new Hono<BackendEnv>().get('/:id/export', requireUser(), rateLimit('standard'), validate('param', IdParam), async (c) => {
+export default new Hono<BackendEnv>().get('/api/decks/:id/export', requireUser(), rateLimit('standard'), validate('param', IdParam), async (c) => {
   const deckId = c.req.valid('param').id
   const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {
     await requireDeck(sql, deckId)

@@ -8,11 +8,11 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 /** CSV import into a deck: every row or none. `?dryRun=true` answers a preview and each bad row's errors. */
 export default new Hono<BackendEnv>().post(
-  '/:id/import',
+  '/api/decks/:id/import',
   requireUser(),
   rateLimit('standard'),
   validate('param', IdParam),

@@ -6,10 +6,10 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 /** Renames a deck, describes it, sets its languages or daily limits. */
-export default new Hono<BackendEnv>().patch('/:id', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', DeckBody.partial()), async (c) => {
+export default new Hono<BackendEnv>().patch('/api/decks/:id', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', DeckBody.partial()), async (c) => {
   const { id } = c.req.valid('param')
   const deck = await asUser(c.var.db, c.var.user!.id, async (sql) =>
     (await updateDeck(sql, id, c.req.valid('json'))) ? getDeck(sql, id, new Date(c.var.now())) : null,

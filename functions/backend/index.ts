@@ -1,10 +1,17 @@
-import { type AppEnv, createApp, type RoleDeps } from '../../lib/app'
-import type { Db } from '../../lib/db/db'
-import { createVerifier, jwksFromAuth, type Verifier } from '../../lib/jwt'
-import type { Kv } from '../../lib/kv'
-import type { Services } from '../../lib/services'
+import { createApp } from '../../lib/app'
+import { createVerifier, jwksFromAuth } from '../../lib/jwt'
 import accountDelete from './account-delete'
 import accountExport from './account-export'
+import adminAdjustments from './admin-adjustments'
+import adminRefunds from './admin-refunds'
+import adminStats from './admin-stats'
+import adminTransactions from './admin-transactions'
+import aiExamples from './ai-examples'
+import aiExplain from './ai-explain'
+import aiImage from './ai-image'
+import aiMedia from './ai-media'
+import aiSpeech from './ai-speech'
+import aiTranslate from './ai-translate'
 import authProxy from './auth-proxy'
 import authRefresh from './auth-refresh'
 import cardAdd from './card-add'
@@ -14,6 +21,9 @@ import cardDelete from './card-delete'
 import cardGet from './card-get'
 import cardList from './card-list'
 import cardUpdate from './card-update'
+import creditsBalance from './credits-balance'
+import creditsCheckout from './credits-checkout'
+import creditsHistory from './credits-history'
 import deckCreate from './deck-create'
 import deckDelete from './deck-delete'
 import deckExport from './deck-export'
@@ -21,9 +31,9 @@ import deckGet from './deck-get'
 import deckImport from './deck-import'
 import deckList from './deck-list'
 import deckUpdate from './deck-update'
+import type { BackendDeps } from './env'
 import oauthCallback from './oauth-callback'
 import paddleWebhook from './paddle-webhook'
-import routed from './routed'
 import stats from './stats'
 import status from './status'
 import studyQueue from './study-queue'
@@ -32,9 +42,6 @@ import studySettings from './study-settings'
 import studySettingsUpdate from './study-settings-update'
 import studyUndo from './study-undo'
 import whoami from './whoami'
-
-export type BackendDeps = RoleDeps<'backend'> & { db: Db; kv: Kv; services: Services; verifier: Verifier }
-export type BackendEnv = AppEnv<BackendDeps>
 
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
   const { config, services } = deps
@@ -47,33 +54,45 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
   })
   return createApp('backend', { ...deps, verifier })
     .get('/api/healthz', (c) => c.json({ status: 'ok', role: 'backend' }))
-    .route('/api/status', status)
-    .route('/api/whoami', whoami)
-    .route('/api/auth/refresh', authRefresh)
-    .route('/api/auth/oauth', oauthCallback)
-    .route('/api/auth', authProxy)
-    .route('/api/webhooks/paddle', paddleWebhook)
-    .route('/api/decks', deckList)
-    .route('/api/decks', deckCreate)
-    .route('/api/decks', deckGet)
-    .route('/api/decks', deckUpdate)
-    .route('/api/decks', deckDelete)
-    .route('/api/decks', cardList)
-    .route('/api/decks', cardAdd)
-    .route('/api/decks', deckImport)
-    .route('/api/decks', deckExport)
-    .route('/api/cards', cardAiPrices)
-    .route('/api/cards', cardAi)
-    .route('/api/cards', cardGet)
-    .route('/api/cards', cardUpdate)
-    .route('/api/cards', cardDelete)
-    .route('/api/study', studyQueue)
-    .route('/api/study', studyReview)
-    .route('/api/study', studyUndo)
-    .route('/api/study', studySettings)
-    .route('/api/study', studySettingsUpdate)
-    .route('/api/stats', stats)
-    .route('/api/account/export', accountExport)
-    .route('/api/account/delete', accountDelete)
-    .route('/', routed)
+    .route('/', status)
+    .route('/', whoami)
+    .route('/', authRefresh)
+    .route('/', oauthCallback)
+    .route('/', authProxy)
+    .route('/', paddleWebhook)
+    .route('/', deckList)
+    .route('/', deckCreate)
+    .route('/', deckGet)
+    .route('/', deckUpdate)
+    .route('/', deckDelete)
+    .route('/', cardList)
+    .route('/', cardAdd)
+    .route('/', deckImport)
+    .route('/', deckExport)
+    .route('/', cardAiPrices)
+    .route('/', cardAi)
+    .route('/', cardGet)
+    .route('/', cardUpdate)
+    .route('/', cardDelete)
+    .route('/', studyQueue)
+    .route('/', studyReview)
+    .route('/', studyUndo)
+    .route('/', studySettings)
+    .route('/', studySettingsUpdate)
+    .route('/', stats)
+    .route('/', accountExport)
+    .route('/', accountDelete)
+    .route('/', aiTranslate)
+    .route('/', aiExamples)
+    .route('/', aiExplain)
+    .route('/', aiImage)
+    .route('/', aiSpeech)
+    .route('/', aiMedia)
+    .route('/', creditsBalance)
+    .route('/', creditsCheckout)
+    .route('/', creditsHistory)
+    .route('/', adminStats)
+    .route('/', adminTransactions)
+    .route('/', adminRefunds)
+    .route('/', adminAdjustments)
 }

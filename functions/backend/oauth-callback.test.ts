@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeOidc, startFakeOidc } from '../../lib/node/fake-oidc'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type FakeOidc, startFakeOidc } from '../../test/fake-oidc'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let google: FakeOidc
 let p: PlatformHarness

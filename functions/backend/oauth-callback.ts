@@ -3,9 +3,9 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import { relayAuth } from './auth-relay'
-import { takeOAuthStateCookie } from './cookies'
-import type { BackendEnv } from './index'
+import { relayAuth } from './_lib/auth-relay'
+import { takeOAuthStateCookie } from './_lib/cookies'
+import type { BackendEnv } from './env'
 
 const Provider = z.object({ provider: z.enum(['google', 'apple']) })
 const Answer = z.object({ code: z.string().min(1).max(2048), state: z.string().min(16).max(128), user: z.string().max(2000).optional() })
@@ -37,9 +37,9 @@ async function finish(c: Context<BackendEnv>, provider: string, answer: unknown)
 }
 
 export default new Hono<BackendEnv>()
-  .get('/:provider/callback', rateLimit('public'), validate('param', Provider), (c) =>
+  .get('/api/auth/oauth/:provider/callback', rateLimit('public'), validate('param', Provider), (c) =>
     finish(c, c.req.valid('param').provider, c.req.query()),
   )
-  .post('/:provider/callback', rateLimit('public'), validate('param', Provider), async (c) =>
+  .post('/api/auth/oauth/:provider/callback', rateLimit('public'), validate('param', Provider), async (c) =>
     finish(c, c.req.valid('param').provider, await c.req.parseBody()),
   )

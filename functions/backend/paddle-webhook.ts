@@ -1,12 +1,12 @@
 import { Hono } from 'hono'
 import { rateLimit } from '../../lib/middleware/rate-limit'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 /**
  * Paddle's notifications: public, so limited per address, and passed to the credit service byte for byte
  * with their signature, which credit verifies (the signature covers the raw body).
  */
-export default new Hono<BackendEnv>().post('/', rateLimit('public'), async (c) => {
+export default new Hono<BackendEnv>().post('/api/webhooks/paddle', rateLimit('public'), async (c) => {
   const res = await c.var.services.call('credit', '/webhooks/paddle', {
     raw: await c.req.text(),
     headers: { 'paddle-signature': c.req.header('paddle-signature') },

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRole } from '../../deploy/serve'
 import createFrontendApp from '../frontend/index'
 import { MIGRATIONS_DIR } from '../../lib/node/migrations'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
-import { startRedisServer } from '../../lib/node/redis-server'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { startRedisServer } from '../../test/redis-server'
 
 // This file stops and freezes Redis, so it runs its own redis-server, never the shared one.
 let redis: Awaited<ReturnType<typeof startRedisServer>>

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 // A loopback server standing where the AI and credit services will be, reporting what reached it.
 let upstream: Server

@@ -7,7 +7,7 @@ import { ROLE_APPS } from '../../deploy/roles'
 import { startRole, type RoleServer } from '../../deploy/serve'
 import type { Role } from '../../lib/config'
 import { MIGRATIONS_DIR } from '../../lib/node/migrations'
-import { testDatabase, type TestDatabase } from '../../lib/node/testing'
+import { testDatabase, type TestDatabase } from '../../test/testing'
 
 let db: TestDatabase
 let s3: S3rver

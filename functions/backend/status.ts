@@ -1,12 +1,11 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../../lib/app'
 import { ApiError, errorBody } from '../../lib/errors'
-import type { BackendDeps } from './index'
+import type { BackendEnv } from './env'
 
 const CORE = ['auth', 'credit', 'ai'] as const
 
 /** Which core services the backend can reach with a valid service token right now. */
-export default new Hono<AppEnv<BackendDeps>>().get('/', async (c) => {
+export default new Hono<BackendEnv>().get('/api/status', async (c) => {
   const replies = await Promise.allSettled(
     CORE.map((role) =>
       c.var.services.call(role, '/internal/ping', { requestId: c.var.requestId }).then((r) => r.ok),

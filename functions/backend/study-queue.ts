@@ -6,12 +6,12 @@ import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 export const QueueQuery = z.object({ deckId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
 
 /** The due queue of one deck or all, within today's limits; each card carries every grade's next interval. */
-export default new Hono<BackendEnv>().get('/queue', requireUser(), rateLimit('standard'), validate('query', QueueQuery), async (c) => {
+export default new Hono<BackendEnv>().get('/api/study/queue', requireUser(), rateLimit('standard'), validate('query', QueueQuery), async (c) => {
   const { deckId, limit } = c.req.valid('query')
   const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {
     if (deckId) await requireDeck(sql, deckId) // another user's deck is missing, not an empty queue

@@ -5,7 +5,7 @@ import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
-import type { BackendEnv } from './index'
+import type { BackendEnv } from './env'
 
 const validZone = (tz: string) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true } catch { return false } }
 export const SettingsBody = z.object({
@@ -14,6 +14,6 @@ export const SettingsBody = z.object({
   maximumInterval: z.number().int().min(1).max(36500).optional(),
 })
 
-export default new Hono<BackendEnv>().put('/settings', requireUser(), rateLimit('standard'), validate('json', SettingsBody), async (c) =>
+export default new Hono<BackendEnv>().put('/api/study/settings', requireUser(), rateLimit('standard'), validate('json', SettingsBody), async (c) =>
   c.json(await asUser(c.var.db, c.var.user!.id, (sql) => updateStudySettings(sql, c.req.valid('json')))),
 )

@@ -6,7 +6,8 @@ import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type CreditEnv, Key, UserId } from './shared'
+import type { CreditEnv } from './env'
+import { Key, UserId } from './_lib/shared'
 
 export const Body = z.object({
   userId: UserId,
@@ -16,7 +17,7 @@ export const Body = z.object({
 })
 
 /** An admin adds or takes credits, with a reason; never below what the user has available. */
-export default new Hono<CreditEnv>().post('/', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
+export default new Hono<CreditEnv>().post('/admin/adjustments', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
   const b = c.req.valid('json')
   const admin = c.var.user!.id
   const tx = await asService(c.var.db, async (sql) => {

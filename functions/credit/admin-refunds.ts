@@ -6,12 +6,13 @@ import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
-import { type CreditEnv, Key, Micros } from './shared'
+import type { CreditEnv } from './env'
+import { Key, Micros } from './_lib/shared'
 
 export const Body = z.object({ transactionId: z.uuid(), amount: Micros.optional(), reason: z.string().trim().min(3).max(500), key: Key })
 
 /** An admin gives back credits taken by a debit, with a reason (audited once per refund). */
-export default new Hono<CreditEnv>().post('/', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
+export default new Hono<CreditEnv>().post('/admin/refunds', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
   const b = c.req.valid('json')
   const admin = c.var.user!.id
   const refund = await asService(c.var.db, async (sql) => {

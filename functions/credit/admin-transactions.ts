@@ -7,7 +7,8 @@ import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
 import { decodeCursor, encodeCursor } from '../../lib/cursor'
-import { type CreditEnv, UserId } from './shared'
+import type { CreditEnv } from './env'
+import { UserId } from './_lib/shared'
 
 export const Query = z.object({
   userId: UserId.optional(),
@@ -30,7 +31,7 @@ const csvOf = (items: Transaction[]) =>
   )
 
 /** Transaction search for admins: by user, email, kind, dates and amounts; paginated, or CSV. */
-export default new Hono<CreditEnv>().get('/', requireUser({ roles: ['admin'] }), validate('query', Query), async (c) => {
+export default new Hono<CreditEnv>().get('/admin/transactions', requireUser({ roles: ['admin'] }), validate('query', Query), async (c) => {
   const { cursor, format, limit, ...filters } = c.req.valid('query')
   const after = cursor ? decodeCursor(cursor) : null
   const all = await asService(c.var.db, (sql) => searchTransactions(sql, { ...filters, after, limit: format === 'csv' ? 100_000 : limit + 1 }))

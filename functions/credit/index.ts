@@ -1,24 +1,21 @@
-import { createApp, type RoleDeps } from '../../lib/app'
+import { createApp } from '../../lib/app'
 import { accountsTotal } from '../../lib/credit/reports'
-import type { Db } from '../../lib/db/db'
 import { asService } from '../../lib/db/tx'
-import { createVerifier, jwksFromAuth, type Verifier } from '../../lib/jwt'
+import { createVerifier, jwksFromAuth } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
-import type { Services } from '../../lib/services'
 import adminAdjustments from './admin-adjustments'
 import adminRefunds from './admin-refunds'
 import adminStats from './admin-stats'
 import adminTransactions from './admin-transactions'
 import balance from './balance'
 import checkout from './checkout'
+import type { CreditDeps } from './env'
 import history from './history'
 import internalBalance from './internal-balance'
 import internalCharges from './internal-charges'
 import internalHolds from './internal-holds'
 import internalUserExport from './internal-user-export'
 import paddleWebhook from './paddle-webhook'
-
-export type CreditDeps = RoleDeps<'credit'> & { db: Db; services: Services; verifier: Verifier }
 
 export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
   const { config, services } = deps
@@ -32,16 +29,16 @@ export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
     .use('/credits/*', fromBackend)
     .use('/admin/*', fromBackend)
     .use('/webhooks/*', fromBackend)
-    .route('/internal/holds', internalHolds)
-    .route('/internal/charges', internalCharges)
-    .route('/internal/balance', internalBalance)
-    .route('/internal/users', internalUserExport)
-    .route('/credits/balance', balance)
-    .route('/credits/history', history)
-    .route('/credits/checkout', checkout)
-    .route('/webhooks/paddle', paddleWebhook)
-    .route('/admin/stats', adminStats)
-    .route('/admin/transactions', adminTransactions)
-    .route('/admin/refunds', adminRefunds)
-    .route('/admin/adjustments', adminAdjustments)
+    .route('/', internalHolds)
+    .route('/', internalCharges)
+    .route('/', internalBalance)
+    .route('/', internalUserExport)
+    .route('/', balance)
+    .route('/', history)
+    .route('/', checkout)
+    .route('/', paddleWebhook)
+    .route('/', adminStats)
+    .route('/', adminTransactions)
+    .route('/', adminRefunds)
+    .route('/', adminAdjustments)
 }

@@ -3,10 +3,11 @@ import { z } from 'zod'
 import { account } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { validate } from '../../lib/validate'
-import { type CreditEnv, UserId } from './shared'
+import type { CreditEnv } from './env'
+import { UserId } from './_lib/shared'
 
 /** A user's balance for other services (backend only). */
-export default new Hono<CreditEnv>().get('/:userId', validate('param', z.object({ userId: UserId })), async (c) => {
+export default new Hono<CreditEnv>().get('/internal/balance/:userId', validate('param', z.object({ userId: UserId })), async (c) => {
   const acct = await asService(c.var.db, (sql) => account(sql, c.req.valid('param').userId))
   return c.json(acct)
 })

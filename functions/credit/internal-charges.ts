@@ -3,12 +3,13 @@ import { z } from 'zod'
 import { account, charge } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { validate } from '../../lib/validate'
-import { type CreditEnv, Key, UserId } from './shared'
+import type { CreditEnv } from './env'
+import { Key, UserId } from './_lib/shared'
 
 export const Body = z.object({ userId: UserId, amount: z.number().int().min(0).max(1_000_000_000_000), key: Key })
 
 /** A usage charge without a hold (backend only): durable and counted once per key, flushed by whole cents. */
-export default new Hono<CreditEnv>().post('/', validate('json', Body), async (c) => {
+export default new Hono<CreditEnv>().post('/internal/charges', validate('json', Body), async (c) => {
   const b = c.req.valid('json')
   const accepted = await asService(c.var.db, async (sql) => {
     await account(sql, b.userId)

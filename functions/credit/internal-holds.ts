@@ -6,7 +6,8 @@ import { account } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { validate } from '../../lib/validate'
-import { type CreditEnv, Key, Micros, UserId } from './shared'
+import type { CreditEnv } from './env'
+import { Key, Micros, UserId } from './_lib/shared'
 
 export const ReserveBody = z.object({ userId: UserId, amount: Micros, key: Key, ttlS: z.number().int().min(10).max(3600).optional() })
 export const SettleBody = z.object({ actual: z.number().int().min(0).max(1_000_000_000_000) })
@@ -14,7 +15,7 @@ const HoldParam = z.object({ id: z.uuid() })
 
 /** Holds for paid calls (backend only): reserve an estimate, then settle at the actual cost or release. */
 export default new Hono<CreditEnv>()
-  .post('/', validate('json', ReserveBody), async (c) => {
+  .post('/internal/holds', validate('json', ReserveBody), async (c) => {
     const b = c.req.valid('json')
     const { now, config } = c.var
     const hold = await asService(c.var.db, async (sql) => {
@@ -27,7 +28,7 @@ export default new Hono<CreditEnv>()
     c.var.metrics?.count('credit_holds_total', { outcome: 'reserved' })
     return c.json(hold, 201)
   })
-  .post('/:id/settle', validate('param', HoldParam), validate('json', SettleBody), async (c) => {
+  .post('/internal/holds/:id/settle', validate('param', HoldParam), validate('json', SettleBody), async (c) => {
     const { id } = c.req.valid('param')
     const hold = await asService(c.var.db, (sql) =>
       settle(sql, { holdId: id, actual: c.req.valid('json').actual, threshold: c.var.config.MICRO_FLUSH_THRESHOLD, now: c.var.now(), requestId: c.var.requestId }),
@@ -35,7 +36,7 @@ export default new Hono<CreditEnv>()
     c.var.metrics?.count('credit_holds_total', { outcome: 'settled' })
     return c.json(hold)
   })
-  .post('/:id/release', validate('param', HoldParam), async (c) => {
+  .post('/internal/holds/:id/release', validate('param', HoldParam), async (c) => {
     const hold = await asService(c.var.db, (sql) => release(sql, { holdId: c.req.valid('param').id, now: c.var.now() }))
     c.var.metrics?.count('credit_holds_total', { outcome: 'released' })
     return c.json(hold)

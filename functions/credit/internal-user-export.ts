@@ -4,10 +4,11 @@ import { account } from '../../lib/credit/ledger'
 import { allUserTransactions } from '../../lib/credit/search'
 import { asService } from '../../lib/db/tx'
 import { validate } from '../../lib/validate'
-import { type CreditEnv, UserId } from './shared'
+import type { CreditEnv } from './env'
+import { UserId } from './_lib/shared'
 
 /** A user's account and whole ledger, for their data export (backend only). */
-export default new Hono<CreditEnv>().get('/:userId/export', validate('param', z.object({ userId: UserId })), async (c) => {
+export default new Hono<CreditEnv>().get('/internal/users/:userId/export', validate('param', z.object({ userId: UserId })), async (c) => {
   const { userId } = c.req.valid('param')
   const data = await asService(c.var.db, async (sql) => ({
     account: await account(sql, userId),

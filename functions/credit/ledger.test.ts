@@ -4,7 +4,7 @@ import { ensureMonthlyGrant } from '../../lib/credit/grants'
 import { account, charge, flushPending, post } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { newUserId } from '../../lib/ids'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let p: PlatformHarness
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type PlatformHarness, platformHarness } from '../../lib/node/platform-harness'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 const OLD = 'pdl_ntfset_old_secret_0123456789'
 const NEW = 'pdl_ntfset_new_secret_9876543210'

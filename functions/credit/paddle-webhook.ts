@@ -5,7 +5,7 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { UserId } from '../../lib/ids'
 import { issuesOf } from '../../lib/validate'
-import type { CreditEnv } from './shared'
+import type { CreditEnv } from './env'
 
 const ROLE = { free: 'user', plus: 'plus', premium: 'premium' } as const
 
@@ -13,7 +13,7 @@ const ROLE = { free: 'user', plus: 'plus', premium: 'premium' } as const
  * Paddle notifications (forwarded raw by the backend). Verified before anything else; each event_id takes
  * effect once, even when delivered many times at once; the user's new type reaches auth for the next token.
  */
-export default new Hono<CreditEnv>().post('/', async (c) => {
+export default new Hono<CreditEnv>().post('/webhooks/paddle', async (c) => {
   const { config, now, db } = c.var
   const raw = await c.req.text()
   const outcome = (o: string) => c.var.metrics?.count('paddle_events_total', { outcome: o })

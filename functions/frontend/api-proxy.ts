@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
-import type { AppEnv } from '../../lib/app'
 import { ApiError } from '../../lib/errors'
-import type { FrontendDeps } from './index'
+import type { FrontendEnv } from './env'
 
 // Headers through which a client could claim another address or origin: only this edge sets them.
 const SPOOFABLE = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']
@@ -15,7 +14,7 @@ const DROPPED = [...SPOOFABLE, ...HOP_BY_HOP, 'accept-encoding', 'host']
  * Every /api/* request goes to the backend, unchanged but for the headers this edge vouches for. One fetch
  * with the body streamed through (no Request or Response built around it twice: this is the hot path).
  */
-export default new Hono<AppEnv<FrontendDeps>>().all('*', async (c) => {
+export default new Hono<FrontendEnv>().all('/api/*', async (c) => {
   const url = new URL(c.req.url)
   const headers = new Headers(c.req.raw.headers)
   for (const name of DROPPED) headers.delete(name)

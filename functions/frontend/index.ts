@@ -1,10 +1,8 @@
 import { cors } from 'hono/cors'
-import { createApp, type RoleDeps } from '../../lib/app'
-import type { Fetcher } from '../../lib/services'
+import { createApp } from '../../lib/app'
 import apiProxy from './api-proxy'
+import type { FrontendDeps } from './env'
 import spa from './spa'
-
-export type FrontendDeps = RoleDeps<'frontend'> & { assets: Fetcher }
 
 export default function createFrontendApp(deps: FrontendDeps) {
   const backendUp = async () => {
@@ -22,6 +20,6 @@ export default function createFrontendApp(deps: FrontendDeps) {
         maxAge: 600,
       }),
     )
-    .route('/api', apiProxy)
+    .route('/', apiProxy)
     .route('/', spa)
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestDatabase, testDatabase } from '../node/testing'
+import { type TestDatabase, testDatabase } from '../../test/testing'
 
 // Each hot query is answered from its index on tables with realistic row counts, never by a scan.
 let t: TestDatabase

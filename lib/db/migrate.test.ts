@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createPgDb } from '../node/db'
 import { startPglite } from '../node/embedded'
 import { loadMigrations } from '../node/migrations'
-import { testDatabase, type TestDatabase } from '../node/testing'
+import { testDatabase, type TestDatabase } from '../../test/testing'
 import type { Db } from './db'
 import { migrate } from './migrate'
 

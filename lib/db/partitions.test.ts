@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { newUserId } from '../ids'
 import { ensurePartitions, loadMigrations } from '../node/migrations'
-import { testDatabase, type TestDatabase } from '../node/testing'
+import { testDatabase, type TestDatabase } from '../../test/testing'
 import { migrate } from './migrate'
 import { asService } from './tx'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newUserId } from '../ids'
-import { testDatabase, type TestDatabase } from '../node/testing'
+import { testDatabase, type TestDatabase } from '../../test/testing'
 import type { Db } from './db'
 import { asService, asUser } from './tx'
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
-import { npmStart } from '../../lib/node/npm-start'
+import { npmStart } from '../../test/npm-start'
 
 // The SPA in Debian's chromium against the platform as `npm start` runs it (embedded defaults, mail in files).
 export const APP = 'http://127.0.0.1:8080'

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
-import type { ConfigOf } from '../../lib/config'
+import type { ConfigOf } from '../../../lib/config'
 
 const NAME = 'ld_refresh'
 

@@ -1,10 +1,5 @@
 import { z } from 'zod'
-import type { AppEnv } from '../../lib/app'
-import { UserId } from '../../lib/ids'
-import type { CreditDeps } from './index'
-
-export type CreditEnv = AppEnv<CreditDeps>
-
+import { UserId } from '../../../lib/ids'
 /** A positive amount of micro-euros (1 EUR = 1,000,000). */
 export const Micros = z.number().int().positive().max(1_000_000_000_000)
 export const Key = z.string().regex(/^[\w.:-]{8,200}$/, 'must be 8–200 characters of [A-Za-z0-9_.:-]')

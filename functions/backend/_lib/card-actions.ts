@@ -1,5 +1,9 @@
+import { route as examples } from '../ai-examples'
+import { route as explain } from '../ai-explain'
+import { route as image } from '../ai-image'
+import { route as speech } from '../ai-speech'
+import { route as translate } from '../ai-translate'
 import type { RouteSpec } from './routes'
-import { ROUTES } from './routes'
 
 type Langs = { sourceLang: string; targetLang: string }
 export type Answer = { result?: Record<string, any>; media?: { key: string }; cost: number }
@@ -15,4 +19,5 @@ export const ACTIONS = {
 } as const
 
 /** The paid route an action goes down (its service, timeout and cost class). */
-export const routeOf = (op: string): RouteSpec => ROUTES.find((r) => r.path === `/api/ai/${op}`)!
+const AI_ROUTES = { translate, examples, explain, image, speech }
+export const routeOf = (op: keyof typeof AI_ROUTES): RouteSpec => AI_ROUTES[op]

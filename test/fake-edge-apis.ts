@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { Redis } from 'ioredis'
-import type { Mail } from '../mail'
+import type { Mail } from '../lib/mail'
 import { serveOnLoopback } from './loopback'
 
 const encode = (v: unknown): unknown =>

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { png, wav } from '../ai/media'
+import { png, wav } from '../lib/ai/media'
 import { serveOnLoopback } from './loopback'
 
 export type Mode = 'ok' | 'busy-once' | 'fail' | 'slow' | 'malformed'

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
-import { sha256, toBase64Url } from '../crypto'
+import { sha256, toBase64Url } from '../lib/crypto'
 import { serveOnLoopback } from './loopback'
 
 export type FakeIdentity = { sub: string; email?: string; email_verified?: boolean | string; name?: string }

@@ -1,15 +1,15 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { type CacheRow, logRequest, storeAnswer, takeCached } from '../../lib/ai/cache'
-import { OPERATIONS, type OperationName, parseModelJson } from '../../lib/ai/operations'
-import { withRetry } from '../../lib/ai/retry'
-import { costOf, type Kind, type ProviderRequest, type ProviderResult, statusOf } from '../../lib/ai/types'
-import { COST_HEADER } from '../../lib/middleware/credits'
-import { sha256Hex } from '../../lib/crypto'
-import { ApiError } from '../../lib/errors'
-import { requireUser } from '../../lib/middleware/auth'
-import { validate } from '../../lib/validate'
-import type { AiEnv } from './index'
+import { type CacheRow, logRequest, storeAnswer, takeCached } from '../../../lib/ai/cache'
+import { OPERATIONS, type OperationName, parseModelJson } from '../../../lib/ai/operations'
+import { withRetry } from '../../../lib/ai/retry'
+import { costOf, type Kind, type ProviderRequest, type ProviderResult, statusOf } from '../../../lib/ai/types'
+import { COST_HEADER } from '../../../lib/middleware/credits'
+import { sha256Hex } from '../../../lib/crypto'
+import { ApiError } from '../../../lib/errors'
+import { requireUser } from '../../../lib/middleware/auth'
+import { validate } from '../../../lib/validate'
+import type { AiEnv } from '../env'
 
 const inflight = new Map<string, Promise<{ row: CacheRow; usage: object }>>() // single flight, per process
 
@@ -41,9 +41,9 @@ const answer = (row: CacheRow, cached: boolean) => ({
  * the configured fraction); identical calls in flight share one provider call; answers are validated
  * before they are returned or cached; every call is a row in ai.requests.
  */
-export function operationRoute(name: OperationName) {
+export function operationRoute(path: string, name: OperationName) {
   const op = OPERATIONS[name]
-  return new Hono<AiEnv>().post('/', requireUser(), validate('json', op.input), async (c) => {
+  return new Hono<AiEnv>().post(path, requireUser(), validate('json', op.input), async (c) => {
     const { refresh, ...input } = c.req.valid('json') as { refresh: boolean } & Record<string, unknown>
     const { entry, model } = choose(c, op.kind)
     const { plugin } = entry

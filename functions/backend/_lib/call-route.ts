@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
-import { COST_HEADER } from '../../lib/middleware/credits'
-import { requestMeta } from '../../lib/request-meta'
-import type { BackendEnv } from './index'
+import { COST_HEADER } from '../../../lib/middleware/credits'
+import { requestMeta } from '../../../lib/request-meta'
+import type { BackendEnv } from '../env'
 import { type RouteSpec, userTypeOf } from './routes'
 
 /** One call down the routing table: the route's service and timeout, the user's token and provider choice. */

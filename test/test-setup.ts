@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { migrateWith } from './migrations'
+import { migrateWith } from '../lib/node/migrations'
 import { adminQuery } from './testing'
 
 /** With DATABASE_URL: one migrated template per run, so each test's own database is a quick copy. */

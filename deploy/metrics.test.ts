@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startRole } from '../../deploy/serve'
-import createFrontendApp from '../../functions/frontend/index'
-import { MIGRATIONS_DIR } from './migrations'
-import { type PlatformHarness, platformHarness } from './platform-harness'
+import { startRole } from './serve'
+import createFrontendApp from '../functions/frontend/index'
+import { MIGRATIONS_DIR } from '../lib/node/migrations'
+import { type PlatformHarness, platformHarness } from '../test/platform-harness'
 
 let p: PlatformHarness
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import createAuthApp from '../../functions/auth/index'
+import createAuthApp from '../functions/auth/index'
 import { importPKCS8, SignJWT } from 'jose'
-import { createCipher } from '../crypto'
-import { createServices } from '../services'
-import { nodeDeps } from './deps'
+import { createCipher } from '../lib/crypto'
+import { createServices } from '../lib/services'
+import { nodeDeps } from '../lib/node/deps'
 import { startSmtpCapture } from './smtp-capture'
 import { testDatabase } from './testing'
 

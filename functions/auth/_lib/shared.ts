@@ -1,11 +1,8 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
-import type { AppEnv } from '../../lib/app'
-import type { Account } from '../../lib/auth/accounts'
-import type { Mail } from '../../lib/mail'
-import type { AuthDeps } from './index'
-
-export type AuthEnv = AppEnv<AuthDeps>
+import type { Account } from '../../../lib/auth/accounts'
+import type { Mail } from '../../../lib/mail'
+import type { AuthEnv } from '../env'
 
 /** The device id the SPA generates once and sends on every auth call; refresh tokens are bound to it. */
 export const DeviceHeader = z.object({

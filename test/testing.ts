@@ -1,9 +1,9 @@
 import pg from 'pg'
 import { inject } from 'vitest'
-import type { Db, DbRole } from '../db/db'
-import { createPgDb } from './db'
-import { startPglite } from './embedded'
-import { migrateWith } from './migrations'
+import type { Db, DbRole } from '../lib/db/db'
+import { createPgDb } from '../lib/node/db'
+import { startPglite } from '../lib/node/embedded'
+import { migrateWith } from '../lib/node/migrations'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
-import type { BackendEnv } from './index'
-import { requestMeta } from '../../lib/request-meta'
+import type { BackendEnv } from '../env'
+import { requestMeta } from '../../../lib/request-meta'
 import { clearRefreshCookie, setRefreshCookie } from './cookies'
 
 /**

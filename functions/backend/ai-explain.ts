@@ -1,0 +1,16 @@
+import { routed } from './_lib/routed'
+import { TEXT, type RouteSpec } from './_lib/routes'
+
+/** Paid AI call, served by the ai role; the provider and model per user type come from TEXT. */
+export const route: RouteSpec = {
+  method: 'POST',
+  path: '/api/ai/explain',
+  service: 'ai',
+  target: '/ai/explain',
+  limit: 'ai',
+  cost: 'ai.text',
+  timeoutMs: 30_000,
+  providers: TEXT,
+}
+
+export default routed(route)

@@ -1,0 +1,16 @@
+import { routed } from './_lib/routed'
+import { SPEECH, type RouteSpec } from './_lib/routes'
+
+/** Paid AI call, served by the ai role; the provider and model per user type come from SPEECH. */
+export const route: RouteSpec = {
+  method: 'POST',
+  path: '/api/ai/speech',
+  service: 'ai',
+  target: '/ai/speech',
+  limit: 'ai',
+  cost: 'ai.speech',
+  timeoutMs: 60_000,
+  providers: SPEECH,
+}
+
+export default routed(route)
