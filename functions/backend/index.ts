@@ -19,7 +19,9 @@ import cardAi from './card-ai'
 import cardAiPrices from './card-ai-prices'
 import cardDelete from './card-delete'
 import cardGet from './card-get'
+import cardHistory from './card-history'
 import cardList from './card-list'
+import cardRestore from './card-restore'
 import cardUpdate from './card-update'
 import creditsBalance from './credits-balance'
 import creditsCheckout from './credits-checkout'
@@ -72,6 +74,8 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', cardAiPrices)
     .route('/', cardAi)
     .route('/', cardGet)
+    .route('/', cardHistory)
+    .route('/', cardRestore)
     .route('/', cardUpdate)
     .route('/', cardDelete)
     .route('/', studyQueue)

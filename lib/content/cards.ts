@@ -3,7 +3,8 @@ import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
 import { requireDeck } from './decks'
 
-export type CardFields = { front: string; back?: string; notes?: string; examples?: { sentence: string; translation: string }[]; tags?: string[] }
+export type Example = { sentence: string; translation: string; level?: string }
+export type CardFields = { front: string; back?: string; notes?: string; examples?: Example[]; tags?: string[] }
 export type Card = CardFields & {
   id: string; deckId: string; imageKey: string | null; audioKey: string | null; due: Date; state: number; version: number; createdAt: Date; updatedAt: Date
 }
@@ -49,8 +50,8 @@ export async function listCards(sql: Sql, deckId: string, o: { q?: string; tag?:
   return rows.map(toCard)
 }
 
-export async function getCard(sql: Sql, id: string) {
-  const [row] = await sql(`select * from content.cards where id = $1`, [id])
+export async function getCard(sql: Sql, id: string, lock = false) {
+  const [row] = await sql(`select * from content.cards where id = $1${lock ? ' for update' : ''}`, [id])
   return row ? toCard(row) : null
 }
 
@@ -63,15 +64,32 @@ export async function getCardWithLanguages(sql: Sql, id: string) {
   return row ? { card: toCard(row), sourceLang: row.source_lang as string, targetLang: row.target_lang as string } : null
 }
 
-/** Changes the given fields; media keys are set by the AI actions only (the PATCH schema has none). */
-export async function updateCard(sql: Sql, id: string, c: Partial<CardFields & { imageKey: string; audioKey: string }>) {
+/** Fields left out stay as they are; a medium set to null is removed. */
+export type CardChange = Partial<CardFields & { imageKey: string | null; audioKey: string | null }>
+// What a card's history keeps of it: everything a learner or an AI action can change.
+const CONTENT = `jsonb_build_object('front', old.front, 'back', old.back, 'notes', old.notes, 'examples', old.examples,
+  'tags', to_jsonb(old.tags), 'imageKey', old.image_key, 'audioKey', old.audio_key)`
+
+/**
+ * Changes the given fields, and keeps what they replaced in the card's history under `change` (nothing is
+ * recorded when nothing changed), so every change can be undone from the card page.
+ */
+export async function updateCard(sql: Sql, id: string, c: CardChange, change = 'edit') {
   const [row] = await sql(
-    `update content.cards set front = coalesce($2, front), back = coalesce($3, back), notes = coalesce($4, notes),
-       examples = coalesce($5::jsonb, examples), tags = coalesce($6::text[], tags),
-       image_key = coalesce($7, image_key), audio_key = coalesce($8, audio_key)
-     where id = $1 returning *`,
+    `with old as (select * from content.cards where id = $1 for update),
+     upd as (
+       update content.cards x set front = coalesce($2, old.front), back = coalesce($3, old.back), notes = coalesce($4, old.notes),
+         examples = coalesce($5::jsonb, old.examples), tags = coalesce($6::text[], old.tags),
+         image_key = case when $10 then $7 else old.image_key end, audio_key = case when $11 then $8 else old.audio_key end
+       from old where x.id = old.id returning x.*),
+     hist as (
+       insert into content.card_history (card_id, change, before)
+       select old.id, $9, ${CONTENT} from old, upd
+       where (old.front, old.back, old.notes, old.examples, old.tags, old.image_key, old.audio_key)
+             is distinct from (upd.front, upd.back, upd.notes, upd.examples, upd.tags, upd.image_key, upd.audio_key))
+     select * from upd`,
     [id, c.front ?? null, c.back ?? null, c.notes ?? null, c.examples ? JSON.stringify(c.examples) : null, c.tags ?? null,
-      c.imageKey ?? null, c.audioKey ?? null],
+      c.imageKey ?? null, c.audioKey ?? null, change, c.imageKey !== undefined, c.audioKey !== undefined],
   )
   return row ? toCard(row) : null
 }

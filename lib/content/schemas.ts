@@ -12,6 +12,11 @@ export type CardLimits = {
   CONTENT_MAX_TAGS_PER_CARD: number
   CONTENT_MAX_BULK: number
 }
+/** Examples accumulate (each AI run adds its level's), up to this many per card. */
+export const MAX_EXAMPLES = 30
+export const Level = z.enum(['A1', 'A2', 'B1', 'B2', 'C1', 'C2'])
+const Example = z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500), level: Level.optional() })
+const MediaKey = z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/, 'must be a media key from an AI answer')
 const chars = (n: number) => `must be at most ${n} characters`
 
 function buildCardSchemas(l: CardLimits) {
@@ -19,7 +24,7 @@ function buildCardSchemas(l: CardLimits) {
     front: z.string().trim().min(1, 'is required').max(l.CONTENT_MAX_FRONT_CHARS, chars(l.CONTENT_MAX_FRONT_CHARS)),
     back: z.string().max(l.CONTENT_MAX_BACK_CHARS, chars(l.CONTENT_MAX_BACK_CHARS)).optional(),
     notes: z.string().max(l.CONTENT_MAX_NOTES_CHARS, chars(l.CONTENT_MAX_NOTES_CHARS)).optional(),
-    examples: z.array(z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500) })).max(10).optional(),
+    examples: z.array(Example).max(MAX_EXAMPLES, `at most ${MAX_EXAMPLES} examples`).optional(),
     tags: z.array(Tag).max(l.CONTENT_MAX_TAGS_PER_CARD, `at most ${l.CONTENT_MAX_TAGS_PER_CARD} tags`).optional(),
   })
   const many = z.object({ cards: z.array(card).min(1).max(l.CONTENT_MAX_BULK, `at most ${l.CONTENT_MAX_BULK} cards at once`) })
@@ -30,7 +35,9 @@ function buildCardSchemas(l: CardLimits) {
     for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input: body })
     return z.NEVER
   })
-  return { card, patch: card.partial(), add }
+  // Media keys come from AI answers: a PATCH may take a proposed one or remove one (null), never invent a name.
+  const patch = card.partial().extend({ imageKey: MediaKey.nullable().optional(), audioKey: MediaKey.nullable().optional() })
+  return { card, patch, add }
 }
 
 const built = new WeakMap<CardLimits, ReturnType<typeof buildCardSchemas>>()

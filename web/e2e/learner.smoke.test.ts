@@ -45,16 +45,19 @@ describe('the learner and admin app in a real browser', () => {
     await expect.poll(() => page.locator('ul.cards li').count()).toBe(2)
     expect(await shoot('deck')).toEqual([])
 
-    // AI on a card (the offline plugin): prices shown first, a translation and an image saved onto it.
+    // AI on a card (the offline plugin): prices shown first; an image fills the empty picture, a translation
+    // of a card with a back is only proposed, and demo mode says the answers are placeholders.
     await page.getByRole('link', { name: 'der Hund', exact: true }).click()
     await page.getByText(/up to €0\.06/).waitFor()
     await page.getByRole('button', { name: 'Make an image' }).click()
-    await page.getByText(/Make an image: done, cost €0\.0030/).waitFor()
+    await page.getByText(/Make an image: filled the empty picture \(cost €0\.0030\)/).waitFor()
     await page.getByRole('img', { name: 'Picture for der Hund' }).waitFor()
     await page.getByRole('button', { name: 'Translate' }).click()
-    await page.getByText(/Translate: done/).waitFor()
-    expect(await page.getByLabel('Back').inputValue()).toContain('offline')
+    await page.getByRole('heading', { name: 'Proposed back' }).waitFor()
+    await page.getByText(/Demo mode/).first().waitFor()
+    expect(await page.getByLabel('Back', { exact: true }).inputValue()).toBe('the dog')
     expect(await shoot('card')).toEqual([])
+    await page.getByRole('button', { name: 'Discard' }).click()
 
     // Study with the keyboard: space reveals, 3 = good, 1 = again, u undoes.
     await nav('Study').click()

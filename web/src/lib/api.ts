@@ -10,12 +10,16 @@ export type Deck = {
   cardCount: number; newCount: number; dueCount: number
 }
 export type DeckInput = Partial<Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'newPerDay' | 'reviewsPerDay'>>
-export type Example = { sentence: string; translation: string }
+export type Example = { sentence: string; translation: string; level?: string }
 export type Card = {
   id: string; deckId: string; front: string; back: string; notes: string; examples: Example[]; tags: string[]
   imageKey: string | null; audioKey: string | null; due: string; state: number; version: number
 }
-export type CardInput = { front?: string; back?: string; notes?: string; examples?: Example[]; tags?: string[] }
+export type CardInput = { front?: string; back?: string; notes?: string; examples?: Example[]; tags?: string[]; imageKey?: string | null; audioKey?: string | null }
+export type CardField = 'back' | 'notes' | 'examples' | 'imageKey' | 'audioKey'
+/** An AI answer: placed into an empty field (`applied`), or a `proposal` the learner accepts, adds or discards. */
+export type AiAnswer = { card: Card; cost: number; applied: CardField | null; proposal: { field: CardField; value: string | Example[] } | null; demo: boolean }
+export type CardChange = { id: string; change: string; before: Required<Omit<CardInput, 'imageKey' | 'audioKey'>> & { imageKey: string | null; audioKey: string | null }; createdAt: string }
 export type Grade = 'again' | 'hard' | 'good' | 'easy'
 export type QueueCard = Card & { intervals: Record<Grade, { due: string; seconds: number }> }
 export type Page<T> = { items: T[]; nextCursor: string | null }
@@ -206,7 +210,9 @@ export function createApi(deps: ApiDeps = {}) {
       update: (id: string, b: CardInput) => json<Card>('PATCH', `/api/cards/${id}`, { body: b }),
       remove: (id: string) => json('DELETE', `/api/cards/${id}`),
       prices: () => json<{ actions: Record<AiAction, { atMost: number }> }>('GET', '/api/cards/ai/prices'),
-      ai: (id: string, action: AiAction, o: { level?: string; n?: number } = {}) => json<{ card: Card; cost: number }>('POST', `/api/cards/${id}/ai/${action}`, { body: o }),
+      ai: (id: string, action: AiAction, o: { level?: string; n?: number } = {}) => json<AiAnswer>('POST', `/api/cards/${id}/ai/${action}`, { body: o }),
+      history: (id: string) => json<{ items: CardChange[] }>('GET', `/api/cards/${id}/history`),
+      restore: (id: string, entryId: string) => json<Card>('POST', `/api/cards/${id}/history/${entryId}/restore`),
     },
     /** Media need the access token, so they arrive as blobs for object URLs (the CSP allows blob:). */
     media: async (key: string) => URL.createObjectURL(await (await raw('GET', `/api/ai/media/${key}`)).blob()),

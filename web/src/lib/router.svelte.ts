@@ -30,10 +30,35 @@ export function parse(pathname: string, hash: string): Route {
 
 export const router = $state({ route: parse(location.pathname, location.hash) })
 
-addEventListener('hashchange', () => (router.route = parse(location.pathname, location.hash)))
+// A page with unsaved edits registers a guard: leaving it by a link, the back button, a reload or closing the
+// tab asks first. Only one page is on screen, so one guard is enough.
+let guard: (() => boolean) | null = null
+let here = location.href
+export const LEAVE_QUESTION = 'You have unsaved changes. Leave this page and lose them?'
 
+/** While `unsaved()` is true, leaving asks first. Returns the function that removes the guard. */
+export function guardLeaving(unsaved: () => boolean) {
+  guard = unsaved
+  return () => void (guard === unsaved && (guard = null))
+}
+
+/** Whether the page on screen holds unsaved edits. */
+export const unsavedHere = () => !!guard?.()
+
+addEventListener('hashchange', () => {
+  if (guard?.() && !confirm(LEAVE_QUESTION)) return history.replaceState(null, '', here) // stay, URL put back
+  here = location.href
+  router.route = parse(location.pathname, location.hash)
+})
+addEventListener('beforeunload', (e) => {
+  if (guard?.()) e.preventDefault() // the browser asks with its own words
+})
+
+/** Goes to a route after an action the user took there (saved, deleted, signed out): no question asked. */
 export function navigate(to: string) {
+  guard = null
   if (location.pathname !== '/') history.replaceState(null, '', '/' + to) // leave /reset-password behind
   else location.hash = to
+  here = location.href
   router.route = parse(location.pathname, location.hash)
 }
