@@ -99,7 +99,7 @@ describe('AI on cards', () => {
     const t = await b.call('POST', `/api/cards/${card.id}/ai/translate`, { body: {} })
     expect(t.body).toMatchObject({ cost: 621, card: { back: 'the house' } })
     const e = await b.call('POST', `/api/cards/${card.id}/ai/examples`, { body: { level: 'A1', n: 1 } })
-    expect(e.body.card.examples).toEqual([{ sentence: 'Das Haus ist groß.', translation: 'The house is big.' }])
+    expect(e.body.card.examples).toEqual([{ level: 'A1', sentence: 'Das Haus ist groß.', translation: 'The house is big.' }])
     const i = await b.call('POST', `/api/cards/${card.id}/ai/image`, { body: {} })
     expect(i.body.card.imageKey).toMatch(/^[0-9a-f]{64}\.png$/)
     expect((await b.call('GET', '/api/credits/balance')).body.pending + (500_000 - (await b.call('GET', '/api/credits/balance')).body.balance)).toBe(621 * 2 + 3000)
