@@ -2,6 +2,7 @@ import type { Context, ValidationTargets } from 'hono'
 import { validator } from 'hono/validator'
 import type { z } from 'zod'
 import { ApiError } from './errors'
+import { named } from './middleware/named'
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i
 
@@ -28,9 +29,9 @@ export async function readJson(c: Context): Promise<unknown> {
  * may depend on the request's context (limits from config).
  */
 export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S | ((c: Context) => S)) =>
-  validator(target, async (value, c): Promise<z.output<S>> => {
+  named(`validate(${target})`, validator(target, async (value, c): Promise<z.output<S>> => {
     if (target === 'json' && !isJson(c)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
     const parsed = await (typeof schema === 'function' ? schema(c) : schema).safeParseAsync(value)
     if (!parsed.success) throw new ApiError('BAD_REQUEST', WHAT[target] ?? 'Some values need a change: see details', issuesOf(parsed.error))
     return parsed.data
-  })
+  }))

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { except } from 'hono/combine'
 import { requireUser } from '../../lib/middleware/auth'
+import { named } from '../../lib/middleware/named'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { readJson } from '../../lib/validate'
 import { relayAuth } from './_lib/auth-relay'
@@ -20,8 +21,8 @@ const SIGNS_OUT = new Set(['/logout', '/password'])
 
 /** Everything under /api/auth/* goes to the auth role; the refresh token travels only in the cookie. */
 export default new Hono<BackendEnv>()
-  .use('/api/auth/*', except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public')))
-  .use('/api/auth/*', except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard')))
+  .use('/api/auth/*', named('public? rateLimit(public)', except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public'))))
+  .use('/api/auth/*', named('else requireUser → rateLimit(standard)', except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard'))))
   .all('/api/auth/*', async (c) => {
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0'
     const body = hasBody ? await readJson(c) : undefined

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routeTable } from '../../deploy/routes'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 // Every learner route, asked without a sign-in, with bad input, and by another learner.
@@ -20,26 +21,32 @@ beforeAll(async () => {
 })
 afterAll(() => p.close())
 
-const AI = ['translate', 'examples', 'explain', 'image', 'audio']
-const ROUTES: [string, string, unknown?][] = [
-  ['GET', '/api/decks'], ['POST', '/api/decks', { name: 'x', sourceLang: 'de', targetLang: 'en' }],
-  ['GET', '/api/decks/:deck'], ['PATCH', '/api/decks/:deck', { name: 'x' }], ['DELETE', '/api/decks/:deck'],
-  ['GET', '/api/decks/:deck/cards'], ['POST', '/api/decks/:deck/cards', { front: 'x' }], ['GET', '/api/decks/:deck/export'],
-  ['GET', '/api/cards/:card'], ['PATCH', '/api/cards/:card', { back: 'x' }], ['DELETE', '/api/cards/:card'],
-  ['GET', '/api/cards/:card/history'], ['POST', '/api/cards/:card/history/00000000-0000-4000-8000-000000000000/restore'],
-  ['GET', '/api/cards/ai/prices'], ...AI.map((a): [string, string, unknown] => ['POST', `/api/cards/:card/ai/${a}`, {}]),
-  ['GET', '/api/study/queue?deckId=:deck'], ['POST', '/api/study/review', { cardId: ':card', grade: 'good', version: 0, durationMs: 1 }],
-  ['POST', '/api/study/undo'], ['GET', '/api/study/settings'], ['PUT', '/api/study/settings', { timezone: 'Europe/Madrid' }],
-  ['GET', '/api/stats'], ['GET', '/api/account/export'], ['POST', '/api/account/delete', { password: 'x' }],
-]
-const fill = (s: string) => s.replace(':deck', deckId).replace(':card', cardId)
+// Every backend route behind a sign-in, read from the app: a new route cannot skip these checks.
+const SIGNED_IN = (await routeTable()).filter((r) => r.role === 'backend' && r.method !== 'ALL' && r.chain.some((m) => m.startsWith('requireUser')))
+const IMPORT = 'POST /api/decks/:id/import' // a CSV body, not JSON: checked on its own below
+// A valid body for each route that takes one (so 404 is about ownership, not input).
+const BODY: Record<string, unknown> = {
+  'POST /api/decks': { name: 'x', sourceLang: 'de', targetLang: 'en' },
+  'PATCH /api/decks/:id': { name: 'x' },
+  'POST /api/decks/:id/cards': { front: 'x' },
+  'PATCH /api/cards/:id': { back: 'x' },
+  'POST /api/study/review': { cardId: ':card', grade: 'good', version: 0, durationMs: 1 },
+  'PUT /api/study/settings': { timezone: 'Europe/Madrid' },
+  'POST /api/account/delete': { password: 'x' },
+}
+const bodyOf = (method: string, path: string) => BODY[`${method} ${path}`] ?? (method === 'POST' ? {} : undefined)
+const fill = (s: string) =>
+  s.replace('/api/decks/:id', '/api/decks/:deck').replace('/api/cards/:id', '/api/cards/:card').replace(':key', 'k'.repeat(64) + '.png')
+    .replace(':entryId', '00000000-0000-4000-8000-000000000000')
+    .replace(':deck', deckId).replace(':card', cardId)
 const send = (who: Learner, method: string, path: string, body?: unknown, auth = true) =>
   who.call(method, fill(path), { body: body && JSON.parse(fill(JSON.stringify(body))), auth })
 
 describe('learner routes', () => {
   it('answer 401 with the error shape to a caller without a sign-in', async () => {
-    for (const [method, path, body] of ROUTES) {
-      const res = await send(owner, method, path, body, false)
+    expect(SIGNED_IN.length).toBeGreaterThan(30)
+    for (const { method, path } of SIGNED_IN) {
+      const res = await send(owner, method, path, bodyOf(method, path), false)
       expect([method, path, res.status, res.body?.error?.code]).toEqual([method, path, 401, 'UNAUTHORIZED'])
     }
     const imported = await fetch(`${p.backend.url}/api/decks/${deckId}/import`, { method: 'POST', body: 'front\nx\n', headers: { 'content-type': 'text/csv' } })
@@ -47,8 +54,10 @@ describe('learner routes', () => {
   })
 
   it('show another learner’s deck or card as missing (404) on every route that names one, and change nothing', async () => {
-    for (const [method, path, body] of ROUTES.filter(([, path, body]) => /:deck|:card/.test(path + JSON.stringify(body ?? '')))) {
-      const res = await send(other, method, path, body)
+    const naming = SIGNED_IN.filter(({ method, path }) => `${method} ${path}` !== IMPORT && /^\/api\/(decks|cards)\/:id/.test(path))
+    expect(naming.length).toBeGreaterThan(10)
+    for (const [method, path] of [...naming.map((r) => [r.method, r.path]), ['GET', '/api/study/queue?deckId=:deck'], ['POST', '/api/study/review']]) {
+      const res = await send(other, method, path, bodyOf(method, path))
       expect([method, path, res.status]).toEqual([method, path, 404])
       expect(JSON.stringify(res.body)).not.toContain('la casa')
     }
@@ -64,19 +73,32 @@ describe('learner routes', () => {
   })
 
   it('answer bad input with 400 and the failing fields in details', async () => {
-    const cases: [string, string, unknown, string[]][] = [
-      ['GET', '/api/decks/not-a-uuid', undefined, ['id']],
-      ['POST', '/api/decks', { name: 'x'.repeat(201), sourceLang: 'de' }, ['name', 'targetLang']],
-      ['GET', `/api/decks/${deckId}/cards?limit=0`, undefined, ['limit']],
-      ['POST', `/api/decks/${deckId}/cards`, { front: ' ', tags: ['two words'] }, ['front', 'tags.0']],
-      ['PATCH', `/api/cards/${cardId}`, { notes: 'n'.repeat(8001) }, ['notes']],
-      ['PATCH', `/api/cards/${cardId}`, { imageKey: '../other.png' }, ['imageKey']],
-      ['POST', `/api/cards/${cardId}/ai/examples`, { level: 'D1', n: 50 }, ['level', 'n']],
-      ['GET', '/api/study/queue?limit=500', undefined, ['limit']],
-      ['POST', '/api/study/review', { cardId, grade: 'perfect', version: -1 }, ['grade', 'version', 'durationMs']],
-      ['PUT', '/api/study/settings', { timezone: 'Mars/Olympus', desiredRetention: 2 }, ['timezone', 'desiredRetention']],
+    // [method, route, the call, its body, the fields named in details]: one case for every validated route.
+    const cases: [string, string, string, unknown, string[]][] = [
+      ['GET', '/api/decks/:id', '/api/decks/not-a-uuid', undefined, ['id']],
+      ['POST', '/api/decks', '/api/decks', { name: 'x'.repeat(201), sourceLang: 'de' }, ['name', 'targetLang']],
+      ['PATCH', '/api/decks/:id', `/api/decks/${deckId}`, { name: 'x'.repeat(201) }, ['name']],
+      ['DELETE', '/api/decks/:id', '/api/decks/not-a-uuid', undefined, ['id']],
+      ['GET', '/api/decks/:id/cards', `/api/decks/${deckId}/cards?limit=0`, undefined, ['limit']],
+      ['POST', '/api/decks/:id/cards', `/api/decks/${deckId}/cards`, { front: ' ', tags: ['two words'] }, ['front', 'tags.0']],
+      ['POST', '/api/decks/:id/import', `/api/decks/${deckId}/import?dryRun=maybe`, {}, ['dryRun']],
+      ['GET', '/api/decks/:id/export', '/api/decks/not-a-uuid/export', undefined, ['id']],
+      ['GET', '/api/cards/:id', '/api/cards/not-a-uuid', undefined, ['id']],
+      ['PATCH', '/api/cards/:id', `/api/cards/${cardId}`, { notes: 'n'.repeat(8001) }, ['notes']],
+      ['DELETE', '/api/cards/:id', '/api/cards/not-a-uuid', undefined, ['id']],
+      ['GET', '/api/cards/:id/history', '/api/cards/not-a-uuid/history', undefined, ['id']],
+      ['POST', '/api/cards/:id/history/:entryId/restore', `/api/cards/${cardId}/history/7/restore`, {}, ['entryId']],
+      ['POST', '/api/cards/:id/ai/examples', `/api/cards/${cardId}/ai/examples`, { level: 'D1', n: 50 }, ['level', 'n']],
+      ...['translate', 'explain', 'image', 'audio'].map((a): [string, string, string, unknown, string[]] =>
+        ['POST', `/api/cards/:id/ai/${a}`, `/api/cards/${cardId}/ai/${a}`, { refresh: 'yes' }, ['refresh']]),
+      ['GET', '/api/study/queue', '/api/study/queue?limit=500', undefined, ['limit']],
+      ['POST', '/api/study/review', '/api/study/review', { cardId, grade: 'perfect', version: -1 }, ['grade', 'version', 'durationMs']],
+      ['PUT', '/api/study/settings', '/api/study/settings', { timezone: 'Mars/Olympus', desiredRetention: 2 }, ['timezone', 'desiredRetention']],
+      ['POST', '/api/account/delete', '/api/account/delete', { password: '' }, ['password']],
     ]
-    for (const [method, path, body, fields] of cases) {
+    const validated = SIGNED_IN.filter((r) => r.chain.some((m) => m.startsWith('validate'))).map((r) => `${r.method} ${r.path}`)
+    expect(cases.map(([method, route]) => `${method} ${route}`).sort()).toEqual(validated.sort())
+    for (const [method, , path, body, fields] of cases) {
       const res = await owner.call(method, path, { body })
       expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 400, 'BAD_REQUEST'])
       expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([...fields].sort())

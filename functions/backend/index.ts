@@ -55,7 +55,6 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     cacheSize: config.JWT_CACHE_SIZE,
   })
   return createApp('backend', { ...deps, verifier })
-    .get('/api/healthz', (c) => c.json({ status: 'ok', role: 'backend' }))
     .route('/', status)
     .route('/', whoami)
     .route('/', authRefresh)

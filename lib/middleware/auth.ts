@@ -2,10 +2,11 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv, User } from '../app'
 import { ApiError } from '../errors'
 import type { UserRole } from '../jwt'
+import { named } from './named'
 
 /** Requires a valid access token (RS256, verified locally against the JWKS) and optionally a role. */
 export const requireUser = (opts: { roles?: UserRole[] } = {}) =>
-  createMiddleware<AppEnv & { Variables: { user: User } }>(async function requireUser(c, next) {
+  named(opts.roles ? `requireUser(${opts.roles.join('|')})` : 'requireUser', createMiddleware<AppEnv & { Variables: { user: User } }>(async function requireUser(c, next) {
     const verify = c.var.verifier
     if (!verify) throw new Error('requireUser needs deps.verifier')
     const token = c.req.header('authorization')?.match(/^Bearer (\S+)$/i)?.[1]
@@ -16,4 +17,4 @@ export const requireUser = (opts: { roles?: UserRole[] } = {}) =>
     if (opts.roles && !opts.roles.includes(claims.role)) throw new ApiError('FORBIDDEN', 'Not allowed')
     c.set('user', { id: claims.sub, role: claims.role, email: claims.email, name: claims.name, sessionId: claims.sid })
     await next()
-  })
+  }))

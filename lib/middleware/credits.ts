@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app'
 import type { ConfigOf } from '../config'
 import { ApiError } from '../errors'
+import { named } from './named'
 
 export type CostClass = 'ai.text' | 'ai.image' | 'ai.speech'
 const ESTIMATE = { 'ai.text': 'COST_ESTIMATE_AI_TEXT', 'ai.image': 'COST_ESTIMATE_AI_IMAGE', 'ai.speech': 'COST_ESTIMATE_AI_SPEECH' } as const
@@ -15,7 +16,7 @@ const KEY = /^[\w.:-]{8,100}$/
  * retried request reuse its hold and charge, never charging twice.
  */
 export const reserveCredits = (cls: CostClass) =>
-  createMiddleware<AppEnv>(async function reserveCredits(c, next) {
+  named(`reserveCredits(${cls})`, createMiddleware<AppEnv>(async function reserveCredits(c, next) {
     const { services, user } = c.var
     if (!services || !user) throw new Error('reserveCredits runs after requireUser, with deps.services')
     const clientKey = c.req.header('idempotency-key')
@@ -38,4 +39,4 @@ export const reserveCredits = (cls: CostClass) =>
     })
     // A charge we could not record must not be answered as if it had been.
     if (!done.ok && ok) throw new ApiError('UNAVAILABLE', 'The charge could not be recorded; try again with the same Idempotency-Key', { retryAfter: 5 })
-  })
+  }))

@@ -5,6 +5,7 @@ import { ApiError } from '../errors'
 import type { Kv } from '../kv'
 import { createLimiter, type LimitResult } from '../rate-limit'
 import { requestMeta } from '../request-meta'
+import { named } from './named'
 
 export type LimitClass = 'standard' | 'ai' | 'public'
 
@@ -25,7 +26,7 @@ function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
  * fails or is slow, AI routes fail closed (503) and the others fail open with a warning.
  */
 export const rateLimit = (cls: LimitClass) =>
-  createMiddleware<AppEnv>(async function rateLimit(c, next) {
+  named(`rateLimit(${cls})`, createMiddleware<AppEnv>(async function rateLimit(c, next) {
     const { kv, user, metrics, log, requestId } = c.var // one read: Hono copies every variable on each c.var
     const config = c.var.config as ConfigOf<'backend'>
     if (!kv || !(SETTING[cls] in config)) throw new Error('rateLimit needs the backend config and deps.kv')
@@ -47,7 +48,7 @@ export const rateLimit = (cls: LimitClass) =>
       throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${resetS} s`, { retryAfter: Math.max(1, resetS) })
     }
     await next()
-  })
+  }))
 
 /**
  * Deletes a user's counters in every class (account erasure). The sliding window keeps

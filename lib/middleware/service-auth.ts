@@ -2,10 +2,11 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app'
 import type { Role } from '../config'
 import { ApiError } from '../errors'
+import { named } from './named'
 
 /** Internal routes: a valid service token for this role is required; a user token alone never passes. */
 export const requireService = (opts: { from?: Role[] } = {}) =>
-  createMiddleware<AppEnv>(async function requireService(c, next) {
+  named(opts.from ? `requireService(${opts.from.join('|')})` : 'requireService', createMiddleware<AppEnv>(async function requireService(c, next) {
     const services = c.var.services
     if (!services) throw new Error('requireService needs deps.services')
     const token = c.req.header(services.header)
@@ -16,4 +17,4 @@ export const requireService = (opts: { from?: Role[] } = {}) =>
     if (opts.from && !opts.from.includes(caller)) throw new ApiError('FORBIDDEN', 'Not allowed for this service')
     c.set('caller', caller)
     await next()
-  })
+  }))

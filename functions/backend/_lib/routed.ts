@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { requireUser } from '../../../lib/middleware/auth'
 import { reserveCredits } from '../../../lib/middleware/credits'
+import { named } from '../../../lib/middleware/named'
 import { rateLimit } from '../../../lib/middleware/rate-limit'
 import { readJson } from '../../../lib/validate'
 import type { BackendEnv } from '../env'
@@ -13,7 +14,7 @@ import type { RouteSpec } from './routes'
  * it costs, then the call to its service with the route's timeout, the user's token, the request id and the
  * provider choice.
  */
-const free = createMiddleware(async (_c, next) => next())
+const free = named('free', createMiddleware(async (_c, next) => next()))
 export const routed = (r: RouteSpec) =>
   new Hono<BackendEnv>().on(r.method, r.path, requireUser(r.admin ? { roles: ['admin'] } : {}), rateLimit(r.limit), r.cost ? reserveCredits(r.cost) : free, async (c) => {
     const body = r.method === 'POST' || r.method === 'PUT' ? await readJson(c) : undefined

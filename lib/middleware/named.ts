@@ -1,0 +1,2 @@
+/** Names a middleware after its configuration, e.g. `rateLimit(ai)`: `npm run routes` prints the chain by name. */
+export const named = <F extends Function>(name: string, fn: F): F => Object.defineProperty(fn, 'name', { value: name })
