@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { PLUGIN_IDS } from './ai/types'
+import { CARD_TEXT_MAX } from './content/limits'
 
 export const ROLES = ['frontend', 'backend', 'auth', 'credit', 'ai'] as const
 export type Role = (typeof ROLES)[number]
@@ -61,7 +63,7 @@ const priceMap = <V>(parse: (v: string) => V | undefined, what: string) =>
       return map
     })
 /** Per AI plugin P: P_API_KEY, P_BASE_URL, P_CONCURRENCY, P_QUEUE, P_TIMEOUT_MS, P_RPM. */
-function pluginFields(ids: string[]) {
+function pluginFields(ids: readonly string[]) {
   const fields: Record<string, z.ZodType> = {}
   for (const id of ids.map((i) => i.toUpperCase())) {
     fields[`${id}_API_KEY`] = z.string().min(1).optional()
@@ -96,9 +98,9 @@ const SCHEMAS = {
     JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     CONTENT_MAX_CARDS_PER_DECK: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     CONTENT_MAX_BULK: z.coerce.number().int().min(1).max(10_000).default(1000),
-    CONTENT_MAX_FRONT_CHARS: z.coerce.number().int().min(1).max(20_000).default(2000),
-    CONTENT_MAX_BACK_CHARS: z.coerce.number().int().min(1).max(50_000).default(4000),
-    CONTENT_MAX_NOTES_CHARS: z.coerce.number().int().min(1).max(100_000).default(8000),
+    CONTENT_MAX_FRONT_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.front).default(CARD_TEXT_MAX.front),
+    CONTENT_MAX_BACK_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.back).default(CARD_TEXT_MAX.back),
+    CONTENT_MAX_NOTES_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.notes).default(CARD_TEXT_MAX.notes),
     CONTENT_MAX_TAGS_PER_CARD: z.coerce.number().int().min(0).max(200).default(20),
     /** What a paid call holds before it runs (µ€); it is settled at the cost the service reports. */
     COST_ESTIMATE_AI_TEXT: micros.default(20_000),
@@ -177,7 +179,7 @@ const SCHEMAS = {
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     /** What a cache hit costs, as a fraction of the original call (0 = free). */
     AI_CACHE_HIT_FRACTION: z.coerce.number().min(0).max(1).default(0),
-    ...pluginFields(['chatgpt', 'claude', 'deepseek', 'flux', 'chatterbox']),
+    ...pluginFields(PLUGIN_IDS),
     S3_ENDPOINT: url,
     S3_REGION: z.string().default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().min(1),

@@ -98,3 +98,11 @@ export const jwksFromAuth = (call: (role: 'auth', path: string, o: { timeoutMs: 
   if (!res.ok) throw new Error(`JWKS answered ${res.status}`)
   return (await res.json()) as JSONWebKeySet
 }
+
+/** The verifier of every role but auth: keys fetched from auth over `call`, issuer and audience from config. */
+export const verifierFromAuth = (
+  config: { JWT_ISSUER: string; JWT_AUDIENCE: string; JWT_CACHE_SIZE?: number },
+  call: Parameters<typeof jwksFromAuth>[0],
+  now?: () => number,
+) =>
+  createVerifier({ jwks: jwksFromAuth(call), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now, cacheSize: config.JWT_CACHE_SIZE })

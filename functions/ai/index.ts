@@ -1,5 +1,5 @@
 import { createApp } from '../../lib/app'
-import { createVerifier, jwksFromAuth } from '../../lib/jwt'
+import { verifierFromAuth } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
 import type { AiDeps } from './env'
 import examples from './examples'
@@ -13,9 +13,8 @@ import speech from './speech'
 import translate from './translate'
 
 export default function createAiApp(deps: Omit<AiDeps, 'verifier' | 'plugins'>) {
-  const { config, services } = deps
-  const verifier = createVerifier({ jwks: jwksFromAuth(services.call), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: deps.now })
-  const plugins = createPlugins(config)
+  const verifier = verifierFromAuth(deps.config, deps.services.call, deps.now)
+  const plugins = createPlugins(deps.config)
   deps.metrics?.gauge('ai_queue_depth', () => Object.entries(plugins).map(([plugin, p]) => ({ labels: { plugin }, value: p.gate.depth })))
   return createApp('ai', { ...deps, verifier, plugins })
     .use('/ai/*', requireService({ from: ['backend'] })) // learners reach AI only through the backend

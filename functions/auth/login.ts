@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { clearLoginFailures, findAccountByEmail, recordLoginFailure } from '../../lib/auth/accounts'
-import { issueCode } from '../../lib/auth/codes'
 import { emails } from '../../lib/auth/emails'
 import { burnPasswordCheck, verifyPassword } from '../../lib/auth/passwords'
 import { openSession } from '../../lib/auth/sessions'
@@ -11,7 +10,8 @@ import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
-import { DeviceHeader, Email, publicUser, sendMail } from './_lib/shared'
+import { challengeAnswer, openChallenge } from './_lib/second-factor'
+import { DeviceHeader, Email, needsSecondFactor, publicUser, sendMail } from './_lib/shared'
 
 export const Body = z.object({ email: Email, password: z.string().min(1).max(1024) })
 
@@ -58,18 +58,11 @@ export default new Hono<AuthEnv>().post('/auth/login', validate('header', Device
   const result = await asService(db, async (sql) => {
     await clearLoginFailures(sql, account.id)
     if (wasLocked) await audit(sql, meta, { actor: 'auth', action: 'user.unlocked', subjectId: account.id, details: { by: 'expiry' } })
-    if (account.twoFactor || account.role === 'admin') {
-      const code = await issueCode(sql, { userId: account.id, purpose: 'login', now: now(), deviceId })
-      await audit(sql, meta, { actor: account.id, action: 'user.two_factor_sent', subjectId: account.id })
-      return { challenge: code }
-    }
+    if (needsSecondFactor(account)) return { challenge: await openChallenge(sql, meta, { account, deviceId, now: now() }) }
     await audit(sql, meta, { actor: account.id, action: 'user.login', subjectId: account.id })
     return { tokens: await openSession(sql, kit, account, deviceId, meta) }
   })
   c.var.metrics?.count('logins_total', { outcome: result.challenge ? 'second_factor' : 'ok' })
-  if (result.challenge) {
-    await sendMail(c, emails.loginCode(account.email, result.challenge.secret))
-    return c.json({ twoFactorRequired: true, challenge: result.challenge.id, expiresIn: 600 })
-  }
+  if (result.challenge) return c.json(await challengeAnswer(c, account.email, result.challenge))
   return c.json({ ...result.tokens, user: publicUser(account) })
 })

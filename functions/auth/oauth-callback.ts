@@ -1,8 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { createAccount, findAccount, findAccountByEmail } from '../../lib/auth/accounts'
-import { issueCode } from '../../lib/auth/codes'
-import { emails } from '../../lib/auth/emails'
 import { finishFlow, type Identity, linkedUser, linkIdentity, oauthProviders, Provider, redirectUri, takeFlow } from '../../lib/auth/oauth'
 import { openSession } from '../../lib/auth/sessions'
 import { markEmailVerified } from '../../lib/auth/users'
@@ -13,7 +11,8 @@ import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
-import { publicUser, sendMail } from './_lib/shared'
+import { challengeAnswer, openChallenge } from './_lib/second-factor'
+import { needsSecondFactor, publicUser } from './_lib/shared'
 
 export const Body = z.object({ code: z.string().min(1).max(2048), state: z.string().min(16).max(128), name: z.string().trim().min(1).max(100).optional() })
 
@@ -49,17 +48,10 @@ export default new Hono<AuthEnv>().post('/auth/oauth/:provider/callback', valida
     if (!found.account || found.account.status !== 'active') return { refused: found.refused ?? 'This account cannot sign in' }
     const account = found.account
     await audit(sql, meta, { actor: account.id, action: found.created ? 'user.register' : 'user.login', subjectId: account.id, details: { provider } })
-    if (account.twoFactor || account.role === 'admin') {
-      const challenge = await issueCode(sql, { userId: account.id, purpose: 'login', now: now(), deviceId: flow.device_id })
-      await audit(sql, meta, { actor: account.id, action: 'user.two_factor_sent', subjectId: account.id })
-      return { account, challenge }
-    }
+    if (needsSecondFactor(account)) return { account, challenge: await openChallenge(sql, meta, { account, deviceId: flow.device_id, now: now() }) }
     return { account, tokens: await openSession(sql, kit, account, flow.device_id, meta) }
   })
   if (!result.account) throw new ApiError('CONFLICT', result.refused)
-  if (result.challenge) {
-    await sendMail(c, emails.loginCode(result.account.email, result.challenge.secret))
-    return c.json({ twoFactorRequired: true, challenge: result.challenge.id, expiresIn: 600, deviceId: flow.device_id })
-  }
+  if (result.challenge) return c.json({ ...(await challengeAnswer(c, result.account.email, result.challenge)), deviceId: flow.device_id })
   return c.json({ ...result.tokens, user: publicUser(result.account), deviceId: flow.device_id })
 })

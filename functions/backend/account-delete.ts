@@ -15,7 +15,7 @@ import type { BackendEnv } from './env'
  * ledger under a pseudonym. Every step can run again, so a failed deletion is finished by retrying it.
  */
 export default new Hono<BackendEnv>().post('/api/account/delete', requireUser(), rateLimit('standard'), validate('json', z.object({ password: z.string().min(1).max(1024) })), async (c) => {
-  const userId = c.var.user!.id
+  const userId = c.var.user.id
   const step = async (role: 'auth' | 'ai', path: string, body: unknown) => {
     const res = await c.var.services.call(role, path, { body, requestId: c.var.requestId, timeoutMs: 60_000 })
     if (res.status === 403) {

@@ -12,7 +12,7 @@ import type { BackendEnv } from './env'
  * the user can open while signed in.
  */
 export default new Hono<BackendEnv>().get('/api/account/export', requireUser(), rateLimit('standard'), async (c) => {
-  const userId = c.var.user!.id
+  const userId = c.var.user.id
   const fetchJson = async (role: 'auth' | 'credit', path: string) => {
     const res = await c.var.services.call(role, path, { requestId: c.var.requestId, timeoutMs: 30_000 })
     if (!res.ok) throw new ApiError('UNAVAILABLE', 'The export could not be assembled; try again shortly', { retryAfter: 10 })

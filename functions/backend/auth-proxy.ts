@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { except } from 'hono/combine'
+import { OAUTH_PROVIDERS } from '../../lib/auth/providers'
 import { requireUser } from '../../lib/middleware/auth'
 import { named } from '../../lib/middleware/named'
 import { rateLimit } from '../../lib/middleware/rate-limit'
@@ -12,7 +13,7 @@ import { clearRefreshCookie, setOAuthStateCookie } from './_lib/cookies'
 const PUBLIC: [string, RegExp][] = [
   ['POST', /^\/(register|login|login\/verify|password\/forgot|password\/reset)$/],
   ['GET', /^\/oauth\/providers$/],
-  ['POST', /^\/oauth\/(google|apple)\/start$/],
+  ['POST', new RegExp(`^/oauth/(${OAUTH_PROVIDERS.join('|')})/start$`)],
 ]
 const isPublic = (method: string, path: string) => PUBLIC.some(([m, re]) => m === method && re.test(path))
 const subPath = (path: string) => path.replace(/^\/api\/auth/, '')

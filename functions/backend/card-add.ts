@@ -12,7 +12,7 @@ export default new Hono<BackendEnv>().post('/api/decks/:id/cards', requireUser()
   const body = c.req.valid('json')
   const incoming = 'cards' in body ? body.cards : [body]
   const max = c.var.config.CONTENT_MAX_CARDS_PER_DECK
-  const added = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+  const added = await asUser(c.var.db, c.var.user.id, async (sql) => {
     const deckId = c.req.valid('param').id
     await makeRoom(sql, deckId, incoming.length, max)
     return addCards(sql, deckId, incoming, new Date(c.var.now()))

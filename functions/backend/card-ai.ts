@@ -25,14 +25,14 @@ for (const [action, a] of Object.entries(ACTIONS)) {
   const route = routeOf(a.op)
   app.post(`/api/cards/:id/ai/${action}`, requireUser(), rateLimit('ai'), validate('param', IdParam), validate('json', Options), reserveCredits(route.cost!), async (c) => {
     const { id } = c.req.valid('param')
-    const found = await asUser(c.var.db, c.var.user!.id, (sql) => getCardWithLanguages(sql, id))
+    const found = await asUser(c.var.db, c.var.user.id, (sql) => getCardWithLanguages(sql, id))
     if (!found) throw new ApiError('NOT_FOUND', 'No such card')
     const res = await callRoute(c, route, route.target, { ...a.input(found.card.front, found), ...c.req.valid('json') })
     if (!res.ok) return new Response(res.body, { status: res.status, headers: passHeaders(res) })
     const answer = (await res.json()) as Answer
     const value = a.value(answer, c.req.valid('json'))
     // Placed against the card as it is now (locked), not as it was before the call: it may have been edited.
-    const placed = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+    const placed = await asUser(c.var.db, c.var.user.id, async (sql) => {
       const card = await getCard(sql, id, true)
       if (!card) return null
       const { change, proposal } = place(card, a.field, value)

@@ -16,7 +16,7 @@ export const ListQuery = z.object({ q: z.string().trim().min(1).max(200).optiona
 export default new Hono<BackendEnv>().get('/api/decks/:id/cards', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('query', ListQuery), async (c) => {
   const { q, tag, cursor, limit } = c.req.valid('query')
   const deckId = c.req.valid('param').id
-  const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+  const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
     await requireDeck(sql, deckId)
     return listCards(sql, deckId, { q, tag, after: cursor ? decodeCursor(cursor) : undefined, limit: limit + 1 })
   })

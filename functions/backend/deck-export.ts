@@ -12,7 +12,7 @@ import type { BackendEnv } from './env'
 /** A deck's cards as CSV, in the columns the import reads. */
 export default new Hono<BackendEnv>().get('/api/decks/:id/export', requireUser(), rateLimit('standard'), validate('param', IdParam), async (c) => {
   const deckId = c.req.valid('param').id
-  const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+  const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
     await requireDeck(sql, deckId)
     return listCards(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK })
   })

@@ -22,7 +22,7 @@ export default new Hono<BackendEnv>().post(
     const { cards, errors } = readCardRows(await c.req.text(), c.var.config)
     const dryRun = c.req.valid('query').dryRun === 'true'
     const deckId = c.req.valid('param').id
-    const imported = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+    const imported = await asUser(c.var.db, c.var.user.id, async (sql) => {
       await makeRoom(sql, deckId, cards.length, c.var.config.CONTENT_MAX_CARDS_PER_DECK)
       if (dryRun || errors.length || !cards.length) return 0
       return (await addCards(sql, deckId, cards, new Date(c.var.now()))).length

@@ -7,6 +7,6 @@ import type { BackendEnv } from './env'
 
 /** The user's decks with card, new and due counts. */
 export default new Hono<BackendEnv>().get('/api/decks', requireUser(), rateLimit('standard'), async (c) => {
-  const decks = await asUser(c.var.db, c.var.user!.id, (sql) => listDecks(sql, new Date(c.var.now())))
+  const decks = await asUser(c.var.db, c.var.user.id, (sql) => listDecks(sql, new Date(c.var.now())))
   return c.json({ decks })
 })

@@ -1,5 +1,5 @@
 import { createApp } from '../../lib/app'
-import { createVerifier, jwksFromAuth } from '../../lib/jwt'
+import { verifierFromAuth } from '../../lib/jwt'
 import accountDelete from './account-delete'
 import accountExport from './account-export'
 import adminAdjustments from './admin-adjustments'
@@ -46,15 +46,7 @@ import studyUndo from './study-undo'
 import whoami from './whoami'
 
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
-  const { config, services } = deps
-  const verifier = createVerifier({
-    jwks: jwksFromAuth(services.call),
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    now: deps.now,
-    cacheSize: config.JWT_CACHE_SIZE,
-  })
-  return createApp('backend', { ...deps, verifier })
+  return createApp('backend', { ...deps, verifier: verifierFromAuth(deps.config, deps.services.call, deps.now) })
     .route('/', status)
     .route('/', whoami)
     .route('/', authRefresh)

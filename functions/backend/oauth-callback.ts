@@ -1,13 +1,14 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { OAUTH_PROVIDERS } from '../../lib/auth/providers'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
 import { relayAuth } from './_lib/auth-relay'
 import { takeOAuthStateCookie } from './_lib/cookies'
 import type { BackendEnv } from './env'
 
-const Provider = z.object({ provider: z.enum(['google', 'apple']) })
+const Provider = z.object({ provider: z.enum(OAUTH_PROVIDERS) })
 const Answer = z.object({ code: z.string().min(1).max(2048), state: z.string().min(16).max(128), user: z.string().max(2000).optional() })
 
 // Apple sends the user's name once, as JSON in the form's `user` field.

@@ -13,7 +13,7 @@ export const QueueQuery = z.object({ deckId: z.uuid().optional(), limit: z.coerc
 /** The due queue of one deck or all, within today's limits; each card carries every grade's next interval. */
 export default new Hono<BackendEnv>().get('/api/study/queue', requireUser(), rateLimit('standard'), validate('query', QueueQuery), async (c) => {
   const { deckId, limit } = c.req.valid('query')
-  const cards = await asUser(c.var.db, c.var.user!.id, async (sql) => {
+  const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
     if (deckId) await requireDeck(sql, deckId) // another user's deck is missing, not an empty queue
     return dueQueue(sql, { deckId, limit, now: new Date(c.var.now()) })
   })

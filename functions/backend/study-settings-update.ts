@@ -15,5 +15,5 @@ export const SettingsBody = z.object({
 })
 
 export default new Hono<BackendEnv>().put('/api/study/settings', requireUser(), rateLimit('standard'), validate('json', SettingsBody), async (c) =>
-  c.json(await asUser(c.var.db, c.var.user!.id, (sql) => updateStudySettings(sql, c.req.valid('json')))),
+  c.json(await asUser(c.var.db, c.var.user.id, (sql) => updateStudySettings(sql, c.req.valid('json')))),
 )

@@ -7,5 +7,5 @@ import type { BackendEnv } from './env'
 
 /** The user's study settings: timezone for "today", desired retention, maximum interval. */
 export default new Hono<BackendEnv>().get('/api/study/settings', requireUser(), rateLimit('standard'), async (c) =>
-  c.json(await asUser(c.var.db, c.var.user!.id, studySettings)),
+  c.json(await asUser(c.var.db, c.var.user.id, studySettings)),
 )

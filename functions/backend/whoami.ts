@@ -6,6 +6,6 @@ import { userTypeOf } from './_lib/routes'
 
 /** Who the gateway takes the caller for, from the access token alone (no call to auth). */
 export default new Hono<BackendEnv>().get('/api/whoami', requireUser(), rateLimit('standard'), (c) => {
-  const { id, role, email, name } = c.var.user!
+  const { id, role, email, name } = c.var.user
   return c.json({ id, role, email, name, userType: userTypeOf(role) })
 })

@@ -19,7 +19,7 @@ export const Body = z.object({
 /** An admin adds or takes credits, with a reason; never below what the user has available. */
 export default new Hono<CreditEnv>().post('/admin/adjustments', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
   const b = c.req.valid('json')
-  const admin = c.var.user!.id
+  const admin = c.var.user.id
   const tx = await asService(c.var.db, async (sql) => {
     await lockKey(sql, b.key)
     const replay = await findTransaction(sql, b.key)

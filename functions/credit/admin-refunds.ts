@@ -14,7 +14,7 @@ export const Body = z.object({ transactionId: z.uuid(), amount: Micros.optional(
 /** An admin gives back credits taken by a debit, with a reason (audited once per refund). */
 export default new Hono<CreditEnv>().post('/admin/refunds', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
   const b = c.req.valid('json')
-  const admin = c.var.user!.id
+  const admin = c.var.user.id
   const refund = await asService(c.var.db, async (sql) => {
     const { tx, original, replay } = await refundDebit(sql, { ...b, actor: admin, requestId: c.var.requestId })
     if (!replay) await audit(sql, requestMeta(c), { actor: admin, action: 'admin.refund', subjectId: original.userId, details: { transactionId: tx.id, refundOf: original.id, amount: tx.amount, reason: b.reason } })

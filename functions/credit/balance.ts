@@ -7,7 +7,7 @@ import type { CreditEnv } from './env'
 
 /** The signed-in user's balance: what is held for calls in flight and owed in sub-cent usage is not available. */
 export default new Hono<CreditEnv>().get('/credits/balance', requireUser(), async (c) => {
-  const userId = c.var.user!.id
+  const userId = c.var.user.id
   const acct = await asService(c.var.db, async (sql) => {
     await ensureMonthlyGrant(sql, c.var.config, await account(sql, userId), c.var.now())
     return account(sql, userId)

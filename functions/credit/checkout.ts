@@ -5,7 +5,7 @@ import type { CreditEnv } from './env'
 /** What the SPA needs to open Paddle checkout; `configured: false` when this deployment sells nothing. */
 export default new Hono<CreditEnv>().get('/credits/checkout', requireUser(), (c) => {
   const { config } = c.var
-  const user = c.var.user!
+  const user = c.var.user
   const configured = Boolean(config.PADDLE_CLIENT_TOKEN) && (config.PADDLE_PLAN_PRICES.size + config.PADDLE_TOPUP_PRICES.size > 0)
   return c.json({
     configured,

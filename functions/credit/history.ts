@@ -15,7 +15,7 @@ export const Query = z.object({ cursor: z.string().max(200).optional(), limit: z
 export default new Hono<CreditEnv>().get('/credits/history', requireUser(), validate('query', Query), async (c) => {
   const { cursor, limit } = c.req.valid('query')
   const after = cursor ? decodeCursor(cursor) : null
-  const userId = c.var.user!.id
+  const userId = c.var.user.id
   const rows = await asService(c.var.db, async (sql) => {
     await ensureMonthlyGrant(sql, c.var.config, await account(sql, userId), c.var.now())
     return userTransactions(sql, userId, { after, limit: limit + 1 })

@@ -1,7 +1,7 @@
 import { createApp } from '../../lib/app'
 import { accountsTotal } from '../../lib/credit/reports'
 import { asService } from '../../lib/db/tx'
-import { createVerifier, jwksFromAuth } from '../../lib/jwt'
+import { verifierFromAuth } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
 import adminAdjustments from './admin-adjustments'
 import adminRefunds from './admin-refunds'
@@ -18,8 +18,7 @@ import internalUserExport from './internal-user-export'
 import paddleWebhook from './paddle-webhook'
 
 export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
-  const { config, services } = deps
-  const verifier = createVerifier({ jwks: jwksFromAuth(services.call), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: deps.now })
+  const verifier = verifierFromAuth(deps.config, deps.services.call, deps.now)
   const fromBackend = requireService({ from: ['backend'] }) // everything here is reached through the backend
   const total = (column: 'pending' | 'held') => async () => [{ value: await asService(deps.db, (sql) => accountsTotal(sql, column)) }]
   deps.metrics?.gauge('credit_pending_micro_euros', total('pending')) // a growing backlog means flushing stopped

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CEFR_LEVELS } from '../content/levels'
 
 // ISO 639-1 codes we teach; a language outside this list is refused with 400.
 export const LANGS = ['ar', 'bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'he', 'hi', 'hr', 'hu', 'id', 'it', 'ja', 'ko', 'lt', 'lv', 'nl', 'no', 'pl', 'pt', 'ro', 'ru', 'sk', 'sl', 'sv', 'th', 'tr', 'uk', 'vi', 'zh'] as const
@@ -23,7 +24,7 @@ export const OPERATIONS = {
   },
   examples: {
     kind: 'text' as const,
-    input: z.object({ text: Text(200), from: Lang, to: Lang, level: z.enum(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).default('B1'), n: z.number().int().min(1).max(10).default(3), ...Refresh }),
+    input: z.object({ text: Text(200), from: Lang, to: Lang, level: z.enum(CEFR_LEVELS).default('B1'), n: z.number().int().min(1).max(10).default(3), ...Refresh }),
     output: z.object({ examples: z.array(z.object({ sentence: z.string().min(1), translation: z.string().min(1) })).min(1).max(10) }),
     prompt: (i: { text: string; from: string; to: string; level: string; n: number }) => ({
       system: 'You write example sentences for language learners. Answer only with JSON: {"examples": [{"sentence": string, "translation": string}]}.',

@@ -15,6 +15,9 @@ export type ProviderResult =
   | { kind: 'image' | 'audio'; bytes: Uint8Array; contentType: string; usage: Usage }
 
 /** Settings every plugin takes from config. */
+/** Every AI provider plugin (functions/ai/plugins/<id>.ts); each has its <ID>_* settings in the ai config. */
+export const PLUGIN_IDS = ['chatgpt', 'claude', 'deepseek', 'flux', 'chatterbox', 'offline'] as const
+export type PluginId = (typeof PLUGIN_IDS)[number]
 export type PluginSettings = { apiKey?: string; baseUrl?: string; concurrency: number; queue: number; timeoutMs: number; rpm: number }
 
 /** One provider. `configured` is false when its key is missing: the offline plugin stands in. */

@@ -2,7 +2,7 @@ import { randomDigits, randomToken, sha256Hex } from '../crypto'
 import type { Sql } from '../db/db'
 
 export type Purpose = 'verify_email' | 'login' | 'reset'
-const TTL_S: Record<Purpose, number> = { verify_email: 86_400, login: 600, reset: 1800 }
+export const CODE_TTL_S: Record<Purpose, number> = { verify_email: 86_400, login: 600, reset: 1800 }
 export const MAX_ATTEMPTS = 5
 /** A new code of a purpose is mailed at most this often (a typo'd resend click costs no extra mail). */
 export const RESEND_COOLDOWN_S = 60
@@ -22,7 +22,7 @@ export async function issueCode(sql: Sql, o: { userId: string; purpose: Purpose;
   await sql(
     `insert into auth.codes (id, user_id, purpose, secret_hash, device_id, created_at, expires_at)
      values ($1, $2, $3, $4, $5, $6, $7)`,
-    [id, o.userId, o.purpose, hash, o.deviceId ?? null, new Date(o.now), new Date(o.now + TTL_S[o.purpose] * 1000)],
+    [id, o.userId, o.purpose, hash, o.deviceId ?? null, new Date(o.now), new Date(o.now + CODE_TTL_S[o.purpose] * 1000)],
   )
   return { id, secret }
 }

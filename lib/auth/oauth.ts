@@ -3,8 +3,9 @@ import { z } from 'zod'
 import type { ConfigOf } from '../config'
 import { randomToken, sha256, toBase64Url } from '../crypto'
 import type { Sql } from '../db/db'
+import { OAUTH_PROVIDERS } from './providers'
 
-export const Provider = z.enum(['google', 'apple'])
+export const Provider = z.enum(OAUTH_PROVIDERS)
 export type Provider = z.infer<typeof Provider>
 
 type ProviderConfig = {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Lang } from '../ai/operations'
+import { CEFR_LEVELS } from './levels'
 
 // Field limits that protect the service, with messages a learner can act on.
 export const Tag = z.string().trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
@@ -14,7 +15,7 @@ export type CardLimits = {
 }
 /** Examples accumulate (each AI run adds its level's), up to this many per card. */
 export const MAX_EXAMPLES = 30
-export const Level = z.enum(['A1', 'A2', 'B1', 'B2', 'C1', 'C2'])
+export const Level = z.enum(CEFR_LEVELS)
 const Example = z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500), level: Level.optional() })
 const MediaKey = z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/, 'must be a media key from an AI answer')
 const chars = (n: number) => `must be at most ${n} characters`

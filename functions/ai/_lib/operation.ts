@@ -52,7 +52,7 @@ export function operationRoute(path: string, name: OperationName) {
     const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) => {
       c.var.metrics?.count('ai_calls_total', { plugin: plugin.id, outcome, cache: cacheHit ? 'hit' : 'miss' })
       if (cost) c.var.metrics?.count('ai_cost_micro_euros_total', { plugin: plugin.id }, cost)
-      return logRequest(c.var.db, { userId: c.var.user!.id, operation: name, plugin: plugin.id, model, cacheHit, usage, cost, outcome,
+      return logRequest(c.var.db, { userId: c.var.user.id, operation: name, plugin: plugin.id, model, cacheHit, usage, cost, outcome,
         latencyMs: Math.round(performance.now() - started), requestId: c.var.requestId })
     }
     const respond = async (row: CacheRow, cached: boolean, usage?: object) => {

@@ -11,13 +11,16 @@ export const DeviceHeader = z.object({
 
 export const Email = z.string().trim().max(254).pipe(z.email())
 
+/** Whether a sign-in needs the emailed code too: when the user turned it on, and always for admins. */
+export const needsSecondFactor = (a: Pick<Account, 'twoFactor' | 'role'>) => a.twoFactor || a.role === 'admin'
+
 export const publicUser = (a: Account) => ({
   id: a.id,
   email: a.email,
   name: a.name,
   role: a.role,
   emailVerified: a.emailVerified,
-  twoFactor: a.twoFactor || a.role === 'admin',
+  twoFactor: needsSecondFactor(a),
 })
 
 /** Sends after the change has committed; a mail failure is logged, never fatal (codes can be resent). */

@@ -1,12 +1,13 @@
 import type { Context } from 'hono'
+import type { User } from '../../../lib/app'
 import { COST_HEADER } from '../../../lib/middleware/credits'
 import { requestMeta } from '../../../lib/request-meta'
 import type { BackendEnv } from '../env'
 import { type RouteSpec, userTypeOf } from './routes'
 
 /** One call down the routing table: the route's service and timeout, the user's token and provider choice. */
-export function callRoute<E extends BackendEnv>(c: Context<E>, r: RouteSpec, path: string, body: unknown) {
-  const choice = r.providers?.[userTypeOf(c.var.user!.role)]
+export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(c: Context<E>, r: RouteSpec, path: string, body: unknown) {
+  const choice = r.providers?.[userTypeOf(c.var.user.role)]
   return c.var.services.call(r.service, path, {
     method: r.method,
     body,

@@ -3,18 +3,20 @@
 // triggers one shared refresh, then one retry; other 401s (a wrong code, a wrong password) are answers about
 // what was sent, never retried, so a typo costs one attempt, not two.
 
-export type Role = 'user' | 'plus' | 'premium' | 'admin'
+import type { Card as ServerCard, Example } from '../../../lib/content/cards'
+import type { Deck as ServerDeck } from '../../../lib/content/decks'
+import type { Settings } from '../../../lib/content/study'
+import type { UserRole } from '../../../lib/jwt'
+
+// The server's own types, as JSON carries them (dates become strings): `import type` adds no server code.
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] }
+export type Role = UserRole
 export type User = { id: string; email: string; name: string; role: Role; emailVerified: boolean; twoFactor: boolean }
-export type Deck = {
-  id: string; name: string; description: string; sourceLang: string; targetLang: string; newPerDay: number; reviewsPerDay: number
-  cardCount: number; newCount: number; dueCount: number
-}
+export type Deck = Json<ServerDeck>
 export type DeckInput = Partial<Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'newPerDay' | 'reviewsPerDay'>>
-export type Example = { sentence: string; translation: string; level?: string }
-export type Card = {
-  id: string; deckId: string; front: string; back: string; notes: string; examples: Example[]; tags: string[]
-  imageKey: string | null; audioKey: string | null; due: string; state: number; version: number
-}
+export type { Example }
+/** A card as the server answers it: every field present. */
+export type Card = Json<Required<ServerCard>>
 export type CardInput = { front?: string; back?: string; notes?: string; examples?: Example[]; tags?: string[]; imageKey?: string | null; audioKey?: string | null }
 export type CardField = 'back' | 'notes' | 'examples' | 'imageKey' | 'audioKey'
 /** An AI answer: placed into an empty field (`applied`), or a `proposal` the learner accepts, adds or discards. */
@@ -37,7 +39,7 @@ export type Checkout = {
 }
 export type Session = { id: string; userAgent: string | null; ip: string | null; createdAt: string; lastUsedAt: string; current: boolean }
 export type AiAction = 'translate' | 'examples' | 'explain' | 'image' | 'audio'
-export type StudySettings = { timezone: string; desiredRetention: number; maximumInterval: number }
+export type StudySettings = Settings
 export type AdminStats = {
   usersByType: Record<string, number>; activeUsers30d: number
   daily: { day: string; granted: number; purchased: number; spent: number }[]; topSpenders: { userId: string; spent: number }[]
