@@ -11,7 +11,6 @@ import balance from './balance'
 import checkout from './checkout'
 import type { CreditDeps } from './env'
 import history from './history'
-import internalBalance from './internal-balance'
 import internalCharges from './internal-charges'
 import internalHolds from './internal-holds'
 import internalUserExport from './internal-user-export'
@@ -30,7 +29,6 @@ export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
     .use('/webhooks/*', fromBackend)
     .route('/', internalHolds)
     .route('/', internalCharges)
-    .route('/', internalBalance)
     .route('/', internalUserExport)
     .route('/', balance)
     .route('/', history)
