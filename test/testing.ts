@@ -45,7 +45,8 @@ export async function testDatabase(opts: { empty?: boolean } = {}): Promise<Test
   let drop: () => Promise<void>
   if (process.env.DATABASE_URL) {
     const name = `lingudesk_t_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`
-    const template = opts.empty ? null : inject('dbTemplate')
+    // A platform in a child process (the SPA's component tests) is told the template by its parent.
+    const template = opts.empty ? null : process.env.LINGUDESK_DB_TEMPLATE || inject('dbTemplate')
     await adminQuery(`create database ${name}${template ? ` template ${template}` : ''}`)
     url = withDatabase(process.env.DATABASE_URL, name)
     drop = async () => void (await adminQuery(`drop database if exists ${name} with (force)`))

@@ -174,11 +174,31 @@ describe('study with FSRS', () => {
     const db = p.db.as('lingudesk_backend')
     const at = (iso: string) => new Date(iso)
     // 23:30 on 1 March in Auckland (UTC+13) is 10:30 UTC; 00:30 on 2 March is 11:30 UTC.
-    const run = (iso: string) => asUser(db, b.userId, (sql) => dueQueue(sql, { deckId: deck.id, now: at(iso), limit: 50 }))
+    const run = async (iso: string) => (await asUser(db, b.userId, (sql) => dueQueue(sql, { deckId: deck.id, now: at(iso), limit: 50 }))).cards
     const late = await run('2026-03-01T10:30:00Z')
     for (const card of late) await asUser(db, b.userId, (sql) => gradeCard(sql, { cardId: card.id, grade: 'easy', version: card.version, durationMs: 1000, now: at('2026-03-01T10:30:00Z') }))
     expect(late).toHaveLength(2)
     expect((await run('2026-03-01T10:50:00Z')).filter((c) => c.state === 0)).toHaveLength(0) // same local day: limit used
     expect((await run('2026-03-01T11:30:00Z')).filter((c) => c.state === 0)).toHaveLength(2) // a new local day
+  })
+
+  it('counts what is waiting once: deck counts, their sum on Home and the study queue agree, before and after studying', async () => {
+    const b = await learner()
+    const deck = await newDeck(b, { newPerDay: 3 })
+    await newDeck(b, { newPerDay: 20 }) // an empty deck counts nothing
+    await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards: Array.from({ length: 5 }, (_, i) => ({ front: `Wort ${i}` })) } })
+    const agree = async (waiting: number) => {
+      const decks = (await b.call('GET', '/api/decks')).body.decks as { dueCount: number; newCount: number }[]
+      const all = (await b.call('GET', '/api/study/queue')).body
+      const one = (await b.call('GET', `/api/study/queue?deckId=${deck.id}`)).body
+      const page = (await b.call('GET', `/api/decks/${deck.id}`)).body
+      expect(decks.reduce((n, d) => n + d.dueCount + d.newCount, 0)).toBe(waiting)
+      expect([all.total, all.cards.length, one.total, page.dueCount + page.newCount]).toEqual([waiting, waiting, waiting, waiting])
+      return { all, page }
+    }
+    const { all } = await agree(3)
+    for (const c of all.cards.slice(0, 2)) await b.call('POST', '/api/study/review', { body: { cardId: c.id, grade: 'easy', version: c.version, durationMs: 500 } })
+    const { page } = await agree(1) // two of today's three new cards used; the easy ones are due in days
+    expect([page.newCount, page.newTotal, page.cardCount]).toEqual([1, 3, 5])
   })
 })

@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { CEFR_LEVELS } from '../content/levels'
 
-// ISO 639-1 codes we teach; a language outside this list is refused with 400.
-export const LANGS = ['ar', 'bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'he', 'hi', 'hr', 'hu', 'id', 'it', 'ja', 'ko', 'lt', 'lv', 'nl', 'no', 'pl', 'pt', 'ro', 'ru', 'sk', 'sl', 'sv', 'th', 'tr', 'uk', 'vi', 'zh'] as const
-export const Lang = z.enum(LANGS)
+import { LANGS } from './langs'
+
+export { LANGS }
+export const Lang = z.enum(LANGS, { error: 'choose a language from the list' })
 const Refresh = { refresh: z.boolean().default(false) }
 const Text = (max: number) => z.string().trim().min(1).max(max)
 

@@ -1,30 +1,30 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
+import { todayLimits } from './today'
 
 export type Deck = {
   id: string; name: string; description: string; sourceLang: string; targetLang: string
-  newPerDay: number; reviewsPerDay: number; cardCount: number; newCount: number; dueCount: number; createdAt: Date; updatedAt: Date
+  newPerDay: number; reviewsPerDay: number; cardCount: number; newCount: number; newTotal: number; dueCount: number; createdAt: Date; updatedAt: Date
 }
 const toDeck = (r: Record<string, any>): Deck => ({
   id: r.id, name: r.name, description: r.description, sourceLang: r.source_lang, targetLang: r.target_lang,
   newPerDay: r.new_per_day, reviewsPerDay: r.reviews_per_day,
-  cardCount: Number(r.card_count ?? 0), newCount: Number(r.new_count ?? 0), dueCount: Number(r.due_count ?? 0),
+  cardCount: Number(r.card_count ?? 0), newCount: Number(r.new_count ?? 0), newTotal: Number(r.new_total ?? 0), dueCount: Number(r.due_count ?? 0),
   createdAt: r.created_at, updatedAt: r.updated_at,
 })
 
-// RLS limits every query to the transaction's user; counts are per deck.
-const WITH_COUNTS = `select d.*,
-  (select count(*) from content.cards c where c.deck_id = d.id) as card_count,
-  (select count(*) from content.cards c where c.deck_id = d.id and c.state = 0) as new_count,
-  (select count(*) from content.cards c where c.deck_id = d.id and c.state <> 0 and c.due <= $1) as due_count
-  from content.decks d`
+// RLS limits every query to the transaction's user. newCount and dueCount are what today's limits let the
+// learner study now (the study queue holds exactly these); newTotal counts every card not yet seen.
+const WITH_COUNTS = `with ${todayLimits('$2')}
+  select d.*, (select count(*) from content.cards c where c.deck_id = d.id) as card_count, k.new_total, k.new_count, k.due_count
+  from content.decks d join counts k on k.id = d.id`
 
 export async function listDecks(sql: Sql, now: Date) {
-  return (await sql(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now])).map(toDeck)
+  return (await sql(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now, null])).map(toDeck)
 }
 
 export async function getDeck(sql: Sql, id: string, now: Date) {
-  const [row] = await sql(`${WITH_COUNTS} where d.id = $2`, [now, id])
+  const [row] = await sql(WITH_COUNTS, [now, id])
   return row ? toDeck(row) : null
 }
 

@@ -2,6 +2,7 @@ import { type Card as FsrsCard, type CardInput, fsrs, generatorParameters, type 
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
 import { type Card, toCard } from './cards'
+import { todayLimits } from './today'
 
 export type Settings = { timezone: string; desiredRetention: number; maximumInterval: number }
 
@@ -37,28 +38,29 @@ function intervals(s: Settings, state: CardInput, now: Date) {
 }
 
 /**
- * Due reviews, then new cards, per deck within what is left of today's limits; "today" starts at midnight in
- * the user's timezone. Each deck is read through its (deck, due) and (deck, created) indexes, never scanned.
+ * Due reviews, then new cards, per deck within what is left of today's limits (lib/content/today.ts), and how
+ * many that is in all (`total`, the sum of the decks' due and new counts; `cards` stops at `limit`). Each deck
+ * is read through its (deck, due) and (deck, created) indexes, never scanned.
  */
 export async function dueQueue(sql: Sql, o: { deckId?: string; now: Date; limit: number }) {
   const s = await studySettings(sql)
   const rows = await sql<Record<string, any>>(
-    `with day as (select (date_trunc('day', $1::timestamptz at time zone $2) at time zone $2) as start),
-     done as (select deck_id, count(*) filter (where was_new) as new_done, count(*) filter (where not was_new) as rev_done
-              from content.reviews, day where reviewed_at >= day.start and undone_at is null group by deck_id),
-     lim as (select d.id, greatest(d.new_per_day - coalesce(x.new_done, 0), 0) as new_left,
-                    greatest(d.reviews_per_day - coalesce(x.rev_done, 0), 0) as rev_left
-             from content.decks d left join done x on x.deck_id = d.id where $3::uuid is null or d.id = $3)
+    `with ${todayLimits('$2')}
      select q.* from (
        select c.* from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1
-                                              order by c.due, c.id limit least(lim.rev_left, $4)) c
+                                              order by c.due, c.id limit least(lim.rev_left, $3)) c
        union all
        select c.* from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state = 0
-                                              order by c.created_at, c.id limit least(lim.new_left, $4)) c
-     ) q order by (q.state = 0), q.due, q.id limit $4`,
-    [o.now, s.timezone, o.deckId ?? null, o.limit],
+                                              order by c.created_at, c.id limit least(lim.new_left, $3)) c
+     ) q order by (q.state = 0), q.due, q.id limit $3`,
+    [o.now, o.deckId ?? null, o.limit],
   )
-  return rows.map((r) => ({ ...toCard(r), intervals: intervals(s, r.fsrs, o.now) }))
+  const [{ total }] = await sql<{ total: string }>(
+    `with ${todayLimits('$2')}
+     select coalesce(sum(due_count + new_count), 0) as total from counts`,
+    [o.now, o.deckId ?? null],
+  )
+  return { cards: rows.map((r) => ({ ...toCard(r), intervals: intervals(s, r.fsrs, o.now) })), total: Number(total) }
 }
 
 /**

@@ -20,8 +20,8 @@ describe('a learner’s account in a real browser', () => {
 
     await t.signUp('Ines', EMAIL, FIRST)
     await page.getByLabel('Name').fill('Portuguese')
-    await page.getByLabel('From (language code)').fill('pt')
-    await page.getByLabel('To (language code)').fill('en')
+    await page.getByLabel('From', { exact: true }).fill('Portuguese')
+    await page.getByLabel('To', { exact: true }).fill('English')
     await page.getByRole('button', { name: 'Create deck' }).click()
     await page.getByRole('link', { name: 'Portuguese' }).click()
 

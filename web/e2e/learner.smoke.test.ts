@@ -26,13 +26,13 @@ describe('the learner and admin app in a real browser', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     expect(await shoot('signin')).toEqual([])
     await signUp('Lena', LEARNER, PASSWORD)
-    await page.getByText('No decks yet').waitFor()
+    await page.getByRole('heading', { name: 'Start in three steps' }).waitFor()
     expect(await shoot('home')).toEqual([])
 
     // A deck with two cards.
     await page.getByLabel('Name').fill('German basics')
-    await page.getByLabel('From (language code)').fill('de')
-    await page.getByLabel('To (language code)').fill('en')
+    await page.getByLabel('From', { exact: true }).fill('German')
+    await page.getByLabel('To', { exact: true }).fill('English')
     await page.getByRole('button', { name: 'Create deck' }).click()
     await page.getByRole('link', { name: 'German basics' }).click()
     await page.getByRole('heading', { name: 'German basics' }).waitFor()

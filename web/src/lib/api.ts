@@ -44,6 +44,11 @@ export type AdminStats = {
   usersByType: Record<string, number>; activeUsers30d: number
   daily: { day: string; granted: number; purchased: number; spent: number }[]; topSpenders: { userId: string; spent: number }[]
 }
+export type AiProvider = { kind: 'text' | 'image' | 'audio'; configured: boolean; state: string; queued: number }
+export type PlatformStatus = { status: string; aiProviders: Record<string, AiProvider> | null }
+/** The kinds of AI answer only the offline stand-in gives here (no provider of that kind is configured). */
+export const demoKinds = (s: PlatformStatus) =>
+  (['text', 'image', 'audio'] as const).filter((k) => !Object.entries(s.aiProviders ?? {}).some(([id, p]) => id !== 'offline' && p.kind === k && p.configured))
 type Signed = { accessToken: string; user: User }
 export type LoginAnswer = Signed | { twoFactorRequired: true; challenge: string }
 
@@ -219,13 +224,15 @@ export function createApi(deps: ApiDeps = {}) {
     /** Media need the access token, so they arrive as blobs for object URLs (the CSP allows blob:). */
     media: async (key: string) => URL.createObjectURL(await (await raw('GET', `/api/ai/media/${key}`)).blob()),
     study: {
-      queue: (deckId?: string) => json<{ cards: QueueCard[] }>('GET', '/api/study/queue', { query: { deckId, limit: 200 } }),
+      queue: (deckId?: string) => json<{ cards: QueueCard[]; total: number }>('GET', '/api/study/queue', { query: { deckId, limit: 200 } }),
       review: (b: { cardId: string; grade: Grade; version: number; durationMs: number }) => json<Card>('POST', '/api/study/review', { body: b }),
       undo: () => json<Card>('POST', '/api/study/undo', { body: {} }),
       settings: () => json<StudySettings>('GET', '/api/study/settings'),
       saveSettings: (b: Partial<StudySettings>) => json<StudySettings>('PUT', '/api/study/settings', { body: b }),
     },
     stats: () => json<Stats>('GET', '/api/stats'),
+    /** Which services and AI providers answer now (public: no account data). */
+    status: () => json<PlatformStatus>('GET', '/api/status', { auth: false }),
     credits: {
       balance: () => json<Balance>('GET', '/api/credits/balance'),
       history: (cursor?: string) => json<Page<Transaction>>('GET', '/api/credits/history', { query: { cursor, limit: 20 } }),

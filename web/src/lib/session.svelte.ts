@@ -7,7 +7,9 @@ export const api = createApi({
   storage: localStorage,
   onSignedOut: () => navigate('#/signin?expired=1'),
 })
-api.onUser((u) => (session.user = u))
+api.onUser((u) => {
+  session.user = u
+})
 
 export async function restoreSession() {
   await api.restore()

@@ -17,7 +17,6 @@ export class CardPage {
   history = $state<CardChange[]>([])
   prices = $state<Record<AiAction, { atMost: number }> | null>(null)
   proposal = $state<(NonNullable<AiAnswer['proposal']> & { label: string }) | null>(null)
-  demo = $state(false)
   error = $state<unknown>(null)
   actionError = $state<unknown>(null)
   note = $state<string | null>(null)
@@ -79,7 +78,6 @@ export class CardPage {
       const label = AI_ACTIONS.find((a) => a.action === action)!.label
       const r = await this.api.cards.ai(this.id, action, action === 'examples' ? { level, n: 3 } : {})
       this.show(r.card)
-      this.demo = r.demo
       this.proposal = r.proposal && { ...r.proposal, label }
       const cost = `cost ${euros(r.cost)}`
       if (r.applied) return `${label}: ${r.applied === 'examples' ? 'added examples' : `filled the empty ${FIELD[r.applied]}`} (${cost}). Undo it under Changes.`

@@ -1,0 +1,18 @@
+/**
+ * What is left of today's allowances, per deck (`lim`), and what that lets the learner study now (`counts`): today starts at midnight in the learner's time zone (UTC until
+ * set), and reviews graded since then, not undone, count against the deck's daily new and review limits.
+ * The one computation behind the deck counts (Home, deck page) and the study queue, so they always agree.
+ * `$1` is now; `deckParam` names the parameter holding one deck id, or null for every deck.
+ */
+export const todayLimits = (deckParam: string) => `
+  tz as (select coalesce((select timezone from content.settings), 'UTC') as name),
+  day as (select (date_trunc('day', $1::timestamptz at time zone tz.name) at time zone tz.name) as start from tz),
+  done as (select deck_id, count(*) filter (where was_new) as new_done, count(*) filter (where not was_new) as rev_done
+           from content.reviews, day where reviewed_at >= day.start and undone_at is null group by deck_id),
+  lim as (select d.id, greatest(d.new_per_day - coalesce(x.new_done, 0), 0) as new_left,
+                 greatest(d.reviews_per_day - coalesce(x.rev_done, 0), 0) as rev_left
+          from content.decks d left join done x on x.deck_id = d.id where ${deckParam}::uuid is null or d.id = ${deckParam}),
+  counts as (select lim.*, n.total as new_total, least(n.total, lim.new_left) as new_count, least(r.due, lim.rev_left) as due_count
+             from lim
+             cross join lateral (select count(*) as total from content.cards c where c.deck_id = lim.id and c.state = 0) n
+             cross join lateral (select count(*) as due from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1) r)`

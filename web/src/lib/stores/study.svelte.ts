@@ -1,0 +1,92 @@
+import { type Api, ApiError, type Grade, type QueueCard } from '../api'
+
+type Progress = { done: Grade[]; started: number }
+
+/**
+ * A study session: the queue of one deck or all, and what was graded so far. Progress is kept in
+ * sessionStorage per deck, so a reload mid-session keeps the count and the summary. A card graded meanwhile in
+ * another tab (409) reloads the queue by itself and says so.
+ */
+export class StudySession {
+  queue = $state<QueueCard[] | null>(null)
+  index = $state(0)
+  total = $state(0) // what today's limits allow at the last load, from the server: the number Home and the deck show
+  /** Cards left today, this one included. */
+  readonly left = $derived(this.total - this.index)
+  done = $state<Grade[]>([])
+  started = $state(Date.now())
+  error = $state<unknown>(null)
+  note = $state<string | null>(null)
+  grading = $state(false)
+  readonly card = $derived(this.queue?.[this.index] ?? null)
+  private api: Api
+  private deckId: string | undefined
+  private key: string
+  private store: Pick<Storage, 'getItem' | 'setItem'>
+  constructor(api: Api, deckId: string | undefined, store: Pick<Storage, 'getItem' | 'setItem'>) {
+    this.api = api
+    this.key = `ld_study_${deckId ?? 'all'}`
+    this.store = store
+    this.deckId = deckId
+    const saved = JSON.parse(store.getItem(this.key) ?? 'null') as Progress | null
+    // A session lasts the day it started in: yesterday's progress is not today's.
+    if (saved && new Date(saved.started).toDateString() === new Date().toDateString()) ({ done: this.done, started: this.started } = saved)
+  }
+  private save() {
+    this.store.setItem(this.key, JSON.stringify({ done: this.done, started: this.started } satisfies Progress))
+  }
+
+  async load() {
+    this.error = null
+    try {
+      const q = await this.api.study.queue(this.deckId)
+      this.queue = q.cards
+      this.total = q.total
+      this.index = 0
+    } catch (err) {
+      this.error = err
+    }
+  }
+  /** Grades the card on screen; true when it was recorded. */
+  async grade(g: Grade, durationMs: number) {
+    const card = this.card
+    if (!card || this.grading) return false
+    this.grading = true
+    this.error = null
+    this.note = null
+    try {
+      await this.api.study.review({ cardId: card.id, grade: g, version: card.version, durationMs })
+      this.done = [...this.done, g]
+      this.save()
+      if (this.index + 1 < this.queue!.length) this.index += 1
+      else await this.load() // learning steps may bring cards back today
+      return true
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'CONFLICT') {
+        await this.load()
+        this.note = 'That card was already graded, probably in another tab or window, so the queue was reloaded. Carry on with the next card.'
+      } else this.error = err
+      return false
+    } finally {
+      this.grading = false
+    }
+  }
+  async undo() {
+    if (!this.done.length || this.grading) return
+    this.grading = true
+    this.note = null
+    try {
+      const restored = await this.api.study.undo()
+      this.done = this.done.slice(0, -1)
+      this.save()
+      await this.load()
+      const at = this.queue!.findIndex((c) => c.id === restored.id)
+      if (at > 0) this.queue = [this.queue![at], ...this.queue!.filter((_, i) => i !== at)]
+      this.note = `Undid the review of “${restored.front.slice(0, 80)}”.`
+    } catch (err) {
+      this.error = err
+    } finally {
+      this.grading = false
+    }
+  }
+}
