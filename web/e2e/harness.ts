@@ -64,18 +64,25 @@ export async function browserPlatform(env: Record<string, string> = {}) {
   }
 
   /**
-   * Desktop and phone-width screenshots of what is on screen now, and what is wrong with it: sideways
-   * scrolling at 375 px, and accessibility problems at both widths.
+   * Desktop and phone-width screenshots of what is on screen now, in the light and the dark theme, and what is
+   * wrong with it: sideways scrolling at 375 px, and accessibility problems at both widths and in both themes.
+   * The viewport is put back as it was (a test may run at phone width).
    */
   async function shoot(name: string) {
+    const was = page.viewportSize() ?? { width: 1280, height: 800 }
+    await page.setViewportSize({ width: 1280, height: 800 })
     const problems = await accessibilityProblems()
     await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    problems.push(...(await accessibilityProblems()).map((p) => `dark: ${p}`))
+    await page.screenshot({ path: join(SHOTS, `${name}-desktop-dark.png`), fullPage: true })
+    await page.emulateMedia({ colorScheme: 'light' })
     await page.setViewportSize({ width: 375, height: 740 })
     await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true })
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     if (overflow > 0) problems.push(`scrolls sideways by ${overflow} px at 375 px`)
     problems.push(...(await accessibilityProblems()).map((p) => `at 375 px: ${p}`))
-    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.setViewportSize(was)
     return problems
   }
 

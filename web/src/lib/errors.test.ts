@@ -17,18 +17,18 @@ describe('the error presenter', () => {
     expect(present(err(401, 'UNAUTHORIZED', 'x')).headline).toBe('Your session has ended')
     expect(present(err(401, 'INVALID_CODE', 'Wrong code; try again', { retry: true })).headline).toBe('Wrong code; try again')
     expect(present(err(401, 'INVALID_CREDENTIALS', 'Wrong email or password')).headline).toBe('Wrong email or password')
-    expect(present(err(401, 'INVALID_CODE', 'This reset link has expired or was used; ask for a new one'), { about: 'reset-link' }).link?.href).toBe('#/forgot')
+    expect(present(err(401, 'INVALID_CODE', 'This reset link has expired or was used; ask for a new one'), { about: 'reset-link' }).link?.href).toBe('/#/forgot')
   })
 
   it('gives a lock its time left and the reset link', () => {
     const p = present(err(429, 'ACCOUNT_LOCKED', 'locked', { retryAfter: 240 }, 240))
     expect(p.headline).toBe('This account is locked for 4 minutes')
-    expect(p.link).toEqual({ href: '#/forgot', label: 'Reset your password' })
+    expect(p.link).toEqual({ href: '/#/forgot', label: 'Reset your password' })
   })
 
   it('addresses a 402 to whoever acts: the learner buys credits, the admin reads about the learner’s balance', () => {
     const e = err(402, 'PAYMENT_REQUIRED', 'Not enough credits', { needed: 1_500_000 })
-    expect(present(e).link?.href).toBe('#/credits')
+    expect(present(e).link?.href).toBe('/#/credits')
     expect(present(e, { audience: 'admin' })).toMatchObject({ headline: 'The learner’s balance is too small for this', link: null })
     expect(present(e, { audience: 'admin' }).help).toContain('€1.50')
   })

@@ -1,7 +1,7 @@
 import { ApiError, euros } from './api'
 
 // The one place an error becomes words: a headline saying what happened, help saying what to do, and where
-// to go for it. Pages switch on nothing; they pass the error and, where it matters, who is reading it.
+// to go for it (links from the root: the reset page lives at /reset-password). Pages switch on nothing; they pass the error and, where it matters, who is reading it.
 
 export type Field = { path: string; message: string }
 export type Presented = { headline: string; help: string | null; link: { href: string; label: string } | null; fields: Field[] }
@@ -41,20 +41,20 @@ export function present(e: unknown, ctx: Context = {}): Presented {
     case 'WEAK_PASSWORD':
       return out('Choose a stronger password', 'A phrase of a few words is easy to remember and hard to guess.')
     case 'INVALID_CREDENTIALS':
-      return out('Wrong email or password', 'Check both and try again. Five wrong tries in a row lock the account for a while.', { href: '#/forgot', label: 'Forgot your password?' })
+      return out('Wrong email or password', 'Check both and try again. Five wrong tries in a row lock the account for a while.', { href: '/#/forgot', label: 'Forgot your password?' })
     case 'ACCOUNT_LOCKED':
-      return out(`This account is locked for ${minutes(wait || 60)}`, 'Too many wrong passwords were tried. Wait, or set a new password now: a reset lifts the lock at once.', { href: '#/forgot', label: 'Reset your password' })
+      return out(`This account is locked for ${minutes(wait || 60)}`, 'Too many wrong passwords were tried. Wait, or set a new password now: a reset lifts the lock at once.', { href: '/#/forgot', label: 'Reset your password' })
     case 'INVALID_CODE':
-      if (ctx.about === 'reset-link') return out('This reset link has expired or was already used', 'Each link works once, for 30 minutes.', { href: '#/forgot', label: 'Ask for a new link' })
+      if (ctx.about === 'reset-link') return out('This reset link has expired or was already used', 'Each link works once, for 30 minutes.', { href: '/#/forgot', label: 'Ask for a new link' })
       if (ctx.about === 'sign-in-code') return out(e.message, (e.details as { retry?: boolean })?.retry === false ? 'Sign in again to get a new code.' : 'Check the latest mail from us: only the newest code works.')
       return out(e.message, (e.details as { retry?: boolean })?.retry === false ? 'Ask for a new code below.' : 'Check the latest mail from us: only the newest code works.')
     case 'UNAUTHORIZED':
     case 'SESSION_EXPIRED':
-      return out('Your session has ended', 'Sign in again to continue.', { href: '#/signin', label: 'Sign in' })
+      return out('Your session has ended', 'Sign in again to continue.', { href: '/#/signin', label: 'Sign in' })
     case 'PAYMENT_REQUIRED': {
       const needed = (e.details as { needed?: number })?.needed
       if (admin) return out('The learner’s balance is too small for this', `An adjustment never takes a balance below zero${needed ? `; this one needs ${euros(needed)}` : ''}. Take at most what they have.`)
-      return out('Not enough credits for this', `It holds up to ${needed ? euros(needed) : 'a few cents'} until it is done; you pay only what it costs.`, { href: '#/credits', label: 'Buy credits' })
+      return out('Not enough credits for this', `It holds up to ${needed ? euros(needed) : 'a few cents'} until it is done; you pay only what it costs.`, { href: '/#/credits', label: 'Buy credits' })
     }
     case 'FORBIDDEN':
       return out(e.message, admin ? null : 'If you think you should be allowed, sign out and in again.')
@@ -63,7 +63,7 @@ export function present(e: unknown, ctx: Context = {}): Presented {
     case 'PAYLOAD_TOO_LARGE':
       return out('That is too large to send', 'Files and texts up to 1 MB are accepted; split it into smaller parts.')
     case 'RATE_LIMITED':
-      return out('Too many requests at once', `Wait ${minutes(wait || 60)}, then try again.`)
+      return out(e.message, `Wait ${minutes(wait || 60)}, then try again.`)
     case 'UNAVAILABLE':
       return out('This is briefly unavailable', `Try again in ${minutes(wait || 10)}; nothing was charged or changed.`)
     case 'UPSTREAM_FAILED':
