@@ -42,6 +42,17 @@ describe('/metrics', () => {
     expect(credit).toMatch(/^credit_pending_micro_euros\{role="credit"\} 700$/m) // under the 1-cent flush threshold
   })
 
+  it('exports a role’s counters from zero for every label value, and only the gauges it reads', async () => {
+    const [backend, auth, credit] = await Promise.all([p.backend.url, p.auth.url, p.credit.url].map(scrape))
+    expect(backend).toMatch(/^rate_limit_fail_open_total\{class="standard",role="backend"\} 0$/m)
+    expect(auth).toMatch(/^refresh_reuse_total\{role="auth"\} 0$/m)
+    expect(credit).toMatch(/^paddle_events_total\{outcome="bad_signature",role="credit"\} 0$/m)
+    for (const other of [backend, auth]) expect(other).not.toMatch(/credit_(pending|held)_micro_euros|paddle_events_total/)
+    expect(backend).not.toMatch(/logins_total/)
+    expect(credit).toMatch(/^dependency_up\{dependency="db",role="credit"\} 1$/m)
+    expect(credit).toMatch(/^backup_last_success_timestamp_seconds\{role="credit"\} 0$/m) // no backup yet
+  })
+
   it('is not served by the public edge', async () => {
     const edge = await startRole('frontend', createFrontendApp, { env: { PORT: '0', BACKEND_URL: p.backend.url, LOG_LEVEL: 'error' }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
     try {

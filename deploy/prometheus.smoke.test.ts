@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { npmStart } from '../test/npm-start'
+import { freePort } from '../test/loopback'
 
 // Real Prometheus (Debian's `prometheus`) scraping the platform as `npm start` runs it: the shipped scrape job
 // with the design's addresses swapped for loopback, and every alert and dashboard query evaluated by it.
@@ -15,13 +15,6 @@ let platform: ReturnType<typeof npmStart>
 let prometheus: ChildProcess
 let api: string
 
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => ok(port))
-    })
-  })
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lingudesk-prom-'))
@@ -29,7 +22,7 @@ beforeAll(async () => {
   await platform.up
   const shipped = parse(await readFile(join(import.meta.dirname, 'monitoring', 'prometheus.yml'), 'utf8'))
   const job = shipped.scrape_configs.find((j: { job_name: string }) => j.job_name === 'lingudesk')
-  job.static_configs = Object.entries(ROLES).map(([service, port]) => ({ targets: [`127.0.0.1:${port}`], labels: { service } }))
+  job.static_configs = Object.entries(ROLES).map(([role, port]) => ({ targets: [`127.0.0.1:${port}`], labels: { role } }))
   const config = { global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: [job] }
   await writeFile(join(dir, 'prometheus.yml'), JSON.stringify(config)) // JSON is YAML
   const port = await freePort()
@@ -55,10 +48,10 @@ async function until<T>(f: () => Promise<T | undefined>, ms = 30_000): Promise<T
 
 describe('Prometheus against the running platform', () => {
   it('sees every role’s target up', async () => {
-    type Target = { labels: { service: string }; health: string }
+    type Target = { labels: { role: string }; health: string }
     const health = await until(async () => {
       const { data } = (await (await fetch(`${api}/targets`)).json()) as { data: { activeTargets: Target[] } }
-      const h = Object.fromEntries(data.activeTargets.map((t) => [t.labels.service, t.health]))
+      const h = Object.fromEntries(data.activeTargets.map((t) => [t.labels.role, t.health]))
       return Object.values(h).length === 4 && Object.values(h).every((x) => x === 'up') ? h : undefined
     })
     expect(health).toEqual({ backend: 'up', auth: 'up', credit: 'up', ai: 'up' })

@@ -6,8 +6,10 @@ import type { Deps } from '../lib/app'
 import { ConfigError, type Env, type Role } from '../lib/config'
 import type { Kv } from '../lib/kv'
 import { staticAssets } from '../lib/node/assets'
+import { newestBackupAt } from '../lib/db/backups'
+import { withPassword } from '../lib/node/db'
 import { nodeDeps } from '../lib/node/deps'
-import { ensurePartitions, migrateWith } from '../lib/node/migrations'
+import { ensurePartitions, loadMigrations, migrateWith } from '../lib/node/migrations'
 import { ensureBucket } from '../lib/s3'
 import type { Fetcher } from '../lib/services'
 
@@ -24,7 +26,7 @@ export async function startRole(
   const { config, log } = deps
   let partitionTimer: ReturnType<typeof setInterval> | undefined
   if ('MIGRATION_DATABASE_URL' in config && config.MIGRATION_DATABASE_URL) {
-    const owner = config.MIGRATION_DATABASE_URL
+    const owner = withPassword(config.MIGRATION_DATABASE_URL, config.MIGRATION_DATABASE_PASSWORD)
     const applied = await migrateWith(owner, o.migrationsDir)
     if (applied.length) log.info('migrations applied', { applied })
     // Daily too, so a role that runs for a year without a restart still keeps a year of months ahead.
@@ -35,6 +37,11 @@ export async function startRole(
       )
     }, 86_400_000).unref()
   }
+  if (deps.db) {
+    const db = deps.db
+    deps.schemaVersion = (await loadMigrations(o.migrationsDir)).at(-1)?.name
+    deps.metrics?.gauge('backup_last_success_timestamp_seconds', async () => [{ value: await newestBackupAt(db.query) }])
+  }
   if (deps.s3) await ensureBucket(deps.s3)
   if (role === 'frontend') deps.assets = staticAssets(o.assetsDir)
   const app = create(deps)
@@ -43,18 +50,21 @@ export async function startRole(
     s.once('error', fail)
   })
   const { port } = server.address() as AddressInfo
+  let closing: Promise<void> | undefined
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
   return {
     role,
     url,
-    close: async () => {
-      clearInterval(partitionTimer)
-      const closed = new Promise<void>((ok) => server.close(() => ok()))
-      ;(server as Server).closeIdleConnections() // idle keep-alive sockets would hold close() for seconds
-      await closed
-      await deps.db?.close()
-      if (!o.kv) await deps.kv?.close()
-    },
+    // Once, however often asked (a test may stop a role before its harness stops them all).
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(partitionTimer)
+        const closed = new Promise<void>((ok) => server.close(() => ok()))
+        ;(server as Server).closeIdleConnections() // idle keep-alive sockets would hold close() for seconds
+        await closed
+        await deps.db?.close()
+        if (!o.kv) await deps.kv?.close()
+      })()),
   }
 }
 

@@ -39,7 +39,7 @@ async function startAll() {
   const embedded = await startEmbedded(dataDir, userEnv)
   const env = { ...embedded.env, ...(await localSecrets(dataDir)), ...userEnv }
   env.MIGRATION_DATABASE_URL ??= env.DATABASE_URL
-  const kv = createKv(env.REDIS_URL?.startsWith('memory:') ? undefined : env.REDIS_URL)
+  const kv = createKv(env.REDIS_URL?.startsWith('memory:') ? undefined : env.REDIS_URL, undefined, env.REDIS_PASSWORD)
   const servers = await Promise.all(ROLES.map((r) => startRole(r, ROLE_APPS[r], { env, kv, ...paths })))
   for (const s of servers) console.log(`  ${s.role.padEnd(9)} ${s.url}`)
   const ms = Math.round(performance.now() - started)

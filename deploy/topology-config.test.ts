@@ -30,7 +30,7 @@ describe('deploy/compose.yaml', () => {
     expect(Object.entries(services).filter(([, s]) => s.ports).map(([n]) => n)).toEqual(['frontend'])
     // Roles reach the database through pgBouncer (6432), each as its own DB role.
     for (const role of ['backend', 'auth', 'credit', 'ai'])
-      expect(services[role].environment!.DATABASE_URL).toMatch(new RegExp(`^postgres://lingudesk_${role}:.*@10\\.0\\.0\\.5:6432/`))
+      expect(services[role].environment!.DATABASE_URL).toMatch(new RegExp(`^postgres://lingudesk_${role}@10\\.0\\.0\\.5:6432/`))
   })
 })
 
@@ -76,7 +76,7 @@ describe('deploy/monitoring', () => {
   it('scrapes every internal role at its design address, and ships dashboards with a query per panel', async () => {
     const prom = await yaml('monitoring/prometheus.yml')
     const targets = prom.scrape_configs.find((s: { job_name: string }) => s.job_name === 'lingudesk').static_configs
-    expect(targets.map((t: { targets: string[]; labels: { service: string } }) => `${t.labels.service}@${t.targets[0]}`)).toEqual([
+    expect(targets.map((t: { targets: string[]; labels: { role: string } }) => `${t.labels.role}@${t.targets[0]}`)).toEqual([
       'backend@10.0.0.2:8081', 'auth@10.0.0.3:8082', 'credit@10.0.0.4:8083', 'ai@10.0.0.6:8084',
     ])
     const dir = join(DEPLOY, 'monitoring', 'grafana', 'dashboards')

@@ -13,6 +13,7 @@ import type { Metrics } from './metrics'
 import type { Mailer } from './mail'
 import { requireService } from './middleware/service-auth'
 import { securityHeaders } from './middleware/security-headers'
+import { readinessOf } from './readiness'
 import type { Storage } from './s3'
 import type { Services } from './services'
 
@@ -25,8 +26,10 @@ export type Deps = {
   s3?: Storage
   mailer?: Mailer
   services?: Services
-  /** Extra readiness checks by name, e.g. the frontend's view of the backend. */
+  /** Dependencies the role fails open on, by name (the frontend's view of the backend): shown by /readyz. */
   checks?: Record<string, () => Promise<unknown>>
+  /** The newest migration this code was written for: /readyz waits until the database has it. */
+  schemaVersion?: string
   /** The TCP peer address of a request, from the runtime adapter. */
   peerAddress?: (c: Context) => string | undefined
   /** Verifies a user's access token (JWKS from auth); needed by requireUser. */
@@ -43,21 +46,7 @@ export type AppEnv<D extends Deps = Deps> = {
   Variables: D & { requestId: string; now: () => number; user?: User; caller?: Role }
 }
 
-const READY_TIMEOUT_MS = 2000
 const TRUSTED_ID = /^[\w.-]{8,64}$/
-
-const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, no) => setTimeout(() => no(new Error('timeout')), ms))])
-
-async function readiness(deps: Deps) {
-  const checks: Record<string, () => Promise<unknown>> = { ...deps.checks }
-  if (deps.db) checks.db = () => deps.db!.ping()
-  if (deps.kv) checks.kv = () => deps.kv!.ping()
-  if (deps.s3) checks.s3 = () => deps.s3!.ping()
-  const names = Object.keys(checks)
-  const results = await Promise.allSettled(names.map((n) => within(checks[n](), READY_TIMEOUT_MS)))
-  return Object.fromEntries(names.map((n, i) => [n, results[i].status === 'fulfilled' ? 'up' : 'down']))
-}
 
 /**
  * A role app: request id, deps as context variables, access log, security headers, body limit,
@@ -107,13 +96,17 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
 
   app.get('/healthz', (c) => c.json({ status: 'ok', role }))
+  const readiness = readinessOf(deps)
   app.get('/readyz', async (c) => {
-    const checks = await readiness(deps)
+    const { ready, degraded, checks } = await readiness()
+    if (ready) return c.json({ status: degraded ? 'degraded' : 'ready', role, checks })
     const down = Object.keys(checks).filter((n) => checks[n] === 'down')
-    if (!down.length) return c.json({ status: 'ready', role, checks })
     const err = new ApiError('UNAVAILABLE', `Not ready: ${down.join(', ')} down`, { checks })
     return c.json(errorBody(err, c.var.requestId), 503)
   })
+  deps.metrics?.gauge('dependency_up', async () =>
+    Object.entries((await readiness()).checks).map(([dependency, s]) => ({ labels: { dependency }, value: s === 'up' ? 1 : 0 })),
+  )
   // Prometheus scrapes the roles on core-net; the public edge does not expose its metrics.
   if (deps.metrics && !edge)
     app.get('/metrics', async (c) => {

@@ -30,4 +30,12 @@ describe('loadConfig', () => {
     expect(run).toThrow(/SERVICE_SECRET/)
     expect(run).not.toThrow(/short-s3cret/)
   })
+
+  it('refuses a URL a raw password broke, pointing to the *_PASSWORD variables', () => {
+    const raw = 'postgres://lingudesk_auth:ab/c@d@10.0.0.5:6432/lingudesk' // as `openssl rand -base64` makes them
+    expect(() => loadConfig('auth', { ...valid, DATABASE_URL: raw })).toThrow(/DATABASE_URL \(is not a valid URL \(put the password in its own \*_PASSWORD/)
+    const redis = { ...valid, REDIS_URL: 'redis://:a/b@c:6379' }
+    expect(() => loadConfig('backend', redis)).toThrow(/REDIS_URL/)
+    expect(loadConfig('backend', { ...redis, REDIS_URL: 'redis://10.0.0.5:6379', REDIS_PASSWORD: 'a/b@c' }).REDIS_PASSWORD).toBe('a/b@c')
+  })
 })

@@ -7,10 +7,17 @@ export type Role = (typeof ROLES)[number]
 export const ServiceRole = z.enum(ROLES)
 
 const url = z.url({ protocol: /^https?$/ })
-const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+// A password with `/`, `@` or `:` pasted raw breaks a URL: such passwords go in the *_PASSWORD variables.
+const parsable = (s: string) => URL.canParse(s)
+const PARSE_HINT = 'is not a valid URL (put the password in its own *_PASSWORD variable)'
+const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').refine(parsable, PARSE_HINT)
+const password = z.string().min(1).optional()
 // memory:// and file:// select the embedded local defaults explicitly, never by omission.
 // https:// is Redis over Upstash's REST API (with REDIS_TOKEN): what workerd, which has no TCP Redis client, uses.
-const redisUrl = z.string().regex(/^(rediss?|memory|https?):\/\//, 'must be a redis://, memory:// or https:// (Upstash REST) URL')
+const redisUrl = z
+  .string()
+  .regex(/^(rediss?|memory|https?):\/\//, 'must be a redis://, memory:// or https:// (Upstash REST) URL')
+  .refine(parsable, PARSE_HINT)
 const smtpUrl = z.string().regex(/^(smtps?|file):\/\//, 'must be an smtp://, smtps:// or file:// URL')
 const secret = z.string().min(32, 'must be at least 32 characters')
 
@@ -22,8 +29,11 @@ const Base = z.object({
 })
 const Internal = Base.extend({
   DATABASE_URL: pgUrl,
+  /** The login's password, any characters; it replaces the one in DATABASE_URL. */
+  DATABASE_PASSWORD: password,
   /** Owner credentials: when set, the role applies pending migrations at start. */
   MIGRATION_DATABASE_URL: pgUrl.optional(),
+  MIGRATION_DATABASE_PASSWORD: password,
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   SERVICE_SECRET: secret,
   SERVICE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(300).default(60),
@@ -87,6 +97,8 @@ const SCHEMAS = {
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
     REDIS_URL: redisUrl,
+    /** Any characters; it replaces the one in REDIS_URL. */
+    REDIS_PASSWORD: password,
     REDIS_TOKEN: z.string().min(1).optional(),
     ALLOWED_ORIGINS: origins,
     /** `auto`: Secure + __Host- cookie when the request came over HTTPS (X-Forwarded-Proto from the edge). */

@@ -9,11 +9,12 @@ import type { Role } from '../lib/config'
 import { createServices } from '../lib/services'
 import { MIGRATIONS_DIR } from '../lib/node/migrations'
 import { startSmtpCapture } from './smtp-capture'
-import { testDatabase } from './testing'
+import { type TestDatabase, testDatabase } from './testing'
 
 const ORIGIN = 'http://127.0.0.1:8080'
 
-async function startS3() {
+/** An S3-protocol server (s3rver) on a free loopback port, with the env the AI role reads. */
+export async function startS3() {
   const directory = await mkdtemp(join(tmpdir(), 'lingudesk-s3-'))
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
   const { port } = await server.run()
@@ -38,9 +39,11 @@ export async function platformHarness(
     creditEnv?: Record<string, string>
     /** Start the AI role too (with an s3rver of its own), with this env. */
     aiEnv?: Record<string, string>
+    /** A database made by the caller (closed with the harness). */
+    database?: TestDatabase
   } = {},
 ) {
-  const db = await testDatabase()
+  const db = o.database ?? (await testDatabase())
   const smtp = await startSmtpCapture()
   const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', PORT: '0' }
   const servers: RoleServer[] = []

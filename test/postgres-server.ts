@@ -1,18 +1,11 @@
 import { spawn } from 'node:child_process'
 import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './loopback'
 
 const BIN = '/usr/lib/postgresql/15/bin'
 
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => ok(port))
-    })
-  })
 
 function run(cmd: string, args: string[], asPostgres: boolean, netns?: string) {
   const [file, argv] = asPostgres ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]

@@ -50,6 +50,7 @@ export async function testDatabase(opts: { empty?: boolean } = {}): Promise<Test
     await adminQuery(`create database ${name}${template ? ` template ${template}` : ''}`)
     url = withDatabase(process.env.DATABASE_URL, name)
     drop = async () => void (await adminQuery(`drop database if exists ${name} with (force)`))
+    if (!opts.empty && !template) await migrateWith(url) // a server the test started itself has no template
   } else {
     const embedded = await startPglite()
     url = embedded.url

@@ -5,7 +5,7 @@ import { type Env, loadConfig, type Role } from '../config'
 import type { Kv } from '../kv'
 import { dbRoleOf, portableDeps } from '../deps'
 import { createLogger } from '../log'
-import { createPgDb } from './db'
+import { createPgDb, withPassword } from './db'
 import { createKv } from './kv'
 import { createMailer } from './mail'
 import { createNodeMetrics } from './metrics'
@@ -21,9 +21,10 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
     metrics: createNodeMetrics(role),
     ...portableDeps(role, config),
   }
-  if ('DATABASE_URL' in config) deps.db = createPgDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>), config.DB_POOL_MAX)
+  if ('DATABASE_URL' in config)
+    deps.db = createPgDb(withPassword(config.DATABASE_URL, config.DATABASE_PASSWORD), dbRoleOf(role as Exclude<Role, 'frontend'>), config.DB_POOL_MAX)
   if ('REDIS_URL' in config && !deps.kv)
-    deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL, log)
+    deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL, log, config.REDIS_PASSWORD)
   if ('SMTP_URL' in config && !deps.mailer) deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
   return deps as RoleDeps<R>
 }
