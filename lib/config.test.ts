@@ -38,4 +38,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig('backend', redis)).toThrow(/REDIS_URL/)
     expect(loadConfig('backend', { ...redis, REDIS_URL: 'redis://10.0.0.5:6379', REDIS_PASSWORD: 'a/b@c' }).REDIS_PASSWORD).toBe('a/b@c')
   })
+
+  it('reads an empty value as unset', () => {
+    const c = loadConfig('auth', { ...valid, GOOGLE_CLIENT_ID: '', DATABASE_PASSWORD: '', BCRYPT_COST: '' })
+    expect([c.GOOGLE_CLIENT_ID, c.DATABASE_PASSWORD, c.BCRYPT_COST]).toEqual([undefined, undefined, 12])
+  })
 })

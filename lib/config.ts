@@ -208,8 +208,13 @@ export class ConfigError extends Error {}
 
 /** Parses a role's configuration; the error names every bad key, never a value. */
 export function loadConfig<R extends Role>(role: R, env: Env): ConfigOf<R> {
-  const parsed = SCHEMAS[role].safeParse(env)
+  // `KEY=` (an env file's or compose's empty default) means unset, as it does to people writing env files.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
+  const parsed = SCHEMAS[role].safeParse(set)
   if (parsed.success) return parsed.data as ConfigOf<R>
   const keys = parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`)
   throw new ConfigError(`Invalid configuration for role ${role}: ${keys.join('; ')}`)
 }
+
+/** Every variable a role reads (deployment files are checked against it). */
+export const configKeys = (role: Role) => Object.keys(SCHEMAS[role].shape)
