@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
@@ -9,12 +10,13 @@ import { staticAssets } from '../lib/node/assets'
 import { newestBackupAt } from '../lib/db/backups'
 import { withPassword } from '../lib/node/db'
 import { nodeDeps } from '../lib/node/deps'
+import { redirectToHttps, reloadOnChange, tlsOptions } from '../lib/node/tls'
 import { ensurePartitions, loadMigrations, migrateWith } from '../lib/node/migrations'
 import { ensureBucket } from '../lib/s3'
 import type { Fetcher } from '../lib/services'
 
 type Factory = (deps: any) => Hono<any>
-export type RoleServer = { role: Role; url: string; close(): Promise<void> }
+export type RoleServer = { role: Role; url: string; redirectUrl?: string; close(): Promise<void> }
 
 /** Starts one role as an HTTP server on Node with deps built from `env`. */
 export async function startRole(
@@ -45,20 +47,32 @@ export async function startRole(
   if (deps.s3) await ensureBucket(deps.s3)
   if (role === 'frontend') deps.assets = staticAssets(o.assetsDir)
   const app = create(deps)
+  // The public edge may serve HTTPS itself (certificate files in config), with a plain-HTTP port that redirects.
+  const tls = 'TLS_CERT_FILE' in config && config.TLS_CERT_FILE ? { cert: config.TLS_CERT_FILE, key: config.TLS_KEY_FILE! } : undefined
   const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s))
+    const https = tls && { createServer: createHttpsServer, serverOptions: tlsOptions(tls) }
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, ...https }, () => ok(s))
     s.once('error', fail)
   })
+  const stopReloading = tls && reloadOnChange(server as HttpsServer, tls, log)
+  const redirect =
+    tls && 'HTTP_REDIRECT_PORT' in config && config.HTTP_REDIRECT_PORT !== undefined
+      ? await redirectToHttps({ host: config.HOST, port: config.HTTP_REDIRECT_PORT, httpsPort: config.PUBLIC_HTTPS_PORT })
+      : undefined
   const { port } = server.address() as AddressInfo
   let closing: Promise<void> | undefined
-  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
+  const url = `${tls ? 'https' : 'http'}://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
   return {
     role,
     url,
+    /** The plain-HTTP redirect's address, when there is one. */
+    redirectUrl: redirect && `http://${config.HOST}:${(redirect.address() as AddressInfo).port}`,
     // Once, however often asked (a test may stop a role before its harness stops them all).
     close: () =>
       (closing ??= (async () => {
         clearInterval(partitionTimer)
+        stopReloading?.()
+        redirect?.close()
         const closed = new Promise<void>((ok) => server.close(() => ok()))
         ;(server as Server).closeIdleConnections() // idle keep-alive sockets would hold close() for seconds
         await closed

@@ -20,7 +20,7 @@ describe('deploy/compose.yaml', () => {
     const addresses = (name: string) => Object.fromEntries(Object.entries(services[name].networks ?? {}).map(([n, v]) => [n, v?.ipv4_address ?? 'dynamic']))
     expect(addresses('frontend')).toEqual({ 'edge-net': '10.1.0.10' })
     expect(addresses('backend')).toEqual({ 'edge-net': '10.1.0.2', 'core-net': '10.0.0.2' })
-    expect(addresses('auth')).toEqual({ 'core-net': '10.0.0.3' })
+    expect(addresses('auth')).toEqual({ 'core-net': '10.0.0.3', 'auth-egress': 'dynamic' }) // mail and OAuth providers
     expect(addresses('credit')).toEqual({ 'core-net': '10.0.0.4' })
     expect(addresses('ai')).toEqual({ 'core-net': '10.0.0.6', 'ai-egress': 'dynamic' })
     expect(addresses('db')).toEqual({ 'core-net': '10.0.0.5' })
@@ -48,12 +48,12 @@ describe('deploy/k8s', () => {
   it('has a Deployment, Service and HPA per role, with probes on /readyz and /healthz, non-root', async () => {
     const k = await yaml('k8s/kustomization.yaml')
     const all = (await Promise.all((k.resources as string[]).map((r) => docs(`k8s/${r}`)))).flat()
-    for (const [role, port] of Object.entries(ROLES)) {
+    for (const [role, port] of Object.entries({ ...ROLES, frontend: 8443 })) {
       const dep = all.find((d) => d.kind === 'Deployment' && d.metadata.name === role)
       const ctr = dep.spec.template.spec.containers[0]
       expect([role, ctr.readinessProbe.httpGet.path, ctr.livenessProbe.httpGet.path, ctr.ports[0].containerPort]).toEqual([role, '/readyz', '/healthz', port])
       expect(dep.spec.template.spec.securityContext.runAsNonRoot).toBe(true)
-      expect(all.find((d) => d.kind === 'Service' && d.metadata.name === role).spec.ports[0].port).toBe(port)
+      expect(all.find((d) => d.kind === 'Service' && d.metadata.name === role).spec.ports[0].port).toBe(role === 'frontend' ? 443 : port)
       expect(all.find((d) => d.kind === 'HorizontalPodAutoscaler' && d.metadata.name === role).spec.scaleTargetRef.name).toBe(role)
     }
     expect(all.filter((d) => d.kind === 'Service' && d.spec.type === 'LoadBalancer').map((d) => d.metadata.name)).toEqual(['frontend'])

@@ -93,7 +93,15 @@ const SCHEMAS = {
     PORT: Base.shape.PORT.default(8080),
     BACKEND_URL: url.default('http://127.0.0.1:8081'),
     ALLOWED_ORIGINS: origins,
-  }),
+    /** PEM files: when set, PORT serves HTTPS (TLS 1.2+), reloaded when the files change. */
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    /** A plain-HTTP port that only redirects to HTTPS (with TLS on). */
+    HTTP_REDIRECT_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** The HTTPS port browsers reach (redirects name it unless it is 443). */
+    PUBLIC_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  }).refine((c) => !c.TLS_CERT_FILE === !c.TLS_KEY_FILE, { path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' })
+    .refine((c) => c.HTTP_REDIRECT_PORT === undefined || c.TLS_CERT_FILE, { path: ['HTTP_REDIRECT_PORT'], message: 'needs TLS_CERT_FILE' }),
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
     REDIS_URL: redisUrl,
