@@ -11,8 +11,8 @@ export default defineConfig({
           ...shared,
           name: 'node',
           include: ['lib/**/*.test.ts', 'functions/**/*.test.ts', 'deploy/**/*.test.ts', 'web/src/**/*.test.ts'],
-          // smoke: `npm run test:smoke`; topology (needs root): `npm run test:topology`
-          exclude: ['**/node_modules/**', '**/*.smoke.test.ts', '**/*.dom.test.ts', 'deploy/topology.test.ts'],
+          // smoke: `npm run test:smoke`; needing root: `npm run test:topology`, `npm run test:ops`
+          exclude: ['**/node_modules/**', '**/*.smoke.test.ts', '**/*.dom.test.ts', 'deploy/topology.test.ts', '**/*.ops.test.ts'],
         },
       },
       {

@@ -45,26 +45,15 @@ export async function bundleWorker(role: Role, outfile?: string) {
   return outfile ?? result.outputFiles![0].text
 }
 
-/** One self-contained Node bundle of a role: its app only, no embedded data tier. */
-async function bundleNode(role: Role) {
-  await build({
-    stdin: {
-      contents: [
-        `import create from './functions/${role}/index'`,
-        `import { runRole } from './deploy/serve'`,
-        `await runRole('${role}', create, {`,
-        `  migrationsDir: new URL('./migrations/', import.meta.url),`,
-        `  assetsDir: new URL('./web/', import.meta.url).pathname,`,
-        `})`,
-      ].join('\n'),
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
+/** One self-contained Node bundle (ESM, Node 20) from `contents`, a module in the repository's root. */
+const bundleNodeEntry = (contents: string, outfile: string) =>
+  build({
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    outfile: join(DIST, `${role}.mjs`),
+    outfile,
     external: ['pg-native'],
     // CJS dependencies inside an ESM bundle still call require() for built-ins.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
@@ -72,6 +61,28 @@ async function bundleNode(role: Role) {
     sourcemap: true,
     logLevel: 'error',
   })
+
+/** A role's bundle: its app only, no embedded data tier. */
+const bundleNode = (role: Role) =>
+  bundleNodeEntry(
+    [
+      `import create from './functions/${role}/index'`,
+      `import { runRole } from './deploy/serve'`,
+      `await runRole('${role}', create, {`,
+      `  migrationsDir: new URL('./migrations/', import.meta.url),`,
+      `  assetsDir: new URL('./web/', import.meta.url).pathname,`,
+      `})`,
+    ].join('\n'),
+    join(DIST, `${role}.mjs`),
+  )
+
+/** The ops image's jobs: backup.mjs, restore.mjs, migrate.mjs (migrations in ./migrations beside them). */
+export async function bundleOps(dir = DIST) {
+  await Promise.all([
+    bundleNodeEntry(`import './deploy/db/backup'`, join(dir, 'backup.mjs')),
+    bundleNodeEntry(`import './deploy/db/restore'`, join(dir, 'restore.mjs')),
+    bundleNodeEntry(`import { migrateJob } from './deploy/db/migrate'\nawait migrateJob(new URL('./migrations/', import.meta.url))`, join(dir, 'migrate.mjs')),
+  ])
 }
 
 async function main() {
@@ -82,8 +93,8 @@ async function main() {
   await viteBuild({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' })
   await cp(join(ROOT, 'web', 'dist'), join(DIST, 'web'), { recursive: true })
   await cp(join(ROOT, 'lib', 'db', 'migrations'), join(DIST, 'migrations'), { recursive: true })
-  await Promise.all(ROLES.flatMap((r) => [bundleNode(r), bundleWorker(r, join(DIST, 'workers', `${r}.mjs`))]))
-  console.log(`Built ${ROLES.length} role bundles, their workerd twins and the SPA into dist/ in ${Math.round(performance.now() - started)} ms`)
+  await Promise.all([...ROLES.flatMap((r) => [bundleNode(r), bundleWorker(r, join(DIST, 'workers', `${r}.mjs`))]), bundleOps()])
+  console.log(`Built ${ROLES.length} role bundles, their workerd twins, the ops jobs and the SPA into dist/ in ${Math.round(performance.now() - started)} ms`)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main()

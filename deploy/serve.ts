@@ -44,7 +44,10 @@ export async function startRole(
     deps.schemaVersion = (await loadMigrations(o.migrationsDir)).at(-1)?.name
     deps.metrics?.gauge('backup_last_success_timestamp_seconds', async () => [{ value: await newestBackupAt(db.query) }])
   }
-  if (deps.s3) await ensureBucket(deps.s3)
+  if (deps.s3) {
+    const versioning = await ensureBucket(deps.s3)
+    if (versioning !== 'enabled') log.warn('bucket versioning not set', { bucket: deps.s3.bucket, reason: versioning })
+  }
   if (role === 'frontend') deps.assets = staticAssets(o.assetsDir)
   const app = create(deps)
   // The public edge may serve HTTPS itself (certificate files in config), with a plain-HTTP port that redirects.

@@ -38,9 +38,9 @@ describe('deploy/docker/Dockerfile', () => {
   it('builds per role, runs as non-root with a health check', async () => {
     const text = await readFile(join(DEPLOY, 'docker', 'Dockerfile'), 'utf8')
     expect(text).toMatch(/^ARG ROLE$/m)
-    expect(text).toMatch(/^USER nonroot$/m)
+    expect(text).toMatch(/^USER 65532:65532$/m)
     expect(text).toMatch(/^HEALTHCHECK .*\/healthz/ms)
-    expect(text).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12:nonroot$/m)
+    expect(text).toMatch(/^ARG BASE=gcr\.io\/distroless\/nodejs20-debian12:nonroot$/m)
   })
 })
 

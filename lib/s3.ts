@@ -1,4 +1,4 @@
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3'
+import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3'
 
 export type Storage = { client: S3Client; bucket: string; ping(): Promise<void> }
 
@@ -31,4 +31,16 @@ export async function ensureBucket(s: Storage) {
       if (!/BucketAlready(OwnedByYou|Exists)/.test(err.name)) throw err
     })
   }
+  return ensureVersioning(s.client, s.bucket)
+}
+
+/**
+ * Turns versioning on, so an overwritten or deleted object can be restored. Answers why not when the server
+ * cannot (s3rver locally: NotImplemented) or the key may not (AccessDenied): the operator's to set then.
+ */
+export async function ensureVersioning(client: S3Client, bucket: string): Promise<'enabled' | string> {
+  return client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).then(
+    () => 'enabled',
+    (err: Error) => err.name,
+  )
 }
