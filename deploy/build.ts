@@ -93,6 +93,9 @@ async function main() {
   await viteBuild({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' })
   await cp(join(ROOT, 'web', 'dist'), join(DIST, 'web'), { recursive: true })
   await cp(join(ROOT, 'lib', 'db', 'migrations'), join(DIST, 'migrations'), { recursive: true })
+  // The ai bundle's keyless speech finds its engine and lingware beside itself (new URL(…, import.meta.url)).
+  await cp(join(ROOT, 'lib', 'node', 'pico-lingware'), join(DIST, 'pico-lingware'), { recursive: true })
+  await cp(join(ROOT, 'node_modules', '@echogarden', 'svoxpico-wasm', 'svoxpico.wasm'), join(DIST, 'svoxpico.wasm'))
   await Promise.all([...ROLES.flatMap((r) => [bundleNode(r), bundleWorker(r, join(DIST, 'workers', `${r}.mjs`))]), bundleOps()])
   console.log(`Built ${ROLES.length} role bundles, their workerd twins, the ops jobs and the SPA into dist/ in ${Math.round(performance.now() - started)} ms`)
 }

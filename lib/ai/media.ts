@@ -43,14 +43,19 @@ export async function png(size: number, from: [number, number, number], to: [num
   return concat([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', await zlib(concat(rows))), chunk('IEND', new Uint8Array())])
 }
 
+/** A mono 16-bit PCM WAV of these samples. */
+export function pcmWav(samples: Int16Array, rate: number) {
+  const buf = new DataView(new ArrayBuffer(44 + samples.length * 2))
+  const text = (at: number, s: string) => [...s].forEach((ch, i) => buf.setUint8(at + i, ch.charCodeAt(0)))
+  text(0, 'RIFF'); buf.setUint32(4, 36 + samples.length * 2, true); text(8, 'WAVE'); text(12, 'fmt ')
+  buf.setUint32(16, 16, true); buf.setUint16(20, 1, true); buf.setUint16(22, 1, true); buf.setUint32(24, rate, true)
+  buf.setUint32(28, rate * 2, true); buf.setUint16(32, 2, true); buf.setUint16(34, 16, true); text(36, 'data'); buf.setUint32(40, samples.length * 2, true)
+  samples.forEach((v, i) => buf.setInt16(44 + i * 2, v, true))
+  return new Uint8Array(buf.buffer)
+}
+
 /** A mono 16-bit PCM WAV: a soft tone of `seconds` at `hz`. */
 export function wav(seconds: number, hz: number, rate = 16_000) {
   const n = Math.round(seconds * rate)
-  const buf = new DataView(new ArrayBuffer(44 + n * 2))
-  const text = (at: number, s: string) => [...s].forEach((ch, i) => buf.setUint8(at + i, ch.charCodeAt(0)))
-  text(0, 'RIFF'); buf.setUint32(4, 36 + n * 2, true); text(8, 'WAVE'); text(12, 'fmt ')
-  buf.setUint32(16, 16, true); buf.setUint16(20, 1, true); buf.setUint16(22, 1, true); buf.setUint32(24, rate, true)
-  buf.setUint32(28, rate * 2, true); buf.setUint16(32, 2, true); buf.setUint16(34, 16, true); text(36, 'data'); buf.setUint32(40, n * 2, true)
-  for (let i = 0; i < n; i++) buf.setInt16(44 + i * 2, Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 8000 * Math.min(1, (n - i) / 800)), true)
-  return new Uint8Array(buf.buffer)
+  return pcmWav(Int16Array.from({ length: n }, (_, i) => Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 8000 * Math.min(1, (n - i) / 800))), rate)
 }

@@ -40,3 +40,6 @@ export function costOf(price: Price, u: Usage): number {
 
 /** A provider's HTTP status, from an SDK error or our own. */
 export const statusOf = (err: unknown) => (typeof (err as { status?: unknown })?.status === 'number' ? (err as { status: number }).status : undefined)
+
+/** Speech without a provider: WAV bytes of `text` read in `language`, or null where no voice speaks it. */
+export type Speaker = (text: string, language: string) => Promise<Uint8Array | null>

@@ -9,6 +9,7 @@ import { createPgDb, withPassword } from './db'
 import { createKv } from './kv'
 import { createMailer } from './mail'
 import { createNodeMetrics } from './metrics'
+import { picoSpeaker } from './pico'
 
 /** A role's dependencies on Node, from its environment. `kv` lets roles in one process share a store. */
 export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } = {}): RoleDeps<R> {
@@ -25,6 +26,7 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
     deps.db = createPgDb(withPassword(config.DATABASE_URL, config.DATABASE_PASSWORD), dbRoleOf(role as Exclude<Role, 'frontend'>), config.DB_POOL_MAX)
   if ('REDIS_URL' in config && !deps.kv)
     deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL, log, config.REDIS_PASSWORD)
+  if (role === 'ai') (deps as Deps & { speaker?: unknown }).speaker = picoSpeaker()
   if ('SMTP_URL' in config && !deps.mailer) deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
   return deps as RoleDeps<R>
 }

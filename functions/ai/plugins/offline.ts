@@ -1,7 +1,8 @@
 import { png, wav } from '../../../lib/ai/media'
-import type { Plugin, PluginSettings, ProviderRequest } from '../../../lib/ai/types'
+import type { Plugin, PluginSettings, ProviderRequest, Speaker } from '../../../lib/ai/types'
 
-// Deterministic stand-ins with no network: what `npm start` uses when no provider key is set.
+// Deterministic stand-ins with no network: what `npm start` uses when no provider key is set. Speech is real
+// where the runtime lends a speaker (SVOX Pico on Node: en, de, es, fr, it); elsewhere a short tone.
 const hash = (s: string) => [...s].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7)
 
 function text(req: Extract<ProviderRequest, { kind: 'text' }>) {
@@ -21,7 +22,7 @@ function text(req: Extract<ProviderRequest, { kind: 'text' }>) {
   }
 }
 
-export default function offline(s: PluginSettings): Plugin {
+export default function offline(s: PluginSettings, { speaker }: { speaker?: Speaker } = {}): Plugin {
   return {
     id: 'offline',
     kind: 'text',
@@ -35,7 +36,8 @@ export default function offline(s: PluginSettings): Plugin {
       const h = hash(req.kind === 'image' ? req.prompt : req.text)
       if (req.kind === 'image')
         return { kind: 'image', bytes: await png(64, [h & 255, (h >> 8) & 255, (h >> 16) & 255], [255, 255, 255]), contentType: 'image/png', usage: { images: 1 } }
-      return { kind: 'audio', bytes: wav(0.6, 220 + (h % 440)), contentType: 'audio/wav', usage: { characters: req.text.length } }
+      const spoken = await speaker?.(req.text, req.language).catch(() => null) // a broken engine still answers
+      return { kind: 'audio', bytes: spoken ?? wav(0.6, 220 + (h % 440)), contentType: 'audio/wav', usage: { characters: req.text.length } }
     },
   }
 }

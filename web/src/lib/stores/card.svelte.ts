@@ -16,6 +16,8 @@ export class CardPage {
   form = $state({ front: '', back: '', notes: '', tags: '' })
   history = $state<CardChange[]>([])
   prices = $state<Record<AiAction, { atMost: number }> | null>(null)
+  /** The deck's language: what the audio action reads the front in. */
+  language = $state<string | null>(null)
   proposal = $state<(NonNullable<AiAnswer['proposal']> & { label: string }) | null>(null)
   error = $state<unknown>(null)
   actionError = $state<unknown>(null)
@@ -43,6 +45,7 @@ export class CardPage {
       const [card, history] = await Promise.all([this.api.cards.get(this.id), this.api.cards.history(this.id)])
       this.show(card)
       this.history = history.items
+      this.api.decks.get(card.deckId).then((d) => (this.language = d.sourceLang), () => null)
     } catch (err) {
       this.error = err
     }
