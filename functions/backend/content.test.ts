@@ -97,10 +97,14 @@ describe('CSV import and export', () => {
     expect(await exported.text()).toBe('front,back,notes,tags\r\ngehen,to go,,verb\r\n"Haus, das","the ""house""",,noun a1\r\n')
   })
 
-  it('refuses a file without a header naming front', async () => {
+  it('refuses a file without a header naming front, and names the separator when it is not a comma', async () => {
     const b = await learner()
     const deck = await newDeck(b)
     expect((await upload(b, deck.id, 'gehen,to go\n')).status).toBe(400)
+    for (const [file, said] of [['front;back\ngehen;to go\n', 'semicolons'], ['front\tback\ngehen\tto go\n', 'tabs']]) {
+      const r = await upload(b, deck.id, file)
+      expect([r.status, r.body.error.message]).toEqual([400, expect.stringContaining(`Line 1 looks separated by ${said}`)])
+    }
   })
 })
 

@@ -16,7 +16,12 @@ export function readCardRows(text: string, limits: CardLimits) {
     throw new ApiError('BAD_REQUEST', `This is not valid CSV: ${(err as Error).message}`)
   }
   const header = (table.shift() ?? []).map((h) => h.trim().toLowerCase())
-  if (!header.includes('front')) throw new ApiError('BAD_REQUEST', 'The first row must name the columns, with at least "front"')
+  if (!header.includes('front')) {
+    // A spreadsheet saved with semicolons or tabs reads as one column: say so, not only that front is missing.
+    const other = /[;\t]/.exec(header.join(','))?.[0]
+    const hint = other ? ` Line 1 looks separated by ${other === ';' ? 'semicolons' : 'tabs'}: save the file as comma-separated CSV.` : ''
+    throw new ApiError('BAD_REQUEST', `Line 1 must name the columns, with at least "front" (comma-separated).${hint}`)
+  }
   const { card } = cardSchemas(limits)
   const cards: CardFields[] = []
   const errors: RowError[] = []
