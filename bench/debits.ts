@@ -1,57 +1,128 @@
-// Settled debits per second: 50 concurrent clients, each reserving a hold and settling it at 1.5 cents
-// (so every settle writes a ledger debit), against the credit role on real PostgreSQL.
-// DATABASE_URL (default the local server) must allow creating a database.
-import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+// Money throughput as ratios to pgbench on the same PostgreSQL in the same run:
+//  base  `pgbench -b simple-update -c 50 -j 2` on a database of its own (scale 10),
+//  (b)   the credit role alone: 50 clients, each its own user, begin a paid call (hold under an idempotency
+//        key) then settle it (charge + stored answer, 1.5 cents so every settle also writes a ledger debit),
+//  (a)   through the backend: 50 clients, distinct users, paid translate calls with an Idempotency-Key each,
+//        every role its own process, the AI role on its offline plugin.
+// DATABASE_URL (default the local server) must allow creating databases; REDIS_URL defaults to the local one.
+import { execFile } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { promisify } from 'node:util'
 import pg from 'pg'
 import { newUserId } from '../lib/ids'
+import { startRoleProcess } from '../test/role-process'
+import { startS3 } from '../test/s3-server'
 import { createServices } from '../lib/services'
 import { benchDatabase } from './database'
 
 const CLIENTS = 50
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const bench = await benchDatabase()
-const url = new URL(bench.url)
+const run = promisify(execFile)
 
-const users = Array.from({ length: CLIENTS }, () => newUserId())
-const seed = new pg.Client(url.href)
-await seed.connect()
-for (const id of users) {
-  await seed.query(`insert into public.users (id, email, name) values ($1, $2, 'B')`, [id, `${id}@bench.example`])
-  await seed.query(`insert into credit.accounts (user_id, balance) values ($1, 1000000000000)`, [id])
-}
-await seed.end()
-
-const secret = randomBytes(32).toString('base64url')
-const PORT = 18183
-const credit = spawn(process.execPath, ['--import', 'tsx', 'deploy/start.ts', '--role', 'credit'], {
-  env: { ...process.env, DATABASE_URL: url.href, SERVICE_SECRET: secret, PORT: String(PORT), LOG_LEVEL: 'warn', GRANT_FREE: '0', DB_POOL_MAX: process.env.DB_POOL_MAX ?? '10' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
-for (let i = 0; i < 200 && !(await fetch(`http://127.0.0.1:${PORT}/healthz`).then((r) => r.ok, () => false)); i++)
-  await new Promise((r) => setTimeout(r, 100))
-
-const backend = createServices({ role: 'backend', secret, ttlS: 60, urls: { credit: `http://127.0.0.1:${PORT}` } })
-let settled = 0
-const latencies: number[] = []
-const until = Date.now() + SECONDS * 1000
-await Promise.all(
-  users.map(async (userId) => {
-    for (let i = 0; Date.now() < until; i++) {
+/** Successful calls per second of `call` from CLIENTS loops for SECONDS (after a 1 s warm-up), and latencies. */
+async function measure(call: (client: number, i: number) => Promise<boolean>) {
+  let i = 0
+  let failed = 0
+  const loop = async (client: number, until: number, lat?: number[]) => {
+    while (Date.now() < until) {
       const t = performance.now()
-      const hold = await (await backend.call('credit', '/internal/holds', { body: { userId, amount: 20_000, key: `b:${userId}:${i}` } })).json()
-      const done = await backend.call('credit', `/internal/holds/${hold.id}/settle`, { body: { actual: 15_000 } })
-      if (!done.ok) throw new Error(`settle answered ${done.status}`)
-      await done.body?.cancel()
-      latencies.push(performance.now() - t)
-      settled++
+      if (await call(client, i++)) lat?.push(performance.now() - t)
+      else if (lat) failed++
     }
-  }),
-)
-latencies.sort((a, b) => a - b)
-const at = (q: number) => latencies[Math.floor(q * (latencies.length - 1))].toFixed(1)
-console.log(`\nCredit: ${CLIENTS} concurrent clients, ${SECONDS} s, reserve + settle each, PostgreSQL at ${bench.host}`)
-console.log(`${(settled / SECONDS).toFixed(0)} settled debits/s · reserve+settle p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`)
-credit.kill('SIGTERM')
-await new Promise((r) => credit.once('exit', r))
-await bench.drop()
+  }
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => loop(c, Date.now() + 1000)))
+  const lat: number[] = []
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => loop(c, Date.now() + SECONDS * 1000, lat)))
+  lat.sort((a, b) => a - b)
+  const at = (q: number) => lat[Math.floor(q * (lat.length - 1))].toFixed(1)
+  return { perS: lat.length / SECONDS, p50: at(0.5), p99: at(0.99), failed }
+}
+
+async function pgbench() {
+  const db = await benchDatabase()
+  try {
+    await run('pgbench', ['-i', '-q', '-s', '10', db.url])
+    const { stdout } = await run('pgbench', ['-b', 'simple-update', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), db.url])
+    return Number(stdout.match(/tps = ([\d.]+)/)![1])
+  } finally {
+    await db.drop()
+  }
+}
+
+async function atCredit() {
+  const db = await benchDatabase()
+  const users = Array.from({ length: CLIENTS }, () => newUserId())
+  const seed = new pg.Client(db.url)
+  await seed.connect()
+  for (const id of users) {
+    await seed.query(`insert into public.users (id, email, name) values ($1, $2, 'B')`, [id, `${id}@bench.example`])
+    await seed.query(`insert into credit.accounts (user_id, balance) values ($1, 1000000000000)`, [id])
+  }
+  await seed.end()
+  const secret = randomBytes(32).toString('base64url')
+  const credit = await startRoleProcess('credit', { DATABASE_URL: db.url, SERVICE_SECRET: secret, LOG_LEVEL: 'warn', GRANT_FREE: '0' })
+  const backend = createServices({ role: 'backend', secret, ttlS: 60, urls: { credit: credit.url } })
+  const response = { status: 200, contentType: 'application/json', body: '{"result":{"translation":"the house"},"cost":15000}' }
+  try {
+    return await measure(async (client, i) => {
+      const begin = { userId: users[client], amount: 20_000, key: `bench-${client}-${i}`, fingerprint: 'f'.repeat(64), attempt: randomUUID() }
+      const { hold } = await (await backend.call('credit', '/internal/holds', { body: begin })).json()
+      const done = await backend.call('credit', `/internal/holds/${hold.id}/settle`, { body: { actual: 15_000, response } })
+      await done.body?.cancel()
+      return done.ok
+    })
+  } finally {
+    await credit.kill()
+    await db.drop()
+  }
+}
+
+async function throughBackend() {
+  const db = await benchDatabase()
+  const s3 = await startS3()
+  const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' }
+  const auth = await startRoleProcess('auth', { ...common, SMTP_URL: 'file:///tmp/lingudesk-bench-mail', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4' })
+  const [credit, ai] = await Promise.all([
+    startRoleProcess('credit', { ...common, AUTH_URL: auth.url, GRANT_FREE: '1000000000' }),
+    startRoleProcess('ai', { ...common, AUTH_URL: auth.url, ...s3.env }),
+  ])
+  const backend = await startRoleProcess('backend', {
+    ...common, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: ai.url,
+    RATE_LIMIT_AI: '1000000000/60', RATE_LIMIT_PUBLIC: '1000000000/60',
+  })
+  try {
+    const tokens: string[] = []
+    for (let c = 0; c < CLIENTS; c++) {
+      const res = await fetch(`${backend.url}/api/auth/register`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-device-id': `bench-device-${randomBytes(8).toString('hex')}`, 'x-forwarded-for': '192.0.2.1' },
+        body: JSON.stringify({ email: `bench.${randomBytes(6).toString('hex')}@example.com`, password: 'benchmark passphrase', name: 'B' }),
+      })
+      tokens.push(((await res.json()) as { accessToken: string }).accessToken)
+    }
+    const run = randomBytes(4).toString('hex')
+    return await measure(async (client, i) => {
+      const res = await fetch(`${backend.url}/api/ai/translate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[client]}`, 'content-type': 'application/json', 'idempotency-key': `bench-${run}-${i}`, 'x-forwarded-for': '192.0.2.1' },
+        body: JSON.stringify({ text: `bench ${run} ${i}`, from: 'de', to: 'en' }),
+      })
+      await res.body?.cancel()
+      return res.status === 200
+    })
+  } finally {
+    await Promise.all([backend, ai, credit, auth].map((r) => r.kill()))
+    await s3.stop()
+    await db.drop()
+  }
+}
+
+const base = await pgbench()
+const b = await atCredit()
+const a = await throughBackend()
+console.log(`\nMoney: ${CLIENTS} clients, ${SECONDS} s each, PostgreSQL at ${new URL(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432').host}`)
+console.table([
+  { case: 'pgbench simple-update -c 50 -j 2', 'per s': Math.round(base), 'p50 ms': '', 'p99 ms': '' },
+  { case: '(b) credit: begin + settle', 'per s': Math.round(b.perS), 'p50 ms': b.p50, 'p99 ms': b.p99, failed: b.failed },
+  { case: '(a) backend: paid translate', 'per s': Math.round(a.perS), 'p50 ms': a.p50, 'p99 ms': a.p99, failed: a.failed },
+])
+console.log(`(a)/pgbench = ${(a.perS / base).toFixed(3)} (target ≥ 0.25) · (b)/pgbench = ${(b.perS / base).toFixed(3)} (target ≥ 0.5)`)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRole } from './serve'
 import createFrontendApp from '../functions/frontend/index'
@@ -29,14 +30,17 @@ describe('/metrics', () => {
     const b = p.browser()
     const { res } = await b.register()
     const userId = res.body.user.id
-    const hold = await p.service('credit', '/internal/holds', { body: { userId, amount: 20_000, key: `m:${userId}:1` } })
+    const begin = (amount: number, key: string) =>
+      p.service('credit', '/internal/holds', { body: { userId, amount, key, fingerprint: 'f'.repeat(64), attempt: randomUUID() } })
+    const hold = await begin(20_000, `m:${userId}:1`)
     expect(hold.status).toBe(201)
-    expect((await p.service('credit', '/internal/holds', { body: { userId, amount: 900_000_000, key: `m:${userId}:2` } })).status).toBe(402)
+    expect((await begin(900_000_000, `m:${userId}:2`)).status).toBe(402)
     let credit = await scrape(p.credit.url)
     expect(credit).toMatch(/^credit_holds_total\{outcome="reserved",role="credit"\} 1$/m)
     expect(credit).toMatch(/^credit_holds_total\{outcome="refused",role="credit"\} 1$/m)
     expect(credit).toMatch(/^credit_held_micro_euros\{role="credit"\} 20000$/m)
-    await p.service('credit', `/internal/holds/${hold.body.id}/settle`, { body: { actual: 700 } })
+    const response = { status: 200, contentType: 'application/json', body: '{"cost":700}' }
+    await p.service('credit', `/internal/holds/${hold.body.hold.id}/settle`, { body: { actual: 700, response } })
     credit = await scrape(p.credit.url)
     expect(credit).toMatch(/^credit_held_micro_euros\{role="credit"\} 0$/m)
     expect(credit).toMatch(/^credit_pending_micro_euros\{role="credit"\} 700$/m) // under the 1-cent flush threshold

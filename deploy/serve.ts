@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Deps } from '../lib/app'
 import { ConfigError, type Env, type Role } from '../lib/config'
+import { startSweeper } from '../lib/credit/sweeper'
 import type { Kv } from '../lib/kv'
 import { staticAssets } from '../lib/node/assets'
 import { newestBackupAt } from '../lib/db/backups'
@@ -49,6 +50,8 @@ export async function startRole(
     if (versioning !== 'enabled') log.warn('bucket versioning not set', { bucket: deps.s3.bucket, reason: versioning })
   }
   if (role === 'frontend') deps.assets = staticAssets(o.assetsDir)
+  // Every credit instance sweeps: expired holds are freed within an interval, whoever is busy.
+  const stopSweeper = role === 'credit' ? startSweeper(deps as Parameters<typeof startSweeper>[0]) : undefined
   const app = create(deps)
   // The public edge may serve HTTPS itself (certificate files in config), with a plain-HTTP port that redirects.
   const tls = 'TLS_CERT_FILE' in config && config.TLS_CERT_FILE ? { cert: config.TLS_CERT_FILE, key: config.TLS_KEY_FILE! } : undefined
@@ -74,6 +77,7 @@ export async function startRole(
     close: () =>
       (closing ??= (async () => {
         clearInterval(partitionTimer)
+        stopSweeper?.()
         stopReloading?.()
         redirect?.close()
         const closed = new Promise<void>((ok) => server.close(() => ok()))

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { PLUGIN_IDS } from './ai/types'
 import { CARD_TEXT_MAX } from './content/limits'
+import { MIN_HOLD_TTL_S } from './credit/paid'
 
 export const ROLES = ['frontend', 'backend', 'auth', 'credit', 'ai'] as const
 export type Role = (typeof ROLES)[number]
@@ -122,10 +123,6 @@ const SCHEMAS = {
     CONTENT_MAX_BACK_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.back).default(CARD_TEXT_MAX.back),
     CONTENT_MAX_NOTES_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.notes).default(CARD_TEXT_MAX.notes),
     CONTENT_MAX_TAGS_PER_CARD: z.coerce.number().int().min(0).max(200).default(20),
-    /** What a paid call holds before it runs (µ€); it is settled at the cost the service reports. */
-    COST_ESTIMATE_AI_TEXT: micros.default(20_000),
-    COST_ESTIMATE_AI_IMAGE: micros.default(60_000),
-    COST_ESTIMATE_AI_SPEECH: micros.default(30_000),
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
     AI_URL: url.default('http://127.0.0.1:8084'),
@@ -180,7 +177,12 @@ const SCHEMAS = {
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     /** Usage is written to the ledger in whole multiples of this (µ€); the rest waits as pending. */
     MICRO_FLUSH_THRESHOLD: micros.min(1).default(10_000),
-    HOLD_TTL_S: z.coerce.number().int().min(10).max(3600).default(120),
+    /** An unsettled hold expires after this: longer than the slowest paid call can take, or it would expire calls still running. */
+    HOLD_TTL_S: z.coerce.number().int().max(3600).default(120)
+      .refine((s) => s > MIN_HOLD_TTL_S, `must be longer than the slowest paid call, its settle retries and a margin (${MIN_HOLD_TTL_S} s)`),
+    HOLD_SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(60).default(5),
+    /** A paid call's stored answer is kept this long for retries with its Idempotency-Key (at least 24 h). */
+    IDEMPOTENCY_KEEP_S: z.coerce.number().int().min(86_400).max(days(30)).default(86_400),
     GRANT_FREE: micros.default(500_000),
     GRANT_PLUS: micros.default(5_000_000),
     GRANT_PREMIUM: micros.default(20_000_000),

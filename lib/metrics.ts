@@ -13,7 +13,8 @@ export const COUNTERS = {
   refresh_reuse_total: { role: 'auth', labels: {} },
   ai_calls_total: { role: 'ai', labels: { plugin: PLUGIN_IDS, outcome: ['ok', 'failed', 'malformed'], cache: ['hit', 'miss'] } },
   ai_cost_micro_euros_total: { role: 'ai', labels: { plugin: PLUGIN_IDS } },
-  credit_holds_total: { role: 'credit', labels: { outcome: ['reserved', 'refused', 'settled', 'released'] } },
+  credit_holds_total: { role: 'credit', labels: { outcome: ['reserved', 'refused', 'settled', 'released', 'expired'] } },
+  credit_overruns_total: { role: 'credit', labels: {} },
   paddle_events_total: { role: 'credit', labels: { outcome: ['applied', 'duplicate', 'ignored', 'bad_signature', 'malformed'] } },
 } as const satisfies Record<string, { role: string; labels: Record<string, readonly string[]> }>
 export type CounterName = keyof typeof COUNTERS

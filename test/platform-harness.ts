@@ -1,31 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import S3rver from 's3rver'
 import { ROLE_APPS } from '../deploy/roles'
 import { type RoleServer, startRole } from '../deploy/serve'
 import type { Role } from '../lib/config'
 import { createServices } from '../lib/services'
 import { MIGRATIONS_DIR } from '../lib/node/migrations'
+import { startS3 } from './s3-server'
 import { startSmtpCapture } from './smtp-capture'
 import { type TestDatabase, testDatabase } from './testing'
 
 const ORIGIN = 'http://127.0.0.1:8080'
 
-/** An S3-protocol server (s3rver) on a free loopback port, with the env the AI role reads. */
-export async function startS3() {
-  const directory = await mkdtemp(join(tmpdir(), 'lingudesk-s3-'))
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
-  const { port } = await server.run()
-  return {
-    env: { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
-    stop: async () => {
-      await server.close()
-      await rm(directory, { recursive: true, force: true })
-    },
-  }
-}
+export { startS3 }
 
 /**
  * Real roles over HTTP on free ports, sharing a database of their own and (when set) the real Redis:

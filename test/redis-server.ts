@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { Redis } from 'ioredis'
 import { freePort } from './loopback'
 
-
 /** A Redis server of the test's own on a spare port, which the test may stop, pause or restart. */
 export async function startRedisServer(o: { password?: string } = {}) {
   const port = await freePort()

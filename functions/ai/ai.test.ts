@@ -93,7 +93,10 @@ describe('AI on cards', () => {
   it('saves a translation, examples and an image onto the card, says what it cost, and shows prices first', async () => {
     const b = await learner()
     const prices = await b.call('GET', '/api/cards/ai/prices')
-    expect(prices.body.actions).toMatchObject({ translate: { atMost: 20_000 }, image: { atMost: 60_000 }, audio: { atMost: 30_000 } })
+    // The most for the longest front (2,000 three-byte characters to translate, 1,000 to speak) at free-user prices.
+    expect(prices.body.actions).toMatchObject({ image: { atMost: 3000 }, audio: { atMost: 1000 * 15 } })
+    expect(prices.body.actions.translate.atMost).toBeGreaterThanOrEqual(Math.ceil((6000 * 260_000 + 800 * 1_030_000) / 1e6))
+    expect(prices.body.actions.translate.atMost).toBeLessThan(2500)
     const deck = (await b.call('POST', '/api/decks', { body: { name: 'Nouns', sourceLang: 'de', targetLang: 'en' } })).body
     const card = (await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: fresh() } })).body
     const t = await b.call('POST', `/api/cards/${card.id}/ai/translate`, { body: {} })

@@ -1,3 +1,4 @@
+import { PAID_TIMEOUT_MS } from '../../lib/credit/paid'
 import { routed } from './_lib/routed'
 import { IMAGE, type RouteSpec } from './_lib/routes'
 
@@ -9,7 +10,8 @@ export const route: RouteSpec = {
   target: '/ai/image',
   limit: 'ai',
   cost: 'ai.image',
-  timeoutMs: 60_000,
+  operation: 'image',
+  timeoutMs: PAID_TIMEOUT_MS['ai.image'],
   providers: IMAGE,
 }
 

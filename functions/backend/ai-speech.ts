@@ -1,3 +1,4 @@
+import { PAID_TIMEOUT_MS } from '../../lib/credit/paid'
 import { routed } from './_lib/routed'
 import { SPEECH, type RouteSpec } from './_lib/routes'
 
@@ -9,7 +10,8 @@ export const route: RouteSpec = {
   target: '/ai/speech',
   limit: 'ai',
   cost: 'ai.speech',
-  timeoutMs: 60_000,
+  operation: 'speech',
+  timeoutMs: PAID_TIMEOUT_MS['ai.speech'],
   providers: SPEECH,
 }
 

@@ -1,3 +1,4 @@
+import { PAID_TIMEOUT_MS } from '../../lib/credit/paid'
 import { routed } from './_lib/routed'
 import { TEXT, type RouteSpec } from './_lib/routes'
 
@@ -9,7 +10,8 @@ export const route: RouteSpec = {
   target: '/ai/translate',
   limit: 'ai',
   cost: 'ai.text',
-  timeoutMs: 30_000,
+  operation: 'translate',
+  timeoutMs: PAID_TIMEOUT_MS['ai.text'],
   providers: TEXT,
 }
 

@@ -67,7 +67,7 @@ describe('paid routes', () => {
   const pending = async (email: string) =>
     Number((await p.db.owner.query<{ pending: string }>(`select a.pending from credit.accounts a join public.users u on u.id = a.user_id where u.email = $1`, [email]))[0].pending)
 
-  it('hold the estimate, settle at the reported cost, and charge nothing for a failed call', async () => {
+  it('hold the most a call can cost, settle at the reported cost, and charge nothing for a failed call', async () => {
     const b = p.browser()
     const { email } = await b.register()
     const ok = await b.call('POST', '/api/ai/translate', { body: { text: 'Haus', from: 'de', to: 'en' } })
@@ -83,9 +83,11 @@ describe('paid routes', () => {
   it('charge a retried request with the same Idempotency-Key once', async () => {
     const b = p.browser()
     const { email } = await b.register()
-    const send = () => b.call('POST', '/api/ai/examples', { body: { text: 'Baum' }, headers: { 'idempotency-key': 'retry-me-0001' } })
-    expect((await send()).status).toBe(200)
-    expect((await send()).status).toBe(200)
+    const send = () => b.call('POST', '/api/ai/examples', { body: { text: 'Baum', from: 'de', to: 'en' }, headers: { 'idempotency-key': 'retry-me-0001' } })
+    const [first, again] = [await send(), await send()]
+    expect([first.status, again.status]).toEqual([200, 200])
+    expect(again.body).toEqual(first.body)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
     expect(await pending(email)).toBe(2345)
     expect((await b.call('GET', '/api/credits/balance')).body.balance).toBe(490_000)
   })
@@ -94,8 +96,8 @@ describe('paid routes', () => {
     const b = p.browser()
     const { res } = await b.register()
     await b.call('GET', '/api/credits/balance') // this month's 0.50 € grant
-    const drain = await p.service('credit', '/internal/charges', { body: { userId: res.body.user.id, amount: 450_000, key: `drain:${res.body.user.id}` } })
-    expect(drain.status).toBe(200) // 0.05 € left: less than the image estimate
+    const drain = await p.service('credit', '/internal/charges', { body: { userId: res.body.user.id, amount: 498_000, key: `drain:${res.body.user.id}` } })
+    expect(drain.status).toBe(200) // 2,000 µ€ left: less than an image costs
     seen.length = 0
     const refused = await b.call('POST', '/api/ai/image', { body: { prompt: 'a tree' } })
     expect(refused.status).toBe(402)
@@ -110,7 +112,7 @@ describe('service availability', () => {
     const b = p.browser(second.url)
     await b.register()
     const replies = []
-    for (let i = 0; i < 4; i++) replies.push(await b.call('POST', '/api/ai/explain', { body: { text: 'der' } }))
+    for (let i = 0; i < 4; i++) replies.push(await b.call('POST', '/api/ai/explain', { body: { text: 'der', from: 'de', to: 'en' } }))
     expect(replies.map((r) => r.status)).toEqual([503, 503, 503, 503])
     expect(replies[3].body.error).toMatchObject({ code: 'UNAVAILABLE', details: { service: 'ai' } })
     expect(Number(replies[3].headers.get('retry-after'))).toBeGreaterThan(0)

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { ensureMonthlyGrant } from '../../lib/credit/grants'
-import { release, reserve, settle } from '../../lib/credit/holds'
+import { release } from '../../lib/credit/holds'
+import { beginPaid, settlePaid } from '../../lib/credit/idempotency'
 import { account } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -9,32 +10,52 @@ import { validate } from '../../lib/validate'
 import type { CreditEnv } from './env'
 import { Key, Micros, UserId } from './_lib/shared'
 
-export const ReserveBody = z.object({ userId: UserId, amount: Micros, key: Key, ttlS: z.number().int().min(10).max(3600).optional() })
-export const SettleBody = z.object({ actual: z.number().int().min(0).max(1_000_000_000_000) })
+export const ReserveBody = z.object({
+  userId: UserId,
+  amount: Micros,
+  /** The client's Idempotency-Key (or the attempt's id when it sent none), scoped to the user. */
+  key: Key,
+  /** SHA-256 of method, path and canonical body: a key stays bound to one request. */
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  attempt: z.uuid(),
+})
+export const SettleBody = z.object({
+  actual: z.number().int().min(0).max(1_000_000_000_000),
+  response: z.object({ status: z.number().int().min(200).max(299), contentType: z.string().max(200), body: z.string().max(1_000_000) }),
+})
 const HoldParam = z.object({ id: z.uuid() })
 
-/** Holds for paid calls (backend only): reserve an estimate, then settle at the actual cost or release. */
+/**
+ * Paid calls (backend only): begin one under its idempotency key (a hold, or the stored answer of a
+ * charged earlier one), then settle it at the actual cost with its answer, or release it.
+ */
 export default new Hono<CreditEnv>()
   .post('/internal/holds', validate('json', ReserveBody), async (c) => {
     const b = c.req.valid('json')
-    const { now, config } = c.var
-    const hold = await asService(c.var.db, async (sql) => {
+    const { now, config, metrics } = c.var
+    const begun = await asService(c.var.db, async (sql) => {
       await ensureMonthlyGrant(sql, config, await account(sql, b.userId), now())
-      return reserve(sql, { userId: b.userId, amount: b.amount, key: b.key, ttlS: b.ttlS ?? config.HOLD_TTL_S, now: now() })
+      return beginPaid(sql, { ...b, expiresAt: new Date(now() + config.HOLD_TTL_S * 1000), now: now() })
     }).catch((err: Error) => {
-      if (err instanceof ApiError && err.code === 'PAYMENT_REQUIRED') c.var.metrics?.count('credit_holds_total', { outcome: 'refused' })
+      if (err instanceof ApiError && err.code === 'PAYMENT_REQUIRED') metrics?.count('credit_holds_total', { outcome: 'refused' })
       throw err
     })
-    c.var.metrics?.count('credit_holds_total', { outcome: 'reserved' })
-    return c.json(hold, 201)
+    if ('replay' in begun) return c.json(begun, 200)
+    metrics?.count('credit_holds_total', { outcome: 'reserved' })
+    return c.json(begun, 201)
   })
   .post('/internal/holds/:id/settle', validate('param', HoldParam), validate('json', SettleBody), async (c) => {
-    const { id } = c.req.valid('param')
-    const hold = await asService(c.var.db, (sql) =>
-      settle(sql, { holdId: id, actual: c.req.valid('json').actual, threshold: c.var.config.MICRO_FLUSH_THRESHOLD, now: c.var.now(), requestId: c.var.requestId }),
+    const { actual, response } = c.req.valid('json')
+    const { now, config, metrics } = c.var
+    const settled = await asService(c.var.db, (sql) =>
+      settlePaid(sql, { holdId: c.req.valid('param').id, actual, response, threshold: config.MICRO_FLUSH_THRESHOLD, now: now(), requestId: c.var.requestId }),
     )
-    c.var.metrics?.count('credit_holds_total', { outcome: 'settled' })
-    return c.json(hold)
+    metrics?.count('credit_holds_total', { outcome: settled.outcome })
+    if (settled.outcome === 'settled' && settled.overrun) {
+      metrics?.count('credit_overruns_total')
+      c.var.log.warn('paid call cost more than its hold', { requestId: c.var.requestId, holdId: c.req.valid('param').id, actual, charged: settled.charged })
+    }
+    return c.json(settled)
   })
   .post('/internal/holds/:id/release', validate('param', HoldParam), async (c) => {
     const hold = await asService(c.var.db, (sql) => release(sql, { holdId: c.req.valid('param').id, now: c.var.now() }))

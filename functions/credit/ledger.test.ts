@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config'
 import { ensureMonthlyGrant } from '../../lib/credit/grants'
-import { account, charge, flushPending, post } from '../../lib/credit/ledger'
+import { account, charge, post } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
 import { newUserId } from '../../lib/ids'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
@@ -70,7 +70,6 @@ describe('micro-charge aggregation', () => {
           const amount = 1 + Math.floor(Math.random() * (CENT - 1))
           sum += amount
           await charge(sql, { userId: user, amount, key: `agg:${user}:${i}`, threshold: CENT })
-          if (Math.random() < 0.01) await flushPending(sql, user, CENT, `extra:${user}:${i}`) // a timer's flush
         }
       })
     }
@@ -96,40 +95,5 @@ describe('monthly grants', () => {
     expect(byKind('grant')).toEqual([500_000, 500_000])
     expect(byKind('expiry')).toEqual([-380_000]) // October's grant less what was available to expire
     expect((await state(user)).balance).toBe(500_000)
-  })
-})
-
-describe('holds', () => {
-  const reserve = (userId: string, amount: number, key: string, ttlS?: number) =>
-    p.service('credit', '/internal/holds', { body: { userId, amount, key, ttlS } })
-
-  it('refuses to reserve beyond what is available (balance − holds − pending)', async () => {
-    const user = await seedUser(5 * CENT)
-    expect((await reserve(user, 3 * CENT, `h1:${user}`)).status).toBe(201)
-    const over = await reserve(user, 3 * CENT, `h2:${user}`)
-    expect(over.status).toBe(402)
-    expect(over.body.error.code).toBe('PAYMENT_REQUIRED')
-  })
-
-  it('settles at the actual cost (sub-cent goes pending), and refuses to settle after release', async () => {
-    const user = await seedUser(5 * CENT)
-    const a = (await reserve(user, 3 * CENT, `s1:${user}`)).body
-    const settled = await p.service('credit', `/internal/holds/${a.id}/settle`, { body: { actual: 12_345 } })
-    expect(settled.body).toMatchObject({ status: 'settled', charged: 12_345 })
-    expect(await state(user)).toMatchObject({ balance: 4 * CENT, held: 0, pending: 2_345 })
-    const b = (await reserve(user, CENT, `s2:${user}`)).body
-    expect((await p.service('credit', `/internal/holds/${b.id}/release`, { method: 'POST' })).body.status).toBe('released')
-    expect((await p.service('credit', `/internal/holds/${b.id}/settle`, { body: { actual: 1 } })).status).toBe(409)
-    expect(await state(user)).toMatchObject({ balance: 4 * CENT, held: 0, pending: 2_345 })
-  })
-
-  it('releases an expired hold exactly once', async () => {
-    const user = await seedUser(5 * CENT)
-    const h = (await reserve(user, 4 * CENT, `e1:${user}`, 10)).body
-    await p.db.owner.query(`update credit.holds set expires_at = now() - interval '1 second' where id = $1`, [h.id])
-    const again = await Promise.all([reserve(user, 4 * CENT, `e2:${user}`), reserve(user, CENT, `e3:${user}`)])
-    expect(again.map((r) => r.status).sort()).toEqual([201, 201])
-    expect((await p.service('credit', `/internal/holds/${h.id}/settle`, { body: { actual: 1 } })).status).toBe(409)
-    expect(await state(user)).toMatchObject({ balance: 5 * CENT, held: 5 * CENT })
   })
 })

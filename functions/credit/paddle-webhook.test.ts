@@ -74,6 +74,18 @@ describe('POST /api/webhooks/paddle', () => {
     expect(purchases).toEqual([{ amount: '10000000' }])
   })
 
+  it('credits one transaction delivered under 10 event ids once, and only that answer and metric say applied', async () => {
+    const { res } = await p.browser().register()
+    const applied = async () => Number((await (await fetch(`${p.credit.url}/metrics`)).text()).match(/^paddle_events_total\{outcome="applied",role="credit"\} (\d+)$/m)?.[1] ?? 0)
+    const before = await applied()
+    const raws = Array.from({ length: 10 }, () => event('transaction.completed', res.body.user.id, { id: 'txn_ids', items: [{ price: { id: 'pri_top5' }, quantity: 1 }] }))
+    const answers = await Promise.all(raws.map(async (raw) => (await send(raw, sign(raw, NEW))).json()))
+    expect(answers.filter((a) => 'applied' in a)).toEqual([{ received: true, applied: 'credited 5000000' }])
+    expect(answers.filter((a) => a.duplicate === 'transaction already credited')).toHaveLength(9)
+    expect(Number((await account(res.body.user.id)).balance)).toBe(5_000_000)
+    expect((await applied()) - before).toBe(1)
+  })
+
   it('ignores an event older than the state already applied', async () => {
     const { res } = await p.browser().register()
     const id = res.body.user.id

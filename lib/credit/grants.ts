@@ -1,6 +1,6 @@
 import type { ConfigOf } from '../config'
 import type { Sql } from '../db/db'
-import { type Account, post } from './ledger'
+import { type Account, findTransaction, post } from './ledger'
 
 const GRANT = { free: 'GRANT_FREE', plus: 'GRANT_PLUS', premium: 'GRANT_PREMIUM' } as const
 const periodOf = (ms: number) => new Date(ms).toISOString().slice(0, 7)
@@ -33,7 +33,9 @@ async function expireEarlierGrants(sql: Sql, a: Account, period: string) {
 export async function ensureMonthlyGrant(sql: Sql, config: ConfigOf<'credit'>, a: Account, now: number) {
   const amount = config[GRANT[a.userType]]
   const period = periodOf(now)
+  const key = `grant:${a.userId}:${period}:${a.userType}`
+  if (amount && (await findTransaction(sql, key))) return null // granted already (and earlier months expired then): every paid call asks
   if (config.GRANT_EXPIRES) await expireEarlierGrants(sql, a, period)
   if (!amount) return null
-  return post(sql, { userId: a.userId, kind: 'grant', amount, key: `grant:${a.userId}:${period}:${a.userType}`, actor: 'system', reason: `monthly ${a.userType} grant ${period}` })
+  return post(sql, { userId: a.userId, kind: 'grant', amount, key, actor: 'system', reason: `monthly ${a.userType} grant ${period}` })
 }

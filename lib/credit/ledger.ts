@@ -19,9 +19,17 @@ const toAccount = (r: Record<string, any>): Account => {
 
 /** The user's account, created (as free) on first use. */
 export async function account(sql: Sql, userId: string, lock = false): Promise<Account> {
-  await sql(`insert into credit.accounts (user_id) values ($1) on conflict do nothing`, [userId])
-  const [row] = await sql(`select * from credit.accounts where user_id = $1${lock ? ' for update' : ''}`, [userId])
-  return toAccount(row)
+  const read = () => sql(`select * from credit.accounts where user_id = $1${lock ? ' for update' : ''}`, [userId])
+  // Usually one round trip: the row made now or the one there before. A row another transaction made while
+  // this statement waited is not in its snapshot: then it is read again.
+  const [row] = lock ? [] : await sql(
+    `with made as (insert into credit.accounts (user_id) values ($1) on conflict do nothing returning *)
+     select * from made union all select * from credit.accounts where user_id = $1 and not exists (select 1 from made)`,
+    [userId],
+  )
+  if (row) return toAccount(row)
+  if (lock) await sql(`insert into credit.accounts (user_id) values ($1) on conflict do nothing`, [userId])
+  return toAccount((await read())[0])
 }
 
 export async function findTransaction(sql: Sql, key: string) {
@@ -56,47 +64,42 @@ export async function post(sql: Sql, e: Entry): Promise<Transaction> {
   return toTransaction(row)
 }
 
-/**
- * Moves whole multiples of the threshold from pending micro-charges into one ledger debit; the sub-threshold
- * remainder stays pending. `key` names what triggered the flush, so a retry cannot post twice.
- */
-export async function flushPending(sql: Sql, userId: string, threshold: number, key: string, requestId?: string) {
-  const [acct] = await sql<{ balance: string; pending: string }>(
-    `select balance, pending from credit.accounts where user_id = $1 for update`,
-    [userId],
-  )
-  const due = Math.floor(num(acct.pending) / threshold) * threshold
-  if (due <= 0) return null
-  await sql(`update credit.accounts set pending = pending - $2, balance = balance - $2, updated_at = now() where user_id = $1`, [userId, due])
-  const [tx] = await sql(
-    `insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, reason, request_id)
-     values ($1, 'debit', $2, $3, $4, 'system', 'usage', $5) returning *`,
-    [userId, -due, num(acct.balance) - due, `flush:${key}`, requestId ?? null],
-  )
-  return toTransaction(tx)
-}
-
 export type Charge = { key: string; userId: string; amount: number; createdAt: Date }
 
 /**
- * Accepts a usage charge: recorded by key (durable, once), added to pending, flushed by whole cents. A key
- * seen before answers the first charge, unchanged.
+ * Accepts a usage charge in one statement: recorded by key (durable, once), added to pending, and whole
+ * multiples of the threshold moved from pending into one ledger debit (the remainder carries over). A charge
+ * the available balance cannot cover changes nothing and answers 402. `release` frees a settled hold's amount
+ * in the same update; `cap` charges at most what is then available (a settle: the work was done) instead of
+ * refusing. A key seen before answers its first charge, unchanged.
  */
-export async function charge(sql: Sql, c: { userId: string; amount: number; key: string; threshold: number; holdId?: string; requestId?: string }): Promise<Charge> {
-  const [first] = await sql<Record<string, any>>(
-    `insert into credit.charges (idempotency_key, user_id, amount, hold_id, request_id) values ($1, $2, $3, $4, $5)
-     on conflict do nothing returning *`,
-    [c.key, c.userId, c.amount, c.holdId ?? null, c.requestId ?? null],
+export async function charge(
+  sql: Sql,
+  c: { userId: string; amount: number; key: string; threshold: number; holdId?: string; requestId?: string; release?: number; cap?: boolean },
+): Promise<Charge> {
+  const [row] = await sql<Record<string, any>>(
+    `with acct as (
+       select user_id, balance, held, pending,
+              case when $7::boolean then least($3::bigint, balance - held - pending + $6::bigint) else $3::bigint end as charged
+       from credit.accounts where user_id = $2 for update
+     ), ch as (
+       insert into credit.charges (idempotency_key, user_id, amount, hold_id, request_id)
+       select $1::text, $2::text, charged, $4::uuid, $5::text from acct on conflict do nothing returning *
+     ), due as (
+       select acct.*, (pending + charged) / $8::bigint * $8::bigint as flushed from acct, ch
+       where balance - held - pending + $6::bigint >= charged
+     ), a as (
+       update credit.accounts c set held = c.held - $6::bigint, pending = c.pending + due.charged - due.flushed,
+              balance = c.balance - due.flushed, updated_at = now()
+       from due where c.user_id = due.user_id returning c.balance, due.flushed
+     ), t as (
+       insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, reason, request_id)
+       select $2::text, 'debit', -flushed, balance, 'flush:' || $1::text, 'system', 'usage', $5::text from a where flushed > 0
+     )
+     select ch.*, (select count(*) from a) as applied from ch`,
+    [c.key, c.userId, c.amount, c.holdId ?? null, c.requestId ?? null, c.release ?? 0, c.cap ?? false, c.threshold],
   )
-  const row = first ?? (await sql<Record<string, any>>(`select * from credit.charges where idempotency_key = $1`, [c.key]))[0]
-  const out = { key: row.idempotency_key, userId: row.user_id, amount: num(row.amount), createdAt: row.created_at }
-  if (!first || c.amount === 0) return out
-  const [ok] = await sql(
-    `update credit.accounts set pending = pending + $2, updated_at = now()
-     where user_id = $1 and balance - held - pending >= $2 returning user_id`,
-    [c.userId, c.amount],
-  )
-  if (!ok) throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: c.amount })
-  await flushPending(sql, c.userId, c.threshold, c.key, c.requestId)
-  return out
+  if (row && Number(row.applied) === 0) throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: c.amount })
+  const first = row ?? (await sql<Record<string, any>>(`select * from credit.charges where idempotency_key = $1`, [c.key]))[0]
+  return { key: first.idempotency_key, userId: first.user_id, amount: num(first.amount), createdAt: first.created_at }
 }

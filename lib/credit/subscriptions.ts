@@ -1,10 +1,10 @@
 import type { ConfigOf } from '../config'
 import type { Sql } from '../db/db'
 import { ensureMonthlyGrant } from './grants'
-import { account, post } from './ledger'
+import { account, findTransaction, lockKey, post } from './ledger'
 import type { PaddleEvent } from './paddle'
 
-type Outcome = { applied: string; userType?: 'free' | 'plus' | 'premium' } | { ignored: string }
+type Outcome = { applied: string; userType?: 'free' | 'plus' | 'premium' } | { ignored: string } | { duplicate: string }
 
 /** Keeps the event once by its id; false when it was seen before (Paddle redelivers). */
 export async function recordPaddleEvent(sql: Sql, ev: PaddleEvent, raw: string) {
@@ -41,14 +41,25 @@ export async function applySubscription(sql: Sql, config: ConfigOf<'credit'>, ev
   return { applied: status, userType }
 }
 
-/** A completed transaction credits each top-up price it contains, once per Paddle transaction and price. */
+/**
+ * A completed transaction credits each top-up price it contains, once per Paddle transaction and price:
+ * the same transaction under another event id credits nothing more and says so.
+ */
 export async function applyTopUp(sql: Sql, config: ConfigOf<'credit'>, ev: PaddleEvent, userId: string): Promise<Outcome> {
   let credited = 0
+  let seen = 0
   for (const item of ev.data.items) {
     const amount = config.PADDLE_TOPUP_PRICES.get(item.price.id)
     if (!amount) continue
-    await post(sql, { userId, kind: 'purchase', amount: amount * item.quantity, key: `paddle:${ev.data.id}:${item.price.id}`, actor: 'paddle', reason: `top-up ${item.price.id} ×${item.quantity}` })
+    const key = `paddle:${ev.data.id}:${item.price.id}`
+    await lockKey(sql, key)
+    if (await findTransaction(sql, key)) {
+      seen++
+      continue
+    }
+    await post(sql, { userId, kind: 'purchase', amount: amount * item.quantity, key, actor: 'paddle', reason: `top-up ${item.price.id} ×${item.quantity}` })
     credited += amount * item.quantity
   }
-  return credited ? { applied: `credited ${credited}` } : { ignored: 'no top-up price' }
+  if (credited) return { applied: `credited ${credited}` }
+  return seen ? { duplicate: 'transaction already credited' } : { ignored: 'no top-up price' }
 }

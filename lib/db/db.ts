@@ -14,7 +14,8 @@ export interface Db {
   /** The database role this service's work runs as (see asUser/asService). */
   readonly role: DbRole
   query: Sql
-  transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>
+  /** `begin` may carry statements without parameters that open every transaction, in the same round trip. */
+  transaction<T>(fn: (sql: Sql) => Promise<T>, begin?: string): Promise<T>
   ping(): Promise<void>
   close(): Promise<void>
 }
@@ -45,10 +46,10 @@ export function createDb(opts: {
   return {
     role,
     query: (text, params) => withConn((conn) => sqlOf(conn)(text, params)),
-    transaction: (fn) =>
+    transaction: (fn, begin = 'begin') =>
       withConn(async (conn) => {
         const sql = sqlOf(conn)
-        await sql('begin')
+        await sql(begin)
         try {
           const result = await fn(sql)
           await sql('commit')

@@ -1,21 +1,20 @@
 import { UserId } from '../ids'
 import type { Db, Sql } from './db'
 
+// SET LOCAL ROLE matters where the connection is a superuser (PGlite, tests); else it is a no-op. It goes
+// with BEGIN in one round trip (the role is one of four fixed names, never input).
+const beginAs = (db: Db) => `begin; set local role ${db.role}`
+
 /** One transaction as the service's role, with RLS keyed on app.user_id. Rolls back on throw. */
 export function asUser<T>(db: Db, userId: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const id = UserId.parse(userId)
   return db.transaction(async (sql) => {
-    // SET LOCAL ROLE matters where the connection is a superuser (PGlite, tests); else it is a no-op.
-    await sql(`set local role ${db.role}`)
     await sql(`select set_config('app.user_id', $1, true)`, [id]) // transaction-local: safe behind pgBouncer
     return fn(sql)
-  })
+  }, beginAs(db))
 }
 
 /** One transaction as the service's role with no user: only service-wide policies apply. */
 export function asService<T>(db: Db, fn: (sql: Sql) => Promise<T>): Promise<T> {
-  return db.transaction(async (sql) => {
-    await sql(`set local role ${db.role}`)
-    return fn(sql)
-  })
+  return db.transaction(fn, beginAs(db))
 }

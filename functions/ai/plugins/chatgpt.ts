@@ -1,4 +1,5 @@
 import { chatJson, openAiClient } from '../../../lib/ai/openai-compatible'
+import { PRICES } from '../../../lib/ai/prices'
 import type { Plugin, PluginSettings } from '../../../lib/ai/types'
 
 export default function chatgpt(s: PluginSettings): Plugin {
@@ -9,10 +10,7 @@ export default function chatgpt(s: PluginSettings): Plugin {
     configured: Boolean(s.apiKey),
     settings: s,
     defaultModel: 'gpt-4o-mini',
-    models: {
-      'gpt-4o-mini': { inputPerMTokens: 140_000, outputPerMTokens: 560_000 },
-      'gpt-4o': { inputPerMTokens: 2_300_000, outputPerMTokens: 9_200_000 },
-    },
+    models: PRICES.chatgpt,
     run: (req, { signal }) => chatJson(client, req, signal),
   }
 }

@@ -1,4 +1,5 @@
 import { openAiClient, speak } from '../../../lib/ai/openai-compatible'
+import { PRICES } from '../../../lib/ai/prices'
 import type { Plugin, PluginSettings } from '../../../lib/ai/types'
 
 /** Chatterbox TTS behind an OpenAI-compatible /v1/audio/speech server (CHATTERBOX_BASE_URL). */
@@ -10,7 +11,7 @@ export default function chatterbox(s: PluginSettings): Plugin {
     configured: Boolean(s.baseUrl),
     settings: s,
     defaultModel: 'chatterbox-tts',
-    models: { 'chatterbox-tts': { perMChars: 15_000_000 } },
+    models: PRICES.chatterbox,
     run: (req, { signal }) => speak(client, req, signal),
   }
 }

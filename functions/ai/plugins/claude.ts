@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk'
+import { PRICES } from '../../../lib/ai/prices'
 import type { Plugin, PluginSettings } from '../../../lib/ai/types'
 
 export default function claude(s: PluginSettings): Plugin {
@@ -9,11 +10,7 @@ export default function claude(s: PluginSettings): Plugin {
     configured: Boolean(s.apiKey),
     settings: s,
     defaultModel: 'claude-sonnet-5-5',
-    models: {
-      // Sonnet 4.5 reaches end-of-life on 2026-11-30 (the SDK warns); its successor, at the price we pay today.
-      'claude-sonnet-5-5': { inputPerMTokens: 2_800_000, outputPerMTokens: 14_000_000 },
-      'claude-haiku-4-5': { inputPerMTokens: 930_000, outputPerMTokens: 4_600_000 },
-    },
+    models: PRICES.claude,
     async run(req, { signal }) {
       if (req.kind !== 'text') throw new Error('claude answers text only')
       const r = await client.messages.create(

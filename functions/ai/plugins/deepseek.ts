@@ -1,4 +1,5 @@
 import { chatJson, openAiClient } from '../../../lib/ai/openai-compatible'
+import { PRICES } from '../../../lib/ai/prices'
 import type { Plugin, PluginSettings } from '../../../lib/ai/types'
 
 /** Deepseek speaks the OpenAI API at its own base URL. */
@@ -10,7 +11,7 @@ export default function deepseek(s: PluginSettings): Plugin {
     configured: Boolean(s.apiKey),
     settings: s,
     defaultModel: 'deepseek-chat',
-    models: { 'deepseek-chat': { inputPerMTokens: 260_000, outputPerMTokens: 1_030_000 } },
+    models: PRICES.deepseek,
     run: (req, { signal }) => chatJson(client, req, signal),
   }
 }

@@ -1,4 +1,5 @@
 import { generateImage, openAiClient } from '../../../lib/ai/openai-compatible'
+import { PRICES } from '../../../lib/ai/prices'
 import type { Plugin, PluginSettings } from '../../../lib/ai/types'
 
 /** Flux Schnell over an OpenAI-compatible image API (FLUX_BASE_URL). */
@@ -10,7 +11,7 @@ export default function flux(s: PluginSettings): Plugin {
     configured: Boolean(s.apiKey),
     settings: s,
     defaultModel: 'flux-schnell',
-    models: { 'flux-schnell': { perImage: 3_000 } },
+    models: PRICES.flux,
     run: (req, { signal }) => generateImage(client, req, signal),
   }
 }

@@ -1,4 +1,5 @@
 import { png, wav } from '../../../lib/ai/media'
+import { PRICES } from '../../../lib/ai/prices'
 import type { Plugin, PluginSettings, ProviderRequest, Speaker } from '../../../lib/ai/types'
 
 // Deterministic stand-ins with no network: what `npm start` uses when no provider key is set. Speech is real
@@ -29,8 +30,7 @@ export default function offline(s: PluginSettings, { speaker }: { speaker?: Spea
     configured: true,
     settings: s,
     defaultModel: 'offline-1',
-    // Text is free; media cost what Flux and Chatterbox charge, so local credits move as they will in production.
-    models: { 'offline-1': { perImage: 3_000, perMChars: 15_000_000 } },
+    models: PRICES.offline,
     async run(req) {
       if (req.kind === 'text') return { kind: 'text', text: JSON.stringify(text(req)), usage: {} }
       const h = hash(req.kind === 'image' ? req.prompt : req.text)

@@ -1,25 +1,26 @@
 import { Hono } from 'hono'
-import { createMiddleware } from 'hono/factory'
+import { mostItCosts } from '../../../lib/ai/prices'
 import { requireUser } from '../../../lib/middleware/auth'
-import { reserveCredits } from '../../../lib/middleware/credits'
-import { named } from '../../../lib/middleware/named'
+import { paidCall } from '../../../lib/middleware/credits'
 import { rateLimit } from '../../../lib/middleware/rate-limit'
 import { readJson } from '../../../lib/validate'
 import type { BackendEnv } from '../env'
 import { callRoute, passHeaders } from './call-route'
-import type { RouteSpec } from './routes'
+import { type RouteSpec, userTypeOf } from './routes'
 
 /**
- * An endpoint served by another role: the user's token checked here, the limit of its class, credits held when
- * it costs, then the call to its service with the route's timeout, the user's token, the request id and the
- * provider choice.
+ * An endpoint served by another role: the user's token checked here, the limit of its class, then the call to
+ * its service with the route's timeout, the user's token, the request id and the provider choice. A paid one
+ * holds the most its call can cost and charges what the answer says, once per Idempotency-Key (paidCall).
  */
-const free = named('free', createMiddleware(async (_c, next) => next()))
 export const routed = (r: RouteSpec) =>
-  new Hono<BackendEnv>().on(r.method, r.path, requireUser(r.admin ? { roles: ['admin'] } : {}), rateLimit(r.limit), r.cost ? reserveCredits(r.cost) : free, async (c) => {
+  new Hono<BackendEnv>().on(r.method, r.path, requireUser(r.admin ? { roles: ['admin'] } : {}), rateLimit(r.limit), async (c) => {
     const body = r.method === 'POST' || r.method === 'PUT' ? await readJson(c) : undefined
     const target = r.target.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(c.req.param(name) ?? ''))
-    const res = await callRoute(c, r, `${target}${new URL(c.req.url).search}`, body)
-    const headers = passHeaders(res)
-    return new Response(res.body, { status: res.status, headers })
+    const call = async () => {
+      const res = await callRoute(c, r, `${target}${new URL(c.req.url).search}`, body)
+      return new Response(res.body, { status: res.status, headers: passHeaders(res) })
+    }
+    if (!r.operation) return call()
+    return paidCall(c, mostItCosts(r.operation, body, r.providers?.[userTypeOf(c.var.user!.role)]), call)
   })

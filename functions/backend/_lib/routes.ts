@@ -1,5 +1,6 @@
 import type { Role } from '../../../lib/config'
-import type { CostClass } from '../../../lib/middleware/credits'
+import type { OperationName } from '../../../lib/ai/operations'
+import type { CostClass } from '../../../lib/credit/paid'
 import type { LimitClass } from '../../../lib/middleware/rate-limit'
 
 export type UserType = 'free' | 'plus' | 'premium'
@@ -16,6 +17,8 @@ export type RouteSpec = {
   limit: LimitClass
   /** What it costs (credit issue), or null when free. */
   cost: CostClass | null
+  /** The AI operation a paid route runs: its input sets the most the call can cost, which is held. */
+  operation?: OperationName
   timeoutMs: number
   admin?: boolean
   /** Which provider and model each user type gets; change a line here to move premium to another model. */

@@ -5,7 +5,7 @@ import { ApiError, createApi } from './api'
 // The SPA's client against the real backend and auth roles, with a browser-like cookie jar.
 let p: PlatformHarness
 beforeAll(async () => {
-  p = await platformHarness({ backendEnv: { RATE_LIMIT_STANDARD: '100000/60', RATE_LIMIT_PUBLIC: '100000/60' } })
+  p = await platformHarness({ backendEnv: { RATE_LIMIT_STANDARD: '100000/60', RATE_LIMIT_PUBLIC: '100000/60' }, aiEnv: {} })
 })
 afterAll(() => p?.close())
 
@@ -112,5 +112,35 @@ describe('the SPA api client', () => {
     offline = false
     b.expire(null)
     expect((await api.decks.list()).decks).toEqual([])
+  })
+
+  it('sends a paid action with an Idempotency-Key and, when its answer is lost, once more with the same key: charged once', async () => {
+    const b = browserLike()
+    const keys: (string | null)[] = []
+    let lose = true
+    const api = createApi({
+      base: p.backend.url,
+      storage: b.storage,
+      fetch: async (input, init) => {
+        const res = await b.fetch(input, init)
+        if (!String(input).includes('/ai/')) return res
+        keys.push(new Headers(init?.headers).get('idempotency-key'))
+        if (lose) {
+          lose = false
+          throw new TypeError('network error') // the server ran and charged it; the answer never arrived
+        }
+        return res
+      },
+    })
+    await api.auth.register({ name: 'Pat', email: email(), password: 'a long spa passphrase' })
+    const deck = await api.decks.create({ name: 'D', sourceLang: 'de', targetLang: 'en' })
+    const [card] = (await api.decks.addCards(deck.id, [{ front: 'Haus' }])).cards
+    const { cost } = await api.cards.ai(card.id, 'image')
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toMatch(/^web-/)
+    expect(keys[1]).toBe(keys[0])
+    expect(cost).toBe(3000)
+    const balance = await api.credits.balance()
+    expect(500_000 - balance.balance + balance.pending).toBe(3000)
   })
 })

@@ -67,7 +67,7 @@ export class ApiError extends Error {
 /** No answer at all (offline, server unreachable): status 0, code NETWORK. */
 const networkError = (cause: unknown) => new ApiError(0, 'NETWORK', `No answer from the server (${(cause as Error)?.message ?? cause})`)
 
-type Options = { body?: unknown; query?: Record<string, string | number | undefined>; csv?: string; auth?: boolean }
+type Options = { body?: unknown; query?: Record<string, string | number | undefined>; csv?: string; auth?: boolean; key?: string }
 export type ApiDeps = {
   /** Where /api lives ('' in the browser: same origin). */
   base?: string
@@ -105,6 +105,7 @@ export function createApi(deps: ApiDeps = {}) {
     if (token && o.auth !== false) headers.authorization = `Bearer ${token}`
     if (o.body !== undefined) headers['content-type'] = 'application/json'
     if (o.csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8'
+    if (o.key) headers['idempotency-key'] = o.key
     const body = o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
     try {
       return await doFetch(base ? url.href : url.pathname + url.search, { method, headers, body, credentials: 'same-origin' })
@@ -157,6 +158,18 @@ export function createApi(deps: ApiDeps = {}) {
   async function json<T>(method: string, path: string, o: Options = {}): Promise<T> {
     const res = await raw(method, path, o)
     return (res.status === 204 ? null : await res.json()) as T
+  }
+  /**
+   * A paid action: sent with an Idempotency-Key of its own and, after a network error, once more with the
+   * same key, so an answer lost on the way comes from the server's store instead of being run (and charged)
+   * again.
+   */
+  function paid<T>(path: string, body: unknown): Promise<T> {
+    const o = { body, key: `web-${randomDevice()}` }
+    return json<T>('POST', path, o).catch((e) => {
+      if (!(e instanceof ApiError && e.code === 'NETWORK')) throw e
+      return json<T>('POST', path, o)
+    })
   }
   const signedIn = (s: Signed) => (setSession(s), s.user)
 
@@ -217,7 +230,7 @@ export function createApi(deps: ApiDeps = {}) {
       update: (id: string, b: CardInput) => json<Card>('PATCH', `/api/cards/${id}`, { body: b }),
       remove: (id: string) => json('DELETE', `/api/cards/${id}`),
       prices: () => json<{ actions: Record<AiAction, { atMost: number }> }>('GET', '/api/cards/ai/prices'),
-      ai: (id: string, action: AiAction, o: { level?: string; n?: number } = {}) => json<AiAnswer>('POST', `/api/cards/${id}/ai/${action}`, { body: o }),
+      ai: (id: string, action: AiAction, o: { level?: string; n?: number } = {}) => paid<AiAnswer>(`/api/cards/${id}/ai/${action}`, o),
       history: (id: string) => json<{ items: CardChange[] }>('GET', `/api/cards/${id}/history`),
       restore: (id: string, entryId: string) => json<Card>('POST', `/api/cards/${id}/history/${entryId}/restore`),
     },

@@ -1,0 +1,34 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import type { Role } from '../lib/config'
+import { freePort } from './loopback'
+
+/**
+ * One role as its own Node process (`deploy/start.ts --role`, as a container runs it) on a port of its own,
+ * which a test may kill with SIGKILL and start again on the same port.
+ */
+export async function startRoleProcess(role: Role, env: Record<string, string>) {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  let proc: ChildProcess | undefined
+  async function start() {
+    proc = spawn(process.execPath, ['--import', 'tsx', 'deploy/start.ts', '--role', role], {
+      env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    for (let i = 0; i < 600; i++) {
+      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return
+      if (proc.exitCode !== null) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`${role} did not start`)
+  }
+  async function kill() {
+    if (!proc || proc.exitCode !== null) return
+    const exited = new Promise((r) => proc!.once('exit', r))
+    proc.kill('SIGKILL')
+    await exited
+  }
+  await start()
+  return { role, url, kill, restart: async () => (await kill(), await start()) }
+}
+export type RoleProcess = Awaited<ReturnType<typeof startRoleProcess>>
