@@ -153,4 +153,24 @@ describe('paid calls under load and faults', () => {
     }
     await check(keys)
   }, 120_000)
+
+  it('faults: credit, backend and ai killed with SIGKILL and Redis restarted mid-stream; clients retry with their keys', async () => {
+    const people = await users(20)
+    const faults = [() => roles.credit.restart(), () => roles.backend.restart(), () => roles.ai.restart(), async () => (await redis.stop(), await redis.start())]
+    const all: Key[] = []
+    for (const [i, fault] of faults.entries()) {
+      const keys = keysOf(people, 5, 1, `fault${i}`)
+      all.push(...keys)
+      const stream = resolve(keys, Date.now() + 25_000)
+      await new Promise((r) => setTimeout(r, 150)) // calls in flight
+      await fault()
+      await stream
+    }
+    // Calls whose backend died hold their keys until their holds expire: let the sweeper see them due now.
+    await db.owner.query(`update credit.holds set expires_at = now() where status = 'open'`)
+    await new Promise((r) => setTimeout(r, 2500))
+    await resolve(all.filter((k) => !answers.get(k.key)!.some(final)), Date.now() + 45_000)
+    expect(all.filter((k) => !answers.get(k.key)!.some(final)).map((k) => k.key)).toEqual([])
+    await check(all)
+  }, 240_000)
 })
