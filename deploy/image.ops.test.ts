@@ -1,6 +1,6 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readdir } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,9 +18,24 @@ const buildah = (...args: string[]) => run('buildah', [...STORAGE, ...args], { c
 let db: TestDatabase
 let container: ChildProcess | undefined
 let rootfs: { dir: string; done: () => Promise<unknown> }
+let context: string[]
 
 beforeAll(async () => {
   const { stdout: base } = await run('bash', ['deploy/docker/base.sh', ...STORAGE], { cwd: ROOT, maxBuffer: 100_000_000 })
+  // What the build sees of the repository (the build context after .dockerignore), with a local secret planted.
+  await mkdir(join(ROOT, '.data'), { recursive: true })
+  await writeFile(join(ROOT, '.data', 'image-test-canary.json'), '{"SERVICE_SECRET":"canary"}')
+  try {
+    await writeFile(join(ROOT, 'dist-context.Dockerfile'), 'FROM scratch\nCOPY . /context\n')
+    await buildah('bud', '--isolation', 'chroot', '--layers=false', '-f', 'dist-context.Dockerfile', '-t', 'localhost/lingudesk-context:ci', '.')
+  } finally {
+    await rm(join(ROOT, '.data', 'image-test-canary.json'))
+    await rm(join(ROOT, 'dist-context.Dockerfile'))
+  }
+  const { stdout: probe } = await buildah('from', 'localhost/lingudesk-context:ci')
+  const { stdout: probeDir } = await buildah('mount', probe.trim())
+  context = (await readdir(join(probeDir.trim(), 'context'), { recursive: true })).map(String)
+  await buildah('rm', probe.trim())
   await buildah('bud', '--isolation', 'chroot', '--format', 'docker', '--layers=false', '-f', 'deploy/docker/Dockerfile',
     '--build-arg', `BASE=${base.trim()}`, '--build-arg', `BUILD_BASE=${base.trim()}`, '--build-arg', 'ROLE=backend', '-t', IMAGE, '.')
   const { stdout: ctr } = await buildah('from', IMAGE)
@@ -33,12 +48,19 @@ afterAll(async () => {
   container?.kill('SIGTERM')
   await rootfs?.done()
   await db?.close()
+  // vfs keeps whole copies: drop what this run built (the base stays, cached by its inputs).
+  for (const image of [IMAGE, 'localhost/lingudesk-context:ci']) await buildah('rmi', '-f', image).catch(() => {})
 })
 
 describe('the role image', () => {
+  it('builds from a context without local data, secrets, .git or node_modules (.dockerignore)', () => {
+    expect(context).toContain('package.json')
+    expect(context.filter((p) => /^(\.data|\.git|node_modules|dist)(\/|$)|(^|\/)(node_modules|\.env|secrets\.json)(\/|$)/.test(p))).toEqual([])
+  })
+
   it('holds the bundle and migrations, and no secrets, .data, .git, node_modules or sources', async () => {
     const entries = await readdir(rootfs.dir, { recursive: true })
-    const found = entries.filter((p) => /(^|\/)(\.git|\.data|node_modules|secrets\.json|\.env|userlist\.txt)(\/|$)/.test(p) && !p.startsWith('nodejs/lib/node_modules/npm'))
+    const found = entries.filter((p) => /(^|\/)(\.git|\.data|node_modules|secrets\.json|\.env|userlist\.txt)(\/|$)/.test(p) && !p.startsWith('nodejs/lib/node_modules')) // the CI base's own npm
     expect(found).toEqual([])
     expect((await readdir(join(rootfs.dir, 'app'))).sort()).toEqual(['migrations', 'role.mjs', 'web'])
     expect(entries.some((p) => p.startsWith('src/') || p.endsWith('.ts'))).toBe(false)
@@ -48,14 +70,19 @@ describe('the role image', () => {
     expect(config.Healthcheck.Test.join(' ')).toContain('/healthz')
   })
 
+  // No OCI runtime works in this sandbox (crun may not set rlimits), so the image runs the way a runtime would
+  // run it: its root filesystem mounted read-only in a mount namespace of its own, its user, working directory,
+  // environment and command from the image's config, this machine's network.
   it('runs as uid 65532 on a read-only root and answers /readyz against this machine’s PostgreSQL', async () => {
+    const { stdout } = await buildah('inspect', '--type', 'image', IMAGE)
+    const config = JSON.parse(stdout).Docker.config as { User: string; WorkingDir: string; Env: string[]; Entrypoint: string[]; Cmd: string[] }
     const port = await freePort()
-    const env = {
-      PORT: String(port), DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'),
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'info',
-    }
-    container = spawn('podman', [...STORAGE, 'run', '--rm', '--read-only', '--network', 'host', '--cgroup-manager', 'cgroupfs',
-      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), IMAGE], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const env = [...config.Env, `PORT=${port}`, `DATABASE_URL=${db.url}`, `SERVICE_SECRET=${randomBytes(32).toString('base64url')}`,
+      `REDIS_URL=${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}`, 'LOG_LEVEL=info']
+    const root = rootfs.dir
+    const mounts = `mount --bind ${root} ${root} && mount -o remount,bind,ro ${root} && mount -t proc proc ${root}/proc && mount --rbind /dev ${root}/dev`
+    const inside = ['/usr/bin/env', '-i', '-C', config.WorkingDir, ...env, ...config.Entrypoint, ...config.Cmd]
+    container = spawn('unshare', ['--mount', '--fork', '--kill-child', 'sh', '-c', `${mounts} && exec chroot --userspec=${config.User} ${root} "$@"`, 'sh', ...inside], { stdio: ['ignore', 'pipe', 'pipe'] })
     let log = ''
     container.stdout!.on('data', (d) => (log += d))
     container.stderr!.on('data', (d) => (log += d))
@@ -66,11 +93,11 @@ describe('the role image', () => {
     }
     expect([ready?.status, log.includes('"listening"')]).toEqual([200, true])
     expect(await ready!.json()).toEqual({ status: 'ready', role: 'backend', checks: { db: 'up', migrations: 'up', kv: 'up' } })
-    const { stdout: who } = await run('podman', [...STORAGE, 'ps', '--format', '{{.ID}}', '--filter', `ancestor=${IMAGE}`])
-    const id = who.trim().split('\n')[0]
-    const { stdout: uid } = await run('podman', [...STORAGE, 'exec', id, '/nodejs/bin/node', '-e', 'process.stdout.write(String(process.getuid()))'])
+    const pid = (await run('pgrep', ['-P', String(container.pid)])).stdout.trim()
+    const uid = (await run('cat', [`/proc/${pid}/status`])).stdout.match(/^Uid:\s+(\d+)/m)?.[1]
     expect(uid).toBe('65532')
-    const write = await run('podman', [...STORAGE, 'exec', id, '/nodejs/bin/node', '-e', "require('fs').writeFileSync('/app/x', 'x')"]).catch((e: Error) => e.message)
-    expect(write).toMatch(/EROFS|read-only/)
+    // The same root, read-only: nothing can be written there.
+    const write = await run('unshare', ['--mount', 'sh', '-c', `${mounts} && chroot --userspec=${config.User} ${root} /nodejs/bin/node -e "require('fs').writeFileSync('/app/x', 'x')"`]).catch((e: Error) => e.message)
+    expect(write).toMatch(/EROFS/)
   })
 })

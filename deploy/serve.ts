@@ -100,6 +100,9 @@ export function exitOnConfigError(err: unknown): never {
 export async function runRole(role: Role, create: Factory, o: { migrationsDir: URL | string; assetsDir: string }) {
   const server = await startRole(role, create, { env: process.env, ...o }).catch(exitOnConfigError)
   console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', role, msg: 'listening', url: server.url }))
+  // One readiness check at once, so a role that cannot serve says why in its log ('not ready' and the cause)
+  // even where nothing probes /readyz (compose's health check is liveness only).
+  void fetch(new URL('/readyz', server.url)).catch(() => {})
   let stopping: Promise<void> | null = null
   const stop = () => void (stopping ??= server.close().then(() => process.exit(0)))
   process.on('SIGTERM', stop) // a repeated signal must not kill it mid-shutdown
