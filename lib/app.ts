@@ -16,6 +16,7 @@ import { securityHeaders } from './middleware/security-headers'
 import { readinessOf } from './readiness'
 import type { Storage } from './s3'
 import type { Services } from './services'
+import { guardInput } from './validate'
 
 /** What a role app is built from: the Node server, the workerd entry and tests each make one. */
 export type Deps = {
@@ -49,7 +50,7 @@ export type AppEnv<D extends Deps = Deps> = {
 const TRUSTED_ID = /^[\w.-]{8,64}$/
 
 /**
- * A role app: request id, deps as context variables, access log, security headers, body limit,
+ * A role app: request id, deps as context variables, access log, security headers, body limit, input guard,
  * /healthz, /readyz, and the one error shape for everything that goes wrong.
  */
 export function createApp<D extends Deps>(role: Role, deps: D) {
@@ -94,6 +95,8 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
   })
   // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
+  // The frontend passes bodies through as streams; the backend, the first role to read them, checks them.
+  if (!edge) app.use(guardInput(deps.config.JSON_MAX_DEPTH))
 
   app.get('/healthz', (c) => c.json({ status: 'ok', role }))
   const readiness = readinessOf(deps)

@@ -1,16 +1,24 @@
-import { ApiError } from './errors'
+import { z } from 'zod'
 
 // Keyset pagination on (created_at, id): stable while rows arrive, unlike offsets.
 export const encodeCursor = (t: { createdAt: Date; id: string }) => btoa(`${t.createdAt.toISOString()}|${t.id}`)
 
-export function decodeCursor(cursor: string) {
-  let parts: string[] = []
-  try {
-    parts = atob(cursor).split('|')
-  } catch {
-    // not base64: refused below
-  }
-  const [at, id] = parts
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new ApiError('BAD_REQUEST', 'Invalid cursor')
-  return { at: new Date(at), id }
+// Exactly what encodeCursor writes: anything else (a year PostgreSQL cannot store, an id that is not a
+// UUID) would otherwise reach the query and fail there.
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+function decode(cursor: string) {
+  if (!BASE64.test(cursor) || cursor.length % 4) return null
+  const [at, id, extra] = atob(cursor).split('|')
+  if (extra !== undefined || !AT.test(at) || !ID.test(id ?? '')) return null
+  const date = new Date(at)
+  return date.getUTCFullYear() >= 1 && date.toISOString() === at ? { at: date, id } : null // no 30 February
 }
+
+/** A page cursor from a query: decoded fully, or 400 naming the field. */
+export const Cursor = z
+  .string()
+  .max(200)
+  .transform((s, ctx) => decode(s) ?? (ctx.addIssue({ code: 'custom', message: 'is not a cursor from an earlier page' }), z.NEVER))

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from './app'
 import { loadConfig } from './config'
 import { createLogger } from './log'
+import { serveOnLoopback } from '../test/loopback'
 import { createServices } from './services'
 
 const secret = 'a'.repeat(16) + crypto.randomUUID()
@@ -51,5 +52,41 @@ describe('service tokens on internal routes', () => {
     const res = await ping(await headers())
     expect(res.status).toBe(401)
     expect((await res.json()).error.code).toBe('UNAUTHORIZED')
+  })
+})
+
+describe('the breaker of a role', () => {
+  // A stand-in for the auth role answering with whatever status the test sets.
+  const upstream = async () => {
+    let status = 200
+    const server = await serveOnLoopback(() => new Response('{}', { status, headers: { 'content-type': 'application/json' } }))
+    const calls = createServices({ role: 'backend', secret, ttlS: 60, urls: { auth: server.url } })
+    const send = (n: number) => Promise.all(Array.from({ length: n }, () => calls.call('auth', '/x').then((r) => r.status, (e) => e.status)))
+    return { calls, send, server, set: (s: number) => (status = s) }
+  }
+
+  it.each([400, 401, 404, 409, 422, 429, 500])('stays closed through any number of %i answers', async (status) => {
+    const u = await upstream()
+    u.set(status)
+    expect(new Set(await u.send(20))).toEqual(new Set([status]))
+    expect(u.calls.health()).toEqual({ auth: 'closed' })
+    await u.server.close()
+  })
+
+  it.each([502, 503, 504])('opens after three %i answers and then answers 503 at once', async (status) => {
+    const u = await upstream()
+    u.set(status)
+    await u.send(3)
+    expect(u.calls.health()).toEqual({ auth: 'open' })
+    u.set(200)
+    expect(await u.send(1)).toEqual([503]) // from the breaker: the upstream would have said 200
+    await u.server.close()
+  })
+
+  it('opens when the connection is refused', async () => {
+    const u = await upstream()
+    await u.server.close()
+    expect(await u.send(3)).toEqual([503, 503, 503])
+    expect(u.calls.health()).toEqual({ auth: 'open' })
   })
 })

@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose'
-import { type Breaker, createBreaker } from './breaker'
+import { type Breaker, createBreaker, upstreamFailed } from './breaker'
 import type { Role } from './config'
 import { ServiceRole } from './config'
 import { ApiError } from './errors'
@@ -62,8 +62,9 @@ export function createServices(opts: {
   }
 
   /**
-   * One call to another role. A network error, a timeout or a 5xx counts against the target's breaker;
-   * while it is open, calls fail at once with 503 and Retry-After instead of waiting.
+   * One call to another role. A refused or reset connection, a timeout, a 502, 503 or 504 counts against the
+   * target's breaker (never a 4xx or 500: one request's fault); while it is open, calls fail at once with
+   * 503 and Retry-After instead of waiting.
    */
   async function call(target: Role, path: string, o: CallOptions = {}): Promise<Response> {
     const base = opts.urls[target]
@@ -85,7 +86,7 @@ export function createServices(opts: {
     })
     try {
       const res = await (binding ? binding.fetch(req) : fetch(req))
-      if (res.status >= 500) breaker.failure()
+      if (upstreamFailed(res.status)) breaker.failure()
       else breaker.success()
       return res
     } catch (cause) {

@@ -6,6 +6,7 @@ import { createServices } from '../lib/services'
 import { MIGRATIONS_DIR } from '../lib/node/migrations'
 import { startS3 } from './s3-server'
 import { startSmtpCapture } from './smtp-capture'
+import { type RoleProcess, spawnRole } from './spawn-role'
 import { type TestDatabase, testDatabase } from './testing'
 
 const ORIGIN = 'http://127.0.0.1:8080'
@@ -26,14 +27,21 @@ export async function platformHarness(
     aiEnv?: Record<string, string>
     /** A database made by the caller (closed with the harness). */
     database?: TestDatabase
+    /** Run the roles as separate Node processes (their logs collected) instead of servers in this one. */
+    processes?: boolean
   } = {},
 ) {
   const db = o.database ?? (await testDatabase())
   const smtp = await startSmtpCapture()
   const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', PORT: '0' }
   const servers: RoleServer[] = []
+  const processes: Partial<Record<Role, RoleProcess>> = {}
+  const envOf: Partial<Record<Role, Record<string, string>>> = {}
   const start = async (role: Role, env: Record<string, string>) => {
-    const s = await startRole(role, ROLE_APPS[role], { env: { ...common, ...env }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
+    envOf[role] = env
+    const s = o.processes
+      ? (processes[role] = await spawnRole(role, { ...common, ...env }))
+      : await startRole(role, ROLE_APPS[role], { env: { ...common, ...env }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
     servers.push(s)
     return s
   }
@@ -96,8 +104,15 @@ export async function platformHarness(
   }
 
   return {
-    db, smtp, auth, credit, ai, backend, browser, service, env: common, s3: s3?.env,
+    db, smtp, auth, credit, ai, backend, browser, service, env: common, s3: s3?.env, processes,
     serviceToken: (role: 'ai' | 'auth' | 'credit') => asBackend.tokenFor(role),
+    /** With `processes`: starts a role again on its port after it was killed. */
+    restart: async (role: Role) => {
+      const port = new URL(processes[role]!.url).port
+      const s = (processes[role] = await spawnRole(role, { ...common, ...envOf[role], PORT: port }))
+      servers.push(s)
+      return s
+    },
     /** Another backend instance on the same database and Redis. */
     startBackend: (extra?: Record<string, string>) => start('backend', backendEnv(extra)),
     close: async () => {

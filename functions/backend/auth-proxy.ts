@@ -26,10 +26,10 @@ export default new Hono<BackendEnv>()
   .use('/api/auth/*', named('else requireUser → rateLimit(standard)', except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard'))))
   .all('/api/auth/*', async (c) => {
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0'
-    const body = hasBody ? await readJson(c) : undefined
+    const raw = hasBody ? await readJson(c) : undefined
     const url = new URL(c.req.url)
     const path = subPath(url.pathname)
-    const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, { method: c.req.method, body })
+    const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, { method: c.req.method, raw })
     if (status < 300 && SIGNS_OUT.has(path)) clearRefreshCookie(c)
     if (status === 200 && /^\/oauth\/\w+\/start$/.test(path))
       setOAuthStateCookie(c, new URL(String(json!.url)).searchParams.get('state')!)

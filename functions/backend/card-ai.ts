@@ -31,7 +31,7 @@ for (const [action, a] of Object.entries(ACTIONS)) {
     if (!found) throw new ApiError('NOT_FOUND', 'No such card')
     const input = { ...a.input(found.card.front, found), ...c.req.valid('json') }
     return paidCall(c, mostItCosts(a.op, input, route.providers?.[userTypeOf(c.var.user.role)]), async () => {
-      const res = await callRoute(c, route, route.target, input)
+      const res = await callRoute(c, route, route.target, { body: input })
       if (!res.ok) return new Response(res.body, { status: res.status, headers: passHeaders(res) })
       const answer = (await res.json()) as Answer
       const value = a.value(answer, c.req.valid('json'))

@@ -3,14 +3,14 @@ import { z } from 'zod'
 import { listCards } from '../../lib/content/cards'
 import { requireDeck } from '../../lib/content/decks'
 import { IdParam, Tag } from '../../lib/content/schemas'
-import { decodeCursor, encodeCursor } from '../../lib/cursor'
+import { Cursor, encodeCursor } from '../../lib/cursor'
 import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
-export const ListQuery = z.object({ q: z.string().trim().min(1).max(200).optional(), tag: Tag.optional(), cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
+export const ListQuery = z.object({ q: z.string().trim().min(1).max(200).optional(), tag: Tag.optional(), cursor: Cursor.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
 
 /** A deck's cards, searched by text and filtered by tag, in stable pages. */
 export default new Hono<BackendEnv>().get('/api/decks/:id/cards', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('query', ListQuery), async (c) => {
@@ -18,7 +18,7 @@ export default new Hono<BackendEnv>().get('/api/decks/:id/cards', requireUser(),
   const deckId = c.req.valid('param').id
   const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
     await requireDeck(sql, deckId)
-    return listCards(sql, deckId, { q, tag, after: cursor ? decodeCursor(cursor) : undefined, limit: limit + 1 })
+    return listCards(sql, deckId, { q, tag, after: cursor, limit: limit + 1 })
   })
   const items = cards.slice(0, limit)
   return c.json({ items, nextCursor: cards.length > limit ? encodeCursor(items[limit - 1]) : null })

@@ -6,7 +6,7 @@ import { toCsv } from '../../lib/csv'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
-import { decodeCursor, encodeCursor } from '../../lib/cursor'
+import { Cursor, encodeCursor } from '../../lib/cursor'
 import type { CreditEnv } from './env'
 import { UserId } from './_lib/shared'
 
@@ -18,7 +18,7 @@ export const Query = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   min: z.coerce.number().int().optional(),
   max: z.coerce.number().int().optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: Cursor.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   format: z.enum(['json', 'csv']).default('json'),
 })
@@ -33,7 +33,7 @@ const csvOf = (items: Transaction[]) =>
 /** Transaction search for admins: by user, email, kind, dates and amounts; paginated, or CSV. */
 export default new Hono<CreditEnv>().get('/admin/transactions', requireUser({ roles: ['admin'] }), validate('query', Query), async (c) => {
   const { cursor, format, limit, ...filters } = c.req.valid('query')
-  const after = cursor ? decodeCursor(cursor) : null
+  const after = cursor ?? null
   const all = await asService(c.var.db, (sql) => searchTransactions(sql, { ...filters, after, limit: format === 'csv' ? 100_000 : limit + 1 }))
   if (format === 'csv')
     return c.body(csvOf(all), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transactions.csv"' })

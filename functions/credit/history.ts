@@ -4,17 +4,17 @@ import { ensureMonthlyGrant } from '../../lib/credit/grants'
 import { account } from '../../lib/credit/ledger'
 import { userTransactions } from '../../lib/credit/search'
 import { asService } from '../../lib/db/tx'
-import { decodeCursor, encodeCursor } from '../../lib/cursor'
+import { Cursor, encodeCursor } from '../../lib/cursor'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
 import type { CreditEnv } from './env'
 
-export const Query = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) })
+export const Query = z.object({ cursor: Cursor.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) })
 
 /** The signed-in user's ledger, newest first, a page at a time. */
 export default new Hono<CreditEnv>().get('/credits/history', requireUser(), validate('query', Query), async (c) => {
   const { cursor, limit } = c.req.valid('query')
-  const after = cursor ? decodeCursor(cursor) : null
+  const after = cursor ?? null
   const userId = c.var.user.id
   const rows = await asService(c.var.db, async (sql) => {
     await ensureMonthlyGrant(sql, c.var.config, await account(sql, userId), c.var.now())

@@ -1,12 +1,13 @@
 import { z } from 'zod'
 import { CEFR_LEVELS } from '../content/levels'
+import { Text } from '../validate'
 
 import { LANGS } from './langs'
 
 export { LANGS }
 export const Lang = z.enum(LANGS, { error: 'choose a language from the list' })
 const Refresh = { refresh: z.boolean().default(false) }
-const Text = (max: number) => z.string().trim().min(1).max(max)
+const Words = (max: number) => Text.trim().min(1).max(max)
 
 /**
  * The learner operations: input schema, the prompt (the one place each lives), the answer schema for text
@@ -15,7 +16,7 @@ const Text = (max: number) => z.string().trim().min(1).max(max)
 export const OPERATIONS = {
   translate: {
     kind: 'text' as const,
-    input: z.object({ text: Text(2000), from: Lang, to: Lang, ...Refresh }),
+    input: z.object({ text: Words(2000), from: Lang, to: Lang, ...Refresh }),
     output: z.object({ translation: z.string().min(1), alternatives: z.array(z.string()).max(5).default([]) }),
     prompt: (i: { text: string; from: string; to: string }) => ({
       system: 'You are a precise translator for language learners. Answer only with JSON: {"translation": string, "alternatives": string[] (0-3 other natural renderings)}.',
@@ -25,7 +26,7 @@ export const OPERATIONS = {
   },
   examples: {
     kind: 'text' as const,
-    input: z.object({ text: Text(200), from: Lang, to: Lang, level: z.enum(CEFR_LEVELS).default('B1'), n: z.number().int().min(1).max(10).default(3), ...Refresh }),
+    input: z.object({ text: Words(200), from: Lang, to: Lang, level: z.enum(CEFR_LEVELS).default('B1'), n: z.number().int().min(1).max(10).default(3), ...Refresh }),
     output: z.object({ examples: z.array(z.object({ sentence: z.string().min(1), translation: z.string().min(1) })).min(1).max(10) }),
     prompt: (i: { text: string; from: string; to: string; level: string; n: number }) => ({
       system: 'You write example sentences for language learners. Answer only with JSON: {"examples": [{"sentence": string, "translation": string}]}.',
@@ -35,7 +36,7 @@ export const OPERATIONS = {
   },
   explain: {
     kind: 'text' as const,
-    input: z.object({ text: Text(500), from: Lang, to: Lang, ...Refresh }),
+    input: z.object({ text: Words(500), from: Lang, to: Lang, ...Refresh }),
     output: z.object({ explanation: z.string().min(1), notes: z.array(z.string()).max(10).default([]) }),
     prompt: (i: { text: string; from: string; to: string }) => ({
       system: 'You explain grammar and usage to language learners, briefly and concretely. Answer only with JSON: {"explanation": string, "notes": string[]}.',
@@ -45,13 +46,13 @@ export const OPERATIONS = {
   },
   image: {
     kind: 'image' as const,
-    input: z.object({ prompt: Text(500), ...Refresh }),
+    input: z.object({ prompt: Words(500), ...Refresh }),
     output: null,
     prompt: (i: { prompt: string }) => ({ prompt: `A clear, friendly flashcard illustration of: ${i.prompt}. No text in the image.` }),
   },
   speech: {
     kind: 'audio' as const,
-    input: z.object({ text: Text(1000), language: Lang, voice: z.string().regex(/^[a-z0-9_-]{1,40}$/).default('default'), ...Refresh }),
+    input: z.object({ text: Words(1000), language: Lang, voice: z.string().regex(/^[a-z0-9_-]{1,40}$/).default('default'), ...Refresh }),
     output: null,
     prompt: (i: { text: string }) => ({ text: i.text }),
   },

@@ -1,9 +1,11 @@
 import { z } from 'zod'
 import { Lang } from '../ai/operations'
 import { CEFR_LEVELS } from './levels'
+import { Text } from '../validate'
 
-// Field limits that protect the service, with messages a learner can act on.
-export const Tag = z.string().trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
+// Field limits that protect the service, with messages a learner can act on. Text, not z.string(): these
+// fields also arrive as CSV cells, which the edge's JSON check never sees.
+export const Tag = Text.trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
 
 /** The limits a deployment sets for cards (CONTENT_MAX_* in the backend's config). */
 export type CardLimits = {
@@ -16,15 +18,15 @@ export type CardLimits = {
 /** Examples accumulate (each AI run adds its level's), up to this many per card. */
 export const MAX_EXAMPLES = 30
 export const Level = z.enum(CEFR_LEVELS)
-const Example = z.object({ sentence: z.string().min(1).max(500), translation: z.string().max(500), level: Level.optional() })
+const Example = z.object({ sentence: Text.min(1).max(500), translation: Text.max(500), level: Level.optional() })
 const MediaKey = z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/, 'must be a media key from an AI answer')
 const chars = (n: number) => `must be at most ${n} characters`
 
 function buildCardSchemas(l: CardLimits) {
   const card = z.object({
-    front: z.string().trim().min(1, 'is required').max(l.CONTENT_MAX_FRONT_CHARS, chars(l.CONTENT_MAX_FRONT_CHARS)),
-    back: z.string().max(l.CONTENT_MAX_BACK_CHARS, chars(l.CONTENT_MAX_BACK_CHARS)).optional(),
-    notes: z.string().max(l.CONTENT_MAX_NOTES_CHARS, chars(l.CONTENT_MAX_NOTES_CHARS)).optional(),
+    front: Text.trim().min(1, 'is required').max(l.CONTENT_MAX_FRONT_CHARS, chars(l.CONTENT_MAX_FRONT_CHARS)),
+    back: Text.max(l.CONTENT_MAX_BACK_CHARS, chars(l.CONTENT_MAX_BACK_CHARS)).optional(),
+    notes: Text.max(l.CONTENT_MAX_NOTES_CHARS, chars(l.CONTENT_MAX_NOTES_CHARS)).optional(),
     examples: z.array(Example).max(MAX_EXAMPLES, `at most ${MAX_EXAMPLES} examples`).optional(),
     tags: z.array(Tag).max(l.CONTENT_MAX_TAGS_PER_CARD, `at most ${l.CONTENT_MAX_TAGS_PER_CARD} tags`).optional(),
   })
@@ -48,8 +50,8 @@ export function cardSchemas(limits: CardLimits) {
   return built.get(limits)!
 }
 export const DeckBody = z.object({
-  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-  description: z.string().max(2000).optional(),
+  name: Text.trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  description: Text.max(2000).optional(),
   sourceLang: Lang,
   targetLang: Lang,
   newPerDay: z.number().int().min(0).max(9999).optional(),

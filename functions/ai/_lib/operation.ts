@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { type CacheRow, logRequest, storeAnswer, takeCached } from '../../../lib/ai/cache'
 import { OPERATIONS, type OperationName, parseModelJson } from '../../../lib/ai/operations'
 import { withRetry } from '../../../lib/ai/retry'
+import { requestRefused } from '../../../lib/breaker'
 import { costOf, type Kind, type ProviderRequest, type ProviderResult, statusOf } from '../../../lib/ai/types'
 import { COST_HEADER } from '../../../lib/middleware/credits'
 import { sha256Hex } from '../../../lib/crypto'
@@ -74,9 +75,9 @@ export function operationRoute(path: string, name: OperationName) {
         entry.breaker.success()
       } catch (err) {
         if (err instanceof ApiError) throw err // refused by the gate
-        entry.breaker.failure()
-        await log(false, 0, 'failed')
         const status = statusOf(err)
+        if (!requestRefused(status)) entry.breaker.failure()
+        await log(false, 0, 'failed')
         throw new ApiError('UPSTREAM_FAILED', status === 429 ? 'The AI provider is busy; try again shortly' : 'The AI provider failed; try again', { provider: plugin.id, status }, { cause: err })
       }
       let result: unknown = null

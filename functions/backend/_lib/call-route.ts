@@ -6,11 +6,11 @@ import type { BackendEnv } from '../env'
 import { type RouteSpec, userTypeOf } from './routes'
 
 /** One call down the routing table: the route's service and timeout, the user's token and provider choice. */
-export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(c: Context<E>, r: RouteSpec, path: string, body: unknown) {
+export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(c: Context<E>, r: RouteSpec, path: string, send: { body?: unknown; raw?: string }) {
   const choice = r.providers?.[userTypeOf(c.var.user.role)]
   return c.var.services.call(r.service, path, {
     method: r.method,
-    body,
+    ...send,
     requestId: c.var.requestId,
     authorization: c.req.header('authorization'),
     timeoutMs: r.timeoutMs,

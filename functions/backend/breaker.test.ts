@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+
+// Issue 15: three registrations with a NUL byte every 10 s kept sign-in at 503 for everyone, because the
+// backend's breaker counted auth's 500s. Now client input is refused at the edge, a 500 never counts, and
+// only the dependency failing (here: auth killed) opens it. Roles are separate processes.
+let p: PlatformHarness
+beforeAll(async () => {
+  p = await platformHarness({ processes: true, backendEnv: { RATE_LIMIT_PUBLIC: '100000/60' } })
+}, 60_000)
+afterAll(() => p?.close())
+
+const signIn = (email: string, password: string) => p.browser().call('POST', '/api/auth/login', { body: { email, password } })
+
+describe("the backend's breaker to auth", () => {
+  it('stays closed through a flood of hostile sign-ups, and opens when auth dies', async () => {
+    const { email, password } = await p.browser().register()
+    const flood = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 2
+          ? p.browser().call('POST', '/api/auth/register', { body: { email: `f${i}@example.com`, password: 'a long passphrase', name: `x\u0000${i}` } })
+          : signIn(`nobody${i}@example.com`, 'a wrong password'),
+      ),
+    )
+    expect(new Set(flood.map((r) => r.status))).toEqual(new Set([400, 401]))
+    expect((await signIn(email, password)).status).toBe(200)
+
+    await p.processes.auth!.kill()
+    const down = await Promise.all([1, 2, 3].map(() => signIn(email, password)))
+    expect(down.map((r) => [r.status, r.body.error.details.service])).toEqual(Array(3).fill([503, 'auth']))
+    const auth = await p.restart('auth')
+    expect((await fetch(`${auth.url}/healthz`)).status).toBe(200)
+    // Auth is back, but the breaker is open: the backend answers at once without asking it.
+    const open = await signIn(email, password)
+    expect(open.status).toBe(503)
+    expect(Number(open.headers.get('retry-after'))).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, Number(open.headers.get('retry-after')) * 1000))
+    expect((await signIn(email, password)).status).toBe(200) // the trial call closes it
+  }, 60_000)
+})
