@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'node',
-          include: ['lib/**/*.test.ts', 'functions/**/*.test.ts', 'deploy/**/*.test.ts', 'web/src/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'functions/**/*.test.ts', 'deploy/**/*.test.ts', 'web/src/**/*.test.ts', 'test/**/*.test.ts'],
           // smoke: `npm run test:smoke`; needing root: `npm run test:topology`, `npm run test:ops`
           exclude: ['**/node_modules/**', '**/*.smoke.test.ts', '**/*.dom.test.ts', 'deploy/topology.test.ts', '**/*.ops.test.ts'],
         },

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Deps } from '../lib/app'
-import { ConfigError, type Env, type Role } from '../lib/config'
+import { type Config, ConfigError, type Env, type Role } from '../lib/config'
 import { startSweeper } from '../lib/credit/sweeper'
 import type { Kv } from '../lib/kv'
 import { staticAssets } from '../lib/node/assets'
@@ -17,7 +17,15 @@ import { ensureBucket } from '../lib/s3'
 import type { Fetcher } from '../lib/services'
 
 type Factory = (deps: any) => Hono<any>
-export type RoleServer = { role: Role; url: string; redirectUrl?: string; close(): Promise<void> }
+export type RoleServer = {
+  role: Role
+  url: string
+  redirectUrl?: string
+  close(): Promise<void>
+  /** The app and its configuration, when it runs in this process (tests read its routes). */
+  app?: Hono<any>
+  config?: Config
+}
 
 /** Starts one role as an HTTP server on Node with deps built from `env`. */
 export async function startRole(
@@ -71,6 +79,8 @@ export async function startRole(
   return {
     role,
     url,
+    app,
+    config,
     /** The plain-HTTP redirect's address, when there is one. */
     redirectUrl: redirect && `http://${config.HOST}:${(redirect.address() as AddressInfo).port}`,
     // Once, however often asked (a test may stop a role before its harness stops them all).

@@ -114,10 +114,16 @@ export async function readJson(c: Context): Promise<string> {
  * zod validation for one part of the request: 415 for a body that is not JSON, 400 with details. The schema
  * may depend on the request's context (limits from config).
  */
-export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S | ((c: Context) => S)) =>
-  named(`validate(${target})`, validator(target, async (value, c): Promise<z.output<S>> => {
+export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S | ((c: Context) => S)) => {
+  const check = named(`validate(${target})`, validator(target, async (value, c): Promise<z.output<S>> => {
     if (target === 'json' && !isJson(c)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
     const parsed = await (typeof schema === 'function' ? schema(c) : schema).safeParseAsync(value)
     if (!parsed.success) throw invalid(target, issuesOf(parsed.error))
     return parsed.data
   }))
+  schemaOf.set(check, { target, schema })
+  return check
+}
+
+/** Each validator's target and schema, by its middleware: the fuzz suite reads a route's own schemas here. */
+export const schemaOf = new WeakMap<object, { target: keyof ValidationTargets; schema: z.ZodType | ((c: Context) => z.ZodType) }>()
