@@ -95,6 +95,17 @@ export async function platformHarness(
     return b
   }
 
+  /** A browser signed in as an admin: the role set in the database, the second factor from the captured mail. */
+  async function admin() {
+    const b = browser()
+    const { email, password, res } = await b.register()
+    await db.owner.query(`update public.users set role = 'admin' where id = $1`, [res.body.user.id])
+    const { body } = await b.call('POST', '/api/auth/login', { body: { email, password } })
+    const code = (await smtp.latest(email, /sign-in code/)).subject.match(/(\d{6})/)![1]
+    await b.call('POST', '/api/auth/login/verify', { body: { challenge: body.challenge, code } })
+    return Object.assign(b, { email, password, userId: res.body.user.id as string })
+  }
+
   // Calls as the backend makes them, with its service token.
   const asBackend = createServices({ role: 'backend', secret: common.SERVICE_SECRET, ttlS: 60, urls: { auth: auth.url, credit: credit.url, ai: ai?.url } })
   async function service(role: 'auth' | 'credit' | 'ai', path: string, x: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
@@ -104,7 +115,7 @@ export async function platformHarness(
   }
 
   return {
-    db, smtp, auth, credit, ai, backend, browser, service, env: common, s3: s3?.env, processes,
+    db, smtp, auth, credit, ai, backend, browser, admin, service, env: common, s3: s3?.env, processes,
     serviceToken: (role: 'ai' | 'auth' | 'credit') => asBackend.tokenFor(role),
     /** With `processes`: starts a role again on its port after it was killed. */
     restart: async (role: Role) => {

@@ -5,6 +5,7 @@ import accountExport from './account-export'
 import adminAdjustments from './admin-adjustments'
 import adminRefunds from './admin-refunds'
 import adminStats from './admin-stats'
+import adminStatus from './admin-status'
 import adminTransactions from './admin-transactions'
 import aiExamples from './ai-examples'
 import aiExplain from './ai-explain'
@@ -48,6 +49,7 @@ import whoami from './whoami'
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
   return createApp('backend', { ...deps, verifier: verifierFromAuth(deps.config, deps.services.call, deps.now) })
     .route('/', status)
+    .route('/', adminStatus)
     .route('/', whoami)
     .route('/', authRefresh)
     .route('/', oauthCallback)
