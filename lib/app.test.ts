@@ -19,6 +19,10 @@ function testApp(extra: Partial<Deps> = {}) {
     .get('/boom', () => {
       throw new Error('secret internals: password=hunter2')
     })
+    .get('/upstream', () => {
+      const provider = Object.assign(new Error('401 invalid x-api-key for sk-live-0123456789abcdef'), { status: 401 })
+      throw new ApiError('UPSTREAM_FAILED', 'The AI provider failed; try again', undefined, { cause: new Error('retries exhausted', { cause: provider }) })
+    })
     .get('/teapot', () => {
       throw new ApiError('CONFLICT', 'Already there', { id: 1 })
     })
@@ -74,7 +78,7 @@ describe('createApp errors', () => {
     const text = await res.text()
     expect(text).not.toContain('hunter2')
     expect(JSON.parse(text).error).toMatchObject({ code: 'INTERNAL', message: 'Something went wrong' })
-    expect(lines.some((l) => l.level === 'error' && String(l.error).includes('secret internals'))).toBe(true)
+    expect(lines.some((l) => l.level === 'error' && String(l.causes).includes('secret internals'))).toBe(true)
   })
 })
 
@@ -112,5 +116,20 @@ describe('createApp plumbing', () => {
     const { error } = await res.json()
     expect(error.message).toContain('db')
     expect(error.details.checks).toEqual({ db: 'down', mail: 'up' })
+  })
+
+  it('logs an ApiError of 500 or more with its whole cause chain at error level, keys redacted', async () => {
+    const { app, lines } = testApp()
+    const res = await app.request('/t/upstream')
+    expect(res.status).toBe(502)
+    const logged = lines.find((l) => l.msg === 'request failed')!
+    expect(logged).toMatchObject({ level: 'error', code: 'UPSTREAM_FAILED', status: 502, requestId: expect.any(String) })
+    expect(logged.causes).toEqual(['Error: The AI provider failed; try again', 'Error: retries exhausted', 'Error: 401 invalid x-api-key for [redacted]'])
+  })
+
+  it('logs an ApiError under 500 at debug level only', async () => {
+    const { app, lines } = testApp()
+    await app.request('/t/teapot')
+    expect(lines.filter((l) => l.msg === 'request refused').map((l) => [l.level, l.code])).toEqual([['debug', 'CONFLICT']])
   })
 })

@@ -56,11 +56,26 @@ export const errorBody = (err: ApiError, requestId?: string) => ({
   error: { code: err.code, message: err.message, details: err.details, requestId },
 })
 
+// Keys, bearer tokens and JWTs a provider or driver may echo in a message never reach the log.
+const SECRET = /\b(sk|pk|rk|key)[-_][\w-]{8,}|\bBearer\s+\S+|\beyJ[\w-]+\.[\w-]+\.[\w-]*/gi
+const redact = (s: string) => s.replace(SECRET, '[redacted]')
+
+/** An error and every `cause` under it, outermost first, as one line each (no more than 10). */
+export function causeChain(err: unknown): string[] {
+  const chain: string[] = []
+  for (let e = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause)
+    chain.push(redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e)))
+  return chain
+}
+
 export function onError<D extends Deps>(err: Error, c: Context<AppEnv<D>>) {
   const requestId = c.get('requestId')
   if (err instanceof ApiError) {
     const retry = (err.details as { retryAfter?: unknown } | undefined)?.retryAfter
     if (typeof retry === 'number') c.header('Retry-After', String(retry))
+    // A server-side failure must be explainable from the log alone; a refusal is routine.
+    if (err.status >= 500) c.var.log.error('request failed', { requestId, code: err.code, status: err.status, causes: causeChain(err) })
+    else c.var.log.debug('request refused', { requestId, code: err.code, status: err.status, message: err.message })
     return c.json(errorBody(err, requestId), err.status)
   }
   if (err instanceof HTTPException && err.status < 500) {
@@ -71,6 +86,6 @@ export function onError<D extends Deps>(err: Error, c: Context<AppEnv<D>>) {
   const pg = err as { code?: string; constraint?: string }
   if (pg.code === '23503' && /_user_id_fkey$/.test(pg.constraint ?? ''))
     return c.json(errorBody(new ApiError('UNAUTHORIZED', 'This account no longer exists'), requestId), 401)
-  c.var.log.error('unhandled error', { requestId, error: String(err), stack: err.stack })
+  c.var.log.error('unhandled error', { requestId, causes: causeChain(err), stack: err.stack && redact(err.stack) })
   return c.json(errorBody(new ApiError('INTERNAL', 'Something went wrong'), requestId), 500)
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { png, wav } from '../lib/ai/media'
 import { serveOnLoopback } from './loopback'
 
-export type Mode = 'ok' | 'busy-once' | 'fail' | 'slow' | 'malformed'
+export type Mode = 'ok' | 'busy-once' | 'fail' | 'slow' | 'malformed' | 'bad-key'
 
 // One JSON answer that fits every text operation (zod drops the fields an operation does not use).
 const ANSWER = JSON.stringify({
@@ -22,6 +22,7 @@ export async function startFakeAi() {
     state.calls[c.req.path] = (state.calls[c.req.path] ?? 0) + 1
     if (state.holdMs || state.mode === 'slow') await new Promise((r) => setTimeout(r, state.mode === 'slow' ? 5000 : state.holdMs))
     if (state.mode === 'fail') return c.json({ error: { message: 'internal error', type: 'server_error' } }, 500)
+    if (state.mode === 'bad-key') return c.json({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }, 401)
     if (state.mode === 'busy-once' && state.busyServed++ === 0) return c.json({ error: { message: 'rate limited', type: 'rate_limit' } }, 429)
     await next()
   })
