@@ -41,7 +41,8 @@ export async function authHarness(env: Record<string, string> = {}) {
     if (o.body !== undefined) headers['content-type'] = 'application/json'
     const res = await app.request(path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) })
     const text = await res.text()
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null }
+    const body = !text ? null : res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text
+    return { status: res.status, headers: res.headers, body }
   }
 
   const h = {
@@ -52,6 +53,8 @@ export async function authHarness(env: Record<string, string> = {}) {
     call,
     now,
     advance: (ms: number) => void (offset += ms),
+    /** A service token for auth as another role signs it. */
+    tokenFrom: (role: 'credit' | 'ai') => createServices({ role, secret, ttlS: 300, urls: {} }).tokenFor('auth'),
     email: () => `learner${++seq}.${randomBytes(4).toString('hex')}@example.com`,
     async register(o: { email?: string; password?: string; name?: string } = {}) {
       const email = o.email ?? h.email()

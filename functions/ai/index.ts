@@ -2,6 +2,9 @@ import { createApp } from '../../lib/app'
 import { verifierFromAuth } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
 import type { AiDeps } from './env'
+import adminProviders from './admin-providers'
+import adminStats from './admin-stats'
+import adminUserUsage from './admin-user-usage'
 import examples from './examples'
 import explain from './explain'
 import health from './health'
@@ -25,5 +28,8 @@ export default function createAiApp(deps: Omit<AiDeps, 'verifier' | 'plugins'>) 
     .route('/', speech)
     .route('/', media)
     .route('/', health)
+    .route('/', adminProviders)
+    .route('/', adminStats)
+    .route('/', adminUserUsage)
     .route('/', internalMediaErase)
 }

@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { revokeSessions } from '../../lib/auth/sessions'
+import { findPerson, otherActiveAdmins } from '../../lib/auth/people'
+import { liveSessions, revokeSessions } from '../../lib/auth/sessions'
 import { setUserStatus } from '../../lib/auth/users'
-import { audit } from '../../lib/db/audit'
+import { auditAdmin, Reason } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { UserId } from '../../lib/ids'
@@ -11,9 +12,12 @@ import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
 
-export const Body = z.object({ status: z.enum(['active', 'disabled']), reason: z.string().trim().min(3).max(500) })
+export const Body = z.object({ status: z.enum(['active', 'disabled']), reason: Reason })
 
-/** An admin disables (every session ends) or re-enables an account, with a reason for the audit log. */
+/**
+ * An admin disables an account (every session ends with it) or enables it again, with a reason. No admin
+ * can disable themselves, nor the last active admin.
+ */
 export default new Hono<AuthEnv>().put(
   '/auth/admin/users/:id/status',
   requireUser({ roles: ['admin'] }),
@@ -23,13 +27,21 @@ export default new Hono<AuthEnv>().put(
     const { id } = c.req.valid('param')
     const { status, reason } = c.req.valid('json')
     if (id === c.var.user.id) throw new ApiError('FORBIDDEN', 'Admins cannot change their own status')
-    const found = await asService(c.var.db, async (sql) => {
-      if (!(await setUserStatus(sql, id, status))) return false
-      const ended = status === 'disabled' ? await revokeSessions(sql, id, 'disabled', c.var.now()) : 0
-      await audit(sql, requestMeta(c), { actor: c.var.user.id, action: 'admin.user_status', subjectId: id, details: { status, reason, ended } })
-      return true
+    const now = c.var.now()
+    const sessionIds = await asService(c.var.db, async (sql) => {
+      const person = await findPerson(sql, id)
+      if (!person || person.status === 'deleted') throw new ApiError('NOT_FOUND', 'No such user')
+      if (status === 'disabled' && person.role === 'admin' && (await otherActiveAdmins(sql, id)) === 0)
+        throw new ApiError('CONFLICT', 'This is the last active admin')
+      const ending = status === 'disabled' ? (await liveSessions(sql, id, now)).map((s) => s.id) : []
+      await setUserStatus(sql, id, status)
+      if (status === 'disabled') await revokeSessions(sql, id, 'disabled', now)
+      await auditAdmin(sql, requestMeta(c), {
+        actor: c.var.user.id, action: 'admin.user_status', subjectId: id, reason,
+        before: { status: person.status }, after: { status }, details: { sessionsEnded: ending.length },
+      })
+      return ending
     })
-    if (!found) throw new ApiError('NOT_FOUND', 'No such user')
-    return c.json({ id, status })
+    return c.json({ id, status, sessionIds })
   },
 )

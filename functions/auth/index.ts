@@ -4,12 +4,19 @@ import { createAuthKit } from '../../lib/auth/kit'
 import { asService } from '../../lib/db/tx'
 import { createVerifier } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
+import adminAudit from './admin-audit'
+import adminKeys from './admin-keys'
 import adminRotateKeys from './admin-rotate-keys'
+import adminStats from './admin-stats'
+import adminUser from './admin-user'
 import adminUserSessions from './admin-user-sessions'
 import adminUserStatus from './admin-user-status'
+import adminUserVerification from './admin-user-verification'
+import adminUsers from './admin-users'
 import emailResend from './email-resend'
 import emailVerify from './email-verify'
 import type { AuthDeps } from './env'
+import internalUserComp from './internal-user-comp'
 import internalUserErase from './internal-user-erase'
 import internalUserExport from './internal-user-export'
 import internalUserReauth from './internal-user-reauth'
@@ -44,6 +51,7 @@ export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) 
   return createApp('auth', { ...deps, now, kit, verifier })
     .route('/', jwks)
     .route('/', internalUserRole)
+    .route('/', internalUserComp)
     .route('/', internalUserExport)
     .route('/', internalUserReauth)
     .route('/', internalUserErase)
@@ -65,7 +73,13 @@ export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) 
     .route('/', oauthProviders)
     .route('/', oauthStart)
     .route('/', oauthCallback)
+    .route('/', adminKeys)
     .route('/', adminRotateKeys)
+    .route('/', adminAudit)
+    .route('/', adminStats)
+    .route('/', adminUsers)
+    .route('/', adminUser)
     .route('/', adminUserSessions)
     .route('/', adminUserStatus)
+    .route('/', adminUserVerification)
 }

@@ -69,25 +69,3 @@ describe('password reset', () => {
     expect((await reset('short', 'a completely new passphrase')).status).toBe(400)
   })
 })
-
-describe('admin actions', () => {
-  it('disabling an account ends its sessions and its sign-ins; only admins may', async () => {
-    const admin = await h.admin()
-    const u = await h.register()
-    const body = { status: 'disabled', reason: 'abuse report 42' }
-    expect((await h.call('PUT', `/auth/admin/users/${admin.user.id}/status`, { token: u.accessToken, body })).status).toBe(403)
-    expect((await h.call('PUT', `/auth/admin/users/${u.user.id}/status`, { token: admin.accessToken, body })).status).toBe(200)
-    expect((await h.call('POST', '/auth/refresh', { body: { refreshToken: u.refreshToken } })).status).toBe(401)
-    expect((await h.login(u.email, u.password)).status).toBe(401)
-    const events = await h.db.owner.query(`select actor, details from audit.events where action = 'admin.user_status' and subject_id = $1`, [u.user.id])
-    expect(events).toEqual([{ actor: admin.user.id, details: { status: 'disabled', reason: 'abuse report 42', ended: 1 } }])
-  })
-
-  it('an admin can sign a user out everywhere', async () => {
-    const admin = await h.admin()
-    const u = await h.register()
-    const res = await h.call('DELETE', `/auth/admin/users/${u.user.id}/sessions`, { token: admin.accessToken })
-    expect(res.body).toEqual({ ended: 1 })
-    expect((await h.call('POST', '/auth/refresh', { body: { refreshToken: u.refreshToken } })).status).toBe(401)
-  })
-})

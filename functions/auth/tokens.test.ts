@@ -69,7 +69,7 @@ describe('signing key rotation', () => {
   it('publishes a new key before it signs, and unpublishes the old one once its tokens expired', async () => {
     const admin = await h.admin()
     const oldKid = decodeProtectedHeader(admin.accessToken).kid
-    const rotated = await h.call('POST', '/auth/admin/keys/rotate', { token: admin.accessToken, body: {} })
+    const rotated = await h.call('POST', '/auth/admin/keys/rotate', { token: admin.accessToken, body: { reason: 'routine rotation' } })
     expect(rotated.status).toBe(201)
     expect(await kids()).toEqual(expect.arrayContaining([oldKid, rotated.body.kid]))
     const before = await h.register()
@@ -86,7 +86,7 @@ describe('signing key rotation', () => {
   it('in an emergency signs with the new key at once and old tokens stop verifying', async () => {
     const admin = await h.admin()
     const victim = await h.register()
-    const res = await h.call('POST', '/auth/admin/keys/rotate', { token: admin.accessToken, body: { emergency: true } })
+    const res = await h.call('POST', '/auth/admin/keys/rotate', { token: admin.accessToken, body: { emergency: true, reason: 'key leaked' } })
     expect(await kids()).toEqual([res.body.kid])
     h.advance(301_000) // verifiers refetch the key set at least every 5 minutes
     expect((await me(victim.accessToken)).status).toBe(401)

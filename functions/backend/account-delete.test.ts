@@ -140,6 +140,6 @@ describe('account deletion', () => {
     const b = await learner()
     expect((await b.call('POST', '/api/account/delete', { body: { password: b.password } })).status).toBe(200)
     const again = await p.service('auth', `/internal/users/${b.userId}/erase`, { body: {} })
-    expect(again).toEqual({ status: 200, body: { erased: false } })
+    expect(again).toEqual({ status: 200, body: { erased: false, pseudonym: null } })
   })
 })

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { except } from 'hono/combine'
 import { OAUTH_PROVIDERS } from '../../lib/auth/providers'
+import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { named } from '../../lib/middleware/named'
 import { rateLimit } from '../../lib/middleware/rate-limit'
@@ -29,6 +30,7 @@ export default new Hono<BackendEnv>()
     const raw = hasBody ? await readJson(c) : undefined
     const url = new URL(c.req.url)
     const path = subPath(url.pathname)
+    if (path.startsWith('/admin/')) throw new ApiError('NOT_FOUND', 'Not found') // admins use /api/admin/*
     const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, { method: c.req.method, raw })
     if (status < 300 && SIGNS_OUT.has(path)) clearRefreshCookie(c)
     if (status === 200 && /^\/oauth\/\w+\/start$/.test(path))

@@ -3,6 +3,20 @@ import { verifierFromAuth } from '../../lib/jwt'
 import accountDelete from './account-delete'
 import accountExport from './account-export'
 import adminAdjustments from './admin-adjustments'
+import adminAiProviders from './admin-ai-providers'
+import adminAudit from './admin-audit'
+import adminKeys from './admin-keys'
+import adminKeysRotate from './admin-keys-rotate'
+import adminUser from './admin-user'
+import adminUserAiUsage from './admin-user-ai-usage'
+import adminUserCredits from './admin-user-credits'
+import adminUserErase from './admin-user-erase'
+import adminUserExport from './admin-user-export'
+import adminUserPlan from './admin-user-plan'
+import adminUserSessionsRevoke from './admin-user-sessions-revoke'
+import adminUserStatus from './admin-user-status'
+import adminUserVerification from './admin-user-verification'
+import adminUsers from './admin-users'
 import adminRefunds from './admin-refunds'
 import adminStats from './admin-stats'
 import adminStatus from './admin-status'
@@ -92,4 +106,18 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', adminTransactions)
     .route('/', adminRefunds)
     .route('/', adminAdjustments)
+    .route('/', adminUsers)
+    .route('/', adminUser)
+    .route('/', adminUserStatus)
+    .route('/', adminUserSessionsRevoke)
+    .route('/', adminUserVerification)
+    .route('/', adminUserCredits)
+    .route('/', adminUserPlan)
+    .route('/', adminUserAiUsage)
+    .route('/', adminUserExport)
+    .route('/', adminUserErase)
+    .route('/', adminAudit)
+    .route('/', adminKeys)
+    .route('/', adminKeysRotate)
+    .route('/', adminAiProviders)
 }

@@ -7,6 +7,8 @@ import adminAdjustments from './admin-adjustments'
 import adminRefunds from './admin-refunds'
 import adminStats from './admin-stats'
 import adminTransactions from './admin-transactions'
+import adminUserCredits from './admin-user-credits'
+import adminUserPlan from './admin-user-plan'
 import balance from './balance'
 import checkout from './checkout'
 import type { CreditDeps } from './env'
@@ -38,4 +40,6 @@ export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
     .route('/', adminTransactions)
     .route('/', adminRefunds)
     .route('/', adminAdjustments)
+    .route('/', adminUserCredits)
+    .route('/', adminUserPlan)
 }

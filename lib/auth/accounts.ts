@@ -1,6 +1,7 @@
 import type { Sql } from '../db/db'
 import { newUserId } from '../ids'
 import type { UserRole } from '../jwt'
+import { ROLE_SQL } from './users'
 
 export type Account = {
   id: string
@@ -16,7 +17,7 @@ export type Account = {
   lockedUntil: Date | null
 }
 
-const SELECT = `select u.id, u.email, u.name, u.role, u.status, u.email_verified_at, a.password_hash, a.two_factor,
+const SELECT = `select u.id, u.email, u.name, ${ROLE_SQL} as role, u.status, u.email_verified_at, a.password_hash, a.two_factor,
   a.failed_logins, a.lockouts, a.locked_until from public.users u join auth.accounts a on a.user_id = u.id`
 
 const toAccount = (r: Record<string, any>): Account => ({

@@ -102,3 +102,21 @@ export async function signAccessToken(
     .sign(key)
   return { token, rotated }
 }
+
+export type KeyState = 'next' | 'current' | 'retiring' | 'expired'
+
+/** The signing keys of the last `days` with their state, for the operations panel (no key material). */
+export async function listKeys(sql: Sql, now: number, days = 90) {
+  const rows = await sql<Record<string, any>>(
+    `select kid, created_at, activates_at, retire_at, expire_at from auth.signing_keys
+     where expire_at is null or expire_at > $1::timestamptz - $2::int * interval '1 day' order by activates_at desc`,
+    [new Date(now), days],
+  )
+  let current = false
+  return rows.map((r) => {
+    const t = (d: Date | null) => d?.getTime() ?? Infinity
+    const state: KeyState = t(r.activates_at) > now ? 'next' : !current && t(r.retire_at) > now ? 'current' : t(r.expire_at) > now ? 'retiring' : 'expired'
+    if (state === 'current') current = true
+    return { kid: r.kid as string, state, published: t(r.expire_at) > now, createdAt: r.created_at, activatesAt: r.activates_at, retireAt: r.retire_at, expireAt: r.expire_at }
+  })
+}

@@ -4,6 +4,7 @@ import type { Sql } from '../db/db'
 import type { RequestMeta } from '../request-meta'
 import type { Account } from './accounts'
 import type { AuthKit } from './kit'
+import { recordActivity } from './users'
 
 export type Tokens = {
   accessToken: string
@@ -51,6 +52,7 @@ export async function issueTokens(
 ): Promise<Tokens> {
   const { token, rotated } = await kit.accessToken(sql, { ...user, sessionId })
   if (rotated) await audit(sql, meta, { actor: 'auth', action: 'key.rotated', details: { kid: rotated, by: 'schedule' } })
+  await recordActivity(sql, user.id, kit.now())
   return {
     accessToken: token,
     refreshToken,

@@ -2,6 +2,22 @@ import type { Sql } from '../db/db'
 
 // Changes to a user's row in public.users (and their 2FA switch), each one statement.
 
+/** The role tokens carry: a plan given by hand (a comp) wins over the paid one until it ends; admins stay admins. */
+export const ROLE_SQL = `case when u.role <> 'admin' and u.comp_until > now() then u.comp_role else u.role end`
+
+/** The user got an access token today: a day of activity (UTC) and the time last seen. */
+export async function recordActivity(sql: Sql, userId: string, now: number) {
+  const at = new Date(now)
+  await sql(`insert into auth.active_days (day, user_id) values (($2::timestamptz at time zone 'UTC')::date, $1) on conflict do nothing`, [userId, at])
+  await sql(`update public.users set last_active_at = $2 where id = $1 and (last_active_at is null or last_active_at < $2)`, [userId, at])
+}
+
+/** A plan given by hand until `until` (null ends it now). Null when there is no such user. */
+export async function setComp(sql: Sql, userId: string, role: 'user' | 'plus' | 'premium', until: Date | null) {
+  const rows = await sql(`update public.users set comp_role = $2, comp_until = $3 where id = $1 and status <> 'deleted' returning id`, [userId, until && role, until])
+  return rows.length > 0
+}
+
 export async function markEmailVerified(sql: Sql, userId: string, at: Date) {
   await sql(`update public.users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`, [userId, at])
 }

@@ -59,3 +59,9 @@ export async function studyStats(sql: Sql, now: Date) {
     dueForecast: forecast.map((r) => ({ day: r.day, due: Number(r.n) })),
   }
 }
+
+/** Reviews and reviewing learners per UTC day across everyone (admin statistics), through the one definer function. */
+export async function reviewsPerDay(sql: Sql, from: Date, to: Date) {
+  const rows = await sql(`select to_char(day, 'YYYY-MM-DD') as day, reviews, learners from content.reviews_per_day($1, $2)`, [from, to])
+  return Object.fromEntries(rows.map((r) => [String(r.day), { reviews: Number(r.reviews), learners: Number(r.learners) }]))
+}

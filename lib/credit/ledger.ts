@@ -14,7 +14,9 @@ export const toTransaction = (r: Record<string, any>): Transaction => ({
 })
 const toAccount = (r: Record<string, any>): Account => {
   const [balance, held, pending] = [num(r.balance), num(r.held), num(r.pending)]
-  return { userId: r.user_id, userType: r.user_type, balance, held, pending, available: balance - held - pending }
+  // A plan given by hand (a comp) is the user's type until it ends; then the paid one is again, with no timer.
+  const userType = r.comp_until && r.comp_until.getTime() > Date.now() ? r.comp_type : r.user_type
+  return { userId: r.user_id, userType, balance, held, pending, available: balance - held - pending }
 }
 
 /** The user's account, created (as free) on first use. */

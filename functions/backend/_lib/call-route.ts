@@ -16,6 +16,7 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
     timeoutMs: r.timeoutMs,
     headers: {
       'x-forwarded-for': requestMeta(c).ip,
+      'user-agent': requestMeta(c).userAgent,
       'x-ai-provider': choice?.provider,
       'x-ai-model': choice?.model,
       'x-ai-fallback': choice?.fallback && `${choice.fallback.provider}:${choice.fallback.model}`,
@@ -23,10 +24,10 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
   })
 }
 
-/** The headers of a service's answer the browser may see: what it cost, how to cache it, when to retry. */
+/** The headers of a service's answer the browser may see: what it cost, how to cache it, when to retry, a download's name. */
 export function passHeaders(res: Response) {
   const headers = new Headers({ 'content-type': res.headers.get('content-type') ?? 'application/json' })
-  for (const name of [COST_HEADER, 'cache-control', 'retry-after']) {
+  for (const name of [COST_HEADER, 'cache-control', 'retry-after', 'content-disposition']) {
     const value = res.headers.get(name)
     if (value) headers.set(name, value)
   }

@@ -25,6 +25,11 @@ export type RouteSpec = {
   providers?: Record<UserType, ProviderChoice>
 }
 
+/** An admin endpoint on a core service: the gateway checks the role too, standard limit, free, 10 s. */
+export const adminRoute = (method: RouteSpec['method'], path: `/api/admin/${string}`, service: RouteSpec['service'], target: string): RouteSpec => ({
+  method, path, service, target, limit: 'standard', cost: null, timeoutMs: 10_000, admin: true,
+})
+
 export const TEXT: Record<UserType, ProviderChoice> = {
   free: { provider: 'deepseek', model: 'deepseek-chat' },
   plus: { provider: 'chatgpt', model: 'gpt-4o-mini', fallback: { provider: 'deepseek', model: 'deepseek-chat' } },
