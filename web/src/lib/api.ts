@@ -41,8 +41,16 @@ export type Session = { id: string; userAgent: string | null; ip: string | null;
 export type AiAction = 'translate' | 'examples' | 'explain' | 'image' | 'audio'
 export type StudySettings = Settings
 export type AdminStats = {
-  usersByType: Record<string, number>; activeUsers30d: number
-  daily: { day: string; granted: number; purchased: number; spent: number }[]; topSpenders: { userId: string; spent: number }[]
+  days: number
+  daily: {
+    day: string; activeLearners: number; reviews: number; reviewers: number; signups: number; revenue: Record<string, number>
+    credits: { granted: number; purchased: number; spent: number; refunded: number }; aiCalls: number; aiCost: number
+  }[]
+  totals: {
+    users: number; disabled: number; verified: number; activeInWindow: number
+    usersByType: Record<string, number>; payingByPlan: Record<string, Record<string, number>>
+  }
+  topSpenders: { userId: string; spent: number }[]
 }
 export type AiProvider = { kind: 'text' | 'image' | 'audio'; configured: boolean; state: string; queued: number }
 export type PlatformStatus = { status: string; aiProviders: Record<string, AiProvider> | null }
