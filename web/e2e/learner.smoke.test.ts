@@ -103,7 +103,9 @@ describe('the learner and admin app in a real browser', () => {
     // The admin (ADMIN_EMAILS, once verified) finds the learner's image debit and refunds it.
     await signUp('Ada Admin', ADMIN, PASSWORD)
     await nav('Admin').click()
-    await page.getByText('active (30 days)').waitFor()
+    await page.getByRole('heading', { name: 'People' }).waitFor()
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Transactions' }).click()
+    await page.getByRole('heading', { name: 'Transactions' }).waitFor()
     await page.getByLabel('Email').fill(LEARNER)
     await page.getByLabel('Kind').selectOption('debit')
     await page.getByRole('button', { name: 'Search' }).click()

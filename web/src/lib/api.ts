@@ -3,6 +3,7 @@
 // triggers one shared refresh, then one retry; other 401s (a wrong code, a wrong password) are answers about
 // what was sent, never retried, so a typo costs one attempt, not two.
 
+import type * as A from './admin-types'
 import type { Card as ServerCard, Example } from '../../../lib/content/cards'
 import type { Deck as ServerDeck } from '../../../lib/content/decks'
 import type { Settings } from '../../../lib/content/study'
@@ -267,10 +268,26 @@ export function createApi(deps: ApiDeps = {}) {
       },
     },
     admin: {
-      stats: () => json<AdminStats>('GET', '/api/admin/stats'),
+      stats: (days = 30) => json<AdminStats>('GET', '/api/admin/stats', { query: { days } }),
       transactions: (q: Record<string, string | number | undefined>) => json<Page<Transaction>>('GET', '/api/admin/transactions', { query: q }),
       refund: (b: { transactionId: string; amount?: number; reason: string; key: string }) => json<Transaction>('POST', '/api/admin/refunds', { body: b }),
       adjust: (b: { userId: string; amount: number; reason: string; key: string }) => json<Transaction>('POST', '/api/admin/adjustments', { body: b }),
+      users: (q: A.PeopleQuery) => json<Page<A.Person>>('GET', '/api/admin/users', { query: { ...q, limit: 25 } }),
+      usersCsv: async (q: A.PeopleQuery) => (await raw('GET', '/api/admin/users', { query: { ...q, format: 'csv' } })).blob(),
+      user: (id: string) => json<A.PersonPage>('GET', `/api/admin/users/${id}`),
+      credits: (id: string) => json<A.PersonCredits>('GET', `/api/admin/users/${id}/credits`),
+      aiUsage: (id: string, days = 30) => json<A.AiUsage>('GET', `/api/admin/users/${id}/ai-usage`, { query: { days } }),
+      setStatus: (id: string, b: { status: 'active' | 'disabled'; reason: string }) => json('PUT', `/api/admin/users/${id}/status`, { body: b }),
+      revokeSessions: (id: string, b: { sessionId?: string; reason: string }) => json<{ ended: number }>('POST', `/api/admin/users/${id}/sessions/revoke`, { body: b }),
+      resendVerification: (id: string, reason: string) => json('POST', `/api/admin/users/${id}/verification`, { body: { reason } }),
+      setPlan: (id: string, b: { plan?: A.Plan; until: string | null; reason: string }) => json<A.PersonCredits['plan']>('PUT', `/api/admin/users/${id}/plan`, { body: b }),
+      exportUser: async (id: string, reason: string) => (await raw('POST', `/api/admin/users/${id}/export`, { body: { reason } })).blob(),
+      eraseUser: (id: string, b: { reason: string; confirm: string }) => json<{ erased: boolean; pseudonym: string | null }>('POST', `/api/admin/users/${id}/erase`, { body: b }),
+      audit: (q: A.AuditQuery) => json<Page<A.AuditEvent>>('GET', '/api/admin/audit', { query: { ...q, limit: 50 } }),
+      auditCsv: async (q: A.AuditQuery) => (await raw('GET', '/api/admin/audit', { query: { ...q, format: 'csv' } })).blob(),
+      keys: () => json<{ keys: A.SigningKey[]; rotationDays: number; publishLeadS: number; nextRotationAt: string | null }>('GET', '/api/admin/keys'),
+      rotateKeys: (b: { emergency: boolean; reason: string }) => json<{ kid: string }>('POST', '/api/admin/keys/rotate', { body: b }),
+      providers: () => json<{ providers: A.Provider[] }>('GET', '/api/admin/ai/providers'),
     },
   }
 }

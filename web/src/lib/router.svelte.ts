@@ -15,7 +15,12 @@ const PATTERNS: [string, RegExp][] = [
   ['stats', /^\/stats$/],
   ['credits', /^\/credits$/],
   ['settings', /^\/settings$/],
-  ['admin', /^\/admin$/],
+  ['admin-people', /^\/admin$/],
+  ['admin-person', /^\/admin\/users\/(?<id>[0-9A-Z]{10})$/],
+  ['admin-audit', /^\/admin\/audit$/],
+  ['admin-stats', /^\/admin\/stats$/],
+  ['admin-transactions', /^\/admin\/transactions$/],
+  ['admin-ops', /^\/admin\/operations$/],
 ]
 
 export function parse(pathname: string, hash: string): Route {
