@@ -88,6 +88,8 @@ describe('the admin console in a real browser', () => {
     await refund.getByLabel(/Reason/).fill('Picture did not match')
     await refund.getByRole('button', { name: 'Refund' }).click()
     await page.getByText('Refunded €0.0030.').waitFor()
+    await page.getByRole('region', { name: 'Ledger' }).getByRole('cell', { name: 'refund', exact: true }).waitFor()
+    await page.getByRole('region', { name: 'Ledger' }).getByText('monthly premium grant').waitFor()
     expect(await shoot('admin-person-after')).toEqual([])
 
     // Every action is in the audit trail with its reason.
