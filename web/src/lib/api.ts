@@ -3,11 +3,11 @@
 // triggers one shared refresh, then one retry; other 401s (a wrong code, a wrong password) are answers about
 // what was sent, never retried, so a typo costs one attempt, not two.
 
-import type * as A from './admin-types'
 import type { Card as ServerCard, Example } from '../../../lib/content/cards'
 import type { Deck as ServerDeck } from '../../../lib/content/decks'
 import type { Settings } from '../../../lib/content/study'
 import type { UserRole } from '../../../lib/jwt'
+import type * as A from './admin-types'
 
 // The server's own types, as JSON carries them (dates become strings): `import type` adds no server code.
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] }
