@@ -96,7 +96,8 @@ describe('learner routes', () => {
       ['PUT', '/api/study/settings', '/api/study/settings', { timezone: 'Mars/Olympus', desiredRetention: 2 }, ['timezone', 'desiredRetention']],
       ['POST', '/api/account/delete', '/api/account/delete', { password: '' }, ['password']],
     ]
-    const validated = SIGNED_IN.filter((r) => r.chain.some((m) => m.startsWith('validate'))).map((r) => `${r.method} ${r.path}`)
+    // Admin routes refuse a learner before validation: admin-console.test.ts checks their bad input.
+    const validated = SIGNED_IN.filter((r) => r.chain.some((m) => m.startsWith('validate')) && !r.path.startsWith('/api/admin/')).map((r) => `${r.method} ${r.path}`)
     expect(cases.map(([method, route]) => `${method} ${route}`).sort()).toEqual(validated.sort())
     for (const [method, , path, body, fields] of cases) {
       const res = await owner.call(method, path, { body })
