@@ -127,3 +127,9 @@ export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>
 
 /** Each validator's target and schema, by its middleware: the fuzz suite reads a route's own schemas here. */
 export const schemaOf = new WeakMap<object, { target: keyof ValidationTargets; schema: z.ZodType | ((c: Context) => z.ZodType) }>()
+
+/** An ISO date-time with its offset, in the years PostgreSQL stores (1–9999): year 0 would fail in the query. */
+export const Instant = z.iso.datetime({ offset: true }).refine((s) => {
+  const year = new Date(s).getUTCFullYear()
+  return year >= 1 && year <= 9999
+}, 'must be a date between the years 1 and 9999')

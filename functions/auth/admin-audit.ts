@@ -4,7 +4,7 @@ import { toCsv } from '../../lib/csv'
 import { type AuditRow, searchEvents } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
-import { validate } from '../../lib/validate'
+import { Instant, validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
 
 export const Query = z.object({
@@ -12,8 +12,8 @@ export const Query = z.object({
   /** An action or a prefix of dotted parts: `admin` matches every administrative action. */
   action: z.string().trim().regex(/^[a-z]+(\.[a-z_]+)*$/, 'must be an action like admin or admin.refund').optional(),
   subject: z.string().trim().min(1).max(64).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   format: z.enum(['json', 'csv']).default('json'),

@@ -66,6 +66,7 @@ describe('GET /auth/admin/users', () => {
     expect(bad.status).toBe(400)
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['limit', 'plan', 'sort'])
     expect((await search('cursor=garbage')).status).toBe(400)
+    expect((await search('createdFrom=0000-01-01T00:00:00Z')).body.error.details).toEqual([{ path: 'createdFrom', message: 'must be a date between the years 1 and 9999' }])
     const first = await search('sort=name&limit=1')
     expect((await search(`sort=email&cursor=${first.body.nextCursor}`)).status).toBe(400) // a cursor of another sort
     const learner = await h.register()

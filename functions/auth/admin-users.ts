@@ -5,11 +5,10 @@ import { toCsv } from '../../lib/csv'
 import { decodeKeyset, encodeKeyset } from '../../lib/cursor'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
-import { validate } from '../../lib/validate'
+import { Instant, validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
 
 const Flag = z.enum(['true', 'false']).transform((v) => v === 'true')
-const At = z.iso.datetime({ offset: true })
 
 export const Query = z.object({
   q: z.string().trim().min(1).max(100).optional(),
@@ -17,10 +16,10 @@ export const Query = z.object({
   status: z.enum(['active', 'locked', 'disabled', 'deleted']).optional(),
   verified: Flag.optional(),
   twoFactor: Flag.optional(),
-  createdFrom: At.optional(),
-  createdTo: At.optional(),
-  activeFrom: At.optional(),
-  activeTo: At.optional(),
+  createdFrom: Instant.optional(),
+  createdTo: Instant.optional(),
+  activeFrom: Instant.optional(),
+  activeTo: Instant.optional(),
   sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS]).default('created'),
   order: z.enum(['asc', 'desc']).default('desc'),
   cursor: z.string().max(1200).optional(),

@@ -5,7 +5,7 @@ import { searchTransactions } from '../../lib/credit/search'
 import { toCsv } from '../../lib/csv'
 import { asService } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
-import { validate } from '../../lib/validate'
+import { Instant, validate } from '../../lib/validate'
 import { Cursor, encodeCursor } from '../../lib/cursor'
 import type { CreditEnv } from './env'
 import { UserId } from './_lib/shared'
@@ -14,8 +14,8 @@ export const Query = z.object({
   userId: UserId.optional(),
   email: z.string().trim().toLowerCase().max(254).optional(),
   kind: z.enum(['grant', 'purchase', 'debit', 'refund', 'adjustment', 'expiry']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
   min: z.coerce.number().int().optional(),
   max: z.coerce.number().int().optional(),
   cursor: Cursor.optional(),
