@@ -34,7 +34,8 @@ export const rateLimit = (cls: LimitClass) =>
     if (cls !== 'public' && !user) throw new Error('rateLimit runs after requireUser')
     const r = await limiterFor(kv, cls, config)(who)
     if (r.failure) {
-      if (cls === 'ai') throw new ApiError('UNAVAILABLE', 'AI features are briefly unavailable; try again shortly', { retryAfter: 5 })
+      // Closed only when Redis is really down or failing; a slow answer under load is not a reason to refuse.
+      if (cls === 'ai' && r.failure !== 'slow') throw new ApiError('UNAVAILABLE', 'AI features are briefly unavailable; try again shortly', { retryAfter: 5 })
       metrics?.count('rate_limit_fail_open_total', { class: cls })
       log.warn('rate limit skipped: store unavailable', { requestId, class: cls, failure: r.failure, failOpen: true })
       return next()
