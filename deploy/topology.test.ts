@@ -121,7 +121,15 @@ describe('the two-network topology, in network namespaces', () => {
     const result = await nodeIn('client', `
       const base = 'http://192.0.2.10:8080'
       const headers = { 'content-type': 'application/json', 'x-device-id': 'topology-device-0001' }
-      const reg = await fetch(base + '/api/auth/register', { method: 'POST', headers, body: JSON.stringify({ email: 'net@example.com', password: 'a topology passphrase', name: 'Net' }) })
+      const { readdirSync, readFileSync } = await import('node:fs')
+      const started = await fetch(base + '/api/auth/register', { method: 'POST', headers, body: JSON.stringify({ email: 'net@example.com', password: 'a topology passphrase', name: 'Net' }) })
+      const { challenge } = await started.json()
+      const mail = ${JSON.stringify(join(dir, 'mail'))} // on the filesystem the namespaces share
+      const mailed = () => { try { return readdirSync(mail).map((f) => readFileSync(mail + '/' + f, 'utf8')) } catch { return [] } }
+      let code
+      for (let i = 0; i < 100 && !code; i++, await new Promise((r) => setTimeout(r, 50)))
+        code = mailed().map((m) => /Subject: .*verification code: (\\d{6})/.exec(m)?.[1]).find(Boolean)
+      const reg = await fetch(base + '/api/auth/register/verify', { method: 'POST', headers, body: JSON.stringify({ challenge, code }) })
       const { accessToken } = await reg.json()
       const auth = { ...headers, authorization: 'Bearer ' + accessToken }
       const deck = await fetch(base + '/api/decks', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Netz', sourceLang: 'de', targetLang: 'en' }) })

@@ -59,8 +59,11 @@ export async function authHarness(env: Record<string, string> = {}) {
     async register(o: { email?: string; password?: string; name?: string } = {}) {
       const email = o.email ?? h.email()
       const password = o.password ?? `long and personal ${randomBytes(3).toString('hex')}`
-      const res = await call('POST', '/auth/register', { body: { email, password, name: o.name ?? 'Ada' } })
-      if (res.status !== 201) throw new Error(`register failed: ${JSON.stringify(res.body)}`)
+      const started = await call('POST', '/auth/register', { body: { email, password, name: o.name ?? 'Ada' } })
+      if (started.status !== 202) throw new Error(`register failed: ${JSON.stringify(started.body)}`)
+      const code = await h.code(email.toLowerCase(), /verification code/)
+      const res = await call('POST', '/auth/register/verify', { body: { challenge: started.body.challenge, code } })
+      if (res.status !== 201) throw new Error(`register/verify failed: ${JSON.stringify(res.body)}`)
       return { email, password, ...res.body }
     },
     login: (email: string, password: string, device?: string) => call('POST', '/auth/login', { body: { email, password }, device }),

@@ -87,8 +87,11 @@ export async function platformHarness(
       async register() {
         const email = `gw.${randomBytes(5).toString('hex')}@example.com`
         const password = `gateway passphrase ${randomBytes(3).toString('hex')}`
-        const res = await b.call('POST', '/api/auth/register', { body: { email, password, name: 'Gia' } })
-        if (res.status !== 201) throw new Error(`register: ${JSON.stringify(res.body)}`)
+        const started = await b.call('POST', '/api/auth/register', { body: { email, password, name: 'Gia' } })
+        if (started.status !== 202) throw new Error(`register: ${JSON.stringify(started.body)}`)
+        const code = (await smtp.latest(email, /verification code/)).subject.match(/(\d{6})/)![1]
+        const res = await b.call('POST', '/api/auth/register/verify', { body: { challenge: started.body.challenge, code } })
+        if (res.status !== 201) throw new Error(`register/verify: ${JSON.stringify(res.body)}`)
         return { email, password, res }
       },
     }

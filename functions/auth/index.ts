@@ -33,6 +33,7 @@ import passwordForgot from './password-forgot'
 import passwordReset from './password-reset'
 import refresh from './refresh'
 import register from './register'
+import registerVerify from './register-verify'
 import sessionRevoke from './session-revoke'
 import sessions from './sessions'
 import twoFactor from './two-factor'
@@ -57,6 +58,7 @@ export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) 
     .route('/', internalUserErase)
     .use('/auth/*', requireService({ from: ['backend'] })) // users reach auth only through the backend
     .route('/', register)
+    .route('/', registerVerify)
     .route('/', login)
     .route('/', loginVerify)
     .route('/', refresh)

@@ -1,12 +1,12 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { findAccount } from '../../lib/auth/accounts'
-import { verifyPassword } from '../../lib/auth/passwords'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { UserId } from '../../lib/ids'
 import { requireService } from '../../lib/middleware/service-auth'
 import { validate } from '../../lib/validate'
+import { confirmPassword } from './_lib/password-check'
 import type { AuthEnv } from './env'
 
 /** Confirms the user's password before the backend does something irreversible (deleting the account). */
@@ -20,7 +20,7 @@ export default new Hono<AuthEnv>().post(
     if (!account) throw new ApiError('NOT_FOUND', 'No such user')
     if (!account.passwordHash)
       throw new ApiError('FORBIDDEN', 'This account signs in with Google or Apple only: set a password first (Forgot password), then confirm with it')
-    if (!(await verifyPassword(c.req.valid('json').password, account.passwordHash))) throw new ApiError('FORBIDDEN', 'The password is wrong')
+    await confirmPassword(c, account, c.req.valid('json').password, 'account_delete')
     return c.json({ confirmed: true })
   },
 )

@@ -2,14 +2,14 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { findAccount, setPassword } from '../../lib/auth/accounts'
 import { emails } from '../../lib/auth/emails'
-import { hashPassword, Password, verifyPassword } from '../../lib/auth/passwords'
+import { hashPassword, Password } from '../../lib/auth/passwords'
 import { revokeSessions } from '../../lib/auth/sessions'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
-import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
+import { confirmPassword } from './_lib/password-check'
 import type { AuthEnv } from './env'
 import { sendMail } from './_lib/shared'
 
@@ -21,14 +21,13 @@ export default new Hono<AuthEnv>().post('/auth/password', requireUser(), validat
   const { db, kit } = c.var
   const userId = c.var.user.id
   const account = await asService(db, (sql) => findAccount(sql, userId))
-  if (!account?.passwordHash || !(await verifyPassword(currentPassword, account.passwordHash)))
-    throw new ApiError('FORBIDDEN', 'The current password is wrong')
+  await confirmPassword(c, account, currentPassword, 'password_change')
   const hash = await hashPassword(newPassword, kit.config.BCRYPT_COST)
   await asService(db, async (sql) => {
     await setPassword(sql, userId, hash)
     const ended = await revokeSessions(sql, userId, 'password_changed', c.var.now())
     await audit(sql, requestMeta(c), { actor: userId, action: 'user.password_changed', subjectId: userId, details: { sessionsEnded: ended } })
   })
-  await sendMail(c, emails.passwordChanged(account.email))
+  await sendMail(c, emails.passwordChanged(account!.email))
   return c.json({ changed: true, signedOut: true })
 })

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { findAccount } from '../../lib/auth/accounts'
-import { verifyPassword } from '../../lib/auth/passwords'
 import { setTwoFactor } from '../../lib/auth/users'
 import { audit } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
@@ -9,6 +8,7 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
+import { confirmPassword } from './_lib/password-check'
 import type { AuthEnv } from './env'
 import { publicUser } from './_lib/shared'
 
@@ -19,8 +19,8 @@ export default new Hono<AuthEnv>().put('/auth/two-factor', requireUser(), valida
   const { enabled, password } = c.req.valid('json')
   const userId = c.var.user.id
   const account = await asService(c.var.db, (sql) => findAccount(sql, userId))
-  if (!account?.passwordHash || !(await verifyPassword(password, account.passwordHash)))
-    throw new ApiError('FORBIDDEN', 'The password is wrong')
+  await confirmPassword(c, account, password, 'two_factor')
+  if (!account) throw new ApiError('NOT_FOUND', 'No such user')
   if (!enabled && account.role === 'admin') throw new ApiError('FORBIDDEN', 'Admins must keep two-factor sign-in')
   await asService(c.var.db, async (sql) => {
     await setTwoFactor(sql, userId, enabled)

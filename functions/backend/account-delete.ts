@@ -18,9 +18,9 @@ export default new Hono<BackendEnv>().post('/api/account/delete', requireUser(),
   const userId = c.var.user.id
   const step = async (role: 'auth' | 'ai', path: string, body: unknown) => {
     const res = await c.var.services.call(role, path, { body, requestId: c.var.requestId, timeoutMs: 60_000 })
-    if (res.status === 403) {
-      const { error } = (await res.json()) as { error: { message: string } }
-      throw new ApiError('FORBIDDEN', error.message)
+    if (res.status === 403 || res.status === 429) { // a wrong password, or an account locked by wrong passwords
+      const { error } = (await res.json()) as { error: { code: 'FORBIDDEN' | 'ACCOUNT_LOCKED'; message: string; details?: unknown } }
+      throw new ApiError(error.code, error.message, error.details)
     }
     if (!res.ok) throw new ApiError('UNAVAILABLE', 'The account could not be deleted completely; try again shortly', { retryAfter: 10 })
   }

@@ -135,7 +135,7 @@ describe('account data export', () => {
     const res = await b.call('GET', '/api/account/export')
     expect(res.headers.get('content-disposition')).toContain('attachment')
     const data = res.body
-    expect(data.profile).toMatchObject({ id: b.userId, emailVerified: false })
+    expect(data.profile).toMatchObject({ id: b.userId, emailVerified: true })
     expect(data.auditEvents.map((e: { action: string }) => e.action)).toContain('user.register')
     expect(data.decks.map((d: { name: string }) => d.name)).toEqual(['Verbs'])
     expect(data.cards).toMatchObject([{ front: 'Apfel', back: 'apple', imageUrl: null }])

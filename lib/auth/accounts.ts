@@ -67,22 +67,37 @@ export async function setPassword(sql: Sql, userId: string, hash: string) {
   await sql(`update auth.accounts set password_hash = $2, updated_at = now() where user_id = $1`, [userId, hash])
 }
 
+export const MAX_FAILURES = 5
+
 /**
- * Counts a failed password. The 5th consecutive failure locks the account for 2^n minutes (n = locks
- * since the last success, capped at an hour) and starts the count again. Returns the lock end if locked.
+ * Counts a password check before it runs, so checks in flight count too. `locked` (refuse without checking)
+ * while the account is locked or MAX_FAILURES checks are already counted; a success clears the count.
  */
-export async function recordLoginFailure(sql: Sql, userId: string, now: number): Promise<Date | null> {
-  const [row] = await sql<{ failed_logins: number; lockouts: number }>(
-    `update auth.accounts set failed_logins = failed_logins + 1 where user_id = $1 returning failed_logins, lockouts`,
-    [userId],
+export async function startPasswordCheck(sql: Sql, userId: string, now: number): Promise<{ count: number } | { locked: Date }> {
+  const [row] = await sql<{ failed_logins: number }>(
+    `update auth.accounts set failed_logins = failed_logins + 1
+     where user_id = $1 and (locked_until is null or locked_until <= $2) and failed_logins < $3 returning failed_logins`,
+    [userId, new Date(now), MAX_FAILURES],
   )
-  if (row.failed_logins < 5) return null
-  const until = new Date(now + Math.min(2 ** row.lockouts, 60) * 60_000)
-  await sql(
-    `update auth.accounts set failed_logins = 0, lockouts = lockouts + 1, locked_until = $2 where user_id = $1`,
-    [userId, until],
+  if (row) return { count: row.failed_logins }
+  const [lock] = await sql<{ locked_until: Date | null }>(`select locked_until from auth.accounts where user_id = $1`, [userId])
+  // Without a lock time, MAX_FAILURES checks are running right now: one of them is about to lock or clear.
+  return { locked: lock?.locked_until && lock.locked_until.getTime() > now ? lock.locked_until : new Date(now + 1000) }
+}
+
+/**
+ * After a wrong password (already counted by startPasswordCheck): the MAX_FAILURES-th locks the account for
+ * 2^n minutes (n = locks since the last success, capped at an hour) and starts the count again.
+ */
+export async function lockIfExhausted(sql: Sql, userId: string, count: number, now: number): Promise<Date | null> {
+  if (count < MAX_FAILURES) return null
+  const [row] = await sql<{ until: Date }>(
+    `update auth.accounts set failed_logins = 0, lockouts = lockouts + 1,
+       locked_until = $2::timestamptz + least(power(2, lockouts), 60) * interval '1 minute'
+     where user_id = $1 returning locked_until as until`,
+    [userId, new Date(now)],
   )
-  return until
+  return row.until
 }
 
 /** A correct password (or a completed reset) clears the failure count, the lock and its doubling. */

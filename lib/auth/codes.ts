@@ -9,7 +9,7 @@ export const RESEND_COOLDOWN_S = 60
 
 // A 6-digit code is hashed with its row id, so equal codes never share a hash. Reset links carry a
 // 256-bit token looked up by its hash.
-const codeHash = (id: string, code: string) => sha256Hex(`${id}:${code}`)
+export const codeHash = (id: string, code: string) => sha256Hex(`${id}:${code}`)
 
 /** A new secret for a user; earlier unused ones of the same purpose stop working. */
 export async function issueCode(sql: Sql, o: { userId: string; purpose: Purpose; now: number; deviceId?: string }) {

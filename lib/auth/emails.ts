@@ -18,6 +18,12 @@ export const emails = {
       `Welcome to Lingudesk! Your email verification code is ${code}.`,
       'It is valid for 24 hours.',
     ]),
+  alreadyRegistered: (to: string, signInLink: string) =>
+    mail(to, 'Someone tried to create a Lingudesk account with your address', [
+      'Someone, perhaps you, tried to create a Lingudesk account with this address, which already has one. No new account was made.',
+      `To get in, sign in (or use "Forgot password" there): ${signInLink}`,
+      'If this was not you, you can ignore this email.',
+    ]),
   loginCode: (to: string, code: string) =>
     mail(to, `Your Lingudesk sign-in code: ${code}`, [
       `Your sign-in code is ${code}. It is valid for 10 minutes and works once.`,
@@ -25,7 +31,7 @@ export const emails = {
     ]),
   locked: (to: string, until: Date) =>
     mail(to, 'Your Lingudesk account is temporarily locked', [
-      `After 5 failed sign-in attempts your account is locked until ${when(until)}.`,
+      `After 5 wrong passwords your account is locked until ${when(until)}.`,
       'If this was not you, reset your password: a reset also lifts the lock.',
     ]),
   unlocked: (to: string) =>

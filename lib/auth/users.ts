@@ -55,6 +55,7 @@ export async function userCreatedAt(sql: Sql, userId: string) {
 /** Erases the user through `public.erase_user` (ledger kept under `pseudonym`); their email, or null if already gone. */
 export async function eraseUser(sql: Sql, userId: string, pseudonym: string) {
   const [user] = await sql<{ email: string }>(`select email from public.users where id = $1`, [userId])
+  if (user) await sql(`delete from auth.registrations where email = lower($1)`, [user.email]) // sign-ups tried with the address
   const [{ erased }] = await sql<{ erased: boolean }>(`select public.erase_user($1, $2) as erased`, [userId, pseudonym])
   return erased ? user.email : null
 }

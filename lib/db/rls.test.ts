@@ -62,6 +62,54 @@ describe('row-level security on content', () => {
   })
 })
 
+describe('links across users', () => {
+  const addCard = (userId: string, deckId: string) =>
+    asUser(backend, userId, async (sql) => {
+      const [row] = await sql<{ id: string }>(
+        `insert into content.cards (deck_id, front, fsrs, due) values ($1, 'Hund', '{}', now()) returning id`,
+        [deckId],
+      )
+      return row.id
+    })
+  const addReview = (userId: string, cardId: string, deckId: string) =>
+    asUser(backend, userId, (sql) =>
+      sql(
+        `insert into content.reviews (card_id, deck_id, grade, duration_ms, was_new, state_before, state_after, version_before, reviewed_at)
+         values ($1, $2, 3, 900, true, '{}', '{}', 0, now())`,
+        [cardId, deckId],
+      ),
+    )
+
+  it('are refused by the database even for the backend acting as a user (foreign keys ignore RLS)', async () => {
+    const deckA = await addDeck(a, 'A deck')
+    const deckB = await addDeck(b, 'B deck')
+    const cardB = await addCard(b, deckB)
+    await expect(addCard(a, deckB)).rejects.toThrow(/cards_deck_user_fkey/)
+    await expect(addReview(a, cardB, deckA)).rejects.toThrow(/reviews_card_user_fkey/)
+    const cardA = await addCard(a, deckA)
+    await expect(addReview(a, cardA, deckB)).rejects.toThrow(/reviews_deck_user_fkey/)
+    await addReview(a, cardA, deckA) // the own links still work
+  })
+
+  it('keep charges to the user’s own holds and refunds to the user’s own transactions', async () => {
+    const credit = t.as('lingudesk_credit')
+    const [hold] = await asService(credit, (sql) =>
+      sql<{ id: string }>(`insert into credit.holds (user_id, amount, idempotency_key, expires_at) values ($1, 10, $2, now() + interval '1 minute') returning id`, [b, `h-${b}`]),
+    )
+    const charge = asService(credit, (sql) =>
+      sql(`insert into credit.charges (idempotency_key, user_id, amount, hold_id) values ($1, $2, 10, $3)`, [`c-${a}`, a, hold.id]),
+    )
+    await expect(charge).rejects.toThrow(/charges_hold_user_fkey/)
+    const [grant] = await asService(credit, (sql) =>
+      sql<{ id: string }>(`insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor) values ($1, 'grant', 100, 100, $2, 'credit') returning id`, [b, `g-${b}`]),
+    )
+    const refund = asService(credit, (sql) =>
+      sql(`insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, refund_of) values ($1, 'refund', 50, 50, $2, 'credit', $3)`, [a, `r-${a}`, grant.id]),
+    )
+    await expect(refund).rejects.toThrow(/transactions_refund_user_fkey/)
+  })
+})
+
 describe('database roles', () => {
   it('are neither owners, superusers nor BYPASSRLS', async () => {
     const roles = await t.owner.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(

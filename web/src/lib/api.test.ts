@@ -35,11 +35,19 @@ function browserLike() {
 
 const email = () => `spa.${Math.random().toString(36).slice(2)}@example.com`
 
+/** Sign-up as the SPA does it: start, read the mailed code, finish. */
+async function signUp(api: ReturnType<typeof createApi>, name: string) {
+  const address = email()
+  const { challenge } = await api.auth.register({ name, email: address, password: 'a long spa passphrase' })
+  const code = (await p.smtp.latest(address, /verification code/)).subject.match(/(\d{6})/)![1]
+  return api.auth.finishSignUp({ challenge, code })
+}
+
 describe('the SPA api client', () => {
   it('keeps the access token in memory, and a reload restores the session from the refresh cookie', async () => {
     const b = browserLike()
     const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage })
-    const user = await api.auth.register({ name: 'Sam', email: email(), password: 'a long spa passphrase' })
+    const user = await signUp(api, 'Sam')
     expect(api.user?.id).toBe(user.id)
     expect([...b.jar.keys()]).toEqual(['ld_refresh'])
     const reloaded = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage }) // same device id, same cookie
@@ -52,7 +60,7 @@ describe('the SPA api client', () => {
   it('answers a 401 with one shared refresh and a retry, however many calls hit it at once', async () => {
     const b = browserLike()
     const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage })
-    await api.auth.register({ name: 'Kim', email: email(), password: 'a long spa passphrase' })
+    await signUp(api, 'Kim')
     b.expire(api.token)
     b.calls.length = 0
     const answers = await Promise.all(Array.from({ length: 5 }, () => api.decks.list()))
@@ -65,7 +73,7 @@ describe('the SPA api client', () => {
     const b = browserLike()
     let signedOut = 0
     const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage, onSignedOut: () => signedOut++ })
-    await api.auth.register({ name: 'Lou', email: email(), password: 'a long spa passphrase' })
+    await signUp(api, 'Lou')
     b.jar.clear() // the cookie is gone (expired, revoked elsewhere)
     b.expire(api.token)
     const err = await api.decks.list().catch((e) => e)
@@ -78,7 +86,7 @@ describe('the SPA api client', () => {
   it('turns error bodies into ApiError with code, details and the retry delay', async () => {
     const b = browserLike()
     const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage })
-    await api.auth.register({ name: 'Ira', email: email(), password: 'a long spa passphrase' })
+    await signUp(api, 'Ira')
     const err = await api.decks.create({ name: '', sourceLang: 'de', targetLang: 'en' }).catch((e) => e)
     expect([err.status, err.code]).toEqual([400, 'BAD_REQUEST'])
     expect(err.details).toEqual([expect.objectContaining({ path: 'name' })])

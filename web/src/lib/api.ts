@@ -193,7 +193,10 @@ export function createApi(deps: ApiDeps = {}) {
     restore: () => refresh().catch(() => false),
     refresh,
     auth: {
-      register: async (b: { name: string; email: string; password: string }) => signedIn(await json<Signed>('POST', '/api/auth/register', { body: b, auth: false })),
+      /** Starts a sign-up; the code comes by mail (the answer is the same whether or not the address is free). */
+      register: (b: { name: string; email: string; password: string }) =>
+        json<{ challenge: string; message: string }>('POST', '/api/auth/register', { body: b, auth: false }),
+      finishSignUp: async (b: { challenge: string; code: string }) => signedIn(await json<Signed>('POST', '/api/auth/register/verify', { body: b, auth: false })),
       login: async (b: { email: string; password: string }) => {
         const a = await json<LoginAnswer>('POST', '/api/auth/login', { body: b, auth: false })
         return 'accessToken' in a ? { user: signedIn(a) } : { challenge: a.challenge }
