@@ -96,7 +96,7 @@ describe('the SPA api client', () => {
     const b = browserLike()
     let signedOut = 0
     const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage, onSignedOut: () => signedOut++ })
-    await api.auth.register({ name: 'Noa', email: email(), password: 'a long spa passphrase' })
+    await signUp(api, 'Noa')
     b.calls.length = 0
     const err = await api.auth.verifyEmail('000000').catch((e) => e)
     expect([err.status, err.code]).toEqual([401, 'INVALID_CODE'])
@@ -111,7 +111,7 @@ describe('the SPA api client', () => {
     let offline = false
     const flaky: typeof fetch = (input, init) => (offline && String(input).endsWith('/refresh') ? Promise.reject(new TypeError('Failed to fetch')) : b.fetch(input, init))
     const api = createApi({ base: p.backend.url, fetch: flaky, storage: b.storage, onSignedOut: () => signedOut++ })
-    await api.auth.register({ name: 'Uma', email: email(), password: 'a long spa passphrase' })
+    await signUp(api, 'Uma')
     b.expire(api.token)
     offline = true
     const err = await api.decks.list().catch((e) => e)
