@@ -83,7 +83,7 @@ describe('backend + auth in workerd through a Service Binding', () => {
         { ...common, name: 'backend', script: await bundleWorker('backend'), serviceBindings: { AUTH: 'auth' },
           bindings: { ...vars, REDIS_URL: apis.redisUrl, REDIS_TOKEN: apis.token, AUTH_URL: 'http://auth.invalid' } },
         { ...common, name: 'auth', script: await bundleWorker('auth'),
-          bindings: { ...vars, SMTP_URL: 'smtp://mail.invalid', MAIL_API_URL: apis.mailUrl, MAIL_API_KEY: apis.token,
+          bindings: { ...vars, REDIS_URL: apis.redisUrl, REDIS_TOKEN: apis.token, SMTP_URL: 'smtp://mail.invalid', MAIL_API_URL: apis.mailUrl, MAIL_API_KEY: apis.token,
             KEY_ENCRYPTION_KEY: 'k'.repeat(43), BCRYPT_COST: '4' } },
       ],
     })

@@ -19,6 +19,16 @@ const redisUrl = z
   .string()
   .regex(/^(rediss?|memory|https?):\/\//, 'must be a redis://, memory:// or https:// (Upstash REST) URL')
   .refine(parsable, PARSE_HINT)
+const redis = {
+  REDIS_URL: redisUrl,
+  /** Any characters; it replaces the one in REDIS_URL. */
+  REDIS_PASSWORD: password,
+  REDIS_TOKEN: z.string().min(1).optional(),
+}
+const redisToken: [(c: { REDIS_URL: string; REDIS_TOKEN?: string }) => boolean, { path: string[]; message: string }] = [
+  (c) => !/^https?:/.test(c.REDIS_URL) || !!c.REDIS_TOKEN,
+  { path: ['REDIS_TOKEN'], message: 'is required with an https:// REDIS_URL' },
+]
 const smtpUrl = z.string().regex(/^(smtps?|file):\/\//, 'must be an smtp://, smtps:// or file:// URL')
 const secret = z.string().min(32, 'must be at least 32 characters')
 
@@ -107,10 +117,7 @@ const SCHEMAS = {
     .refine((c) => c.HTTP_REDIRECT_PORT === undefined || c.TLS_CERT_FILE, { path: ['HTTP_REDIRECT_PORT'], message: 'needs TLS_CERT_FILE' }),
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
-    REDIS_URL: redisUrl,
-    /** Any characters; it replaces the one in REDIS_URL. */
-    REDIS_PASSWORD: password,
-    REDIS_TOKEN: z.string().min(1).optional(),
+    ...redis,
     ALLOWED_ORIGINS: origins,
     /** `auto`: Secure + __Host- cookie when the request came over HTTPS (X-Forwarded-Proto from the edge). */
     COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
@@ -128,9 +135,11 @@ const SCHEMAS = {
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
     AI_URL: url.default('http://127.0.0.1:8084'),
-  }).refine((c) => !/^https?:/.test(c.REDIS_URL) || c.REDIS_TOKEN, { path: ['REDIS_TOKEN'], message: 'is required with an https:// REDIS_URL' }),
+  }).refine(...redisToken),
   auth: Internal.extend({
     PORT: Base.shape.PORT.default(8082),
+    /** Auth writes the deny-list of revoked sessions that the gateway reads. */
+    ...redis,
     NODE_ENV: z.string().default('development'),
     SMTP_URL: smtpUrl,
     /** An HTTP mail API (Resend's request format) used instead of SMTP when set: workerd has no SMTP client. */
@@ -168,6 +177,7 @@ const SCHEMAS = {
       path: ['BCRYPT_COST'],
       message: 'must be at least 10 in production',
     })
+    .refine(...redisToken)
     .refine((c) => !c.MAIL_API_URL || c.MAIL_API_KEY, { path: ['MAIL_API_KEY'], message: 'is required with MAIL_API_URL' })
     .refine((c) => !c.GOOGLE_CLIENT_ID || c.GOOGLE_CLIENT_SECRET, { path: ['GOOGLE_CLIENT_SECRET'], message: 'is required with GOOGLE_CLIENT_ID' })
     .refine((c) => !c.APPLE_CLIENT_ID || (c.APPLE_TEAM_ID && c.APPLE_KEY_ID && c.APPLE_PRIVATE_KEY), {

@@ -11,6 +11,8 @@ export const COUNTERS = {
   logins_total: { role: 'auth', labels: { outcome: ['ok', 'second_factor', 'failed', 'refused'] } },
   lockouts_total: { role: 'auth', labels: {} },
   refresh_reuse_total: { role: 'auth', labels: {} },
+  revocation_check_fail_open_total: { role: 'backend', labels: {} },
+  revocation_write_failures_total: { role: 'auth', labels: {} },
   ai_calls_total: { role: 'ai', labels: { plugin: PLUGIN_IDS, outcome: ['ok', 'failed', 'malformed'], cache: ['hit', 'miss'] } },
   ai_cost_micro_euros_total: { role: 'ai', labels: { plugin: PLUGIN_IDS } },
   credit_holds_total: { role: 'credit', labels: { outcome: ['reserved', 'refused', 'settled', 'released', 'expired'] } },

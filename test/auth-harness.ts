@@ -25,6 +25,7 @@ export async function authHarness(env: Record<string, string> = {}) {
     DATABASE_URL: db.url,
     SERVICE_SECRET: secret,
     SMTP_URL: smtp.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'memory://test',
     KEY_ENCRYPTION_KEY: kek,
     BCRYPT_COST: '4', // tests only: production refuses < 10
     LOG_LEVEL: 'error',

@@ -3,6 +3,7 @@ import { ROLE_APPS } from '../deploy/roles'
 import { type RoleServer, startRole } from '../deploy/serve'
 import type { Role } from '../lib/config'
 import { createServices } from '../lib/services'
+import { createKv } from '../lib/node/kv'
 import { MIGRATIONS_DIR } from '../lib/node/migrations'
 import { startS3 } from './s3-server'
 import { startSmtpCapture } from './smtp-capture'
@@ -35,24 +36,27 @@ export async function platformHarness(
   const smtp = await startSmtpCapture()
   const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', PORT: '0' }
   const servers: RoleServer[] = []
+  // Auth writes the session deny-list that the backend reads: an in-memory store must be one for both.
+  const redisUrl = o.redisUrl ?? process.env.REDIS_URL ?? 'memory://test'
+  const memoryKv = redisUrl.startsWith('memory:') ? createKv() : undefined
   const processes: Partial<Record<Role, RoleProcess>> = {}
   const envOf: Partial<Record<Role, Record<string, string>>> = {}
   const start = async (role: Role, env: Record<string, string>) => {
     envOf[role] = env
     const s = o.processes
       ? (processes[role] = await spawnRole(role, { ...common, ...env }))
-      : await startRole(role, ROLE_APPS[role], { env: { ...common, ...env }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
+      : await startRole(role, ROLE_APPS[role], { env: { ...common, ...env }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none', kv: memoryKv })
     servers.push(s)
     return s
   }
   const auth = await start('auth', {
-    SMTP_URL: smtp.url, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4', ...o.authEnv,
+    REDIS_URL: redisUrl, SMTP_URL: smtp.url, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4', ...o.authEnv,
   })
   const credit = await start('credit', { AUTH_URL: auth.url, ...o.creditEnv })
   const s3 = o.aiEnv ? await startS3() : undefined
   const ai = o.aiEnv && s3 ? await start('ai', { AUTH_URL: auth.url, ...s3.env, ...o.aiEnv }) : undefined
   const backendEnv = (extra: Record<string, string> = {}) => ({
-    REDIS_URL: o.redisUrl ?? process.env.REDIS_URL ?? 'memory://test',
+    REDIS_URL: redisUrl,
     AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: ai?.url ?? 'http://127.0.0.1:9',
     ALLOWED_ORIGINS: ORIGIN, ...o.backendEnv, ...extra,
   })
@@ -134,6 +138,7 @@ export async function platformHarness(
       await smtp.close()
       await s3?.stop()
       await db.close()
+      await memoryKv?.close()
     },
   }
 }

@@ -8,6 +8,7 @@ import { UserId } from '../../lib/ids'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
+import { denyAccess } from './_lib/deny-access'
 import type { AuthEnv } from './env'
 
 /** Without `sessionId`: every session. */
@@ -31,6 +32,7 @@ export default new Hono<AuthEnv>().post(
       await auditAdmin(sql, requestMeta(c), { actor: c.var.user.id, action: 'admin.sessions_revoked', subjectId: id, reason, before: { sessions: before }, after: { sessions: after } })
       return before.filter((s) => !after.includes(s))
     })
+    await denyAccess(c, ended)
     return c.json({ ended: ended.length, sessionIds: ended })
   },
 )

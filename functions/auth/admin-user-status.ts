@@ -10,6 +10,7 @@ import { UserId } from '../../lib/ids'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
+import { denyAccess } from './_lib/deny-access'
 import type { AuthEnv } from './env'
 
 export const Body = z.object({ status: z.enum(['active', 'disabled']), reason: Reason })
@@ -42,6 +43,7 @@ export default new Hono<AuthEnv>().put(
       })
       return ending
     })
+    await denyAccess(c, sessionIds)
     return c.json({ id, status, sessionIds })
   },
 )

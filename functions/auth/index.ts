@@ -1,8 +1,9 @@
 import { createApp } from '../../lib/app'
 import { publishedKeys } from '../../lib/auth/keys'
+import { sessionLive } from '../../lib/auth/sessions'
 import { createAuthKit } from '../../lib/auth/kit'
 import { asService } from '../../lib/db/tx'
-import { createVerifier } from '../../lib/jwt'
+import { createVerifier, type Verifier } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
 import adminAudit from './admin-audit'
 import adminKeys from './admin-keys'
@@ -42,13 +43,19 @@ export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) 
   const now = deps.now ?? Date.now
   const { config } = deps
   const kit = createAuthKit(config, now)
-  // Auth verifies its own tokens the way every service does: through the published key set.
-  const verifier = createVerifier({
+  // Auth verifies its own tokens the way every service does: through the published key set. It also asks
+  // its own database whether the session still lives, so a revoked session reaches nothing here, Redis or not.
+  const verify = createVerifier({
     jwks: () => asService(deps.db, (sql) => publishedKeys(sql, now())),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     now,
   })
+  const verifier: Verifier = async (token) => {
+    const claims = await verify(token)
+    if (!(await asService(deps.db, (sql) => sessionLive(sql, claims.sid, now())))) throw new Error('session ended')
+    return claims
+  }
   return createApp('auth', { ...deps, now, kit, verifier })
     .route('/', jwks)
     .route('/', internalUserRole)

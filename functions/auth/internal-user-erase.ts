@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { findAccount } from '../../lib/auth/accounts'
 import { emails } from '../../lib/auth/emails'
+import { revokeSessions } from '../../lib/auth/sessions'
 import { eraseUser } from '../../lib/auth/users'
 import { audit, auditAdmin, Reason } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
@@ -10,6 +11,7 @@ import { newUserId, UserId } from '../../lib/ids'
 import { requireService } from '../../lib/middleware/service-auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
+import { denyAccess } from './_lib/deny-access'
 import type { AuthEnv } from './env'
 import { sendMail } from './_lib/shared'
 
@@ -25,20 +27,22 @@ export default new Hono<AuthEnv>().post('/internal/users/:id/erase', requireServ
   const { id } = c.req.valid('param')
   const { admin } = c.req.valid('json')
   const pseudonym = newUserId()
-  const email = await asService(c.var.db, async (sql) => {
+  const { email, ended } = await asService(c.var.db, async (sql) => {
     const account = await findAccount(sql, id, true)
     if (admin && account) {
       if (account.email.toLowerCase() !== admin.confirm.toLowerCase())
         throw new ApiError('BAD_REQUEST', 'Type the account’s email address to confirm', [{ path: 'confirm', message: 'must be the account’s email address' }])
       if (account.role === 'admin') throw new ApiError('FORBIDDEN', 'Admin accounts cannot be erased')
     }
+    const ended = await revokeSessions(sql, id, 'erased', c.var.now()) // their access tokens must die with them
     const erased = await eraseUser(sql, id, pseudonym)
     // No address or browser on the person's row: it must not point back to them.
     if (erased) await audit(sql, { requestId: c.var.requestId }, { actor: admin ? admin.id : pseudonym, action: 'user.erased', subjectId: pseudonym })
     if (erased && admin)
       await auditAdmin(sql, requestMeta(c), { actor: admin.id, action: 'admin.user_erased', subjectId: pseudonym, reason: admin.reason, before: { status: account!.status }, after: { status: 'deleted' } })
-    return erased
+    return { email: erased, ended }
   })
+  await denyAccess(c, ended)
   if (email) await sendMail(c, emails.accountDeleted(email))
   return c.json({ erased: email !== null, pseudonym: email ? pseudonym : null })
 })

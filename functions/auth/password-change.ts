@@ -10,6 +10,7 @@ import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
 import { confirmPassword } from './_lib/password-check'
+import { denyAccess } from './_lib/deny-access'
 import type { AuthEnv } from './env'
 import { sendMail } from './_lib/shared'
 
@@ -23,11 +24,13 @@ export default new Hono<AuthEnv>().post('/auth/password', requireUser(), validat
   const account = await asService(db, (sql) => findAccount(sql, userId))
   await confirmPassword(c, account, currentPassword, 'password_change')
   const hash = await hashPassword(newPassword, kit.config.BCRYPT_COST)
-  await asService(db, async (sql) => {
+  const ended = await asService(db, async (sql) => {
     await setPassword(sql, userId, hash)
-    const ended = await revokeSessions(sql, userId, 'password_changed', c.var.now())
-    await audit(sql, requestMeta(c), { actor: userId, action: 'user.password_changed', subjectId: userId, details: { sessionsEnded: ended } })
+    const ids = await revokeSessions(sql, userId, 'password_changed', c.var.now())
+    await audit(sql, requestMeta(c), { actor: userId, action: 'user.password_changed', subjectId: userId, details: { sessionsEnded: ids.length } })
+    return ids
   })
+  await denyAccess(c, ended)
   await sendMail(c, emails.passwordChanged(account!.email))
   return c.json({ changed: true, signedOut: true })
 })

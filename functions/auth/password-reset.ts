@@ -10,6 +10,7 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
+import { denyAccess } from './_lib/deny-access'
 import type { AuthEnv } from './env'
 import { sendMail } from './_lib/shared'
 
@@ -30,13 +31,14 @@ export default new Hono<AuthEnv>().post('/auth/password/reset', validate('json',
     if (!found) return null
     await setPassword(sql, found.id, hash)
     const ended = await revokeSessions(sql, found.id, 'password_reset', now())
-    await audit(sql, meta, { actor: found.id, action: 'user.password_reset', subjectId: found.id, details: { sessionsEnded: ended } })
+    await audit(sql, meta, { actor: found.id, action: 'user.password_reset', subjectId: found.id, details: { sessionsEnded: ended.length } })
     if (found.lockedUntil && found.lockedUntil.getTime() > now())
       await audit(sql, meta, { actor: 'auth', action: 'user.unlocked', subjectId: found.id, details: { by: 'reset' } })
     await clearLoginFailures(sql, found.id)
-    return found
+    return { ...found, ended }
   })
   if (!account) throw new ApiError('INVALID_CODE', 'This reset link has expired or was used; ask for a new one')
+  await denyAccess(c, account.ended)
   const wasLocked = account.lockedUntil && account.lockedUntil.getTime() > now()
   await sendMail(c, wasLocked ? emails.unlocked(account.email) : emails.passwordChanged(account.email))
   return c.json({ reset: true })

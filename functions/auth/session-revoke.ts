@@ -7,6 +7,7 @@ import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
+import { denyAccess } from './_lib/deny-access'
 import type { AuthEnv } from './env'
 
 /** Signs one of the user's own sessions out. */
@@ -14,10 +15,11 @@ export default new Hono<AuthEnv>().delete('/auth/sessions/:id', requireUser(), v
   const { id: sessionId } = c.req.valid('param')
   const userId = c.var.user.id
   const revoked = await asService(c.var.db, async (sql) => {
-    const n = await revokeSessions(sql, userId, 'user', c.var.now(), sessionId)
-    if (n) await audit(sql, requestMeta(c), { actor: userId, action: 'session.revoked', subjectId: userId, details: { sessionId, reason: 'user' } })
-    return n
+    const ids = await revokeSessions(sql, userId, 'user', c.var.now(), sessionId)
+    if (ids.length) await audit(sql, requestMeta(c), { actor: userId, action: 'session.revoked', subjectId: userId, details: { sessionId, reason: 'user' } })
+    return ids
   })
-  if (!revoked) throw new ApiError('NOT_FOUND', 'No such live session')
+  await denyAccess(c, revoked)
+  if (!revoked.length) throw new ApiError('NOT_FOUND', 'No such live session')
   return c.body(null, 204)
 })

@@ -14,7 +14,7 @@ const me = (token: string) => h.call('GET', '/auth/me', { token })
 const kids = async () => (await h.call('GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid)
 const base = () => {
   const iat = Math.floor(h.now() / 1000)
-  return { sub: user.user.id, email: user.email, name: 'Ada', role: 'user', sid: crypto.randomUUID(), jti: crypto.randomUUID(), iat, exp: iat + 900, iss: 'lingudesk-auth', aud: 'lingudesk' }
+  return { sub: user.user.id, email: user.email, name: 'Ada', role: 'user', sid: user.sessionId, jti: crypto.randomUUID(), iat, exp: iat + 900, iss: 'lingudesk-auth', aud: 'lingudesk' }
 }
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 

@@ -1,5 +1,6 @@
 import { createApp } from '../../lib/app'
-import { verifierFromAuth } from '../../lib/jwt'
+import { type Verifier, verifierFromAuth } from '../../lib/jwt'
+import { createRevocationCheck } from '../../lib/revocation'
 import accountDelete from './account-delete'
 import accountExport from './account-export'
 import adminAdjustments from './admin-adjustments'
@@ -61,7 +62,15 @@ import studyUndo from './study-undo'
 import whoami from './whoami'
 
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
-  return createApp('backend', { ...deps, verifier: verifierFromAuth(deps.config, deps.services.call, deps.now) })
+  const verify = verifierFromAuth(deps.config, deps.services.call, deps.now)
+  const isRevoked = createRevocationCheck(deps.kv, { timeoutMs: deps.config.RATE_LIMIT_TIMEOUT_MS, log: deps.log, metrics: deps.metrics })
+  // The cache spares the signature check only: every request asks whether its session was revoked.
+  const verifier: Verifier = async (token) => {
+    const claims = await verify(token)
+    if (await isRevoked(claims.sid)) throw new Error('session revoked')
+    return claims
+  }
+  return createApp('backend', { ...deps, verifier })
     .route('/', status)
     .route('/', adminStatus)
     .route('/', whoami)

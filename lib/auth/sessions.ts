@@ -111,14 +111,20 @@ export async function rotateRefreshToken(sql: Sql, kit: AuthKit, token: string, 
   return { kind: 'ok', ...ids, refreshToken: next.token }
 }
 
-/** Ends sessions of a user: one (`sessionId`) or all. Returns how many were live. */
+/** Ends sessions of a user: one (`sessionId`) or all. Returns the ids of those that were live. */
 export async function revokeSessions(sql: Sql, userId: string, reason: string, now: number, sessionId?: string) {
-  const rows = await sql(
+  const rows = await sql<{ id: string }>(
     `update auth.sessions set revoked_at = $3, revoked_reason = $4
      where user_id = $1 and revoked_at is null and ($2::uuid is null or id = $2) returning id`,
     [userId, sessionId ?? null, new Date(now), reason],
   )
-  return rows.length
+  return rows.map((r) => r.id)
+}
+
+/** Whether a session can still be used: not revoked, not past its end, its user not deleted. */
+export async function sessionLive(sql: Sql, sessionId: string, now: number) {
+  const rows = await sql(`select 1 from auth.sessions where id = $1 and revoked_at is null and expires_at > $2`, [sessionId, new Date(now)])
+  return rows.length > 0
 }
 
 export type SessionView = { id: string; deviceId: string; userAgent: string | null; ip: string | null; createdAt: Date; lastUsedAt: Date }
