@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { serviceKeyEnv } from '../lib/service-keys'
 import { benchDatabase } from './database'
 
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
@@ -19,7 +20,7 @@ const url = (role: keyof typeof PORTS) => `http://127.0.0.1:${PORTS[role]}`
 const bench = await benchDatabase()
 const DATABASE_URL = bench.url
 const env = {
-  ...process.env, DATABASE_URL, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn',
+  ...process.env, DATABASE_URL, ...(await serviceKeyEnv()), LOG_LEVEL: 'warn',
   KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), SMTP_URL: `file://${MAIL_DIR}`, BCRYPT_COST: '4',
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', AUTH_URL: url('auth'), BACKEND_URL: url('backend'),
   RATE_LIMIT_STANDARD: '1000000000/60', // measure the check, not the refusal

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceKeyEnv } from '../lib/service-keys'
 import { startPostgresServer } from '../test/postgres-server'
 
 // The design's hosts as Linux network namespaces: two bridges (edge-net, core-net) in a switch namespace,
@@ -83,7 +84,7 @@ beforeAll(async () => {
   await new Promise<void>((ok) => s3.stdout!.on('data', (d) => String(d).includes('listening') && ok()))
 
   const common = {
-    DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', MIGRATION_DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', SERVICE_SECRET: 'topology-test-secret-0123456789abcdef-XYZ',
+    DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', MIGRATION_DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', ...(await serviceKeyEnv()),
     AUTH_URL: 'http://10.0.0.3:8082', CREDIT_URL: 'http://10.0.0.4:8083', AI_URL: 'http://10.0.0.6:8084',
     REDIS_URL: 'redis://10.0.0.5:6379', S3_ENDPOINT: 'http://10.0.0.5:9000', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
   }

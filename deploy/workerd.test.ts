@@ -1,6 +1,7 @@
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../lib/config'
+import { serviceKeyEnv } from '../lib/service-keys'
 import { type FakeEdgeApis, startFakeEdgeApis } from '../test/fake-edge-apis'
 import { startRedisServer } from '../test/redis-server'
 import { testDatabase, type TestDatabase } from '../test/testing'
@@ -15,7 +16,7 @@ beforeAll(async () => {
   db = await testDatabase()
   const bindings = {
     DATABASE_URL: db.url,
-    SERVICE_SECRET: crypto.randomUUID() + crypto.randomUUID(),
+    ...(await serviceKeyEnv()),
     REDIS_URL: 'memory://workerd',
     SMTP_URL: 'smtp://127.0.0.1:2525',
     KEY_ENCRYPTION_KEY: 'k'.repeat(43),
@@ -77,7 +78,7 @@ describe('backend + auth in workerd through a Service Binding', () => {
     redis = await startRedisServer()
     apis = await startFakeEdgeApis(redis.url)
     const common = { modules: true, compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ['nodejs_compat'] }
-    const vars = { DATABASE_URL: db.url, SERVICE_SECRET: crypto.randomUUID() + crypto.randomUUID() }
+    const vars = { DATABASE_URL: db.url, ...(await serviceKeyEnv()) }
     pair = new Miniflare({
       workers: [
         { ...common, name: 'backend', script: await bundleWorker('backend'), serviceBindings: { AUTH: 'auth' },

@@ -116,8 +116,8 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
       const { contentType, body } = await deps.metrics!.render()
       return c.body(body, 200, { 'content-type': contentType })
     })
-  // Lets a caller check that it can reach this role and that their service secrets agree.
-  if (deps.services) app.get('/internal/ping', requireService(), (c) => c.json({ role, caller: c.var.caller }))
+  // Lets the backend (its status page) check that it can reach this role and that their service keys agree.
+  if (deps.services) app.get('/internal/ping', requireService({ from: ['backend'] }), (c) => c.json({ role, caller: c.var.caller }))
 
   app.notFound((c) => c.json(errorBody(new ApiError('NOT_FOUND', 'No such route'), c.var.requestId), 404))
   app.onError(onError)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { PLUGIN_IDS } from './ai/types'
 import { CARD_TEXT_MAX } from './content/limits'
 import { MIN_HOLD_TTL_S } from './credit/paid'
+import { parsePublicKeys, SERVICE_ROLES, type ServiceRoleName } from './service-keys'
 
 export const ROLES = ['frontend', 'backend', 'auth', 'credit', 'ai'] as const
 export type Role = (typeof ROLES)[number]
@@ -19,6 +20,15 @@ const redisUrl = z
   .string()
   .regex(/^(rediss?|memory|https?):\/\//, 'must be a redis://, memory:// or https:// (Upstash REST) URL')
   .refine(parsable, PARSE_HINT)
+/** Every internal role's public service key(s): `role:key,…` (see lib/service-keys.ts). */
+const publicKeys = z.string().transform((s, ctx) => {
+  const keys = parsePublicKeys(s)
+  if (typeof keys === 'string') ctx.addIssue({ code: 'custom', message: keys })
+  else for (const role of SERVICE_ROLES) if (!keys.has(role)) ctx.addIssue({ code: 'custom', message: `has no key for ${role}` })
+  return keys as Map<ServiceRoleName, string[]>
+})
+/** A role's own private service key: Ed25519, PKCS#8, base64url. */
+const serviceKey = z.string().regex(/^[A-Za-z0-9_-]{64}$/, 'must be an Ed25519 PKCS#8 key, base64url')
 const redis = {
   REDIS_URL: redisUrl,
   /** Any characters; it replaces the one in REDIS_URL. */
@@ -30,7 +40,6 @@ const redisToken: [(c: { REDIS_URL: string; REDIS_TOKEN?: string }) => boolean, 
   { path: ['REDIS_TOKEN'], message: 'is required with an https:// REDIS_URL' },
 ]
 const smtpUrl = z.string().regex(/^(smtps?|file):\/\//, 'must be an smtp://, smtps:// or file:// URL')
-const secret = z.string().min(32, 'must be at least 32 characters')
 
 const Base = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -48,7 +57,7 @@ const Internal = Base.extend({
   MIGRATION_DATABASE_URL: pgUrl.optional(),
   MIGRATION_DATABASE_PASSWORD: password,
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  SERVICE_SECRET: secret,
+  SERVICE_PUBLIC_KEYS: publicKeys,
   SERVICE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(300).default(60),
   JWT_ISSUER: z.string().min(1).default('lingudesk-auth'),
   JWT_AUDIENCE: z.string().min(1).default('lingudesk'),
@@ -117,6 +126,7 @@ const SCHEMAS = {
     .refine((c) => c.HTTP_REDIRECT_PORT === undefined || c.TLS_CERT_FILE, { path: ['HTTP_REDIRECT_PORT'], message: 'needs TLS_CERT_FILE' }),
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
+    SERVICE_KEY_BACKEND: serviceKey,
     ...redis,
     ALLOWED_ORIGINS: origins,
     /** `auto`: Secure + __Host- cookie when the request came over HTTPS (X-Forwarded-Proto from the edge). */
@@ -138,6 +148,7 @@ const SCHEMAS = {
   }).refine(...redisToken),
   auth: Internal.extend({
     PORT: Base.shape.PORT.default(8082),
+    SERVICE_KEY_AUTH: serviceKey,
     /** Auth writes the deny-list of revoked sessions that the gateway reads. */
     ...redis,
     NODE_ENV: z.string().default('development'),
@@ -186,6 +197,7 @@ const SCHEMAS = {
     }),
   credit: Internal.extend({
     PORT: Base.shape.PORT.default(8083),
+    SERVICE_KEY_CREDIT: serviceKey,
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     /** Usage is written to the ledger in whole multiples of this (µ€); the rest waits as pending. */
     MICRO_FLUSH_THRESHOLD: micros.min(1).default(10_000),
@@ -210,6 +222,7 @@ const SCHEMAS = {
   }),
   ai: Internal.extend({
     PORT: Base.shape.PORT.default(8084),
+    SERVICE_KEY_AI: serviceKey,
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     /** What a cache hit costs, as a fraction of the original call (0 = free). */
     AI_CACHE_HIT_FRACTION: z.coerce.number().min(0).max(1).default(0),

@@ -3,6 +3,7 @@ import type { Config, Role } from './config'
 import { upstashKv } from './kv'
 import { httpMailer } from './mail'
 import { createStorage } from './s3'
+import { serviceKeyVar, type ServiceRoleName } from './service-keys'
 import { createServices, type Fetcher } from './services'
 
 const URL_KEYS = { auth: 'AUTH_URL', credit: 'CREDIT_URL', ai: 'AI_URL' } as const
@@ -30,10 +31,11 @@ export function portableDeps(
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
       bucket: config.S3_BUCKET,
     })
-  if ('SERVICE_SECRET' in config)
+  if ('SERVICE_PUBLIC_KEYS' in config)
     deps.services = createServices({
       role,
-      secret: config.SERVICE_SECRET,
+      signingKey: (config as Record<string, unknown>)[serviceKeyVar(role as ServiceRoleName)] as string,
+      publicKeys: config.SERVICE_PUBLIC_KEYS,
       ttlS: config.SERVICE_TOKEN_TTL_S,
       urls: urlsOf(config),
       bindings,

@@ -4,19 +4,29 @@ import { createApp } from './app'
 import { loadConfig } from './config'
 import { createLogger } from './log'
 import { serveOnLoopback } from '../test/loopback'
-import { createServices } from './services'
+import { serviceKeyEnv, importSigningKey, serviceKeyVar } from './service-keys'
+import { servicesAs } from '../test/service-identity'
 
-const secret = 'a'.repeat(16) + crypto.randomUUID()
-const services = (role: 'backend' | 'credit' | 'auth', s = secret) =>
-  createServices({ role, secret: s, ttlS: 60, urls: {} })
+const keys = await serviceKeyEnv()
+const services = (role: 'backend' | 'credit' | 'auth' | 'ai', env = keys) => servicesAs(role, env)
 
-// The credit role with its /internal/ping route, which requires a service token.
+// The credit role with its /internal/ping route (backend only), which requires a service token.
 const credit = createApp('credit', {
   config: loadConfig('frontend', {}),
   log: createLogger('credit', 'error'),
   services: services('credit'),
 })
 const ping = (headers: Record<string, string> = {}) => credit.request('/internal/ping', { headers })
+const signedBy = async (role: 'ai' | 'backend', claims: { iss: string; aud: string; iat?: number; exp?: number }) => {
+  const now = Math.floor(Date.now() / 1000)
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setIssuer(claims.iss)
+    .setAudience(claims.aud)
+    .setIssuedAt(claims.iat ?? now)
+    .setExpirationTime(claims.exp ?? now + 60)
+    .sign(await importSigningKey(keys[serviceKeyVar(role)]))
+}
 
 describe('service tokens on internal routes', () => {
   it('accept a token from another role for this role', async () => {
@@ -29,20 +39,20 @@ describe('service tokens on internal routes', () => {
     ['no token', async () => ({})],
     ['a user access token alone', async () => ({ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' })],
     ['a token for another audience', async () => ({ 'x-service-token': await services('backend').tokenFor('auth') })],
-    ['a token signed with another secret', async () => ({
-      'x-service-token': await services('backend', 'b'.repeat(40)).tokenFor('credit'),
+    ['a token signed with keys of another deployment', async () => ({
+      'x-service-token': await services('backend', await serviceKeyEnv()).tokenFor('credit'),
+    })],
+    ['a token signed by ai claiming to be the backend', async () => ({
+      'x-service-token': await signedBy('ai', { iss: 'backend', aud: 'credit' }),
     })],
     ['an expired token', async () => {
       const now = Math.floor(Date.now() / 1000)
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuer('backend')
-        .setAudience('credit')
-        .setIssuedAt(now - 120)
-        .setExpirationTime(now - 60)
-        .sign(new TextEncoder().encode(secret))
-      return { 'x-service-token': token }
+      return { 'x-service-token': await signedBy('backend', { iss: 'backend', aud: 'credit', iat: now - 120, exp: now - 60 }) }
     }],
+    ['an HS256 token', async () => ({
+      'x-service-token': await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('backend').setAudience('credit')
+        .setIssuedAt().setExpirationTime('60s').sign(new TextEncoder().encode(keys.SERVICE_PUBLIC_KEYS)),
+    })],
     ['an unsigned token', async () => {
       const part = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '')
       const now = Math.floor(Date.now() / 1000)
@@ -53,6 +63,11 @@ describe('service tokens on internal routes', () => {
     expect(res.status).toBe(401)
     expect((await res.json()).error.code).toBe('UNAUTHORIZED')
   })
+
+  it('refuse a caller the route does not list with 403, though its token is valid', async () => {
+    const res = await ping({ 'x-service-token': await services('ai').tokenFor('credit') })
+    expect(res.status).toBe(403)
+  })
 })
 
 describe('the breaker of a role', () => {
@@ -60,7 +75,7 @@ describe('the breaker of a role', () => {
   const upstream = async () => {
     let status = 200
     const server = await serveOnLoopback(() => new Response('{}', { status, headers: { 'content-type': 'application/json' } }))
-    const calls = createServices({ role: 'backend', secret, ttlS: 60, urls: { auth: server.url } })
+    const calls = servicesAs('backend', keys, { auth: server.url })
     const send = (n: number) => Promise.all(Array.from({ length: n }, () => calls.call('auth', '/x').then((r) => r.status, (e) => e.status)))
     return { calls, send, server, set: (s: number) => (status = s) }
   }

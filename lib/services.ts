@@ -1,8 +1,9 @@
-import { jwtVerify, SignJWT } from 'jose'
+import { decodeJwt, jwtVerify, SignJWT } from 'jose'
 import { type Breaker, createBreaker, upstreamFailed } from './breaker'
 import type { Role } from './config'
 import { ServiceRole } from './config'
 import { ApiError } from './errors'
+import { importPublicKey, importSigningKey, type ServiceRoleName } from './service-keys'
 
 export type Fetcher = { fetch: (req: Request) => Promise<Response> }
 export type CallOptions = {
@@ -23,21 +24,27 @@ const unavailable = (target: Role, retryMs: number, cause?: unknown) =>
     retryAfter: Math.max(1, Math.ceil(retryMs / 1000)),
   }, { cause })
 
-const ALG = 'HS256'
+const ALG = 'EdDSA' // Ed25519: each role signs with its own key
 const HEADER = 'x-service-token'
 
 /**
- * Calls between roles. Each carries a short-lived service token (iss = caller, aud = target), the request
- * id and the user's access token. A Service Binding is used when present (workerd), else fetch to the URL.
+ * Calls between roles. Each carries a short-lived service token (iss = caller, aud = target) signed with the
+ * caller's own key, the request id and the user's access token. A Service Binding is used when present
+ * (workerd), else fetch to the URL.
  */
 export function createServices(opts: {
   role: Role
-  secret: string
+  /** This role's private key (PKCS#8, base64url); absent for a role that only receives. */
+  signingKey?: string
+  /** The public keys of every role, more than one per role while its key rotates. */
+  publicKeys: Map<ServiceRoleName, string[]>
   ttlS: number
   urls: Partial<Record<Role, string>>
   bindings?: Partial<Record<Role, Fetcher>>
 }) {
-  const key = new TextEncoder().encode(opts.secret)
+  const signingKey = opts.signingKey ? importSigningKey(opts.signingKey) : undefined
+  const publicKeys = new Map([...opts.publicKeys].map(([role, keys]) => [role, Promise.all(keys.map(importPublicKey))]))
+  const verified = new Map<string, { caller: Role; exp: number }>() // tokens are reused for half their life
   const minted = new Map<Role, { token: string; exp: number }>()
   const breakers = new Map<Role, Breaker>()
   const breakerFor = (target: Role) => {
@@ -50,13 +57,14 @@ export function createServices(opts: {
     const cached = minted.get(target)
     if (cached && cached.exp - now > opts.ttlS / 2) return cached.token
     const exp = now + opts.ttlS
+    if (!signingKey) throw new Error(`role ${opts.role} has no service signing key`)
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: ALG })
       .setIssuer(opts.role)
       .setAudience(target)
       .setIssuedAt(now)
       .setExpirationTime(exp)
-      .sign(key)
+      .sign(await signingKey)
     minted.set(target, { token, exp })
     return token
   }
@@ -95,15 +103,29 @@ export function createServices(opts: {
     }
   }
 
-  /** The calling role of a valid token for this role; throws on anything else. */
+  /**
+   * The calling role of a valid token for this role; throws on anything else. The signature is checked
+   * only against the keys of the role the token names, so `iss` is proven by the caller's key.
+   */
   async function verify(token: string): Promise<Role> {
-    const { payload } = await jwtVerify(token, key, {
-      algorithms: [ALG],
-      audience: opts.role,
-      requiredClaims: ['iss', 'exp', 'iat'],
-      maxTokenAge: opts.ttlS + 5,
-    })
-    return ServiceRole.parse(payload.iss)
+    const now = Math.floor(Date.now() / 1000)
+    const hit = verified.get(token)
+    if (hit && hit.exp > now) return hit.caller
+    const claimed = ServiceRole.parse(decodeJwt(token).iss)
+    for (const key of (await publicKeys.get(claimed as ServiceRoleName)) ?? []) {
+      const result = await jwtVerify(token, key, {
+        algorithms: [ALG],
+        issuer: claimed,
+        audience: opts.role,
+        requiredClaims: ['iss', 'exp', 'iat'],
+        maxTokenAge: opts.ttlS + 5,
+      }).catch(() => null)
+      if (!result) continue
+      if (verified.size >= 1000) verified.clear()
+      verified.set(token, { caller: claimed, exp: result.payload.exp! })
+      return claimed
+    }
+    throw new Error(`not signed by a key of ${claimed}`)
   }
 
   /** Each target's breaker state, for the health view. */

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import createAuthApp from '../functions/auth/index'
 import { importPKCS8, SignJWT } from 'jose'
 import { createCipher } from '../lib/crypto'
-import { createServices } from '../lib/services'
 import { nodeDeps } from '../lib/node/deps'
+import { serviceKeyEnv } from '../lib/service-keys'
+import { servicesAs } from './service-identity'
 import { startSmtpCapture } from './smtp-capture'
 import { testDatabase } from './testing'
 
@@ -19,11 +20,11 @@ export async function authHarness(env: Record<string, string> = {}) {
   const smtp = await startSmtpCapture()
   let offset = 0
   const now = () => Date.now() + offset
-  const secret = randomBytes(32).toString('base64url')
+  const keys = await serviceKeyEnv()
   const kek = randomBytes(32).toString('base64url')
   const deps = nodeDeps('auth', {
     DATABASE_URL: db.url,
-    SERVICE_SECRET: secret,
+    ...keys,
     SMTP_URL: smtp.url,
     REDIS_URL: process.env.REDIS_URL ?? 'memory://test',
     KEY_ENCRYPTION_KEY: kek,
@@ -32,7 +33,7 @@ export async function authHarness(env: Record<string, string> = {}) {
     ...env,
   })
   const app = createAuthApp({ ...deps, now } as Parameters<typeof createAuthApp>[0])
-  const backend = createServices({ role: 'backend', secret, ttlS: 300, urls: {} })
+  const backend = servicesAs('backend', keys, {}, 300)
   const device = `device-${randomBytes(8).toString('hex')}`
 
   async function call(method: string, path: string, o: CallOptions = {}) {

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { ROLE_APPS } from '../deploy/roles'
 import { type RoleServer, startRole } from '../deploy/serve'
 import type { Role } from '../lib/config'
-import { createServices } from '../lib/services'
+import { serviceKeyEnv } from '../lib/service-keys'
 import { createKv } from '../lib/node/kv'
 import { MIGRATIONS_DIR } from '../lib/node/migrations'
 import { startS3 } from './s3-server'
+import { servicesAs } from './service-identity'
 import { startSmtpCapture } from './smtp-capture'
 import { type RoleProcess, spawnRole } from './spawn-role'
 import { type TestDatabase, testDatabase } from './testing'
@@ -34,7 +35,7 @@ export async function platformHarness(
 ) {
   const db = o.database ?? (await testDatabase())
   const smtp = await startSmtpCapture()
-  const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', PORT: '0' }
+  const common: Record<string, string> = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', PORT: '0' }
   const servers: RoleServer[] = []
   // Auth writes the session deny-list that the backend reads: an in-memory store must be one for both.
   const redisUrl = o.redisUrl ?? process.env.REDIS_URL ?? 'memory://test'
@@ -114,7 +115,7 @@ export async function platformHarness(
   }
 
   // Calls as the backend makes them, with its service token.
-  const asBackend = createServices({ role: 'backend', secret: common.SERVICE_SECRET, ttlS: 60, urls: { auth: auth.url, credit: credit.url, ai: ai?.url } })
+  const asBackend = servicesAs('backend', common, { auth: auth.url, credit: credit.url, ai: ai?.url })
   async function service(role: 'auth' | 'credit' | 'ai', path: string, x: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const res = await asBackend.call(role, path, x)
     const text = await res.text()
