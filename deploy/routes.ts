@@ -6,6 +6,7 @@ import { loadConfig, type Role } from '../lib/config'
 import { portableDeps } from '../lib/deps'
 import { createLogger } from '../lib/log'
 import { createNodeMetrics } from '../lib/node/metrics'
+import { serviceKeyEnv } from '../lib/service-keys'
 import { ROLE_APPS } from './roles'
 
 export type RouteRow = { method: string; path: string; role: Role; file: string; chain: string[] }
@@ -14,7 +15,7 @@ type Entry = { method: string; path: string; handler: Function }
 const ROOT = new URL('../', import.meta.url)
 // Enough configuration to build every role app; nothing here is ever called.
 const ENV = {
-  SERVICE_SECRET: 'route-table-'.padEnd(32, '0'),
+  ...(await serviceKeyEnv()),
   DATABASE_URL: 'postgres://routes@127.0.0.1/routes',
   REDIS_URL: 'memory://routes',
   SMTP_URL: 'file:///dev/null',

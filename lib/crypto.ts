@@ -11,6 +11,8 @@ export const fromBase64Url = (text: string) =>
 /** A secret for tokens and links: `bytes` of CSPRNG output, base64url (32 bytes = 256 bits). */
 export const randomToken = (bytes = 32) => toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))
 
+export const randomHex = (bytes = 32) => Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
+
 /** A uniformly random decimal code (rejection sampling: no modulo bias). */
 export function randomDigits(length: number): string {
   let out = ''

@@ -35,7 +35,7 @@ async function aiPosingAsBackend(aud: 'auth' | 'credit') {
 describe('service identity', () => {
   it('refuses a token signed by the AI role that claims iss=backend (401)', async () => {
     expect(await call(`${p.auth.url}/internal/users/${userId}/export`, await aiPosingAsBackend('auth'))).toBe(401)
-    expect(await call(`${p.credit.url}/internal/balance/${userId}`, await aiPosingAsBackend('credit'))).toBe(401)
+    expect(await call(`${p.credit.url}/internal/users/${userId}/export`, await aiPosingAsBackend('credit'))).toBe(401)
     expect(await call(`${p.auth.url}/auth/me`, await aiPosingAsBackend('auth'))).toBe(401)
   })
 
@@ -44,12 +44,12 @@ describe('service identity', () => {
     expect(await call(`${p.auth.url}/internal/users/${userId}/export`, await ai.tokenFor('auth'))).toBe(403)
     expect(await call(`${p.auth.url}/internal/users/${userId}/reauth`, await ai.tokenFor('auth'), { body: { password: 'guess' } })).toBe(403)
     expect(await call(`${p.auth.url}/internal/users/${userId}/erase`, await ai.tokenFor('auth'), { body: {} })).toBe(403)
-    expect(await call(`${p.credit.url}/internal/balance/${userId}`, await ai.tokenFor('credit'))).toBe(403)
+    expect(await call(`${p.credit.url}/internal/users/${userId}/export`, await ai.tokenFor('credit'))).toBe(403)
     expect(await call(`${p.credit.url}/internal/holds`, await ai.tokenFor('credit'), { body: {} })).toBe(403)
   })
 
   it('lets each role do what its routes allow it', async () => {
-    expect((await p.service('credit', `/internal/balance/${userId}`)).status).toBe(200) // the backend
+    expect((await p.service('credit', `/internal/users/${userId}/export`)).status).toBe(200) // the backend
     const credit = servicesAs('credit', p.env, { auth: p.auth.url })
     expect(await call(`${p.auth.url}/internal/users/${userId}/role`, await credit.tokenFor('auth'), { method: 'PUT', body: { role: 'plus' } })).toBe(200)
   })

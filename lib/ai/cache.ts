@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import type { Db, Sql } from '../db/db'
+import { randomHex } from '../crypto'
 import { asService } from '../db/tx'
 import type { Storage } from '../s3'
 import type { ProviderResult } from './types'
@@ -12,21 +13,25 @@ export async function takeCached(db: Db, key: string) {
   return hit ?? null
 }
 
-/** Stores an answer (media bytes in the bucket, named by the key), replacing an earlier one. */
-export async function storeAnswer(db: Db, s3: Storage, a: { key: string; operation: string; plugin: string; model: string; out: ProviderResult; result: unknown; cost: number }) {
+/**
+ * Stores a learner's answer, replacing an earlier one. Media bytes go to the bucket under a random name,
+ * owned by that learner (ai.media): the name reveals nothing about the prompt, and nobody else may fetch it.
+ */
+export async function storeAnswer(db: Db, s3: Storage, a: { key: string; userId: string; operation: string; plugin: string; model: string; out: ProviderResult; result: unknown; cost: number }) {
   let mediaKey: string | null = null
   if (a.out.kind !== 'text') {
-    mediaKey = `${a.key}.${a.out.contentType === 'image/png' ? 'png' : 'wav'}`
+    mediaKey = `${randomHex(32)}.${a.out.contentType === 'image/png' ? 'png' : 'wav'}`
     await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: mediaKey, Body: a.out.bytes, ContentType: a.out.contentType }))
   }
-  const [row] = await asService(db, (sql) =>
-    sql<CacheRow>(
+  const [row] = await asService(db, async (sql) => {
+    if (mediaKey) await sql(`insert into ai.media (key, user_id) values ($1, $2)`, [mediaKey, a.userId])
+    return sql<CacheRow>(
       `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost) values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
          cost = excluded.cost, updated_at = now() returning *`,
       [a.key, a.operation, a.plugin, a.model, a.result === null ? null : JSON.stringify(a.result), mediaKey, a.out.kind === 'text' ? null : a.out.contentType, a.cost],
-    ),
-  )
+    )
+  })
   return row
 }
 
@@ -41,7 +46,13 @@ export const logRequest = (db: Db, r: RequestLog) =>
     ),
   )
 
-/** Drops the cached answers that point at these media objects (before the objects are deleted). */
+/** Drops the cached answers and the owners of these media objects (before the objects are deleted). */
 export async function forgetMedia(sql: Sql, keys: string[]) {
   await sql(`delete from ai.cache where media_key = any($1)`, [keys])
+  await sql(`delete from ai.media where key = any($1)`, [keys])
+}
+
+/** Whether this learner may fetch the media object: they generated it, or (older media) their card uses it. */
+export async function ownsMedia(sql: Sql, key: string, userId: string) {
+  return (await sql(`select 1 from ai.media where key = $1 and user_id = $2`, [key, userId])).length > 0
 }

@@ -3,6 +3,7 @@ import { OAUTH_PROVIDERS } from '../auth/providers'
 import { loadConfig } from '../config'
 import { CARD_TEXT_MAX } from '../content/limits'
 import { type TestDatabase, testDatabase } from '../../test/testing'
+import { serviceKeyEnv } from '../service-keys'
 
 // Rules the code and the database both enforce: one drives the other, and this test holds them together.
 let t: TestDatabase
@@ -18,8 +19,9 @@ const checksOf = async (table: string) => {
   )
   return rows.map((r) => r.def)
 }
+const keys = await serviceKeyEnv()
 const backend = (env: Record<string, string>) =>
-  loadConfig('backend', { SERVICE_SECRET: 's'.repeat(32), DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'memory://x', ...env })
+  loadConfig('backend', { ...keys, DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'memory://x', ...env })
 
 describe('config and database agree', () => {
   it('on the longest card texts: the CHECKs are CARD_TEXT_MAX, and config cannot go above them', async () => {

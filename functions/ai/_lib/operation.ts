@@ -48,7 +48,8 @@ export function operationRoute(path: string, name: OperationName) {
     const { refresh, ...input } = c.req.valid('json') as { refresh: boolean } & Record<string, unknown>
     const { entry, model } = choose(c, op.kind)
     const { plugin } = entry
-    const key = await sha256Hex(JSON.stringify([name, plugin.id, model, input]))
+    // Each learner's own cache: a hit (cheaper, faster) must never tell anyone what another learner asked.
+    const key = await sha256Hex(JSON.stringify([c.var.user.id, name, plugin.id, model, input]))
     const started = performance.now()
     const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) => {
       c.var.metrics?.count('ai_calls_total', { plugin: plugin.id, outcome, cache: cacheHit ? 'hit' : 'miss' })
@@ -90,7 +91,7 @@ export function operationRoute(path: string, name: OperationName) {
         result = parsed.data
       }
       const cost = costOf(plugin.models[model] ?? {}, out.usage)
-      const row = await storeAnswer(c.var.db, c.var.s3, { key, operation: name, plugin: plugin.id, model, out, result, cost })
+      const row = await storeAnswer(c.var.db, c.var.s3, { key, userId: c.var.user.id, operation: name, plugin: plugin.id, model, out, result, cost })
       return { row, usage: out.usage }
     }
     const flight = produce().finally(() => inflight.delete(key))
