@@ -93,7 +93,7 @@ describe('account deletion', () => {
   it('erases content, media, sessions, Redis keys and personal fields; keeps the ledger under a pseudonym', async () => {
     const b = await learner()
     const own = await enrichedCard(b, 'Fenster')
-    // The same image through the AI cache on another learner's card: that object must survive.
+    // Another learner with an image for the same word: their own object, which must survive.
     const other = await learner()
     await enrichedCard(b, 'Tisch')
     const shared = await enrichedCard(other, 'Tisch')
