@@ -23,12 +23,14 @@ beforeAll(async () => {
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
-const secretKeys = (s: Service) => Object.keys(s.environment ?? {}).filter((k) => /PASSWORD|SECRET|KEY_ENCRYPTION/.test(k))
+const secretKeys = (s: Service) => Object.keys(s.environment ?? {}).filter((k) => /PASSWORD|SECRET|KEY_ENCRYPTION|SERVICE_KEY/.test(k))
 
 describe('deploy/compose.yaml in docker-compose', () => {
   it('gives each role only its own secrets, the frontend none, the owner password only to the jobs and the database', () => {
     expect(secretKeys(services.frontend)).toEqual([])
-    expect(secretKeys(services.backend).sort()).toEqual(['DATABASE_PASSWORD', 'REDIS_PASSWORD', 'SERVICE_SECRET'])
+    expect(secretKeys(services.backend).sort()).toEqual(['DATABASE_PASSWORD', 'REDIS_PASSWORD', 'SERVICE_KEY_BACKEND'])
+    for (const role of ['backend', 'auth', 'credit', 'ai']) // each role can sign as itself only
+      expect(Object.keys(services[role].environment!).filter((k) => k.startsWith('SERVICE_KEY_'))).toEqual([`SERVICE_KEY_${role.toUpperCase()}`])
     expect(services.ai.environment!.S3_SECRET_ACCESS_KEY).toBe(SECRET)
     const owner = Object.entries(services).filter(([, s]) => Object.values(s.environment ?? {}).includes(SECRET) && /lingudesk_owner/.test(JSON.stringify(s.environment)))
     expect(owner.map(([n]) => n).sort()).toEqual(['backup', 'db', 'migrate']) // db: the database server itself

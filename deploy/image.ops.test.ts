@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceKeyEnv } from '../lib/service-keys'
 import { freePort } from '../test/loopback'
 import { type TestDatabase, testDatabase } from '../test/testing'
 
@@ -77,7 +77,7 @@ describe('the role image', () => {
     const { stdout } = await buildah('inspect', '--type', 'image', IMAGE)
     const config = JSON.parse(stdout).Docker.config as { User: string; WorkingDir: string; Env: string[]; Entrypoint: string[]; Cmd: string[] }
     const port = await freePort()
-    const env = [...config.Env, `PORT=${port}`, `DATABASE_URL=${db.url}`, `SERVICE_SECRET=${randomBytes(32).toString('base64url')}`,
+    const env = [...config.Env, `PORT=${port}`, `DATABASE_URL=${db.url}`, ...Object.entries(await serviceKeyEnv()).map(([k, v]) => `${k}=${v}`),
       `REDIS_URL=${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}`, 'LOG_LEVEL=info']
     const root = rootfs.dir
     const mounts = `mount --bind ${root} ${root} && mount -o remount,bind,ro ${root} && mount -t proc proc ${root}/proc && mount --rbind /dev ${root}/dev`

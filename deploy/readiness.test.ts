@@ -7,6 +7,7 @@ import { startRedisServer } from '../test/redis-server'
 import { type TestDatabase, testDatabase } from '../test/testing'
 import { ROLE_APPS } from './roles'
 import { type RoleServer, startRole } from './serve'
+import { serviceKeyEnv } from '../lib/service-keys'
 
 // /healthz: the process answers. /readyz: the role can serve its routes — its database answers and holds the
 // newest migration the code knows; what a role fails open on (the backend's Redis, the frontend's backend)
@@ -24,9 +25,10 @@ afterAll(async () => {
   await Promise.all([migrated?.close(), empty?.close(), redis?.stop()])
 })
 
+const keys = await serviceKeyEnv()
 const envOf = (role: Role, db: string) => ({
-  PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: db, SERVICE_SECRET: randomBytes(32).toString('base64url'),
-  ...(role === 'backend' && { REDIS_URL: redis.url }),
+  PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: db, ...keys,
+  ...((role === 'backend' || role === 'auth') && { REDIS_URL: redis.url }),
   ...(role === 'auth' && { SMTP_URL: 'smtp://127.0.0.1:9', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') }),
   ...(role === 'ai' && { S3_ENDPOINT: 'http://127.0.0.1:9', S3_ACCESS_KEY_ID: 'x', S3_SECRET_ACCESS_KEY: 'x' }),
 })

@@ -5,8 +5,7 @@ import { serviceKeyEnv } from './service-keys'
 const keys = await serviceKeyEnv()
 const valid = {
   DATABASE_URL: 'postgres://u@127.0.0.1/db',
-  SERVICE_KEY_AUTH: keys.SERVICE_KEY_AUTH,
-  SERVICE_PUBLIC_KEYS: keys.SERVICE_PUBLIC_KEYS,
+  ...keys,
   REDIS_URL: 'memory://test',
   SMTP_URL: 'smtp://127.0.0.1:2525',
   KEY_ENCRYPTION_KEY: 'k'.repeat(43),
@@ -35,7 +34,6 @@ describe('loadConfig', () => {
     expect(run).not.toThrow(/short-s3cret/)
   })
 
-<<<<<<< HEAD
   it('refuses a URL a raw password broke, pointing to the *_PASSWORD variables', () => {
     const raw = 'postgres://lingudesk_auth:ab/c@d@10.0.0.5:6432/lingudesk' // as `openssl rand -base64` makes them
     expect(() => loadConfig('auth', { ...valid, DATABASE_URL: raw })).toThrow(/DATABASE_URL \(is not a valid URL \(put the password in its own \*_PASSWORD/)
@@ -47,13 +45,13 @@ describe('loadConfig', () => {
   it('reads an empty value as unset', () => {
     const c = loadConfig('auth', { ...valid, GOOGLE_CLIENT_ID: '', DATABASE_PASSWORD: '', BCRYPT_COST: '' })
     expect([c.GOOGLE_CLIENT_ID, c.DATABASE_PASSWORD, c.BCRYPT_COST]).toEqual([undefined, undefined, 12])
-=======
+  })
+
   it('wants a public service key for every internal role, and only well-formed ones', () => {
     const without = keys.SERVICE_PUBLIC_KEYS.split(',').filter((e) => !e.startsWith('ai:')).join(',')
     expect(() => loadConfig('auth', { ...valid, SERVICE_PUBLIC_KEYS: without })).toThrow(/SERVICE_PUBLIC_KEYS \(has no key for ai\)/)
     expect(() => loadConfig('auth', { ...valid, SERVICE_PUBLIC_KEYS: `${keys.SERVICE_PUBLIC_KEYS},frontend:${'a'.repeat(43)}` })).toThrow(/unknown role: frontend/)
     const rotating = `${keys.SERVICE_PUBLIC_KEYS},ai:${'b'.repeat(43)}` // the old and the new key of a role during rotation
     expect(loadConfig('auth', { ...valid, SERVICE_PUBLIC_KEYS: rotating }).SERVICE_PUBLIC_KEYS.get('ai')).toHaveLength(2)
->>>>>>> 654df4b (Service identity: each internal role signs service tokens with its own Ed25519 key; iss is proven, and every internal route lists its callers)
   })
 })
