@@ -10,10 +10,12 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { newUserId } from '../lib/ids'
+import { serviceKeyEnv } from '../lib/service-keys'
 import { startRoleProcess } from '../test/role-process'
 import { startS3 } from '../test/s3-server'
-import { createServices } from '../lib/services'
+import { servicesAs } from '../test/service-identity'
 import { benchDatabase } from './database'
+import { signUp } from './sign-up'
 
 const CLIENTS = 50
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -59,9 +61,9 @@ async function atCredit() {
     await seed.query(`insert into credit.accounts (user_id, balance) values ($1, 1000000000000)`, [id])
   }
   await seed.end()
-  const secret = randomBytes(32).toString('base64url')
-  const credit = await startRoleProcess('credit', { DATABASE_URL: db.url, SERVICE_SECRET: secret, LOG_LEVEL: 'warn', GRANT_FREE: '0' })
-  const backend = createServices({ role: 'backend', secret, ttlS: 60, urls: { credit: credit.url } })
+  const keys = await serviceKeyEnv()
+  const credit = await startRoleProcess('credit', { DATABASE_URL: db.url, ...keys, LOG_LEVEL: 'warn', GRANT_FREE: '0' })
+  const backend = servicesAs('backend', keys, { credit: credit.url })
   const response = { status: 200, contentType: 'application/json', body: '{"result":{"translation":"the house"},"cost":15000}' }
   try {
     return await measure(async (client, i) => {
@@ -77,28 +79,24 @@ async function atCredit() {
   }
 }
 
+const MAIL_DIR = `/tmp/lingudesk-bench-mail-${process.pid}`
+
 async function throughBackend() {
   const db = await benchDatabase()
   const s3 = await startS3()
-  const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' }
-  const auth = await startRoleProcess('auth', { ...common, SMTP_URL: 'file:///tmp/lingudesk-bench-mail', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4' })
+  const common = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), LOG_LEVEL: 'warn' }
+  const auth = await startRoleProcess('auth', { ...common, SMTP_URL: `file://${MAIL_DIR}`, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4' })
   const [credit, ai] = await Promise.all([
     startRoleProcess('credit', { ...common, AUTH_URL: auth.url, GRANT_FREE: '1000000000' }),
     startRoleProcess('ai', { ...common, AUTH_URL: auth.url, ...s3.env }),
   ])
   const backend = await startRoleProcess('backend', {
-    ...common, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: ai.url,
+    ...common, AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: ai.url,
     RATE_LIMIT_AI: '1000000000/60', RATE_LIMIT_PUBLIC: '1000000000/60',
   })
   try {
     const tokens: string[] = []
-    for (let c = 0; c < CLIENTS; c++) {
-      const res = await fetch(`${backend.url}/api/auth/register`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-device-id': `bench-device-${randomBytes(8).toString('hex')}`, 'x-forwarded-for': '192.0.2.1' },
-        body: JSON.stringify({ email: `bench.${randomBytes(6).toString('hex')}@example.com`, password: 'benchmark passphrase', name: 'B' }),
-      })
-      tokens.push(((await res.json()) as { accessToken: string }).accessToken)
-    }
+    for (let c = 0; c < CLIENTS; c++) tokens.push(await signUp(backend.url, MAIL_DIR))
     const run = randomBytes(4).toString('hex')
     return await measure(async (client, i) => {
       const res = await fetch(`${backend.url}/api/ai/translate`, {

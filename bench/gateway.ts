@@ -4,11 +4,10 @@
 // Needs Redis (REDIS_URL, default the local one) and PostgreSQL (a database of its own on DATABASE_URL's server).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { serviceKeyEnv } from '../lib/service-keys'
 import { benchDatabase } from './database'
+import { signUp } from './sign-up'
 
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
 const CONNECTIONS = 50
@@ -36,22 +35,7 @@ for (const role of Object.keys(PORTS) as (keyof typeof PORTS)[])
   for (let i = 0; i < 200 && !(await fetch(url(role) + (role === 'bare' ? '/' : '/healthz')).then((r) => r.ok, () => false)); i++)
     await new Promise((r) => setTimeout(r, 100))
 
-// Sign-up as a learner does it: start, read the code from the mail folder, finish.
-const email = `bench.${Date.now()}@example.com`
-const post = (path: string, body: unknown) =>
-  fetch(`${url('backend')}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-device-id': 'bench-device-0001', 'x-forwarded-for': '192.0.2.1' },
-    body: JSON.stringify(body),
-  })
-const { challenge } = (await (await post('/api/auth/register', { email, password: 'benchmark passphrase', name: 'Bench' })).json()) as { challenge: string }
-let code: string | undefined
-for (let i = 0; i < 100 && !code; i++, await new Promise((r) => setTimeout(r, 50)))
-  for (const name of await readdir(MAIL_DIR).catch(() => [] as string[])) {
-    const text = await readFile(join(MAIL_DIR, name), 'utf8')
-    if (text.includes(`To: ${email}`)) code = /Subject: .*\b(\d{6})\b/.exec(text)?.[1]
-  }
-const { accessToken } = (await (await post('/api/auth/register/verify', { challenge, code })).json()) as { accessToken: string }
+const accessToken = await signUp(url('backend'), MAIL_DIR)
 console.log('servers up, token', accessToken ? 'issued' : 'MISSING')
 const auth = ['-H', `authorization=Bearer ${accessToken}`, '-H', 'x-forwarded-for=192.0.2.1']
 
