@@ -15,7 +15,7 @@ import { startRoleProcess } from '../test/role-process'
 import { startS3 } from '../test/s3-server'
 import { servicesAs } from '../test/service-identity'
 import { benchDatabase } from './database'
-import { signUp } from './sign-up'
+import { signUp } from '../test/sign-up'
 
 const CLIENTS = 50
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -96,7 +96,7 @@ async function throughBackend() {
   })
   try {
     const tokens: string[] = []
-    for (let c = 0; c < CLIENTS; c++) tokens.push(await signUp(backend.url, MAIL_DIR))
+    for (let c = 0; c < CLIENTS; c++) tokens.push((await signUp(backend.url, MAIL_DIR)).accessToken)
     const run = randomBytes(4).toString('hex')
     return await measure(async (client, i) => {
       const res = await fetch(`${backend.url}/api/ai/translate`, {

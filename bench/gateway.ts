@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import { serviceKeyEnv } from '../lib/service-keys'
 import { benchDatabase } from './database'
-import { signUp } from './sign-up'
+import { signUp } from '../test/sign-up'
 
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
 const CONNECTIONS = 50
@@ -35,7 +35,7 @@ for (const role of Object.keys(PORTS) as (keyof typeof PORTS)[])
   for (let i = 0; i < 200 && !(await fetch(url(role) + (role === 'bare' ? '/' : '/healthz')).then((r) => r.ok, () => false)); i++)
     await new Promise((r) => setTimeout(r, 100))
 
-const accessToken = await signUp(url('backend'), MAIL_DIR)
+const { accessToken } = await signUp(url('backend'), MAIL_DIR)
 console.log('servers up, token', accessToken ? 'issued' : 'MISSING')
 const auth = ['-H', `authorization=Bearer ${accessToken}`, '-H', 'x-forwarded-for=192.0.2.1']
 

@@ -56,7 +56,7 @@ export async function authHarness(env: Record<string, string> = {}) {
     now,
     advance: (ms: number) => void (offset += ms),
     /** A service token for auth as another role signs it. */
-    tokenFrom: (role: 'credit' | 'ai') => createServices({ role, secret, ttlS: 300, urls: {} }).tokenFor('auth'),
+    tokenFrom: (role: 'credit' | 'ai') => servicesAs(role, keys, {}, 300).tokenFor('auth'),
     email: () => `learner${++seq}.${randomBytes(4).toString('hex')}@example.com`,
     async register(o: { email?: string; password?: string; name?: string } = {}) {
       const email = o.email ?? h.email()

@@ -3,10 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceKeyEnv } from '../../lib/service-keys'
 import { type FakeAi, startFakeAi } from '../../test/fake-ai'
 import { startRedisServer } from '../../test/redis-server'
 import { type RoleProcess, startRoleProcess } from '../../test/role-process'
 import { startS3 } from '../../test/s3-server'
+import { signUp } from '../../test/sign-up'
 import { type TestDatabase, testDatabase } from '../../test/testing'
 
 // Paid calls through the public API with every role its own process, on real PostgreSQL and a Redis of this
@@ -21,7 +23,7 @@ const roles = {} as Record<'auth' | 'credit' | 'ai' | 'backend', RoleProcess>
 
 beforeAll(async () => {
   ;[redis, fake, s3, db, mail] = await Promise.all([startRedisServer(), startFakeAi(), startS3(), testDatabase(), mkdtemp(join(tmpdir(), 'storm-mail-'))])
-  const common = { DATABASE_URL: db.url, SERVICE_SECRET: randomBytes(32).toString('base64url') }
+  const common = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), REDIS_URL: redis.url }
   roles.auth = await startRoleProcess('auth', { ...common, SMTP_URL: `file://${mail}`, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4' })
   const providers = { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl, FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl, CHATTERBOX_BASE_URL: fake.openAiUrl }
   const gates = Object.fromEntries(['DEEPSEEK', 'FLUX', 'CHATTERBOX'].flatMap((p) => [[`${p}_CONCURRENCY`, '64'], [`${p}_QUEUE`, '5000'], [`${p}_RPM`, '100000']]))
@@ -48,11 +50,7 @@ const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 
 
 async function register(i: number): Promise<User> {
   const ip = `198.51.100.${i + 1}`
-  const res = await fetch(`${roles.backend.url}/api/auth/register`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, 'x-device-id': `storm-device-${randomBytes(8).toString('hex')}` },
-    body: JSON.stringify({ email: `storm.${randomBytes(5).toString('hex')}@example.com`, password: `storm passphrase ${i}`, name: 'S' }),
-  })
-  const body = await res.json()
+  const body = await signUp(roles.backend.url, mail, ip)
   if (!body.user) throw new Error(`register: ${JSON.stringify(body)}`)
   return { id: body.user.id, token: body.accessToken, ip }
 }
