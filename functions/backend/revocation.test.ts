@@ -85,7 +85,7 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const code = (await p.smtp.latest(boss.email, /sign-in code/)).subject.match(/(\d{6})/)![1]
     expect((await admin.call('POST', '/api/auth/login/verify', { body: { challenge, code } })).status).toBe(200)
     const id = (await victim.call('GET', '/api/whoami')).body.id
-    const disabled = await admin.call('PUT', `/api/auth/admin/users/${id}/status`, { body: { status: 'disabled', reason: 'abuse report' } })
+    const disabled = await admin.call('PUT', `/api/admin/users/${id}/status`, { body: { status: 'disabled', reason: 'abuse report' } })
     expect(disabled.status).toBe(200)
     await refusedNow(victim, victim.token!)
     await refusedNow(other, other.token!)
