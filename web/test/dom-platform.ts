@@ -13,15 +13,28 @@ export async function domPlatform(o: Options = {}) {
     env: { ...process.env, LINGUDESK_DB_TEMPLATE: inject('dbTemplate') ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
+  const mails: { to: string[]; subject: string }[] = []
   const backend = await new Promise<string>((ok, fail) => {
     let out = ''
     child.stdout!.on('data', (d) => {
       out += d
-      const line = out.split('\n').find((l) => l.startsWith('{'))
-      if (line) ok(JSON.parse(line).backend)
+      const lines = out.split('\n')
+      out = lines.pop()!
+      for (const line of lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)))
+        if (line.mail) mails.push(line.mail)
+        else ok(line.backend)
     })
     child.on('exit', (code) => fail(new Error(`the platform process exited (${code})`)))
   })
   ;(window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(`${backend}/`)
-  return { backend, close: () => new Promise<void>((ok) => (child.kill('SIGTERM'), child.once('exit', () => ok()))) }
+  /** The 6-digit code in the newest mail to `to`, waiting up to 5 s for it. */
+  async function code(to: string) {
+    for (let i = 0; i < 100; i++) {
+      const found = [...mails].reverse().find((m) => m.to.includes(to) && /\b\d{6}\b/.test(m.subject))
+      if (found) return /\b(\d{6})\b/.exec(found.subject)![1]
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`no code mailed to ${to}`)
+  }
+  return { backend, code, close: () => new Promise<void>((ok) => (child.kill('SIGTERM'), child.once('exit', () => ok()))) }
 }

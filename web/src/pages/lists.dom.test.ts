@@ -30,7 +30,9 @@ const count = (re: RegExp) => asked.filter((a) => re.test(a)).length
 const settle = () => new Promise((r) => setTimeout(r, 600)) // longer than the search pause: nothing more may follow
 
 async function learner(deck: { newPerDay?: number } = {}) {
-  await api.auth.register({ name: 'Dom', email: `dom.${crypto.randomUUID()}@example.com`, password: 'a long component passphrase' })
+  const email = `dom.${crypto.randomUUID()}@example.com`
+  const { challenge } = await api.auth.register({ name: 'Dom', email, password: 'a long component passphrase' })
+  await api.auth.finishSignUp({ challenge, code: await p.code(email) })
   return api.decks.create({ name: 'Tiere', sourceLang: 'de', targetLang: 'en', ...deck })
 }
 
