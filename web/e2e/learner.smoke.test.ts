@@ -48,7 +48,8 @@ describe('the learner and admin app in a real browser', () => {
     // AI on a card (the offline plugin): prices shown first; an image fills the empty picture, a translation
     // of a card with a back is only proposed, and demo mode says the answers are placeholders.
     await page.getByRole('link', { name: 'der Hund', exact: true }).click()
-    await page.getByText(/up to €0\.06/).waitFor()
+    // The most an image can cost (held before the call) is what it is charged: one image at €0.0030.
+    await expect.poll(() => page.locator('#ai-image').textContent()).toMatch(/up to €0\.0030/)
     await page.getByRole('button', { name: 'Make an image' }).click()
     await page.getByText(/Make an image: filled the empty picture \(cost €0\.0030\)/).waitFor()
     await page.getByRole('img', { name: 'Picture for der Hund' }).waitFor()
