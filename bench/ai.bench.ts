@@ -6,7 +6,11 @@ import { platformHarness } from '../test/platform-harness'
 // provider answering at once, so the difference is our own work: cache lookup vs provider round trip,
 // answer validation and cache write).
 const fake = await startFakeAi()
-const p = await platformHarness({ backendEnv: { RATE_LIMIT_AI: '1000000/60' }, aiEnv: { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl }, creditEnv: { GRANT_FREE: '1000000000' } })
+const p = await platformHarness({
+  backendEnv: { RATE_LIMIT_AI: '1000000/60' },
+  aiEnv: { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl },
+  creditEnv: { GRANT_FREE: '1000000000' },
+})
 const b = p.browser()
 await b.register()
 const body = { text: 'Haus', from: 'de', to: 'en' }
@@ -19,7 +23,12 @@ afterAll(async () => {
 const direct = async (extra: object) => {
   const res = await fetch(`${p.ai!.url}/ai/translate`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json', 'x-service-token': await p.serviceToken('ai'), 'x-ai-provider': 'deepseek' },
+    headers: {
+      authorization: `Bearer ${b.token}`,
+      'content-type': 'application/json',
+      'x-service-token': await p.serviceToken('ai'),
+      'x-ai-provider': 'deepseek',
+    },
     body: JSON.stringify({ ...body, ...extra }),
   })
   await res.arrayBuffer()
@@ -34,5 +43,10 @@ describe('AI translate at the AI role (no gateway, no credits)', () => {
 describe('AI translate through the gateway (token, limit, hold and settle)', () => {
   const opts = { iterations: 50, warmupIterations: 5, time: 0 }
   bench('cache hit', async () => void (await b.call('POST', '/api/ai/translate', { body })), opts)
-  bench('provider call (refresh)', async () => void (await b.call('POST', '/api/ai/translate', { body: { ...body, refresh: true } })), opts)
+  bench(
+    'provider call (refresh)',
+    async () =>
+      void (await b.call('POST', '/api/ai/translate', { body: { ...body, refresh: true } })),
+    opts,
+  )
 })

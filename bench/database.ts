@@ -17,5 +17,9 @@ export async function benchDatabase() {
   await adminQuery(`create database ${name}`)
   const url = Object.assign(new URL(admin), { pathname: `/${name}` }).href
   await migrateWith(url, MIGRATIONS_DIR)
-  return { url, host: new URL(admin).host, drop: () => adminQuery(`drop database if exists ${name} with (force)`) }
+  return {
+    url,
+    host: new URL(admin).host,
+    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+  }
 }

@@ -34,7 +34,9 @@ async function measure(call: (client: number, i: number) => Promise<boolean>) {
   }
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => loop(c, Date.now() + 1000)))
   const lat: number[] = []
-  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => loop(c, Date.now() + SECONDS * 1000, lat)))
+  await Promise.all(
+    Array.from({ length: CLIENTS }, (_, c) => loop(c, Date.now() + SECONDS * 1000, lat)),
+  )
   lat.sort((a, b) => a - b)
   const at = (q: number) => lat[Math.floor(q * (lat.length - 1))].toFixed(1)
   return { perS: lat.length / SECONDS, p50: at(0.5), p99: at(0.99), failed }
@@ -44,7 +46,17 @@ async function pgbench() {
   const db = await benchDatabase()
   try {
     await run('pgbench', ['-i', '-q', '-s', '10', db.url])
-    const { stdout } = await run('pgbench', ['-b', 'simple-update', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), db.url])
+    const { stdout } = await run('pgbench', [
+      '-b',
+      'simple-update',
+      '-c',
+      String(CLIENTS),
+      '-j',
+      '2',
+      '-T',
+      String(SECONDS),
+      db.url,
+    ])
     return Number(stdout.match(/tps = ([\d.]+)/)![1])
   } finally {
     await db.drop()
@@ -57,19 +69,43 @@ async function atCredit() {
   const seed = new pg.Client(db.url)
   await seed.connect()
   for (const id of users) {
-    await seed.query(`insert into public.users (id, email, name) values ($1, $2, 'B')`, [id, `${id}@bench.example`])
-    await seed.query(`insert into credit.accounts (user_id, balance) values ($1, 1000000000000)`, [id])
+    await seed.query(`insert into public.users (id, email, name) values ($1, $2, 'B')`, [
+      id,
+      `${id}@bench.example`,
+    ])
+    await seed.query(`insert into credit.accounts (user_id, balance) values ($1, 1000000000000)`, [
+      id,
+    ])
   }
   await seed.end()
   const keys = await serviceKeyEnv()
-  const credit = await startRoleProcess('credit', { DATABASE_URL: db.url, ...keys, LOG_LEVEL: 'warn', GRANT_FREE: '0' })
+  const credit = await startRoleProcess('credit', {
+    DATABASE_URL: db.url,
+    ...keys,
+    LOG_LEVEL: 'warn',
+    GRANT_FREE: '0',
+  })
   const backend = servicesAs('backend', keys, { credit: credit.url })
-  const response = { status: 200, contentType: 'application/json', body: '{"result":{"translation":"the house"},"cost":15000}' }
+  const response = {
+    status: 200,
+    contentType: 'application/json',
+    body: '{"result":{"translation":"the house"},"cost":15000}',
+  }
   try {
     return await measure(async (client, i) => {
-      const begin = { userId: users[client], amount: 20_000, key: `bench-${client}-${i}`, fingerprint: 'f'.repeat(64), attempt: randomUUID() }
-      const { hold } = await (await backend.call('credit', '/internal/holds', { body: begin })).json()
-      const done = await backend.call('credit', `/internal/holds/${hold.id}/settle`, { body: { actual: 15_000, response } })
+      const begin = {
+        userId: users[client],
+        amount: 20_000,
+        key: `bench-${client}-${i}`,
+        fingerprint: 'f'.repeat(64),
+        attempt: randomUUID(),
+      }
+      const { hold } = await (
+        await backend.call('credit', '/internal/holds', { body: begin })
+      ).json()
+      const done = await backend.call('credit', `/internal/holds/${hold.id}/settle`, {
+        body: { actual: 15_000, response },
+      })
       await done.body?.cancel()
       return done.ok
     })
@@ -85,14 +121,23 @@ async function throughBackend() {
   const db = await benchDatabase()
   const s3 = await startS3()
   const common = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), LOG_LEVEL: 'warn' }
-  const auth = await startRoleProcess('auth', { ...common, SMTP_URL: `file://${MAIL_DIR}`, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4' })
+  const auth = await startRoleProcess('auth', {
+    ...common,
+    SMTP_URL: `file://${MAIL_DIR}`,
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    BCRYPT_COST: '4',
+  })
   const [credit, ai] = await Promise.all([
     startRoleProcess('credit', { ...common, AUTH_URL: auth.url, GRANT_FREE: '1000000000' }),
     startRoleProcess('ai', { ...common, AUTH_URL: auth.url, ...s3.env }),
   ])
   const backend = await startRoleProcess('backend', {
-    ...common, AUTH_URL: auth.url, CREDIT_URL: credit.url, AI_URL: ai.url,
-    RATE_LIMIT_AI: '1000000000/60', RATE_LIMIT_PUBLIC: '1000000000/60',
+    ...common,
+    AUTH_URL: auth.url,
+    CREDIT_URL: credit.url,
+    AI_URL: ai.url,
+    RATE_LIMIT_AI: '1000000000/60',
+    RATE_LIMIT_PUBLIC: '1000000000/60',
   })
   try {
     const tokens: string[] = []
@@ -101,7 +146,12 @@ async function throughBackend() {
     return await measure(async (client, i) => {
       const res = await fetch(`${backend.url}/api/ai/translate`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${tokens[client]}`, 'content-type': 'application/json', 'idempotency-key': `bench-${run}-${i}`, 'x-forwarded-for': '192.0.2.1' },
+        headers: {
+          authorization: `Bearer ${tokens[client]}`,
+          'content-type': 'application/json',
+          'idempotency-key': `bench-${run}-${i}`,
+          'x-forwarded-for': '192.0.2.1',
+        },
         body: JSON.stringify({ text: `bench ${run} ${i}`, from: 'de', to: 'en' }),
       })
       await res.body?.cancel()
@@ -117,10 +167,31 @@ async function throughBackend() {
 const base = await pgbench()
 const b = await atCredit()
 const a = await throughBackend()
-console.log(`\nMoney: ${CLIENTS} clients, ${SECONDS} s each, PostgreSQL at ${new URL(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432').host}`)
+console.log(
+  `\nMoney: ${CLIENTS} clients, ${SECONDS} s each, PostgreSQL at ${new URL(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432').host}`,
+)
 console.table([
-  { case: 'pgbench simple-update -c 50 -j 2', 'per s': Math.round(base), 'p50 ms': '', 'p99 ms': '' },
-  { case: '(b) credit: begin + settle', 'per s': Math.round(b.perS), 'p50 ms': b.p50, 'p99 ms': b.p99, failed: b.failed },
-  { case: '(a) backend: paid translate', 'per s': Math.round(a.perS), 'p50 ms': a.p50, 'p99 ms': a.p99, failed: a.failed },
+  {
+    case: 'pgbench simple-update -c 50 -j 2',
+    'per s': Math.round(base),
+    'p50 ms': '',
+    'p99 ms': '',
+  },
+  {
+    case: '(b) credit: begin + settle',
+    'per s': Math.round(b.perS),
+    'p50 ms': b.p50,
+    'p99 ms': b.p99,
+    failed: b.failed,
+  },
+  {
+    case: '(a) backend: paid translate',
+    'per s': Math.round(a.perS),
+    'p50 ms': a.p50,
+    'p99 ms': a.p99,
+    failed: a.failed,
+  },
 ])
-console.log(`(a)/pgbench = ${(a.perS / base).toFixed(3)} (target ≥ 0.25) · (b)/pgbench = ${(b.perS / base).toFixed(3)} (target ≥ 0.5)`)
+console.log(
+  `(a)/pgbench = ${(a.perS / base).toFixed(3)} (target ≥ 0.25) · (b)/pgbench = ${(b.perS / base).toFixed(3)} (target ≥ 0.5)`,
+)

@@ -21,15 +21,26 @@ const bench = await benchDatabase()
 const { url } = bench
 try {
   const user = newUserId()
-  await run(url, `insert into public.users (id, email, name) values ($1, $2, 'B')`, [user, `${user}@bench.example`])
+  await run(url, `insert into public.users (id, email, name) values ($1, $2, 'B')`, [
+    user,
+    `${user}@bench.example`,
+  ])
   // 10 decks × 10,000 cards: a third new, the rest reviewed with dues spread over ±60 days.
   const fresh = JSON.stringify(createEmptyCard(new Date()))
-  await run(url, `insert into content.decks (id, user_id, name, source_lang, target_lang, new_per_day, reviews_per_day)
-                  select gen_random_uuid(), $1, 'Deck ' || g, 'de', 'en', 20, 200 from generate_series(1, 10) g`, [user])
-  await run(url, `insert into content.cards (user_id, deck_id, front, fsrs, due, state, created_at)
+  await run(
+    url,
+    `insert into content.decks (id, user_id, name, source_lang, target_lang, new_per_day, reviews_per_day)
+                  select gen_random_uuid(), $1, 'Deck ' || g, 'de', 'en', 20, 200 from generate_series(1, 10) g`,
+    [user],
+  )
+  await run(
+    url,
+    `insert into content.cards (user_id, deck_id, front, fsrs, due, state, created_at)
                   select $1, d.id, 'card ' || g, $2::jsonb, now() + ((random() * 120 - 60) * interval '1 day'),
                          case when g % 3 = 0 then 0 else 2 end, now() - g * interval '1 second'
-                  from (select id, row_number() over () as k from content.decks) d, generate_series(1, $3) g`, [user, fresh, CARDS / 10])
+                  from (select id, row_number() over () as k from content.decks) d, generate_series(1, $3) g`,
+    [user, fresh, CARDS / 10],
+  )
   await run(url, 'analyze')
   const db = createPgDb(url, 'lingudesk_backend', 4)
   const times: number[] = []
@@ -42,7 +53,9 @@ try {
   await db.close()
   times.sort((a, b) => a - b)
   const at = (p: number) => times[Math.floor(p * (times.length - 1))].toFixed(1)
-  console.log(`\nDue queue, one user with ${CARDS} cards in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`)
+  console.log(
+    `\nDue queue, one user with ${CARDS} cards in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+  )
 } finally {
   await bench.drop()
 }

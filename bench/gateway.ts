@@ -19,20 +19,39 @@ const url = (role: keyof typeof PORTS) => `http://127.0.0.1:${PORTS[role]}`
 const bench = await benchDatabase()
 const DATABASE_URL = bench.url
 const env = {
-  ...process.env, DATABASE_URL, ...(await serviceKeyEnv()), LOG_LEVEL: 'warn',
-  KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), SMTP_URL: `file://${MAIL_DIR}`, BCRYPT_COST: '4',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', AUTH_URL: url('auth'), BACKEND_URL: url('backend'),
+  ...process.env,
+  DATABASE_URL,
+  ...(await serviceKeyEnv()),
+  LOG_LEVEL: 'warn',
+  KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+  SMTP_URL: `file://${MAIL_DIR}`,
+  BCRYPT_COST: '4',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  AUTH_URL: url('auth'),
+  BACKEND_URL: url('backend'),
   RATE_LIMIT_STANDARD: '1000000000/60', // measure the check, not the refusal
 }
 const children: ChildProcess[] = []
 const run = (args: string[], port: number) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   children.push(child)
 }
 run(['bench/bare-server.ts'], PORTS.bare)
-for (const role of ['auth', 'backend', 'frontend'] as const) run(['deploy/start.ts', '--role', role], PORTS[role])
+for (const role of ['auth', 'backend', 'frontend'] as const)
+  run(['deploy/start.ts', '--role', role], PORTS[role])
 for (const role of Object.keys(PORTS) as (keyof typeof PORTS)[])
-  for (let i = 0; i < 200 && !(await fetch(url(role) + (role === 'bare' ? '/' : '/healthz')).then((r) => r.ok, () => false)); i++)
+  for (
+    let i = 0;
+    i < 200 &&
+    !(await fetch(url(role) + (role === 'bare' ? '/' : '/healthz')).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
     await new Promise((r) => setTimeout(r, 100))
 
 const { accessToken } = await signUp(url('backend'), MAIL_DIR)
@@ -41,21 +60,36 @@ const auth = ['-H', `authorization=Bearer ${accessToken}`, '-H', 'x-forwarded-fo
 
 async function load(name: string, target: string, headers: string[] = []) {
   const cannon = (seconds: number) =>
-    promisify(execFile)(process.execPath, [AUTOCANNON, '--json', '-c', String(CONNECTIONS), '-d', String(seconds), ...headers, target], { maxBuffer: 1 << 26 })
+    promisify(execFile)(
+      process.execPath,
+      [AUTOCANNON, '--json', '-c', String(CONNECTIONS), '-d', String(seconds), ...headers, target],
+      { maxBuffer: 1 << 26 },
+    )
   await cannon(1) // warm-up
   const r = JSON.parse((await cannon(DURATION_S)).stdout)
   if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
-  return { case: name, 'req/s': Math.round(r.requests.average), 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99 }
+  return {
+    case: name,
+    'req/s': Math.round(r.requests.average),
+    'p50 ms': r.latency.p50,
+    'p99 ms': r.latency.p99,
+  }
 }
 
 try {
   const a = await load('(a) bare Hono', `${url('bare')}/`)
   const b = await load('(b) backend: JWT + rate limit', `${url('backend')}/api/whoami`, auth)
   const c = await load('(c) (b) through the frontend', `${url('frontend')}/api/whoami`, auth)
-  console.log(`\nGateway: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, one process per server`)
+  console.log(
+    `\nGateway: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, one process per server`,
+  )
   console.table([a, b, c])
-  console.log(`b/a = ${(b['req/s'] / a['req/s']).toFixed(2)} (target ≥ 0.5) · c/a = ${(c['req/s'] / a['req/s']).toFixed(2)}`)
-  console.log(`p99 added by the gateway: b − a = ${b['p99 ms'] - a['p99 ms']} ms, c − a = ${c['p99 ms'] - a['p99 ms']} ms (target ≤ 2 ms)`)
+  console.log(
+    `b/a = ${(b['req/s'] / a['req/s']).toFixed(2)} (target ≥ 0.5) · c/a = ${(c['req/s'] / a['req/s']).toFixed(2)}`,
+  )
+  console.log(
+    `p99 added by the gateway: b − a = ${b['p99 ms'] - a['p99 ms']} ms, c − a = ${c['p99 ms'] - a['p99 ms']} ms (target ≤ 2 ms)`,
+  )
 } finally {
   for (const child of children) child.kill('SIGTERM')
   await bench.drop()

@@ -10,10 +10,16 @@ for (const cost of ['10', '12']) {
   describe(`login, bcrypt cost ${cost}`, () => {
     const opts = { iterations: 20, warmupIterations: 2, time: 0 }
     bench('right password', async () => void (await h.login(u.email, u.password)), opts)
-    bench('wrong password', async () => {
-      await h.login(u.email, 'wrong password')
-      await h.db.owner.query(`update auth.accounts set failed_logins = 0 where user_id = $1`, [u.user.id])
-    }, opts)
+    bench(
+      'wrong password',
+      async () => {
+        await h.login(u.email, 'wrong password')
+        await h.db.owner.query(`update auth.accounts set failed_logins = 0 where user_id = $1`, [
+          u.user.id,
+        ])
+      },
+      opts,
+    )
     bench('unknown email', async () => void (await h.login(h.email(), u.password)), opts)
   })
 }

@@ -6,7 +6,9 @@ import { ROLES, type Role } from '../lib/config'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const DIST = join(ROOT, 'dist')
-const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`)
+const BUILTIN = new RegExp(
+  `^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`,
+)
 
 // What wrangler does: Node built-ins become external `node:` imports; a CJS require() of one becomes
 // an ESM import, since workerd has no require().
@@ -56,7 +58,9 @@ const bundleNodeEntry = (contents: string, outfile: string) =>
     outfile,
     external: ['pg-native'],
     // CJS dependencies inside an ESM bundle still call require() for built-ins.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
     minify: true,
     sourcemap: true,
     logLevel: 'error',
@@ -81,7 +85,10 @@ export async function bundleOps(dir = DIST) {
   await Promise.all([
     bundleNodeEntry(`import './deploy/db/backup'`, join(dir, 'backup.mjs')),
     bundleNodeEntry(`import './deploy/db/restore'`, join(dir, 'restore.mjs')),
-    bundleNodeEntry(`import { migrateJob } from './deploy/db/migrate'\nawait migrateJob(new URL('./migrations/', import.meta.url))`, join(dir, 'migrate.mjs')),
+    bundleNodeEntry(
+      `import { migrateJob } from './deploy/db/migrate'\nawait migrateJob(new URL('./migrations/', import.meta.url))`,
+      join(dir, 'migrate.mjs'),
+    ),
   ])
 }
 
@@ -94,10 +101,20 @@ async function main() {
   await cp(join(ROOT, 'web', 'dist'), join(DIST, 'web'), { recursive: true })
   await cp(join(ROOT, 'lib', 'db', 'migrations'), join(DIST, 'migrations'), { recursive: true })
   // The ai bundle's keyless speech finds its engine and lingware beside itself (new URL(…, import.meta.url)).
-  await cp(join(ROOT, 'lib', 'node', 'pico-lingware'), join(DIST, 'pico-lingware'), { recursive: true })
-  await cp(join(ROOT, 'node_modules', '@echogarden', 'svoxpico-wasm', 'svoxpico.wasm'), join(DIST, 'svoxpico.wasm'))
-  await Promise.all([...ROLES.flatMap((r) => [bundleNode(r), bundleWorker(r, join(DIST, 'workers', `${r}.mjs`))]), bundleOps()])
-  console.log(`Built ${ROLES.length} role bundles, their workerd twins, the ops jobs and the SPA into dist/ in ${Math.round(performance.now() - started)} ms`)
+  await cp(join(ROOT, 'lib', 'node', 'pico-lingware'), join(DIST, 'pico-lingware'), {
+    recursive: true,
+  })
+  await cp(
+    join(ROOT, 'node_modules', '@echogarden', 'svoxpico-wasm', 'svoxpico.wasm'),
+    join(DIST, 'svoxpico.wasm'),
+  )
+  await Promise.all([
+    ...ROLES.flatMap((r) => [bundleNode(r), bundleWorker(r, join(DIST, 'workers', `${r}.mjs`))]),
+    bundleOps(),
+  ])
+  console.log(
+    `Built ${ROLES.length} role bundles, their workerd twins, the ops jobs and the SPA into dist/ in ${Math.round(performance.now() - started)} ms`,
+  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main()

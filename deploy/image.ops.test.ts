@@ -14,20 +14,34 @@ const ROOT = resolve(import.meta.dirname, '..')
 const STORAGE = ['--storage-driver', 'vfs']
 const IMAGE = 'localhost/lingudesk-backend:ci'
 const run = promisify(execFile)
-const buildah = (...args: string[]) => run('buildah', [...STORAGE, ...args], { cwd: ROOT, maxBuffer: 100_000_000 })
+const buildah = (...args: string[]) =>
+  run('buildah', [...STORAGE, ...args], { cwd: ROOT, maxBuffer: 100_000_000 })
 let db: TestDatabase
 let container: ChildProcess | undefined
 let rootfs: { dir: string; done: () => Promise<unknown> }
 let context: string[]
 
 beforeAll(async () => {
-  const { stdout: base } = await run('bash', ['deploy/docker/base.sh', ...STORAGE], { cwd: ROOT, maxBuffer: 100_000_000 })
+  const { stdout: base } = await run('bash', ['deploy/docker/base.sh', ...STORAGE], {
+    cwd: ROOT,
+    maxBuffer: 100_000_000,
+  })
   // What the build sees of the repository (the build context after .dockerignore), with a local secret planted.
   await mkdir(join(ROOT, '.data'), { recursive: true })
   await writeFile(join(ROOT, '.data', 'image-test-canary.json'), '{"SERVICE_SECRET":"canary"}')
   try {
     await writeFile(join(ROOT, 'dist-context.Dockerfile'), 'FROM scratch\nCOPY . /context\n')
-    await buildah('bud', '--isolation', 'chroot', '--layers=false', '-f', 'dist-context.Dockerfile', '-t', 'localhost/lingudesk-context:ci', '.')
+    await buildah(
+      'bud',
+      '--isolation',
+      'chroot',
+      '--layers=false',
+      '-f',
+      'dist-context.Dockerfile',
+      '-t',
+      'localhost/lingudesk-context:ci',
+      '.',
+    )
   } finally {
     await rm(join(ROOT, '.data', 'image-test-canary.json'))
     await rm(join(ROOT, 'dist-context.Dockerfile'))
@@ -36,8 +50,25 @@ beforeAll(async () => {
   const { stdout: probeDir } = await buildah('mount', probe.trim())
   context = (await readdir(join(probeDir.trim(), 'context'), { recursive: true })).map(String)
   await buildah('rm', probe.trim())
-  await buildah('bud', '--isolation', 'chroot', '--format', 'docker', '--layers=false', '-f', 'deploy/docker/Dockerfile',
-    '--build-arg', `BASE=${base.trim()}`, '--build-arg', `BUILD_BASE=${base.trim()}`, '--build-arg', 'ROLE=backend', '-t', IMAGE, '.')
+  await buildah(
+    'bud',
+    '--isolation',
+    'chroot',
+    '--format',
+    'docker',
+    '--layers=false',
+    '-f',
+    'deploy/docker/Dockerfile',
+    '--build-arg',
+    `BASE=${base.trim()}`,
+    '--build-arg',
+    `BUILD_BASE=${base.trim()}`,
+    '--build-arg',
+    'ROLE=backend',
+    '-t',
+    IMAGE,
+    '.',
+  )
   const { stdout: ctr } = await buildah('from', IMAGE)
   const { stdout: dir } = await buildah('mount', ctr.trim())
   rootfs = { dir: dir.trim(), done: () => buildah('rm', ctr.trim()) }
@@ -49,20 +80,35 @@ afterAll(async () => {
   await rootfs?.done()
   await db?.close()
   // vfs keeps whole copies: drop what this run built (the base stays, cached by its inputs).
-  for (const image of [IMAGE, 'localhost/lingudesk-context:ci']) await buildah('rmi', '-f', image).catch(() => {})
+  for (const image of [IMAGE, 'localhost/lingudesk-context:ci'])
+    await buildah('rmi', '-f', image).catch(() => {})
 })
 
 describe('the role image', () => {
   it('builds from a context without local data, secrets, .git or node_modules (.dockerignore)', () => {
     expect(context).toContain('package.json')
-    expect(context.filter((p) => /^(\.data|\.git|node_modules|dist)(\/|$)|(^|\/)(node_modules|\.env|secrets\.json)(\/|$)/.test(p))).toEqual([])
+    expect(
+      context.filter((p) =>
+        /^(\.data|\.git|node_modules|dist)(\/|$)|(^|\/)(node_modules|\.env|secrets\.json)(\/|$)/.test(
+          p,
+        ),
+      ),
+    ).toEqual([])
   })
 
   it('holds the bundle and migrations, and no secrets, .data, .git, node_modules or sources', async () => {
     const entries = await readdir(rootfs.dir, { recursive: true })
-    const found = entries.filter((p) => /(^|\/)(\.git|\.data|node_modules|secrets\.json|\.env|userlist\.txt)(\/|$)/.test(p) && !p.startsWith('nodejs/lib/node_modules')) // the CI base's own npm
+    const found = entries.filter(
+      (p) =>
+        /(^|\/)(\.git|\.data|node_modules|secrets\.json|\.env|userlist\.txt)(\/|$)/.test(p) &&
+        !p.startsWith('nodejs/lib/node_modules'),
+    ) // the CI base's own npm
     expect(found).toEqual([])
-    expect((await readdir(join(rootfs.dir, 'app'))).sort()).toEqual(['migrations', 'role.mjs', 'web'])
+    expect((await readdir(join(rootfs.dir, 'app'))).sort()).toEqual([
+      'migrations',
+      'role.mjs',
+      'web',
+    ])
     expect(entries.some((p) => p.startsWith('src/') || p.endsWith('.ts'))).toBe(false)
     const { stdout } = await buildah('inspect', '--type', 'image', IMAGE)
     const config = JSON.parse(stdout).Docker.config
@@ -75,14 +121,47 @@ describe('the role image', () => {
   // environment and command from the image's config, this machine's network.
   it('runs as uid 65532 on a read-only root and answers /readyz against this machine’s PostgreSQL', async () => {
     const { stdout } = await buildah('inspect', '--type', 'image', IMAGE)
-    const config = JSON.parse(stdout).Docker.config as { User: string; WorkingDir: string; Env: string[]; Entrypoint: string[]; Cmd: string[] }
+    const config = JSON.parse(stdout).Docker.config as {
+      User: string
+      WorkingDir: string
+      Env: string[]
+      Entrypoint: string[]
+      Cmd: string[]
+    }
     const port = await freePort()
-    const env = [...config.Env, `PORT=${port}`, `DATABASE_URL=${db.url}`, ...Object.entries(await serviceKeyEnv()).map(([k, v]) => `${k}=${v}`),
-      `REDIS_URL=${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}`, 'LOG_LEVEL=info']
+    const env = [
+      ...config.Env,
+      `PORT=${port}`,
+      `DATABASE_URL=${db.url}`,
+      ...Object.entries(await serviceKeyEnv()).map(([k, v]) => `${k}=${v}`),
+      `REDIS_URL=${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}`,
+      'LOG_LEVEL=info',
+    ]
     const root = rootfs.dir
     const mounts = `mount --bind ${root} ${root} && mount -o remount,bind,ro ${root} && mount -t proc proc ${root}/proc && mount --rbind /dev ${root}/dev`
-    const inside = ['/usr/bin/env', '-i', '-C', config.WorkingDir, ...env, ...config.Entrypoint, ...config.Cmd]
-    container = spawn('unshare', ['--mount', '--fork', '--kill-child', 'sh', '-c', `${mounts} && exec chroot --userspec=${config.User} ${root} "$@"`, 'sh', ...inside], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const inside = [
+      '/usr/bin/env',
+      '-i',
+      '-C',
+      config.WorkingDir,
+      ...env,
+      ...config.Entrypoint,
+      ...config.Cmd,
+    ]
+    container = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--fork',
+        '--kill-child',
+        'sh',
+        '-c',
+        `${mounts} && exec chroot --userspec=${config.User} ${root} "$@"`,
+        'sh',
+        ...inside,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let log = ''
     container.stdout!.on('data', (d) => (log += d))
     container.stderr!.on('data', (d) => (log += d))
@@ -92,12 +171,21 @@ describe('the role image', () => {
       if (!ready?.ok) await new Promise((r) => setTimeout(r, 500))
     }
     expect([ready?.status, log.includes('"listening"')]).toEqual([200, true])
-    expect(await ready!.json()).toEqual({ status: 'ready', role: 'backend', checks: { db: 'up', migrations: 'up', kv: 'up' } })
+    expect(await ready!.json()).toEqual({
+      status: 'ready',
+      role: 'backend',
+      checks: { db: 'up', migrations: 'up', kv: 'up' },
+    })
     const pid = (await run('pgrep', ['-P', String(container.pid)])).stdout.trim()
     const uid = (await run('cat', [`/proc/${pid}/status`])).stdout.match(/^Uid:\s+(\d+)/m)?.[1]
     expect(uid).toBe('65532')
     // The same root, read-only: nothing can be written there.
-    const write = await run('unshare', ['--mount', 'sh', '-c', `${mounts} && chroot --userspec=${config.User} ${root} /nodejs/bin/node -e "require('fs').writeFileSync('/app/x', 'x')"`]).catch((e: Error) => e.message)
+    const write = await run('unshare', [
+      '--mount',
+      'sh',
+      '-c',
+      `${mounts} && chroot --userspec=${config.User} ${root} /nodejs/bin/node -e "require('fs').writeFileSync('/app/x', 'x')"`,
+    ]).catch((e: Error) => e.message)
     expect(write).toMatch(/EROFS/)
   })
 })

@@ -10,7 +10,13 @@ import { configKeys, ROLES } from '../lib/config'
 
 // deploy/k8s as `kubectl kustomize` renders it (kubectl's built-in kustomize, offline), with each secrets/*.env
 // made from its example: every object checked against its Kubernetes schema, and who gets which secret.
-type Obj = { apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: any }
+type Obj = {
+  apiVersion: string
+  kind: string
+  metadata: { name: string }
+  data?: Record<string, string>
+  spec?: any
+}
 let dir: string
 let objects: Obj[]
 
@@ -18,27 +24,40 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lingudesk-k8s-'))
   await cp(join(import.meta.dirname, 'k8s'), dir, { recursive: true })
   for (const f of await readdir(join(dir, 'secrets')))
-    if (f.endsWith('.env.example')) await cp(join(dir, 'secrets', f), join(dir, 'secrets', f.replace(/\.example$/, '')))
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], { maxBuffer: 10_000_000 })
+    if (f.endsWith('.env.example'))
+      await cp(join(dir, 'secrets', f), join(dir, 'secrets', f.replace(/\.example$/, '')))
+  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', dir], {
+    maxBuffer: 10_000_000,
+  })
   objects = parseAllDocuments(stdout).map((d) => d.toJS())
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
 /** The kubernetes-models class of an object: apps/v1 Deployment → models.apps.v1.Deployment. */
 function modelOf(o: Obj) {
-  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['v1', o.apiVersion]
-  const key = group === 'v1' ? 'v1' : group.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^(\w+)K8sIo$/, '$1K8sIo')
+  const [group, version] = o.apiVersion.includes('/')
+    ? o.apiVersion.split('/')
+    : ['v1', o.apiVersion]
+  const key =
+    group === 'v1'
+      ? 'v1'
+      : group
+          .replace(/\.(\w)/g, (_, c: string) => c.toUpperCase())
+          .replace(/^(\w+)K8sIo$/, '$1K8sIo')
   const ns = (models as Record<string, any>)[key]
   return group === 'v1' ? ns[o.kind] : ns?.[version]?.[o.kind]
 }
-const podSpecOf = (o: Obj) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec?.template?.spec)
+const podSpecOf = (o: Obj) =>
+  o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec?.template?.spec
 /** The Secrets a pod spec reads, by name prefix (kustomize appends a content hash). */
 const secretsOf = (spec: any) =>
   new Set(
-    spec.containers.flatMap((c: any) => [
-      ...(c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean),
-      ...(c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef?.name).filter(Boolean),
-    ]).map((n: string) => n.replace(/-[a-z0-9]{10}$/, '')),
+    spec.containers
+      .flatMap((c: any) => [
+        ...(c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean),
+        ...(c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef?.name).filter(Boolean),
+      ])
+      .map((n: string) => n.replace(/-[a-z0-9]{10}$/, '')),
   )
 
 describe('deploy/k8s', () => {
@@ -59,13 +78,23 @@ describe('deploy/k8s', () => {
   })
 
   it('gives each role its own Secret only, the frontend none, and the owner credentials only to the jobs', () => {
-    const pods = objects.filter(podSpecOf).map((o) => [o.metadata.name, [...secretsOf(podSpecOf(o))]])
+    const pods = objects
+      .filter(podSpecOf)
+      .map((o) => [o.metadata.name, [...secretsOf(podSpecOf(o))]])
     expect(Object.fromEntries(pods)).toEqual({
-      frontend: [], backend: ['lingudesk-backend'], auth: ['lingudesk-auth'], credit: ['lingudesk-credit'], ai: ['lingudesk-ai'],
-      migrate: ['lingudesk-ops'], partitions: ['lingudesk-ops'], backup: ['lingudesk-ops'],
+      frontend: [],
+      backend: ['lingudesk-backend'],
+      auth: ['lingudesk-auth'],
+      credit: ['lingudesk-credit'],
+      ai: ['lingudesk-ai'],
+      migrate: ['lingudesk-ops'],
+      partitions: ['lingudesk-ops'],
+      backup: ['lingudesk-ops'],
     })
     for (const role of ROLES.filter((r) => r !== 'frontend')) {
-      const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith(`lingudesk-${role}-`))!
+      const secret = objects.find(
+        (o) => o.kind === 'Secret' && o.metadata.name.startsWith(`lingudesk-${role}-`),
+      )!
       const keys = Object.keys(secret.data ?? {})
       expect([role, keys.filter((k) => !configKeys(role).includes(k))]).toEqual([role, []]) // nothing another role reads
       expect(keys).toContain('DATABASE_PASSWORD')

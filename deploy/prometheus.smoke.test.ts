@@ -15,19 +15,34 @@ let platform: ReturnType<typeof npmStart>
 let prometheus: ChildProcess
 let api: string
 
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lingudesk-prom-'))
   platform = npmStart(join(dir, 'data'))
   await platform.up
-  const shipped = parse(await readFile(join(import.meta.dirname, 'monitoring', 'prometheus.yml'), 'utf8'))
+  const shipped = parse(
+    await readFile(join(import.meta.dirname, 'monitoring', 'prometheus.yml'), 'utf8'),
+  )
   const job = shipped.scrape_configs.find((j: { job_name: string }) => j.job_name === 'lingudesk')
-  job.static_configs = Object.entries(ROLES).map(([role, port]) => ({ targets: [`127.0.0.1:${port}`], labels: { role } }))
-  const config = { global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: [job] }
+  job.static_configs = Object.entries(ROLES).map(([role, port]) => ({
+    targets: [`127.0.0.1:${port}`],
+    labels: { role },
+  }))
+  const config = {
+    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    scrape_configs: [job],
+  }
   await writeFile(join(dir, 'prometheus.yml'), JSON.stringify(config)) // JSON is YAML
   const port = await freePort()
   api = `http://127.0.0.1:${port}/api/v1`
-  prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' })
+  prometheus = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: 'ignore' },
+  )
 }, 120_000)
 
 afterAll(async () => {
@@ -50,25 +65,36 @@ describe('Prometheus against the running platform', () => {
   it('sees every role’s target up', async () => {
     type Target = { labels: { role: string }; health: string }
     const health = await until(async () => {
-      const { data } = (await (await fetch(`${api}/targets`)).json()) as { data: { activeTargets: Target[] } }
+      const { data } = (await (await fetch(`${api}/targets`)).json()) as {
+        data: { activeTargets: Target[] }
+      }
       const h = Object.fromEntries(data.activeTargets.map((t) => [t.labels.role, t.health]))
-      return Object.values(h).length === 4 && Object.values(h).every((x) => x === 'up') ? h : undefined
+      return Object.values(h).length === 4 && Object.values(h).every((x) => x === 'up')
+        ? h
+        : undefined
     })
     expect(health).toEqual({ backend: 'up', auth: 'up', credit: 'up', ai: 'up' })
     const up = await until(async () => {
-      const body = (await (await fetch(`${api}/query?query=${encodeURIComponent('sum(up{job="lingudesk"})')}`)).json()) as { data: { result: { value: [number, string] }[] } }
+      const body = (await (
+        await fetch(`${api}/query?query=${encodeURIComponent('sum(up{job="lingudesk"})')}`)
+      ).json()) as { data: { result: { value: [number, string] }[] } }
       return body.data.result[0]?.value[1] === '4' ? 4 : undefined
     })
     expect(up).toBe(4)
   })
 
   it('evaluates every alert rule and dashboard query without error', async () => {
-    const rules = parse(await readFile(join(import.meta.dirname, 'monitoring', 'rules.yml'), 'utf8'))
-    const exprs: string[] = rules.groups.flatMap((g: { rules: { expr: string }[] }) => g.rules.map((r) => r.expr))
+    const rules = parse(
+      await readFile(join(import.meta.dirname, 'monitoring', 'rules.yml'), 'utf8'),
+    )
+    const exprs: string[] = rules.groups.flatMap((g: { rules: { expr: string }[] }) =>
+      g.rules.map((r) => r.expr),
+    )
     const dashboards = join(import.meta.dirname, 'monitoring', 'grafana', 'dashboards')
     for (const f of await readdir(dashboards)) {
       const d = JSON.parse(await readFile(join(dashboards, f), 'utf8'))
-      for (const p of d.panels) for (const t of p.targets) exprs.push(t.expr.replaceAll('$role', '.*'))
+      for (const p of d.panels)
+        for (const t of p.targets) exprs.push(t.expr.replaceAll('$role', '.*'))
     }
     expect(exprs.length).toBeGreaterThan(30)
     const failures: string[] = []

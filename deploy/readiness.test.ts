@@ -18,7 +18,11 @@ let redis: Awaited<ReturnType<typeof startRedisServer>>
 const servers: RoleServer[] = []
 
 beforeAll(async () => {
-  ;[migrated, empty, redis] = await Promise.all([testDatabase(), testDatabase({ empty: true }), startRedisServer()])
+  ;[migrated, empty, redis] = await Promise.all([
+    testDatabase(),
+    testDatabase({ empty: true }),
+    startRedisServer(),
+  ])
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
@@ -27,41 +31,80 @@ afterAll(async () => {
 
 const keys = await serviceKeyEnv()
 const envOf = (role: Role, db: string) => ({
-  PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: db, ...keys,
+  PORT: '0',
+  LOG_LEVEL: 'error',
+  DATABASE_URL: db,
+  ...keys,
   ...((role === 'backend' || role === 'auth') && { REDIS_URL: redis.url }),
-  ...(role === 'auth' && { SMTP_URL: 'smtp://127.0.0.1:9', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') }),
-  ...(role === 'ai' && { S3_ENDPOINT: 'http://127.0.0.1:9', S3_ACCESS_KEY_ID: 'x', S3_SECRET_ACCESS_KEY: 'x' }),
+  ...(role === 'auth' && {
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+  }),
+  ...(role === 'ai' && {
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    S3_ACCESS_KEY_ID: 'x',
+    S3_SECRET_ACCESS_KEY: 'x',
+  }),
 })
 async function start(role: Role, db: string, extra: Record<string, string> = {}) {
-  const s = await startRole(role, ROLE_APPS[role], { env: { ...envOf(role, db), ...extra }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
+  const s = await startRole(role, ROLE_APPS[role], {
+    env: { ...envOf(role, db), ...extra },
+    migrationsDir: MIGRATIONS_DIR,
+    assetsDir: '/none',
+  })
   servers.push(s)
   return s
 }
 const get = async (s: RoleServer, path: string) => {
   const res = await fetch(s.url + path)
-  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() }
+  return {
+    status: res.status,
+    body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text(),
+  }
 }
-const depGauge = (metrics: string, dep: string) => metrics.match(new RegExp(`^dependency_up\\{[^}]*dependency="${dep}"[^}]*\\} (\\d)$`, 'm'))?.[1]
+const depGauge = (metrics: string, dep: string) =>
+  metrics.match(new RegExp(`^dependency_up\\{[^}]*dependency="${dep}"[^}]*\\} (\\d)$`, 'm'))?.[1]
 
 describe('readiness per role', () => {
-  it.each(['backend', 'auth', 'credit'] as const)('%s: alive but not ready on a database without its migrations, ready on a migrated one', async (role) => {
-    const behind = await start(role, empty.url)
-    expect((await get(behind, '/healthz')).status).toBe(200)
-    const r = await get(behind, '/readyz')
-    expect([r.status, r.body.error.details.checks.db, r.body.error.details.checks.migrations]).toEqual([503, 'up', 'down'])
-    const current = await get(await start(role, migrated.url), '/readyz')
-    expect([current.status, current.body.status, current.body.checks.migrations]).toEqual([200, 'ready', 'up'])
-  })
+  it.each(['backend', 'auth', 'credit'] as const)(
+    '%s: alive but not ready on a database without its migrations, ready on a migrated one',
+    async (role) => {
+      const behind = await start(role, empty.url)
+      expect((await get(behind, '/healthz')).status).toBe(200)
+      const r = await get(behind, '/readyz')
+      expect([
+        r.status,
+        r.body.error.details.checks.db,
+        r.body.error.details.checks.migrations,
+      ]).toEqual([503, 'up', 'down'])
+      const current = await get(await start(role, migrated.url), '/readyz')
+      expect([current.status, current.body.status, current.body.checks.migrations]).toEqual([
+        200,
+        'ready',
+        'up',
+      ])
+    },
+  )
 
   it('ai: needs its migrations and its bucket', async () => {
     const s3 = await startS3()
     try {
       const ai = await start('ai', migrated.url, s3.env)
-      expect((await get(ai, '/readyz')).body).toEqual({ status: 'ready', role: 'ai', checks: { db: 'up', migrations: 'up', s3: 'up' } })
-      expect((await get(await start('ai', empty.url, s3.env), '/readyz')).body.error.details.checks.migrations).toBe('down')
+      expect((await get(ai, '/readyz')).body).toEqual({
+        status: 'ready',
+        role: 'ai',
+        checks: { db: 'up', migrations: 'up', s3: 'up' },
+      })
+      expect(
+        (await get(await start('ai', empty.url, s3.env), '/readyz')).body.error.details.checks
+          .migrations,
+      ).toBe('down')
       await s3.stop()
       const r = await get(ai, '/readyz')
-      expect([r.status, r.body.error.details.checks]).toEqual([503, { db: 'up', migrations: 'up', s3: 'down' }])
+      expect([r.status, r.body.error.details.checks]).toEqual([
+        503,
+        { db: 'up', migrations: 'up', s3: 'down' },
+      ])
     } finally {
       await s3.stop().catch(() => {})
     }
@@ -76,12 +119,19 @@ describe('readiness per role', () => {
 
   it('backend: stays ready while Redis is down (its routes fail open), and says so in the body and metrics', async () => {
     const backend = await start('backend', migrated.url)
-    expect((await get(backend, '/readyz')).body).toEqual({ status: 'ready', role: 'backend', checks: { db: 'up', migrations: 'up', kv: 'up' } })
+    expect((await get(backend, '/readyz')).body).toEqual({
+      status: 'ready',
+      role: 'backend',
+      checks: { db: 'up', migrations: 'up', kv: 'up' },
+    })
     expect(depGauge((await get(backend, '/metrics')).body, 'kv')).toBe('1')
     await redis.stop()
     try {
       const r = await get(backend, '/readyz')
-      expect([r.status, r.body]).toEqual([200, { status: 'degraded', role: 'backend', checks: { db: 'up', migrations: 'up', kv: 'down' } }])
+      expect([r.status, r.body]).toEqual([
+        200,
+        { status: 'degraded', role: 'backend', checks: { db: 'up', migrations: 'up', kv: 'down' } },
+      ])
       const metrics = (await get(backend, '/metrics')).body
       expect([depGauge(metrics, 'kv'), depGauge(metrics, 'db')]).toEqual(['0', '1'])
     } finally {
@@ -92,6 +142,9 @@ describe('readiness per role', () => {
   it('frontend: ready without a database, and stays ready (degraded) while the backend is down', async () => {
     const frontend = await start('frontend', '', { BACKEND_URL: 'http://127.0.0.1:9' })
     expect((await get(frontend, '/healthz')).status).toBe(200)
-    expect(await get(frontend, '/readyz')).toEqual({ status: 200, body: { status: 'degraded', role: 'frontend', checks: { backend: 'down' } } })
+    expect(await get(frontend, '/readyz')).toEqual({
+      status: 200,
+      body: { status: 'degraded', role: 'frontend', checks: { backend: 'down' } },
+    })
   })
 })

@@ -13,4 +13,3 @@ export const ROLE_APPS = {
   credit: createCreditApp,
   ai: createAiApp,
 } satisfies Record<Role, unknown>
-

@@ -51,27 +51,40 @@ export async function startRole(
   if (deps.db) {
     const db = deps.db
     deps.schemaVersion = (await loadMigrations(o.migrationsDir)).at(-1)?.name
-    deps.metrics?.gauge('backup_last_success_timestamp_seconds', async () => [{ value: await newestBackupAt(db.query) }])
+    deps.metrics?.gauge('backup_last_success_timestamp_seconds', async () => [
+      { value: await newestBackupAt(db.query) },
+    ])
   }
   if (deps.s3) {
     const versioning = await ensureBucket(deps.s3)
-    if (versioning !== 'enabled') log.warn('bucket versioning not set', { bucket: deps.s3.bucket, reason: versioning })
+    if (versioning !== 'enabled')
+      log.warn('bucket versioning not set', { bucket: deps.s3.bucket, reason: versioning })
   }
   if (role === 'frontend') deps.assets = staticAssets(o.assetsDir)
   // Every credit instance sweeps: expired holds are freed within an interval, whoever is busy.
-  const stopSweeper = role === 'credit' ? startSweeper(deps as Parameters<typeof startSweeper>[0]) : undefined
+  const stopSweeper =
+    role === 'credit' ? startSweeper(deps as Parameters<typeof startSweeper>[0]) : undefined
   const app = create(deps)
   // The public edge may serve HTTPS itself (certificate files in config), with a plain-HTTP port that redirects.
-  const tls = 'TLS_CERT_FILE' in config && config.TLS_CERT_FILE ? { cert: config.TLS_CERT_FILE, key: config.TLS_KEY_FILE! } : undefined
+  const tls =
+    'TLS_CERT_FILE' in config && config.TLS_CERT_FILE
+      ? { cert: config.TLS_CERT_FILE, key: config.TLS_KEY_FILE! }
+      : undefined
   const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
     const https = tls && { createServer: createHttpsServer, serverOptions: tlsOptions(tls) }
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, ...https }, () => ok(s))
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, ...https }, () =>
+      ok(s),
+    )
     s.once('error', fail)
   })
   const stopReloading = tls && reloadOnChange(server as HttpsServer, tls, log)
   const redirect =
     tls && 'HTTP_REDIRECT_PORT' in config && config.HTTP_REDIRECT_PORT !== undefined
-      ? await redirectToHttps({ host: config.HOST, port: config.HTTP_REDIRECT_PORT, httpsPort: config.PUBLIC_HTTPS_PORT })
+      ? await redirectToHttps({
+          host: config.HOST,
+          port: config.HTTP_REDIRECT_PORT,
+          httpsPort: config.PUBLIC_HTTPS_PORT,
+        })
       : undefined
   const { port } = server.address() as AddressInfo
   let closing: Promise<void> | undefined
@@ -107,9 +120,21 @@ export function exitOnConfigError(err: unknown): never {
 }
 
 /** A container's entry: one role against real services, stopped cleanly on SIGTERM/SIGINT. */
-export async function runRole(role: Role, create: Factory, o: { migrationsDir: URL | string; assetsDir: string }) {
+export async function runRole(
+  role: Role,
+  create: Factory,
+  o: { migrationsDir: URL | string; assetsDir: string },
+) {
   const server = await startRole(role, create, { env: process.env, ...o }).catch(exitOnConfigError)
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', role, msg: 'listening', url: server.url }))
+  console.log(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'info',
+      role,
+      msg: 'listening',
+      url: server.url,
+    }),
+  )
   // One readiness check at once, so a role that cannot serve says why in its log ('not ready' and the cause)
   // even where nothing probes /readyz (compose's health check is liveness only).
   void fetch(new URL('/readyz', server.url)).catch(() => {})

@@ -17,7 +17,13 @@ describe('npm start on embedded defaults', () => {
   it('boots every role, answers through the frontend proxy, and stops on Ctrl-C', async () => {
     const platform = start()
     const out = await platform.up
-    for (const [role, port] of [['frontend', 8080], ['backend', 8081], ['auth', 8082], ['credit', 8083], ['ai', 8084]] as const)
+    for (const [role, port] of [
+      ['frontend', 8080],
+      ['backend', 8081],
+      ['auth', 8082],
+      ['credit', 8083],
+      ['ai', 8084],
+    ] as const)
       expect(out).toContain(`${role.padEnd(9)} http://127.0.0.1:${port}`)
     const health = await fetch(`${FRONTEND}/healthz`)
     expect(await health.json()).toEqual({ status: 'ok', role: 'frontend' })

@@ -16,14 +16,19 @@ const paths = { migrationsDir: MIGRATIONS_DIR, assetsDir: WEB_DIST }
 async function newestMtime(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true })
   const times = await Promise.all(
-    entries.filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name)).then((s) => s.mtimeMs)),
+    entries
+      .filter((e) => e.isFile())
+      .map((e) => stat(join(e.parentPath, e.name)).then((s) => s.mtimeMs)),
   )
   return Math.max(0, ...times)
 }
 
 /** Builds the SPA when web/dist is missing or older than its sources. */
 async function buildSpaIfNeeded() {
-  const built = await stat(join(WEB_DIST, 'index.html')).then((s) => s.mtimeMs, () => 0)
+  const built = await stat(join(WEB_DIST, 'index.html')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  )
   if (built > (await newestMtime(join(ROOT, 'web', 'src')))) return
   const { build } = await import('vite')
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' })
@@ -39,8 +44,14 @@ async function startAll() {
   const embedded = await startEmbedded(dataDir, userEnv)
   const env = { ...embedded.env, ...(await localSecrets(dataDir)), ...userEnv }
   env.MIGRATION_DATABASE_URL ??= env.DATABASE_URL
-  const kv = createKv(env.REDIS_URL?.startsWith('memory:') ? undefined : env.REDIS_URL, undefined, env.REDIS_PASSWORD)
-  const servers = await Promise.all(ROLES.map((r) => startRole(r, ROLE_APPS[r], { env, kv, ...paths })))
+  const kv = createKv(
+    env.REDIS_URL?.startsWith('memory:') ? undefined : env.REDIS_URL,
+    undefined,
+    env.REDIS_PASSWORD,
+  )
+  const servers = await Promise.all(
+    ROLES.map((r) => startRole(r, ROLE_APPS[r], { env, kv, ...paths })),
+  )
   for (const s of servers) console.log(`  ${s.role.padEnd(9)} ${s.url}`)
   const ms = Math.round(performance.now() - started)
   console.log(`\nLingudesk is up in ${ms} ms: open ${servers[0].url}  (Ctrl-C stops it)`)

@@ -31,18 +31,38 @@ const procs: ChildProcess[] = []
 
 const ip = (...args: string[]) => run('ip', args)
 const inNs = (host: string, cmd: string, args: string[], env: Record<string, string> = {}) =>
-  spawn('ip', ['netns', 'exec', ns(host), 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      ns(host),
+      'env',
+      ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      cmd,
+      ...args,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
 
 /** Runs a Node script inside a host's namespace; resolves with what it printed as JSON. */
 async function nodeIn(host: string, script: string) {
   const file = join(dir, `${host}-${Math.random().toString(36).slice(2)}.mjs`)
   await writeFile(file, script)
-  const { stdout } = await run('ip', ['netns', 'exec', ns(host), process.execPath, file], { timeout: 30_000 })
+  const { stdout } = await run('ip', ['netns', 'exec', ns(host), process.execPath, file], {
+    timeout: 30_000,
+  })
   return JSON.parse(stdout)
 }
 
 function startRole(host: string, role: string, port: number, env: Record<string, string>) {
-  const p = inNs(host, process.execPath, ['--import', 'tsx', 'deploy/start.ts', '--role', role], { ...env, HOST: '0.0.0.0', PORT: String(port), LOG_LEVEL: 'warn', PATH: process.env.PATH! })
+  const p = inNs(host, process.execPath, ['--import', 'tsx', 'deploy/start.ts', '--role', role], {
+    ...env,
+    HOST: '0.0.0.0',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    PATH: process.env.PATH!,
+  })
   procs.push(p)
   let out = ''
   return new Promise<void>((ok, fail) => {
@@ -68,7 +88,20 @@ beforeAll(async () => {
     await ip('-n', ns(host), 'link', 'set', 'lo', 'up')
     for (const [net, addr] of Object.entries(nets)) {
       const [inside, outside] = [`${net.slice(0, 4)}0`, `v${tag}${n++}`]
-      await ip('link', 'add', outside, 'netns', SWITCH, 'type', 'veth', 'peer', 'name', inside, 'netns', ns(host))
+      await ip(
+        'link',
+        'add',
+        outside,
+        'netns',
+        SWITCH,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        inside,
+        'netns',
+        ns(host),
+      )
       await ip('-n', SWITCH, 'link', 'set', outside, 'master', net, 'up')
       await ip('-n', ns(host), 'addr', 'add', `${addr}/24`, 'dev', inside)
       await ip('-n', ns(host), 'link', 'set', inside, 'up')
@@ -76,31 +109,74 @@ beforeAll(async () => {
   }
   // The data tier on the DB host, reachable on core-net only.
   pgServer = await startPostgresServer({ netns: ns('db'), host: '10.0.0.5', port: 5432 })
-  await run('ip', ['netns', 'exec', ns('db'), 'psql', '-h', '10.0.0.5', '-U', 'postgres', '-c', 'create database lingudesk'])
-  const redis = inNs('db', 'redis-server', ['--bind', '10.0.0.5', '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'])
+  await run('ip', [
+    'netns',
+    'exec',
+    ns('db'),
+    'psql',
+    '-h',
+    '10.0.0.5',
+    '-U',
+    'postgres',
+    '-c',
+    'create database lingudesk',
+  ])
+  const redis = inNs('db', 'redis-server', [
+    '--bind',
+    '10.0.0.5',
+    '--port',
+    '6379',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+  ])
   procs.push(redis)
-  const s3 = inNs('db', process.execPath, ['-e', `import('s3rver').then(({ default: S3rver }) => new S3rver({ address: '10.0.0.5', port: 9000, silent: true, directory: '${join(dir, 's3')}' }).run().then(() => console.log('"listening"')))`])
+  const s3 = inNs('db', process.execPath, [
+    '-e',
+    `import('s3rver').then(({ default: S3rver }) => new S3rver({ address: '10.0.0.5', port: 9000, silent: true, directory: '${join(dir, 's3')}' }).run().then(() => console.log('"listening"')))`,
+  ])
   procs.push(s3)
-  await new Promise<void>((ok) => s3.stdout!.on('data', (d) => String(d).includes('listening') && ok()))
+  await new Promise<void>((ok) =>
+    s3.stdout!.on('data', (d) => String(d).includes('listening') && ok()),
+  )
 
   const common = {
-    DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', MIGRATION_DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk', ...(await serviceKeyEnv()),
-    AUTH_URL: 'http://10.0.0.3:8082', CREDIT_URL: 'http://10.0.0.4:8083', AI_URL: 'http://10.0.0.6:8084',
-    REDIS_URL: 'redis://10.0.0.5:6379', S3_ENDPOINT: 'http://10.0.0.5:9000', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
+    DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk',
+    MIGRATION_DATABASE_URL: 'postgres://postgres@10.0.0.5:5432/lingudesk',
+    ...(await serviceKeyEnv()),
+    AUTH_URL: 'http://10.0.0.3:8082',
+    CREDIT_URL: 'http://10.0.0.4:8083',
+    AI_URL: 'http://10.0.0.6:8084',
+    REDIS_URL: 'redis://10.0.0.5:6379',
+    S3_ENDPOINT: 'http://10.0.0.5:9000',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
   }
-  await startRole('auth', 'auth', 8082, { ...common, KEY_ENCRYPTION_KEY: 'dG9wb2xvZ3ktdGVzdC1rZXktZW5jcnlwdGlvbi1rZXk', BCRYPT_COST: '4', SMTP_URL: `file://${join(dir, 'mail')}` })
+  await startRole('auth', 'auth', 8082, {
+    ...common,
+    KEY_ENCRYPTION_KEY: 'dG9wb2xvZ3ktdGVzdC1rZXktZW5jcnlwdGlvbi1rZXk',
+    BCRYPT_COST: '4',
+    SMTP_URL: `file://${join(dir, 'mail')}`,
+  })
   await Promise.all([
     startRole('credit', 'credit', 8083, common),
     startRole('ai', 'ai', 8084, common),
     startRole('back', 'backend', 8081, { ...common, ALLOWED_ORIGINS: 'http://192.0.2.10:8080' }),
   ])
-  await startRole('front', 'frontend', 8080, { BACKEND_URL: 'http://10.1.0.2:8081', ALLOWED_ORIGINS: 'http://192.0.2.10:8080' })
+  await startRole('front', 'frontend', 8080, {
+    BACKEND_URL: 'http://10.1.0.2:8081',
+    ALLOWED_ORIGINS: 'http://192.0.2.10:8080',
+  })
 }, 120_000)
 
 afterAll(async () => {
   for (const p of procs) p.kill('SIGKILL')
   await pgServer?.stop()
-  for (const host of [...Object.keys(HOSTS), 'sw']) await ip('netns', 'del', ns(host)).catch(() => {})
+  for (const host of [...Object.keys(HOSTS), 'sw'])
+    await ip('netns', 'del', ns(host)).catch(() => {})
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -119,7 +195,9 @@ const CORE = ['10.0.0.3:8082', '10.0.0.4:8083', '10.0.0.6:8084', '10.0.0.5:5432'
 
 describe('the two-network topology, in network namespaces', () => {
   it('serves a learner end to end through the frontend', async () => {
-    const result = await nodeIn('client', `
+    const result = await nodeIn(
+      'client',
+      `
       const base = 'http://192.0.2.10:8080'
       const headers = { 'content-type': 'application/json', 'x-device-id': 'topology-device-0001' }
       const { readdirSync, readFileSync } = await import('node:fs')
@@ -137,7 +215,8 @@ describe('the two-network topology, in network namespaces', () => {
       const list = await (await fetch(base + '/api/decks', { headers: auth })).json()
       const status = await (await fetch(base + '/api/status')).json()
       console.log(JSON.stringify({ register: reg.status, deck: deck.status, decks: list.decks?.map((d) => d.name) ?? list, status: status.status }))
-    `)
+    `,
+    )
     expect(result).toEqual({ register: 201, deck: 201, decks: ['Netz'], status: 'up' })
   })
 
@@ -146,10 +225,18 @@ describe('the two-network topology, in network namespaces', () => {
     expect(Object.values(seen).every((v) => v === 'ENETUNREACH')).toBe(true)
     expect(Object.keys(seen)).toEqual(CORE)
     // and the learner's machine reaches the frontend alone
-    expect(await nodeIn('client', probe(['192.0.2.10:8080', '10.1.0.2:8081', '10.0.0.3:8082']))).toEqual({ '192.0.2.10:8080': 'open', '10.1.0.2:8081': 'ENETUNREACH', '10.0.0.3:8082': 'ENETUNREACH' })
+    expect(
+      await nodeIn('client', probe(['192.0.2.10:8080', '10.1.0.2:8081', '10.0.0.3:8082'])),
+    ).toEqual({
+      '192.0.2.10:8080': 'open',
+      '10.1.0.2:8081': 'ENETUNREACH',
+      '10.0.0.3:8082': 'ENETUNREACH',
+    })
   })
 
   it('lets the backend reach both networks', async () => {
-    expect(await nodeIn('back', probe(['10.1.0.10:8080', ...CORE]))).toEqual(Object.fromEntries(['10.1.0.10:8080', ...CORE].map((t) => [t, 'open'])))
+    expect(await nodeIn('back', probe(['10.1.0.10:8080', ...CORE]))).toEqual(
+      Object.fromEntries(['10.1.0.10:8080', ...CORE].map((t) => [t, 'open'])),
+    )
   })
 })

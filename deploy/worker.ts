@@ -22,12 +22,17 @@ const perRequestDb = (url: string, role: DbRole) =>
     connect: async () => {
       const client = new pg.Client({ connectionString: url })
       await client.connect()
-      return { query: (text, params) => client.query(text, params), release: () => void client.end() }
+      return {
+        query: (text, params) => client.query(text, params),
+        release: () => void client.end(),
+      }
     },
   })
 
 function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher } {
-  const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+  const vars = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => typeof v === 'string'),
+  ) as Record<string, string>
   const config = loadConfig(role, vars)
   const deps: Deps & { assets?: Fetcher } = {
     config,
@@ -36,7 +41,8 @@ function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher } {
     assets: env.ASSETS,
     ...portableDeps(role, config, { auth: env.AUTH, credit: env.CREDIT, ai: env.AI }),
   }
-  if ('DATABASE_URL' in config) deps.db = perRequestDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>))
+  if ('DATABASE_URL' in config)
+    deps.db = perRequestDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>))
   return deps
 }
 

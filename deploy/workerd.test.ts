@@ -77,15 +77,41 @@ describe('backend + auth in workerd through a Service Binding', () => {
   beforeAll(async () => {
     redis = await startRedisServer()
     apis = await startFakeEdgeApis(redis.url)
-    const common = { modules: true, compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ['nodejs_compat'] }
+    const common = {
+      modules: true,
+      compatibilityDate: COMPATIBILITY_DATE,
+      compatibilityFlags: ['nodejs_compat'],
+    }
     const vars = { DATABASE_URL: db.url, ...(await serviceKeyEnv()) }
     pair = new Miniflare({
       workers: [
-        { ...common, name: 'backend', script: await bundleWorker('backend'), serviceBindings: { AUTH: 'auth' },
-          bindings: { ...vars, REDIS_URL: apis.redisUrl, REDIS_TOKEN: apis.token, AUTH_URL: 'http://auth.invalid' } },
-        { ...common, name: 'auth', script: await bundleWorker('auth'),
-          bindings: { ...vars, REDIS_URL: apis.redisUrl, REDIS_TOKEN: apis.token, SMTP_URL: 'smtp://mail.invalid', MAIL_API_URL: apis.mailUrl, MAIL_API_KEY: apis.token,
-            KEY_ENCRYPTION_KEY: 'k'.repeat(43), BCRYPT_COST: '4' } },
+        {
+          ...common,
+          name: 'backend',
+          script: await bundleWorker('backend'),
+          serviceBindings: { AUTH: 'auth' },
+          bindings: {
+            ...vars,
+            REDIS_URL: apis.redisUrl,
+            REDIS_TOKEN: apis.token,
+            AUTH_URL: 'http://auth.invalid',
+          },
+        },
+        {
+          ...common,
+          name: 'auth',
+          script: await bundleWorker('auth'),
+          bindings: {
+            ...vars,
+            REDIS_URL: apis.redisUrl,
+            REDIS_TOKEN: apis.token,
+            SMTP_URL: 'smtp://mail.invalid',
+            MAIL_API_URL: apis.mailUrl,
+            MAIL_API_KEY: apis.token,
+            KEY_ENCRYPTION_KEY: 'k'.repeat(43),
+            BCRYPT_COST: '4',
+          },
+        },
       ],
     })
   }, 120_000)
@@ -101,10 +127,16 @@ describe('backend + auth in workerd through a Service Binding', () => {
       pair.dispatchFetch(`http://localhost${path}`, {
         method: init.body ? 'POST' : 'GET',
         body: init.body ? JSON.stringify(init.body) : undefined,
-        headers: { 'content-type': 'application/json', 'x-device-id': 'device-edge-0001', 'cf-connecting-ip': '198.51.100.9',
-          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          'x-device-id': 'device-edge-0001',
+          'cf-connecting-ip': '198.51.100.9',
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        },
       })
-    const started = await call('/api/auth/register', { body: { email, password: 'a long edge passphrase', name: 'Edge' } })
+    const started = await call('/api/auth/register', {
+      body: { email, password: 'a long edge passphrase', name: 'Edge' },
+    })
     expect(started.status).toBe(202)
     expect(started.headers.get('ratelimit-limit')).toBe('20') // counted in Redis through the REST API
     for (let i = 0; i < 100 && !apis.mails.length; i++) await new Promise((r) => setTimeout(r, 50)) // mailed after the answer
@@ -114,9 +146,14 @@ describe('backend + auth in workerd through a Service Binding', () => {
     const registered = await call('/api/auth/register/verify', { body: { challenge, code } })
     expect(registered.status).toBe(201)
     expect(registered.headers.get('set-cookie')).toMatch(/HttpOnly/)
-    const login = await call('/api/auth/login', { body: { email, password: 'a long edge passphrase' } })
+    const login = await call('/api/auth/login', {
+      body: { email, password: 'a long edge passphrase' },
+    })
     expect(login.status).toBe(200)
-    const { accessToken, user } = (await login.json()) as { accessToken: string; user: { id: string } }
+    const { accessToken, user } = (await login.json()) as {
+      accessToken: string
+      user: { id: string }
+    }
     const me = await call('/api/whoami', { token: accessToken })
     expect(me.status).toBe(200)
     expect(await me.json()).toMatchObject({ id: user.id, email, userType: 'free' })

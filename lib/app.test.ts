@@ -20,8 +20,13 @@ function testApp(extra: Partial<Deps> = {}) {
       throw new Error('secret internals: password=hunter2')
     })
     .get('/upstream', () => {
-      const provider = Object.assign(new Error('401 invalid x-api-key for sk-live-0123456789abcdef'), { status: 401 })
-      throw new ApiError('UPSTREAM_FAILED', 'The AI provider failed; try again', undefined, { cause: new Error('retries exhausted', { cause: provider }) })
+      const provider = Object.assign(
+        new Error('401 invalid x-api-key for sk-live-0123456789abcdef'),
+        { status: 401 },
+      )
+      throw new ApiError('UPSTREAM_FAILED', 'The AI provider failed; try again', undefined, {
+        cause: new Error('retries exhausted', { cause: provider }),
+      })
     })
     .get('/teapot', () => {
       throw new ApiError('CONFLICT', 'Already there', { id: 1 })
@@ -42,13 +47,29 @@ describe('createApp errors', () => {
 
   it.each([
     ['malformed JSON', '{"name":', 'application/json', 400, 'BAD_REQUEST'],
-    ['a wrong content type', 'name=x', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['an oversized body', JSON.stringify({ name: 'x'.repeat(5000), count: 1 }), 'application/json', 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a wrong content type',
+      'name=x',
+      'application/x-www-form-urlencoded',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'an oversized body',
+      JSON.stringify({ name: 'x'.repeat(5000), count: 1 }),
+      'application/json',
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('answers %s with the error shape', async (_what, body, type, status, code) => {
     const res = await post(testApp().app, body, type)
     expect(res.status).toBe(status)
     const json = await res.json()
-    expect(json.error).toMatchObject({ code, message: expect.any(String), requestId: expect.any(String) })
+    expect(json.error).toMatchObject({
+      code,
+      message: expect.any(String),
+      requestId: expect.any(String),
+    })
   })
 
   it('names the fields that fail validation', async () => {
@@ -68,7 +89,11 @@ describe('createApp errors', () => {
   it('passes an ApiError through with its status and details', async () => {
     const res = await testApp().app.request('/t/teapot')
     expect(res.status).toBe(409)
-    expect((await res.json()).error).toMatchObject({ code: 'CONFLICT', message: 'Already there', details: { id: 1 } })
+    expect((await res.json()).error).toMatchObject({
+      code: 'CONFLICT',
+      message: 'Already there',
+      details: { id: 1 },
+    })
   })
 
   it('answers an exception with 500 without leaking its message, and logs it', async () => {
@@ -77,8 +102,13 @@ describe('createApp errors', () => {
     expect(res.status).toBe(500)
     const text = await res.text()
     expect(text).not.toContain('hunter2')
-    expect(JSON.parse(text).error).toMatchObject({ code: 'INTERNAL', message: 'Something went wrong' })
-    expect(lines.some((l) => l.level === 'error' && String(l.causes).includes('secret internals'))).toBe(true)
+    expect(JSON.parse(text).error).toMatchObject({
+      code: 'INTERNAL',
+      message: 'Something went wrong',
+    })
+    expect(
+      lines.some((l) => l.level === 'error' && String(l.causes).includes('secret internals')),
+    ).toBe(true)
   })
 })
 
@@ -89,7 +119,15 @@ describe('createApp plumbing', () => {
     expect(res.headers.get('x-request-id')).toBe('upstream-1234')
     expect((await res.json()).error.requestId).toBe('upstream-1234')
     const access = lines.filter((l) => l.msg === 'request')
-    expect(access).toEqual([expect.objectContaining({ role: 'auth', method: 'GET', route: '/t/teapot', status: 409, requestId: 'upstream-1234' })])
+    expect(access).toEqual([
+      expect.objectContaining({
+        role: 'auth',
+        method: 'GET',
+        route: '/t/teapot',
+        status: 409,
+        requestId: 'upstream-1234',
+      }),
+    ])
     expect(typeof access[0].ms).toBe('number')
   })
 
@@ -123,13 +161,24 @@ describe('createApp plumbing', () => {
     const res = await app.request('/t/upstream')
     expect(res.status).toBe(502)
     const logged = lines.find((l) => l.msg === 'request failed')!
-    expect(logged).toMatchObject({ level: 'error', code: 'UPSTREAM_FAILED', status: 502, requestId: expect.any(String) })
-    expect(logged.causes).toEqual(['Error: The AI provider failed; try again', 'Error: retries exhausted', 'Error: 401 invalid x-api-key for [redacted]'])
+    expect(logged).toMatchObject({
+      level: 'error',
+      code: 'UPSTREAM_FAILED',
+      status: 502,
+      requestId: expect.any(String),
+    })
+    expect(logged.causes).toEqual([
+      'Error: The AI provider failed; try again',
+      'Error: retries exhausted',
+      'Error: 401 invalid x-api-key for [redacted]',
+    ])
   })
 
   it('logs an ApiError under 500 at debug level only', async () => {
     const { app, lines } = testApp()
     await app.request('/t/teapot')
-    expect(lines.filter((l) => l.msg === 'request refused').map((l) => [l.level, l.code])).toEqual([['debug', 'CONFLICT']])
+    expect(lines.filter((l) => l.msg === 'request refused').map((l) => [l.level, l.code])).toEqual([
+      ['debug', 'CONFLICT'],
+    ])
   })
 })

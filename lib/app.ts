@@ -76,7 +76,12 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     await next()
     const route = routePath(c) // after next(): the route that answered
     const quiet = route === '/healthz' || route === '/readyz' || route === '/metrics'
-    deps.metrics?.observeRequest({ method: c.req.method, route, status: c.res.status, seconds: (performance.now() - start) / 1000 })
+    deps.metrics?.observeRequest({
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      seconds: (performance.now() - start) / 1000,
+    })
     deps.log[quiet ? 'debug' : 'info']('request', {
       method: c.req.method,
       route,
@@ -90,11 +95,16 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
   const limitBody = bodyLimit({
     maxSize: deps.config.BODY_LIMIT_BYTES,
     onError: () => {
-      throw new ApiError('PAYLOAD_TOO_LARGE', `Request body over ${deps.config.BODY_LIMIT_BYTES} bytes`)
+      throw new ApiError(
+        'PAYLOAD_TOO_LARGE',
+        `Request body over ${deps.config.BODY_LIMIT_BYTES} bytes`,
+      )
     },
   })
   // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
-  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
+  app.use((c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
+  )
   // The frontend passes bodies through as streams; the backend, the first role to read them, checks them.
   if (!edge) app.use(guardInput(deps.config.JSON_MAX_DEPTH))
 
@@ -108,7 +118,10 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     return c.json(errorBody(err, c.var.requestId), 503)
   })
   deps.metrics?.gauge('dependency_up', async () =>
-    Object.entries((await readiness()).checks).map(([dependency, s]) => ({ labels: { dependency }, value: s === 'up' ? 1 : 0 })),
+    Object.entries((await readiness()).checks).map(([dependency, s]) => ({
+      labels: { dependency },
+      value: s === 'up' ? 1 : 0,
+    })),
   )
   // Prometheus scrapes the roles on core-net; the public edge does not expose its metrics.
   if (deps.metrics && !edge)
@@ -117,9 +130,14 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
       return c.body(body, 200, { 'content-type': contentType })
     })
   // Lets the backend (its status page) check that it can reach this role and that their service keys agree.
-  if (deps.services) app.get('/internal/ping', requireService({ from: ['backend'] }), (c) => c.json({ role, caller: c.var.caller }))
+  if (deps.services)
+    app.get('/internal/ping', requireService({ from: ['backend'] }), (c) =>
+      c.json({ role, caller: c.var.caller }),
+    )
 
-  app.notFound((c) => c.json(errorBody(new ApiError('NOT_FOUND', 'No such route'), c.var.requestId), 404))
+  app.notFound((c) =>
+    c.json(errorBody(new ApiError('NOT_FOUND', 'No such route'), c.var.requestId), 404),
+  )
   app.onError(onError)
   return app
 }

@@ -8,13 +8,16 @@ export type BreakerState = 'closed' | 'open' | 'half-open'
 export const upstreamFailed = (status: number) => status === 502 || status === 503 || status === 504
 
 /** A provider's 4xx that one request's content caused; a bad key (401/403), timeout or quota (429) is its health. */
-export const requestRefused = (status?: number) => status !== undefined && status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status)
+export const requestRefused = (status?: number) =>
+  status !== undefined && status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status)
 
 /**
  * A circuit breaker per upstream: after `threshold` consecutive failures it opens for `cooldownMs`, so
  * callers fail at once instead of waiting on a dead service; then one trial call decides (half-open).
  */
-export function createBreaker(o: { threshold?: number; cooldownMs?: number; now?: () => number } = {}) {
+export function createBreaker(
+  o: { threshold?: number; cooldownMs?: number; now?: () => number } = {},
+) {
   const threshold = o.threshold ?? 3
   const cooldownMs = o.cooldownMs ?? 10_000
   const now = o.now ?? Date.now

@@ -12,34 +12,49 @@ const url = z.url({ protocol: /^https?$/ })
 // A password with `/`, `@` or `:` pasted raw breaks a URL: such passwords go in the *_PASSWORD variables.
 const parsable = (s: string) => URL.canParse(s)
 const PARSE_HINT = 'is not a valid URL (put the password in its own *_PASSWORD variable)'
-const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').refine(parsable, PARSE_HINT)
+const pgUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+  .refine(parsable, PARSE_HINT)
 const password = z.string().min(1).optional()
 // memory:// and file:// select the embedded local defaults explicitly, never by omission.
 // https:// is Redis over Upstash's REST API (with REDIS_TOKEN): what workerd, which has no TCP Redis client, uses.
 const redisUrl = z
   .string()
-  .regex(/^(rediss?|memory|https?):\/\//, 'must be a redis://, memory:// or https:// (Upstash REST) URL')
+  .regex(
+    /^(rediss?|memory|https?):\/\//,
+    'must be a redis://, memory:// or https:// (Upstash REST) URL',
+  )
   .refine(parsable, PARSE_HINT)
 /** Every internal role's public service key(s): `role:key,…` (see lib/service-keys.ts). */
 const publicKeys = z.string().transform((s, ctx) => {
   const keys = parsePublicKeys(s)
   if (typeof keys === 'string') ctx.addIssue({ code: 'custom', message: keys })
-  else for (const role of SERVICE_ROLES) if (!keys.has(role)) ctx.addIssue({ code: 'custom', message: `has no key for ${role}` })
+  else
+    for (const role of SERVICE_ROLES)
+      if (!keys.has(role)) ctx.addIssue({ code: 'custom', message: `has no key for ${role}` })
   return keys as Map<ServiceRoleName, string[]>
 })
 /** A role's own private service key: Ed25519, PKCS#8, base64url. */
-const serviceKey = z.string().regex(/^[A-Za-z0-9_-]{64}$/, 'must be an Ed25519 PKCS#8 key, base64url')
+const serviceKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{64}$/, 'must be an Ed25519 PKCS#8 key, base64url')
 const redis = {
   REDIS_URL: redisUrl,
   /** Any characters; it replaces the one in REDIS_URL. */
   REDIS_PASSWORD: password,
   REDIS_TOKEN: z.string().min(1).optional(),
 }
-const redisToken: [(c: { REDIS_URL: string; REDIS_TOKEN?: string }) => boolean, { path: string[]; message: string }] = [
+const redisToken: [
+  (c: { REDIS_URL: string; REDIS_TOKEN?: string }) => boolean,
+  { path: string[]; message: string },
+] = [
   (c) => !/^https?:/.test(c.REDIS_URL) || !!c.REDIS_TOKEN,
   { path: ['REDIS_TOKEN'], message: 'is required with an https:// REDIS_URL' },
 ]
-const smtpUrl = z.string().regex(/^(smtps?|file):\/\//, 'must be an smtp://, smtps:// or file:// URL')
+const smtpUrl = z
+  .string()
+  .regex(/^(smtps?|file):\/\//, 'must be an smtp://, smtps:// or file:// URL')
 
 const Base = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -66,18 +81,24 @@ const Internal = Base.extend({
 const origins = z
   .string()
   .default('http://127.0.0.1:8080,http://localhost:8080')
-  .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.url()).min(1))
 // "limit/window seconds", e.g. 50/60
-const rateLimit = (fallback: string) => z
-  .string()
-  .regex(/^\d+\/\d+$/, 'must be limit/seconds, e.g. 50/60')
-  .default(fallback)
-  .transform((s) => {
-    const [limit, windowS] = s.split('/').map(Number)
-    return { limit, windowS }
-  })
-  .refine((r) => r.limit >= 1 && r.windowS >= 1, 'limit and window must be ≥ 1')
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+\/\d+$/, 'must be limit/seconds, e.g. 50/60')
+    .default(fallback)
+    .transform((s) => {
+      const [limit, windowS] = s.split('/').map(Number)
+      return { limit, windowS }
+    })
+    .refine((r) => r.limit >= 1 && r.windowS >= 1, 'limit and window must be ≥ 1')
 const micros = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 /** "price id:value,price id:value" → Map; `parse` checks each value. */
 const priceMap = <V>(parse: (v: string) => V | undefined, what: string) =>
@@ -86,10 +107,14 @@ const priceMap = <V>(parse: (v: string) => V | undefined, what: string) =>
     .default('')
     .transform((s, ctx) => {
       const map = new Map<string, V>()
-      for (const pair of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+      for (const pair of s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const [price, raw] = pair.split(':')
         const value = raw === undefined ? undefined : parse(raw)
-        if (!price || value === undefined) ctx.addIssue({ code: 'custom', message: `each entry must be price:${what}` })
+        if (!price || value === undefined)
+          ctx.addIssue({ code: 'custom', message: `each entry must be price:${what}` })
         else map.set(price, value)
       }
       return map
@@ -122,8 +147,15 @@ const SCHEMAS = {
     HTTP_REDIRECT_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** The HTTPS port browsers reach (redirects name it unless it is 443). */
     PUBLIC_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
-  }).refine((c) => !c.TLS_CERT_FILE === !c.TLS_KEY_FILE, { path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' })
-    .refine((c) => c.HTTP_REDIRECT_PORT === undefined || c.TLS_CERT_FILE, { path: ['HTTP_REDIRECT_PORT'], message: 'needs TLS_CERT_FILE' }),
+  })
+    .refine((c) => !c.TLS_CERT_FILE === !c.TLS_KEY_FILE, {
+      path: ['TLS_KEY_FILE'],
+      message: 'TLS_CERT_FILE and TLS_KEY_FILE go together',
+    })
+    .refine((c) => c.HTTP_REDIRECT_PORT === undefined || c.TLS_CERT_FILE, {
+      path: ['HTTP_REDIRECT_PORT'],
+      message: 'needs TLS_CERT_FILE',
+    }),
   backend: Internal.extend({
     PORT: Base.shape.PORT.default(8081),
     SERVICE_KEY_BACKEND: serviceKey,
@@ -138,9 +170,24 @@ const SCHEMAS = {
     JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     CONTENT_MAX_CARDS_PER_DECK: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     CONTENT_MAX_BULK: z.coerce.number().int().min(1).max(10_000).default(1000),
-    CONTENT_MAX_FRONT_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.front).default(CARD_TEXT_MAX.front),
-    CONTENT_MAX_BACK_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.back).default(CARD_TEXT_MAX.back),
-    CONTENT_MAX_NOTES_CHARS: z.coerce.number().int().min(1).max(CARD_TEXT_MAX.notes).default(CARD_TEXT_MAX.notes),
+    CONTENT_MAX_FRONT_CHARS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(CARD_TEXT_MAX.front)
+      .default(CARD_TEXT_MAX.front),
+    CONTENT_MAX_BACK_CHARS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(CARD_TEXT_MAX.back)
+      .default(CARD_TEXT_MAX.back),
+    CONTENT_MAX_NOTES_CHARS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(CARD_TEXT_MAX.notes)
+      .default(CARD_TEXT_MAX.notes),
     CONTENT_MAX_TAGS_PER_CARD: z.coerce.number().int().min(0).max(200).default(20),
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
@@ -159,7 +206,15 @@ const SCHEMAS = {
     MAIL_FROM: z.string().min(3).default('Lingudesk <no-reply@lingudesk.com>'),
     APP_URL: url.default('http://127.0.0.1:8080'),
     /** Comma-separated addresses that become admins once verified: how a deployment gets its first admin. */
-    ADMIN_EMAILS: z.string().default('').transform((s) => s.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)),
+    ADMIN_EMAILS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((e) => e.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
     ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(900).max(1800).default(900),
     REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).max(days(30)).default(days(7)),
@@ -178,7 +233,10 @@ const SCHEMAS = {
     APPLE_CLIENT_ID: z.string().min(1).optional(),
     APPLE_TEAM_ID: z.string().min(1).optional(),
     APPLE_KEY_ID: z.string().min(1).optional(),
-    APPLE_PRIVATE_KEY: z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM' }).optional(),
+    APPLE_PRIVATE_KEY: z
+      .string()
+      .includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM' })
+      .optional(),
     APPLE_ISSUER: z.string().default('https://appleid.apple.com'),
     APPLE_AUTH_URL: url.default('https://appleid.apple.com/auth/authorize'),
     APPLE_TOKEN_URL: url.default('https://appleid.apple.com/auth/token'),
@@ -189,12 +247,21 @@ const SCHEMAS = {
       message: 'must be at least 10 in production',
     })
     .refine(...redisToken)
-    .refine((c) => !c.MAIL_API_URL || c.MAIL_API_KEY, { path: ['MAIL_API_KEY'], message: 'is required with MAIL_API_URL' })
-    .refine((c) => !c.GOOGLE_CLIENT_ID || c.GOOGLE_CLIENT_SECRET, { path: ['GOOGLE_CLIENT_SECRET'], message: 'is required with GOOGLE_CLIENT_ID' })
-    .refine((c) => !c.APPLE_CLIENT_ID || (c.APPLE_TEAM_ID && c.APPLE_KEY_ID && c.APPLE_PRIVATE_KEY), {
-      path: ['APPLE_CLIENT_ID'],
-      message: 'needs APPLE_TEAM_ID, APPLE_KEY_ID and APPLE_PRIVATE_KEY',
-    }),
+    .refine((c) => !c.MAIL_API_URL || c.MAIL_API_KEY, {
+      path: ['MAIL_API_KEY'],
+      message: 'is required with MAIL_API_URL',
+    })
+    .refine((c) => !c.GOOGLE_CLIENT_ID || c.GOOGLE_CLIENT_SECRET, {
+      path: ['GOOGLE_CLIENT_SECRET'],
+      message: 'is required with GOOGLE_CLIENT_ID',
+    })
+    .refine(
+      (c) => !c.APPLE_CLIENT_ID || (c.APPLE_TEAM_ID && c.APPLE_KEY_ID && c.APPLE_PRIVATE_KEY),
+      {
+        path: ['APPLE_CLIENT_ID'],
+        message: 'needs APPLE_TEAM_ID, APPLE_KEY_ID and APPLE_PRIVATE_KEY',
+      },
+    ),
   credit: Internal.extend({
     PORT: Base.shape.PORT.default(8083),
     SERVICE_KEY_CREDIT: serviceKey,
@@ -202,23 +269,49 @@ const SCHEMAS = {
     /** Usage is written to the ledger in whole multiples of this (µ€); the rest waits as pending. */
     MICRO_FLUSH_THRESHOLD: micros.min(1).default(10_000),
     /** An unsettled hold expires after this: longer than the slowest paid call can take, or it would expire calls still running. */
-    HOLD_TTL_S: z.coerce.number().int().max(3600).default(120)
-      .refine((s) => s > MIN_HOLD_TTL_S, `must be longer than the slowest paid call, its settle retries and a margin (${MIN_HOLD_TTL_S} s)`),
+    HOLD_TTL_S: z.coerce
+      .number()
+      .int()
+      .max(3600)
+      .default(120)
+      .refine(
+        (s) => s > MIN_HOLD_TTL_S,
+        `must be longer than the slowest paid call, its settle retries and a margin (${MIN_HOLD_TTL_S} s)`,
+      ),
     HOLD_SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(60).default(5),
     /** A paid call's stored answer is kept this long for retries with its Idempotency-Key (at least 24 h). */
     IDEMPOTENCY_KEEP_S: z.coerce.number().int().min(86_400).max(days(30)).default(86_400),
     GRANT_FREE: micros.default(500_000),
     GRANT_PLUS: micros.default(5_000_000),
     GRANT_PREMIUM: micros.default(20_000_000),
-    GRANT_EXPIRES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    GRANT_EXPIRES: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Destination secrets, comma-separated: more than one while a secret is being rotated. */
-    PADDLE_WEBHOOK_SECRETS: z.string().optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : [])),
+    PADDLE_WEBHOOK_SECRETS: z
+      .string()
+      .optional()
+      .transform((s) =>
+        s
+          ? s
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : [],
+      ),
     PADDLE_CLIENT_TOKEN: z.string().optional(),
     PADDLE_ENVIRONMENT: z.enum(['sandbox', 'production']).default('sandbox'),
     /** price id:plan, e.g. pri_01plus:plus,pri_01prem:premium */
-    PADDLE_PLAN_PRICES: priceMap((v) => (v === 'plus' || v === 'premium' ? v : undefined), 'plus|premium'),
+    PADDLE_PLAN_PRICES: priceMap(
+      (v) => (v === 'plus' || v === 'premium' ? v : undefined),
+      'plus|premium',
+    ),
     /** price id:micro-euros credited, e.g. pri_01top5:5000000 */
-    PADDLE_TOPUP_PRICES: priceMap((v) => (/^[1-9]\d{0,14}$/.test(v) ? Number(v) : undefined), 'micro-euros'),
+    PADDLE_TOPUP_PRICES: priceMap(
+      (v) => (/^[1-9]\d{0,14}$/.test(v) ? Number(v) : undefined),
+      'micro-euros',
+    ),
   }),
   ai: Internal.extend({
     PORT: Base.shape.PORT.default(8084),
@@ -231,7 +324,10 @@ const SCHEMAS = {
     S3_REGION: z.string().default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().min(1),
     S3_SECRET_ACCESS_KEY: z.string().min(1),
-    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('ai-media'),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+      .default('ai-media'),
   }),
 } satisfies Record<Role, z.ZodObject>
 

@@ -3,15 +3,22 @@
 const enc = new TextEncoder()
 
 export const toBase64Url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 
 export const fromBase64Url = (text: string) =>
   Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0))
 
 /** A secret for tokens and links: `bytes` of CSPRNG output, base64url (32 bytes = 256 bits). */
-export const randomToken = (bytes = 32) => toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))
+export const randomToken = (bytes = 32) =>
+  toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))
 
-export const randomHex = (bytes = 32) => Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
+export const randomHex = (bytes = 32) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('')
 
 /** A uniformly random decimal code (rejection sampling: no modulo bias). */
 export function randomDigits(length: number): string {
@@ -38,7 +45,11 @@ export function createCipher(keyB64: string) {
   return {
     async encrypt(plain: string) {
       const iv = crypto.getRandomValues(new Uint8Array(12))
-      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await key, enc.encode(plain))
+      const sealed = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv },
+        await key,
+        enc.encode(plain),
+      )
       return `${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`
     },
     async decrypt(text: string) {

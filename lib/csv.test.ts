@@ -4,7 +4,9 @@ import { parseCsv, toCsv } from './csv'
 describe('CSV', () => {
   it('reads quoted fields with commas, quotes and newlines, CRLF or LF, and a BOM', () => {
     expect(parseCsv('\uFEFFfront,back\r\n"a, b","say ""hi"""\n"two\nlines",x\n\n')).toEqual([
-      ['front', 'back'], ['a, b', 'say "hi"'], ['two\nlines', 'x'],
+      ['front', 'back'],
+      ['a, b', 'say "hi"'],
+      ['two\nlines', 'x'],
     ])
   })
 

@@ -9,18 +9,18 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]
     if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') (field += '"'), i++
+      if (ch === '"' && src[i + 1] === '"') ((field += '"'), i++)
       else if (ch === '"') quoted = false
       else field += ch
     } else if (ch === '"' && field === '') quoted = true
-    else if (ch === ',') row.push(field), (field = '')
+    else if (ch === ',') (row.push(field), (field = ''))
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && src[i + 1] === '\n') i++
-      row.push(field), rows.push(row), (row = []), (field = '')
+      ;(row.push(field), rows.push(row), (row = []), (field = ''))
     } else field += ch
   }
   if (quoted) throw new Error('a quoted field is not closed')
-  if (field !== '' || row.length) row.push(field), rows.push(row)
+  if (field !== '' || row.length) (row.push(field), rows.push(row))
   return rows.filter((r) => r.some((f) => f.trim() !== ''))
 }
 
@@ -32,4 +32,5 @@ const cell = (v: string, defuse: boolean) => {
 }
 
 export const toCsv = (header: string[], rows: string[][], o: { defuse?: boolean } = {}) =>
-  [header, ...rows].map((r) => r.map((v) => cell(v, o.defuse ?? false)).join(',')).join('\r\n') + '\r\n'
+  [header, ...rows].map((r) => r.map((v) => cell(v, o.defuse ?? false)).join(',')).join('\r\n') +
+  '\r\n'

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { ApiError } from './errors'
 
 // Keyset pagination on (created_at, id): stable while rows arrive, unlike offsets.
-export const encodeCursor = (t: { createdAt: Date; id: string }) => btoa(`${t.createdAt.toISOString()}|${t.id}`)
+export const encodeCursor = (t: { createdAt: Date; id: string }) =>
+  btoa(`${t.createdAt.toISOString()}|${t.id}`)
 
 // Exactly what encodeCursor writes: anything else (a year PostgreSQL cannot store, an id that is not a
 // UUID) would otherwise reach the query and fail there.
@@ -22,23 +23,39 @@ function decode(cursor: string) {
 export const Cursor = z
   .string()
   .max(200)
-  .transform((s, ctx) => decode(s) ?? (ctx.addIssue({ code: 'custom', message: 'is not a cursor from an earlier page' }), z.NEVER))
+  .transform(
+    (s, ctx) =>
+      decode(s) ??
+      (ctx.addIssue({ code: 'custom', message: 'is not a cursor from an earlier page' }), z.NEVER),
+  )
 
 // Keyset on any sort: the sort's name, its value and the id, as base64url JSON (names may be any script).
-const b64url = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const b64url = (s: string) =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(s)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 
-export const encodeKeyset = (sort: string, value: string, id: string) => b64url(JSON.stringify([sort, value, id]))
+export const encodeKeyset = (sort: string, value: string, id: string) =>
+  b64url(JSON.stringify([sort, value, id]))
 
 /** The value and id after which a page sorted by `sort` goes on; 400 for anything else. */
 export function decodeKeyset(cursor: string, sort: string) {
   let parsed: unknown
   try {
-    const bytes = Uint8Array.from(atob(cursor.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0))
+    const bytes = Uint8Array.from(atob(cursor.replace(/-/g, '+').replace(/_/g, '/')), (ch) =>
+      ch.charCodeAt(0),
+    )
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch {
     // refused below
   }
-  const parts = Array.isArray(parsed) && parsed.length === 3 && parsed.every((p) => typeof p === 'string' && p.length <= 400 && !p.includes('\0')) ? (parsed as string[]) : null
+  const parts =
+    Array.isArray(parsed) &&
+    parsed.length === 3 &&
+    parsed.every((p) => typeof p === 'string' && p.length <= 400 && !p.includes('\0'))
+      ? (parsed as string[])
+      : null
   if (!parts || parts[0] !== sort) throw new ApiError('BAD_REQUEST', 'Invalid cursor')
   return { value: parts[1], id: parts[2] }
 }

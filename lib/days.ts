@@ -8,10 +8,17 @@ export const DaysQuery = z.object({ days: z.coerce.number().int().min(1).max(365
 export function dayWindow(now: number, days: number) {
   const today = Math.floor(now / 86_400_000) * 86_400_000
   const from = new Date(today - (days - 1) * 86_400_000)
-  const list = Array.from({ length: days }, (_, i) => new Date(from.getTime() + i * 86_400_000).toISOString().slice(0, 10))
+  const list = Array.from({ length: days }, (_, i) =>
+    new Date(from.getTime() + i * 86_400_000).toISOString().slice(0, 10),
+  )
   return { from, to: new Date(today + 86_400_000), days: list }
 }
 
 /** `[{ day, …values }]` rows from SQL (day as a date or text), keyed by YYYY-MM-DD. */
 export const byDay = <T>(rows: Record<string, any>[], pick: (r: Record<string, any>) => T) =>
-  Object.fromEntries(rows.map((r) => [r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day), pick(r)]))
+  Object.fromEntries(
+    rows.map((r) => [
+      r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day),
+      pick(r),
+    ]),
+  )

@@ -12,7 +12,9 @@ const URL_KEYS = { auth: 'AUTH_URL', credit: 'CREDIT_URL', ai: 'AI_URL' } as con
 function urlsOf(config: Config): Partial<Record<Role, string>> {
   const values = config as Record<string, unknown>
   return Object.fromEntries(
-    Object.entries(URL_KEYS).filter(([, key]) => typeof values[key] === 'string').map(([role, key]) => [role, values[key]]),
+    Object.entries(URL_KEYS)
+      .filter(([, key]) => typeof values[key] === 'string')
+      .map(([role, key]) => [role, values[key]]),
   )
 }
 
@@ -34,15 +36,22 @@ export function portableDeps(
   if ('SERVICE_PUBLIC_KEYS' in config)
     deps.services = createServices({
       role,
-      signingKey: (config as Record<string, unknown>)[serviceKeyVar(role as ServiceRoleName)] as string,
+      signingKey: (config as Record<string, unknown>)[
+        serviceKeyVar(role as ServiceRoleName)
+      ] as string,
       publicKeys: config.SERVICE_PUBLIC_KEYS,
       ttlS: config.SERVICE_TOKEN_TTL_S,
       urls: urlsOf(config),
       bindings,
     })
-  if ('REDIS_URL' in config && /^https?:/.test(config.REDIS_URL)) deps.kv = upstashKv(config.REDIS_URL, config.REDIS_TOKEN!)
+  if ('REDIS_URL' in config && /^https?:/.test(config.REDIS_URL))
+    deps.kv = upstashKv(config.REDIS_URL, config.REDIS_TOKEN!)
   if ('MAIL_API_URL' in config && config.MAIL_API_URL)
-    deps.mailer = httpMailer({ url: config.MAIL_API_URL, key: config.MAIL_API_KEY!, from: config.MAIL_FROM })
+    deps.mailer = httpMailer({
+      url: config.MAIL_API_URL,
+      key: config.MAIL_API_KEY!,
+      from: config.MAIL_FROM,
+    })
   return deps
 }
 

@@ -33,7 +33,9 @@ export type ErrorCode = keyof typeof STATUS
 
 // The generic code for a status (the first listed), for errors raised by Hono itself.
 const CODE_BY_STATUS = Object.fromEntries(
-  Object.entries(STATUS).reverse().map(([code, status]) => [status, code]),
+  Object.entries(STATUS)
+    .reverse()
+    .map(([code, status]) => [status, code]),
 ) as Record<number, ErrorCode>
 
 /** The one error type handlers throw: `message` is shown to clients, `cause` only to logs. */
@@ -63,7 +65,11 @@ const redact = (s: string) => s.replace(SECRET, '[redacted]')
 /** An error and every `cause` under it, outermost first, as one line each (no more than 10). */
 export function causeChain(err: unknown): string[] {
   const chain: string[] = []
-  for (let e = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause)
+  for (
+    let e = err;
+    e !== undefined && e !== null && chain.length < 10;
+    e = (e as { cause?: unknown }).cause
+  )
     chain.push(redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e)))
   return chain
 }
@@ -74,8 +80,20 @@ export function onError<D extends Deps>(err: Error, c: Context<AppEnv<D>>) {
     const retry = (err.details as { retryAfter?: unknown } | undefined)?.retryAfter
     if (typeof retry === 'number') c.header('Retry-After', String(retry))
     // A server-side failure must be explainable from the log alone; a refusal is routine.
-    if (err.status >= 500) c.var.log.error('request failed', { requestId, code: err.code, status: err.status, causes: causeChain(err) })
-    else c.var.log.debug('request refused', { requestId, code: err.code, status: err.status, message: err.message })
+    if (err.status >= 500)
+      c.var.log.error('request failed', {
+        requestId,
+        code: err.code,
+        status: err.status,
+        causes: causeChain(err),
+      })
+    else
+      c.var.log.debug('request refused', {
+        requestId,
+        code: err.code,
+        status: err.status,
+        message: err.message,
+      })
     return c.json(errorBody(err, requestId), err.status)
   }
   if (err instanceof HTTPException && err.status < 500) {
@@ -85,7 +103,14 @@ export function onError<D extends Deps>(err: Error, c: Context<AppEnv<D>>) {
   // A write by a token that outlived its account (deleted): the users row it hangs on is gone.
   const pg = err as { code?: string; constraint?: string }
   if (pg.code === '23503' && /_user_id_fkey$/.test(pg.constraint ?? ''))
-    return c.json(errorBody(new ApiError('UNAUTHORIZED', 'This account no longer exists'), requestId), 401)
-  c.var.log.error('unhandled error', { requestId, causes: causeChain(err), stack: err.stack && redact(err.stack) })
+    return c.json(
+      errorBody(new ApiError('UNAUTHORIZED', 'This account no longer exists'), requestId),
+      401,
+    )
+  c.var.log.error('unhandled error', {
+    requestId,
+    causes: causeChain(err),
+    stack: err.stack && redact(err.stack),
+  })
   return c.json(errorBody(new ApiError('INTERNAL', 'Something went wrong'), requestId), 500)
 }

@@ -62,7 +62,8 @@ export function createVerifier(o: {
   function cached(token: string) {
     const hit = verified.get(token)
     if (!hit) return undefined
-    const fresh = hit.claims.exp * 1000 > now() && keys.has(hit.kid) && now() - fetchedAt <= MAX_AGE_MS
+    const fresh =
+      hit.claims.exp * 1000 > now() && keys.has(hit.kid) && now() - fetchedAt <= MAX_AGE_MS
     if (!fresh) verified.delete(token)
     return fresh ? hit.claims : undefined
   }
@@ -72,7 +73,8 @@ export function createVerifier(o: {
     if (hit) return hit
     const header = decodeProtectedHeader(token)
     if (header.alg !== 'RS256') throw new Error('algorithm not allowed')
-    if (header.jku || header.jwk || header.x5u || header.x5c) throw new Error('key material in header')
+    if (header.jku || header.jwk || header.x5u || header.x5c)
+      throw new Error('key material in header')
     if (typeof header.kid !== 'string') throw new Error('kid missing')
     const { payload } = await jwtVerify(token, await keyFor(header.kid), {
       algorithms: ['RS256'],
@@ -93,11 +95,13 @@ export function createVerifier(o: {
 export type Verifier = ReturnType<typeof createVerifier>
 
 /** The JWKS source for services other than auth: auth's published key set, over a service call. */
-export const jwksFromAuth = (call: (role: 'auth', path: string, o: { timeoutMs: number }) => Promise<Response>) => async () => {
-  const res = await call('auth', '/.well-known/jwks.json', { timeoutMs: 3000 })
-  if (!res.ok) throw new Error(`JWKS answered ${res.status}`)
-  return (await res.json()) as JSONWebKeySet
-}
+export const jwksFromAuth =
+  (call: (role: 'auth', path: string, o: { timeoutMs: number }) => Promise<Response>) =>
+  async () => {
+    const res = await call('auth', '/.well-known/jwks.json', { timeoutMs: 3000 })
+    if (!res.ok) throw new Error(`JWKS answered ${res.status}`)
+    return (await res.json()) as JSONWebKeySet
+  }
 
 /** The verifier of every role but auth: keys fetched from auth over `call`, issuer and audience from config. */
 export const verifierFromAuth = (
@@ -105,4 +109,10 @@ export const verifierFromAuth = (
   call: Parameters<typeof jwksFromAuth>[0],
   now?: () => number,
 ) =>
-  createVerifier({ jwks: jwksFromAuth(call), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now, cacheSize: config.JWT_CACHE_SIZE })
+  createVerifier({
+    jwks: jwksFromAuth(call),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    now,
+    cacheSize: config.JWT_CACHE_SIZE,
+  })

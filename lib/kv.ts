@@ -11,7 +11,13 @@ export interface Kv {
 /** Redis over Upstash's REST API (fetch only): the store where no TCP client runs, as in workerd. */
 export function upstashKv(url: string, token: string): Kv {
   // No retries: a rate-limit check must fail fast and let its route decide (open or closed).
-  const redis = new Redis({ url, token, retry: false, enableTelemetry: false, automaticDeserialization: false })
+  const redis = new Redis({
+    url,
+    token,
+    retry: false,
+    enableTelemetry: false,
+    automaticDeserialization: false,
+  })
   return {
     eval: (script, keys, args) => redis.eval(script, keys, args),
     evalsha: (sha, keys, args) => redis.evalsha(sha, keys, args),

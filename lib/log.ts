@@ -10,9 +10,11 @@ export function createLogger(
   level: Level = 'info',
   write: (line: string) => void = (line) => console.log(line),
 ): Logger {
-  const emit = (lvl: Level) => (msg: string, fields: Fields = {}) => {
-    if (RANK[lvl] < RANK[level]) return
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, role, msg, ...fields }))
-  }
+  const emit =
+    (lvl: Level) =>
+    (msg: string, fields: Fields = {}) => {
+      if (RANK[lvl] < RANK[level]) return
+      write(JSON.stringify({ time: new Date().toISOString(), level: lvl, role, msg, ...fields }))
+    }
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
 }

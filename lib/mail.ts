@@ -10,7 +10,13 @@ export function httpMailer(o: { url: string; key: string; from: string }): Maile
       const res = await fetch(o.url, {
         method: 'POST',
         headers: { authorization: `Bearer ${o.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ from: o.from, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html }),
+        body: JSON.stringify({
+          from: o.from,
+          to: [mail.to],
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+        }),
       })
       if (!res.ok) throw new Error(`mail API answered ${res.status}`) // never the body: it may echo the mail
     },

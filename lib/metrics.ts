@@ -13,22 +13,40 @@ export const COUNTERS = {
   refresh_reuse_total: { role: 'auth', labels: {} },
   revocation_check_fail_open_total: { role: 'backend', labels: {} },
   revocation_write_failures_total: { role: 'auth', labels: {} },
-  ai_calls_total: { role: 'ai', labels: { plugin: PLUGIN_IDS, outcome: ['ok', 'failed', 'malformed'], cache: ['hit', 'miss'] } },
+  ai_calls_total: {
+    role: 'ai',
+    labels: { plugin: PLUGIN_IDS, outcome: ['ok', 'failed', 'malformed'], cache: ['hit', 'miss'] },
+  },
   ai_cost_micro_euros_total: { role: 'ai', labels: { plugin: PLUGIN_IDS } },
-  credit_holds_total: { role: 'credit', labels: { outcome: ['reserved', 'refused', 'settled', 'released', 'expired'] } },
+  credit_holds_total: {
+    role: 'credit',
+    labels: { outcome: ['reserved', 'refused', 'settled', 'released', 'expired'] },
+  },
   credit_overruns_total: { role: 'credit', labels: {} },
-  paddle_events_total: { role: 'credit', labels: { outcome: ['applied', 'duplicate', 'ignored', 'bad_signature', 'malformed'] } },
+  paddle_events_total: {
+    role: 'credit',
+    labels: { outcome: ['applied', 'duplicate', 'ignored', 'bad_signature', 'malformed'] },
+  },
 } as const satisfies Record<string, { role: string; labels: Record<string, readonly string[]> }>
 export type CounterName = keyof typeof COUNTERS
 
 /** Gauges read when Prometheus scrapes (from the database or memory), so they never drift; a role exports
  * only those it registers a reader for. */
 export const GAUGES = {
-  credit_pending_micro_euros: { help: 'accepted micro-charges not yet flushed into the ledger', labels: [] },
+  credit_pending_micro_euros: {
+    help: 'accepted micro-charges not yet flushed into the ledger',
+    labels: [],
+  },
   credit_held_micro_euros: { help: 'credits held by open holds', labels: [] },
   ai_queue_depth: { help: 'calls waiting for a provider slot', labels: ['plugin'] },
-  dependency_up: { help: 'whether a dependency of the role answered its readiness check (1) or not (0)', labels: ['dependency'] },
-  backup_last_success_timestamp_seconds: { help: 'when the newest database backup finished', labels: [] },
+  dependency_up: {
+    help: 'whether a dependency of the role answered its readiness check (1) or not (0)',
+    labels: ['dependency'],
+  },
+  backup_last_success_timestamp_seconds: {
+    help: 'when the newest database backup finished',
+    labels: [],
+  },
 } as const
 export type GaugeName = keyof typeof GAUGES
 export type GaugeReading = { labels?: Record<string, string>; value: number }[]

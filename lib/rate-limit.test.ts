@@ -25,7 +25,9 @@ describe.each(stores)('rate limiter on %s', (_name, kv) => {
     const name = unique()
     const one = createLimiter(kv, name, { limit: 50, windowS: 60, timeoutMs: 2000 })
     const two = createLimiter(kv, name, { limit: 50, windowS: 60, timeoutMs: 2000 })
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two)('user-2')))
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two)('user-2')),
+    )
     expect(results.filter((r) => r.allowed)).toHaveLength(50)
     expect((await one('user-3')).allowed).toBe(true)
   })
@@ -34,7 +36,9 @@ describe.each(stores)('rate limiter on %s', (_name, kv) => {
 describe('rate limiter without its store', () => {
   it('reports the failure instead of allowing silently', async () => {
     const dead = createKv('redis://127.0.0.1:1')
-    const result = await createLimiter(dead, unique(), { limit: 5, windowS: 60, timeoutMs: 100 })('user-4')
+    const result = await createLimiter(dead, unique(), { limit: 5, windowS: 60, timeoutMs: 100 })(
+      'user-4',
+    )
     await dead.close()
     expect(result.allowed).toBe(false)
     expect(result.failure).toMatch(/timeout|error/)

@@ -15,8 +15,10 @@ export type LimitResult = {
   failure?: 'slow' | 'timeout' | 'error'
 }
 
-const hex = (buf: ArrayBuffer) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('')
-const sha1 = async (text: string) => hex(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)))
+const hex = (buf: ArrayBuffer) =>
+  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('')
+const sha1 = async (text: string) =>
+  hex(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)))
 
 // @upstash/ratelimit >= 2.1 starts its scripts with `#!lua flags=allow-key-locking`, which Redis 7.0
 // rejects. Strip it on EVAL and map the library's sha to the sha Redis knows.
@@ -25,7 +27,8 @@ function scriptAdapter(kv: Kv) {
   return {
     async evalsha(sha: string, keys: string[], args: unknown[]) {
       const known = strippedSha.get(sha)
-      if (!known) throw new Error('NOSCRIPT No matching script (not loaded through this adapter yet)')
+      if (!known)
+        throw new Error('NOSCRIPT No matching script (not loaded through this adapter yet)')
       return kv.evalsha(known, keys, args)
     },
     async eval(script: string, keys: string[], args: unknown[]) {
@@ -44,7 +47,8 @@ const answeredAt = new WeakMap<Kv, number>() // per store: any limiter's answer 
 
 /** A sliding-window limiter shared by every instance using the same store and name. */
 export function createLimiter(kv: Kv, name: string, opts: LimitOptions) {
-  if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new Error(`limit for ${name} must be ≥ 1`)
+  if (!Number.isInteger(opts.limit) || opts.limit < 1)
+    throw new Error(`limit for ${name} must be ≥ 1`)
   const limiter = new Ratelimit({
     redis: scriptAdapter(kv) as unknown as Redis,
     limiter: Ratelimit.slidingWindow(opts.limit, `${opts.windowS} s`),
@@ -63,7 +67,11 @@ export function createLimiter(kv: Kv, name: string, opts: LimitOptions) {
       const r = await Promise.race([answer, late])
       if (r) return { allowed: r.success, limit: r.limit, remaining: r.remaining, resetAt: r.reset }
       answer.catch(() => {}) // settles later; only its time matters now
-      return { ...base, allowed: false, failure: Date.now() - (answeredAt.get(kv) ?? -Infinity) < ALIVE_MS ? 'slow' : 'timeout' }
+      return {
+        ...base,
+        allowed: false,
+        failure: Date.now() - (answeredAt.get(kv) ?? -Infinity) < ALIVE_MS ? 'slow' : 'timeout',
+      }
     } catch {
       return { ...base, allowed: false, failure: 'error' }
     } finally {

@@ -6,11 +6,17 @@ type Check = () => Promise<unknown>
 export type Readiness = { ready: boolean; degraded: boolean; checks: Record<string, 'up' | 'down'> }
 
 const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, no) => setTimeout(() => no(new Error(`no answer in ${ms} ms`)), ms))])
+  Promise.race([
+    p,
+    new Promise<never>((_, no) => setTimeout(() => no(new Error(`no answer in ${ms} ms`)), ms)),
+  ])
 
 /** The newest migration must be applied: code never serves a schema older than it was written for. */
 async function schemaAt(deps: Deps, version: string) {
-  const [row] = await deps.db!.query<{ applied: boolean }>('select exists (select from public.schema_migrations where name = $1) as applied', [version])
+  const [row] = await deps.db!.query<{ applied: boolean }>(
+    'select exists (select from public.schema_migrations where name = $1) as applied',
+    [version],
+  )
   if (!row.applied) throw new Error(`migration ${version} not applied yet`)
 }
 
@@ -33,15 +39,24 @@ export function readinessOf(deps: Deps) {
   return async function check(): Promise<Readiness> {
     const names = Object.keys(all)
     const results = await Promise.allSettled(names.map((n) => within(all[n](), TIMEOUT_MS)))
-    const checks = Object.fromEntries(names.map((n, i) => [n, results[i].status === 'fulfilled' ? 'up' : 'down'])) as Readiness['checks']
+    const checks = Object.fromEntries(
+      names.map((n, i) => [n, results[i].status === 'fulfilled' ? 'up' : 'down']),
+    ) as Readiness['checks']
     const down = names.filter((n) => checks[n] === 'down')
     const ready = !down.some((n) => n in required)
     // Logged when the state changes (probes come every few seconds), with the cause the answer leaves out.
     const state = JSON.stringify(checks)
     if (state !== last) {
       last = state
-      const errors = Object.fromEntries(names.flatMap((n, i) => (results[i].status === 'rejected' ? [[n, String((results[i] as PromiseRejectedResult).reason?.message ?? results[i])]] : [])))
-      if (down.length) deps.log[ready ? 'warn' : 'error'](ready ? 'degraded' : 'not ready', { checks, errors })
+      const errors = Object.fromEntries(
+        names.flatMap((n, i) =>
+          results[i].status === 'rejected'
+            ? [[n, String((results[i] as PromiseRejectedResult).reason?.message ?? results[i])]]
+            : [],
+        ),
+      )
+      if (down.length)
+        deps.log[ready ? 'warn' : 'error'](ready ? 'degraded' : 'not ready', { checks, errors })
       else deps.log.info('ready', { checks })
     }
     return { ready, degraded: down.length > 0, checks }

@@ -18,16 +18,25 @@ export async function denySessions(kv: Kv, sessionIds: string[], ttlS: number) {
  * it fails open (logged and counted), like the standard rate limit: a Redis outage must not sign everyone
  * out. Auth's own routes check the session in PostgreSQL, and AI routes fail closed on the limiter.
  */
-export function createRevocationCheck(kv: Kv, o: { timeoutMs: number; log: Logger; metrics?: Metrics }) {
+export function createRevocationCheck(
+  kv: Kv,
+  o: { timeoutMs: number; log: Logger; metrics?: Metrics },
+) {
   return async function isRevoked(sessionId: string, requestId?: string) {
     let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<'timeout'>((ok) => (timer = setTimeout(() => ok('timeout'), o.timeoutMs)))
+    const late = new Promise<'timeout'>(
+      (ok) => (timer = setTimeout(() => ok('timeout'), o.timeoutMs)),
+    )
     try {
       const found = await Promise.race([kv.eval(CHECK, [key(sessionId)], []), late])
       if (found !== 'timeout') return Number(found) === 1
       o.log.warn('revocation check skipped: store too slow', { requestId, failOpen: true })
     } catch (err) {
-      o.log.warn('revocation check skipped: store unavailable', { requestId, failOpen: true, error: (err as Error).message })
+      o.log.warn('revocation check skipped: store unavailable', {
+        requestId,
+        failOpen: true,
+        error: (err as Error).message,
+      })
     } finally {
       clearTimeout(timer)
     }

@@ -1,4 +1,9 @@
-import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3'
 
 export type Storage = { client: S3Client; bucket: string; ping(): Promise<void> }
 
@@ -38,9 +43,19 @@ export async function ensureBucket(s: Storage) {
  * Turns versioning on, so an overwritten or deleted object can be restored. Answers why not when the server
  * cannot (s3rver locally: NotImplemented) or the key may not (AccessDenied): the operator's to set then.
  */
-export async function ensureVersioning(client: S3Client, bucket: string): Promise<'enabled' | string> {
-  return client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })).then(
-    () => 'enabled',
-    (err: Error) => err.name,
-  )
+export async function ensureVersioning(
+  client: S3Client,
+  bucket: string,
+): Promise<'enabled' | string> {
+  return client
+    .send(
+      new PutBucketVersioningCommand({
+        Bucket: bucket,
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    )
+    .then(
+      () => 'enabled',
+      (err: Error) => err.name,
+    )
 }

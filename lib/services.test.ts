@@ -17,7 +17,10 @@ const credit = createApp('credit', {
   services: services('credit'),
 })
 const ping = (headers: Record<string, string> = {}) => credit.request('/internal/ping', { headers })
-const signedBy = async (role: 'ai' | 'backend', claims: { iss: string; aud: string; iat?: number; exp?: number }) => {
+const signedBy = async (
+  role: 'ai' | 'backend',
+  claims: { iss: string; aud: string; iat?: number; exp?: number },
+) => {
   const now = Math.floor(Date.now() / 1000)
   return new SignJWT({})
     .setProtectedHeader({ alg: 'EdDSA' })
@@ -37,27 +40,62 @@ describe('service tokens on internal routes', () => {
 
   it.each([
     ['no token', async () => ({})],
-    ['a user access token alone', async () => ({ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' })],
-    ['a token for another audience', async () => ({ 'x-service-token': await services('backend').tokenFor('auth') })],
-    ['a token signed with keys of another deployment', async () => ({
-      'x-service-token': await services('backend', await serviceKeyEnv()).tokenFor('credit'),
-    })],
-    ['a token signed by ai claiming to be the backend', async () => ({
-      'x-service-token': await signedBy('ai', { iss: 'backend', aud: 'credit' }),
-    })],
-    ['an expired token', async () => {
-      const now = Math.floor(Date.now() / 1000)
-      return { 'x-service-token': await signedBy('backend', { iss: 'backend', aud: 'credit', iat: now - 120, exp: now - 60 }) }
-    }],
-    ['an HS256 token', async () => ({
-      'x-service-token': await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('backend').setAudience('credit')
-        .setIssuedAt().setExpirationTime('60s').sign(new TextEncoder().encode(keys.SERVICE_PUBLIC_KEYS)),
-    })],
-    ['an unsigned token', async () => {
-      const part = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '')
-      const now = Math.floor(Date.now() / 1000)
-      return { 'x-service-token': `${part({ alg: 'none' })}.${part({ iss: 'backend', aud: 'credit', iat: now, exp: now + 60 })}.` }
-    }],
+    [
+      'a user access token alone',
+      async () => ({ authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' }),
+    ],
+    [
+      'a token for another audience',
+      async () => ({ 'x-service-token': await services('backend').tokenFor('auth') }),
+    ],
+    [
+      'a token signed with keys of another deployment',
+      async () => ({
+        'x-service-token': await services('backend', await serviceKeyEnv()).tokenFor('credit'),
+      }),
+    ],
+    [
+      'a token signed by ai claiming to be the backend',
+      async () => ({
+        'x-service-token': await signedBy('ai', { iss: 'backend', aud: 'credit' }),
+      }),
+    ],
+    [
+      'an expired token',
+      async () => {
+        const now = Math.floor(Date.now() / 1000)
+        return {
+          'x-service-token': await signedBy('backend', {
+            iss: 'backend',
+            aud: 'credit',
+            iat: now - 120,
+            exp: now - 60,
+          }),
+        }
+      },
+    ],
+    [
+      'an HS256 token',
+      async () => ({
+        'x-service-token': await new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer('backend')
+          .setAudience('credit')
+          .setIssuedAt()
+          .setExpirationTime('60s')
+          .sign(new TextEncoder().encode(keys.SERVICE_PUBLIC_KEYS)),
+      }),
+    ],
+    [
+      'an unsigned token',
+      async () => {
+        const part = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '')
+        const now = Math.floor(Date.now() / 1000)
+        return {
+          'x-service-token': `${part({ alg: 'none' })}.${part({ iss: 'backend', aud: 'credit', iat: now, exp: now + 60 })}.`,
+        }
+      },
+    ],
   ])('refuse %s with 401', async (_what, headers) => {
     const res = await ping(await headers())
     expect(res.status).toBe(401)
@@ -74,29 +112,45 @@ describe('the breaker of a role', () => {
   // A stand-in for the auth role answering with whatever status the test sets.
   const upstream = async () => {
     let status = 200
-    const server = await serveOnLoopback(() => new Response('{}', { status, headers: { 'content-type': 'application/json' } }))
+    const server = await serveOnLoopback(
+      () => new Response('{}', { status, headers: { 'content-type': 'application/json' } }),
+    )
     const calls = servicesAs('backend', keys, { auth: server.url })
-    const send = (n: number) => Promise.all(Array.from({ length: n }, () => calls.call('auth', '/x').then((r) => r.status, (e) => e.status)))
+    const send = (n: number) =>
+      Promise.all(
+        Array.from({ length: n }, () =>
+          calls.call('auth', '/x').then(
+            (r) => r.status,
+            (e) => e.status,
+          ),
+        ),
+      )
     return { calls, send, server, set: (s: number) => (status = s) }
   }
 
-  it.each([400, 401, 404, 409, 422, 429, 500])('stays closed through any number of %i answers', async (status) => {
-    const u = await upstream()
-    u.set(status)
-    expect(new Set(await u.send(20))).toEqual(new Set([status]))
-    expect(u.calls.health()).toEqual({ auth: 'closed' })
-    await u.server.close()
-  })
+  it.each([400, 401, 404, 409, 422, 429, 500])(
+    'stays closed through any number of %i answers',
+    async (status) => {
+      const u = await upstream()
+      u.set(status)
+      expect(new Set(await u.send(20))).toEqual(new Set([status]))
+      expect(u.calls.health()).toEqual({ auth: 'closed' })
+      await u.server.close()
+    },
+  )
 
-  it.each([502, 503, 504])('opens after three %i answers and then answers 503 at once', async (status) => {
-    const u = await upstream()
-    u.set(status)
-    await u.send(3)
-    expect(u.calls.health()).toEqual({ auth: 'open' })
-    u.set(200)
-    expect(await u.send(1)).toEqual([503]) // from the breaker: the upstream would have said 200
-    await u.server.close()
-  })
+  it.each([502, 503, 504])(
+    'opens after three %i answers and then answers 503 at once',
+    async (status) => {
+      const u = await upstream()
+      u.set(status)
+      await u.send(3)
+      expect(u.calls.health()).toEqual({ auth: 'open' })
+      u.set(200)
+      expect(await u.send(1)).toEqual([503]) // from the breaker: the upstream would have said 200
+      await u.server.close()
+    },
+  )
 
   it('opens when the connection is refused', async () => {
     const u = await upstream()

@@ -19,10 +19,15 @@ export type CallOptions = {
 }
 
 const unavailable = (target: Role, retryMs: number, cause?: unknown) =>
-  new ApiError('UNAVAILABLE', 'This service is unavailable; try again shortly', {
-    service: target,
-    retryAfter: Math.max(1, Math.ceil(retryMs / 1000)),
-  }, { cause })
+  new ApiError(
+    'UNAVAILABLE',
+    'This service is unavailable; try again shortly',
+    {
+      service: target,
+      retryAfter: Math.max(1, Math.ceil(retryMs / 1000)),
+    },
+    { cause },
+  )
 
 const ALG = 'EdDSA' // Ed25519: each role signs with its own key
 const HEADER = 'x-service-token'
@@ -43,7 +48,9 @@ export function createServices(opts: {
   bindings?: Partial<Record<Role, Fetcher>>
 }) {
   const signingKey = opts.signingKey ? importSigningKey(opts.signingKey) : undefined
-  const publicKeys = new Map([...opts.publicKeys].map(([role, keys]) => [role, Promise.all(keys.map(importPublicKey))]))
+  const publicKeys = new Map(
+    [...opts.publicKeys].map(([role, keys]) => [role, Promise.all(keys.map(importPublicKey))]),
+  )
   const verified = new Map<string, { caller: Role; exp: number }>() // tokens are reused for half their life
   const minted = new Map<Role, { token: string; exp: number }>()
   const breakers = new Map<Role, Breaker>()

@@ -16,7 +16,11 @@ export const issuesOf = (error: z.ZodError): Issue[] =>
 // a surrogate pair has no UTF-8 form; with the `u` flag only unpaired halves match.
 const BAD_TEXT = /[\0\uD800-\uDFFF]/u
 export const textProblem = (s: string) =>
-  !BAD_TEXT.test(s) ? undefined : s.includes('\0') ? 'must not contain NUL characters' : 'must not contain unpaired surrogates'
+  !BAD_TEXT.test(s)
+    ? undefined
+    : s.includes('\0')
+      ? 'must not contain NUL characters'
+      : 'must not contain unpaired surrogates'
 
 /** A string that follows the text rule: for text that does not arrive as JSON, a query or a path (CSV cells, headers). */
 export const Text = z.string().superRefine((s, ctx) => {
@@ -29,14 +33,20 @@ const MAX_ISSUES = 20
  * The strings and keys of a parsed JSON value that break the text rule, by path. Nesting deeper than
  * `maxDepth` is refused outright: it would overflow JSON.stringify and recursive code further on.
  */
-export function textIssues(value: unknown, maxDepth: number, path: (string | number)[] = [], out: Issue[] = []): Issue[] {
+export function textIssues(
+  value: unknown,
+  maxDepth: number,
+  path: (string | number)[] = [],
+  out: Issue[] = [],
+): Issue[] {
   if (out.length >= MAX_ISSUES) return out
   const at = (p: (string | number)[]) => p.join('.')
   if (typeof value === 'string') {
     const problem = textProblem(value)
     if (problem) out.push({ path: at(path), message: problem })
   } else if (value !== null && typeof value === 'object') {
-    if (path.length >= maxDepth) throw new ApiError('BAD_REQUEST', `JSON nested deeper than ${maxDepth} levels`)
+    if (path.length >= maxDepth)
+      throw new ApiError('BAD_REQUEST', `JSON nested deeper than ${maxDepth} levels`)
     if (Array.isArray(value)) value.forEach((v, i) => textIssues(v, maxDepth, [...path, i], out))
     else
       for (const [k, v] of Object.entries(value)) {
@@ -67,7 +77,11 @@ const WHAT: Partial<Record<keyof ValidationTargets, string>> = {
   query: 'Some query parameters need a change: see details',
 }
 const invalid = (target: keyof ValidationTargets | 'path', issues: Issue[]) =>
-  new ApiError('BAD_REQUEST', (target !== 'path' && WHAT[target]) || 'Some values need a change: see details', issues)
+  new ApiError(
+    'BAD_REQUEST',
+    (target !== 'path' && WHAT[target]) || 'Some values need a change: see details',
+    issues,
+  )
 const refuse = (target: keyof ValidationTargets | 'path', issues: Issue[]) => {
   if (issues.length) throw invalid(target, issues)
 }
@@ -83,12 +97,16 @@ export const guardInput = (maxDepth: number) =>
     // Without a percent sign a URL cannot carry NUL (parsers refuse the raw byte) or a surrogate half.
     if (url.includes('%')) {
       const { pathname, searchParams } = new URL(url)
-      const bad = pathname.split('/').map((seg) => textProblem(decodes(seg))).find(Boolean)
+      const bad = pathname
+        .split('/')
+        .map((seg) => textProblem(decodes(seg)))
+        .find(Boolean)
       if (bad) refuse('path', [{ path: 'path', message: bad }])
       refuse('query', pairIssues(searchParams))
     }
     if (!c.req.raw.body) return next()
-    if (FORM_TYPE.test(typeOf(c))) refuse('form', pairIssues(new URLSearchParams(await c.req.text())))
+    if (FORM_TYPE.test(typeOf(c)))
+      refuse('form', pairIssues(new URLSearchParams(await c.req.text())))
     else if (isJson(c)) {
       const text = await c.req.text() // cached: the route reads the same text
       let body: unknown
@@ -114,19 +132,29 @@ export async function readJson(c: Context): Promise<string> {
  * zod validation for one part of the request: 415 for a body that is not JSON, 400 with details. The schema
  * may depend on the request's context (limits from config).
  */
-export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S | ((c: Context) => S)) => {
-  const check = named(`validate(${target})`, validator(target, async (value, c): Promise<z.output<S>> => {
-    if (target === 'json' && !isJson(c)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
-    const parsed = await (typeof schema === 'function' ? schema(c) : schema).safeParseAsync(value)
-    if (!parsed.success) throw invalid(target, issuesOf(parsed.error))
-    return parsed.data
-  }))
+export const validate = <T extends keyof ValidationTargets, S extends z.ZodType>(
+  target: T,
+  schema: S | ((c: Context) => S),
+) => {
+  const check = named(
+    `validate(${target})`,
+    validator(target, async (value, c): Promise<z.output<S>> => {
+      if (target === 'json' && !isJson(c))
+        throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json')
+      const parsed = await (typeof schema === 'function' ? schema(c) : schema).safeParseAsync(value)
+      if (!parsed.success) throw invalid(target, issuesOf(parsed.error))
+      return parsed.data
+    }),
+  )
   schemaOf.set(check, { target, schema })
   return check
 }
 
 /** Each validator's target and schema, by its middleware: the fuzz suite reads a route's own schemas here. */
-export const schemaOf = new WeakMap<object, { target: keyof ValidationTargets; schema: z.ZodType | ((c: Context) => z.ZodType) }>()
+export const schemaOf = new WeakMap<
+  object,
+  { target: keyof ValidationTargets; schema: z.ZodType | ((c: Context) => z.ZodType) }
+>()
 
 /** An ISO date-time with its offset, in the years PostgreSQL stores (1–9999): year 0 would fail in the query. */
 export const Instant = z.iso.datetime({ offset: true }).refine((s) => {

@@ -8,7 +8,13 @@ import { servicesAs } from './service-identity'
 import { startSmtpCapture } from './smtp-capture'
 import { testDatabase } from './testing'
 
-type CallOptions = { body?: unknown; token?: string; device?: string; headers?: Record<string, string>; service?: boolean }
+type CallOptions = {
+  body?: unknown
+  token?: string
+  device?: string
+  headers?: Record<string, string>
+  service?: boolean
+}
 
 let seq = 0
 /**
@@ -37,13 +43,25 @@ export async function authHarness(env: Record<string, string> = {}) {
   const device = `device-${randomBytes(8).toString('hex')}`
 
   async function call(method: string, path: string, o: CallOptions = {}) {
-    const headers: Record<string, string> = { 'x-device-id': o.device ?? device, 'x-forwarded-for': '203.0.113.7', ...o.headers }
+    const headers: Record<string, string> = {
+      'x-device-id': o.device ?? device,
+      'x-forwarded-for': '203.0.113.7',
+      ...o.headers,
+    }
     if (o.service !== false) headers['x-service-token'] = await backend.tokenFor('auth')
     if (o.token) headers.authorization = `Bearer ${o.token}`
     if (o.body !== undefined) headers['content-type'] = 'application/json'
-    const res = await app.request(path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) })
+    const res = await app.request(path, {
+      method,
+      headers,
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+    })
     const text = await res.text()
-    const body = !text ? null : res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text
+    const body = !text
+      ? null
+      : res.headers.get('content-type')?.includes('json')
+        ? JSON.parse(text)
+        : text
     return { status: res.status, headers: res.headers, body }
   }
 
@@ -61,14 +79,20 @@ export async function authHarness(env: Record<string, string> = {}) {
     async register(o: { email?: string; password?: string; name?: string } = {}) {
       const email = o.email ?? h.email()
       const password = o.password ?? `long and personal ${randomBytes(3).toString('hex')}`
-      const started = await call('POST', '/auth/register', { body: { email, password, name: o.name ?? 'Ada' } })
-      if (started.status !== 202) throw new Error(`register failed: ${JSON.stringify(started.body)}`)
+      const started = await call('POST', '/auth/register', {
+        body: { email, password, name: o.name ?? 'Ada' },
+      })
+      if (started.status !== 202)
+        throw new Error(`register failed: ${JSON.stringify(started.body)}`)
       const code = await h.code(email.toLowerCase(), /verification code/)
-      const res = await call('POST', '/auth/register/verify', { body: { challenge: started.body.challenge, code } })
+      const res = await call('POST', '/auth/register/verify', {
+        body: { challenge: started.body.challenge, code },
+      })
       if (res.status !== 201) throw new Error(`register/verify failed: ${JSON.stringify(res.body)}`)
       return { email, password, ...res.body }
     },
-    login: (email: string, password: string, device?: string) => call('POST', '/auth/login', { body: { email, password }, device }),
+    login: (email: string, password: string, device?: string) =>
+      call('POST', '/auth/login', { body: { email, password }, device }),
     async code(email: string, subject: RegExp) {
       const mail = await smtp.latest(email, subject)
       return mail.subject.match(/(\d{6})/)![1]
@@ -80,14 +104,18 @@ export async function authHarness(env: Record<string, string> = {}) {
         [new Date(now())],
       )
       const key = await importPKCS8(await createCipher(kek).decrypt(row.private_key_enc), 'RS256')
-      return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: row.kid, ...header }).sign(key)
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: row.kid, ...header })
+        .sign(key)
     },
     async admin() {
       const u = await h.register()
       await db.owner.query(`update public.users set role = 'admin' where id = $1`, [u.user.id])
       const challenge = await h.login(u.email, u.password)
       const code = await h.code(u.email, /sign-in code/)
-      const res = await call('POST', '/auth/login/verify', { body: { challenge: challenge.body.challenge, code } })
+      const res = await call('POST', '/auth/login/verify', {
+        body: { challenge: challenge.body.challenge, code },
+      })
       return { ...u, ...res.body }
     },
     audit: (userId: string) =>

@@ -20,7 +20,8 @@ export async function startFakeEdgeApis(redisUrl: string) {
   const app = new Hono()
     // One command, or a pipeline of them (the client batches commands issued in the same tick).
     .post('/redis/:pipeline{pipeline}?', async (c) => {
-      if (c.req.header('authorization') !== `Bearer ${token}`) return c.json({ error: 'Unauthorized' }, 401)
+      if (c.req.header('authorization') !== `Bearer ${token}`)
+        return c.json({ error: 'Unauthorized' }, 401)
       const base64 = c.req.header('upstash-encoding') === 'base64'
       const run = async ([command, ...args]: string[]) => {
         commands.push(command.toLowerCase())
@@ -31,12 +32,14 @@ export async function startFakeEdgeApis(redisUrl: string) {
           return { error: (err as Error).message }
         }
       }
-      if (c.req.param('pipeline')) return c.json(await Promise.all((await c.req.json<string[][]>()).map(run)))
+      if (c.req.param('pipeline'))
+        return c.json(await Promise.all((await c.req.json<string[][]>()).map(run)))
       const answer = await run(await c.req.json<string[]>())
       return c.json(answer, answer.error ? 400 : 200)
     })
     .post('/emails', async (c) => {
-      if (c.req.header('authorization') !== `Bearer ${token}`) return c.json({ message: 'Invalid API key' }, 401)
+      if (c.req.header('authorization') !== `Bearer ${token}`)
+        return c.json({ message: 'Invalid API key' }, 401)
       const m = await c.req.json<{ to: string[]; subject: string; text: string; html: string }>()
       mails.push({ to: m.to[0], subject: m.subject, text: m.text, html: m.html })
       return c.json({ id: crypto.randomUUID() })

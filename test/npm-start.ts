@@ -1,12 +1,23 @@
 import { spawn } from 'node:child_process'
 
 // `npm start` on embedded defaults: none of the *_URL variables, a data folder of the test's own.
-const EMBEDDED = ['DATABASE_URL', 'REDIS_URL', 'S3_ENDPOINT', 'SMTP_URL', 'MIGRATION_DATABASE_URL', 'ROLE', 'PORT']
+const EMBEDDED = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'S3_ENDPOINT',
+  'SMTP_URL',
+  'MIGRATION_DATABASE_URL',
+  'ROLE',
+  'PORT',
+]
 
 /** Runs `npm start` as a user would; `up` resolves with what it printed once the platform is up. */
 export function npmStart(dataDir: string, extraEnv: Record<string, string> = {}) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !EMBEDDED.includes(k)))
-  const child = spawn('npm', ['start', '--silent'], { env: { ...env, DATA_DIR: dataDir, ...extraEnv }, detached: true })
+  const child = spawn('npm', ['start', '--silent'], {
+    env: { ...env, DATA_DIR: dataDir, ...extraEnv },
+    detached: true,
+  })
   const log = { out: '' }
   const up = new Promise<string>((ok, fail) => {
     child.stdout!.on('data', (d) => {

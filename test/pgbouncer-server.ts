@@ -18,23 +18,41 @@ function swap(text: string, pattern: RegExp, line: string) {
  * server is, the database name and the auth file's path changed. `users` are its login roles and their
  * passwords (plain text in the auth file, as pgBouncer allows).
  */
-export async function startPgBouncer(o: { serverUrl: string; database: string; users: Record<string, string> }) {
+export async function startPgBouncer(o: {
+  serverUrl: string
+  database: string
+  users: Record<string, string>
+}) {
   const dir = await mkdtemp(join(tmpdir(), 'lingudesk-pgbouncer-'))
   await chmod(dir, 0o755) // pgBouncer refuses to run as root: it drops to `postgres`, which must read these
   const server = new URL(o.serverUrl)
   const port = await freePort()
   let ini = await readFile(SHIPPED, 'utf8')
-  ini = swap(ini, /^lingudesk = .*$/m, `lingudesk = host=${server.hostname} port=${server.port || 5432} dbname=${o.database}`)
+  ini = swap(
+    ini,
+    /^lingudesk = .*$/m,
+    `lingudesk = host=${server.hostname} port=${server.port || 5432} dbname=${o.database}`,
+  )
   ini = swap(ini, /^listen_addr = .*$/m, 'listen_addr = 127.0.0.1')
   ini = swap(ini, /^listen_port = .*$/m, `listen_port = ${port}`)
   ini = swap(ini, /^auth_file = .*$/m, `auth_file = ${join(dir, 'userlist.txt')}`)
   ini += `unix_socket_dir = ${dir}\n`
   const quote = (s: string) => `"${s.replaceAll('"', '""')}"`
-  await writeFile(join(dir, 'userlist.txt'), Object.entries(o.users).map(([u, p]) => `${quote(u)} ${quote(p)}\n`).join(''), { mode: 0o644 })
+  await writeFile(
+    join(dir, 'userlist.txt'),
+    Object.entries(o.users)
+      .map(([u, p]) => `${quote(u)} ${quote(p)}\n`)
+      .join(''),
+    { mode: 0o644 },
+  )
   await writeFile(join(dir, 'pgbouncer.ini'), ini, { mode: 0o644 })
 
   const root = process.getuid?.() === 0
-  const proc: ChildProcess = spawn('pgbouncer', [...(root ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const proc: ChildProcess = spawn(
+    'pgbouncer',
+    [...(root ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  )
   let log = ''
   proc.stderr!.on('data', (d) => (log += d))
   const listening = () =>

@@ -8,6 +8,9 @@ process.stdout.write(`${JSON.stringify({ backend: p.backend.url })}\n`)
 // Every captured mail's recipients and subject as a line too, so a test can read a sign-up code.
 let told = 0
 setInterval(() => {
-  for (; told < p.smtp.mails.length; told++) process.stdout.write(`${JSON.stringify({ mail: { to: p.smtp.mails[told].to, subject: p.smtp.mails[told].subject } })}\n`)
+  for (; told < p.smtp.mails.length; told++)
+    process.stdout.write(
+      `${JSON.stringify({ mail: { to: p.smtp.mails[told].to, subject: p.smtp.mails[told].subject } })}\n`,
+    )
 }, 20).unref()
 process.on('SIGTERM', () => void p.close().finally(() => process.exit(0)))

@@ -8,11 +8,37 @@ export async function startRedisServer(o: { password?: string } = {}) {
   let proc: ChildProcess | undefined
   const url = `redis://127.0.0.1:${port}`
   async function up() {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local', ...(o.password ? ['--requirepass', o.password] : [])], { stdio: 'ignore' })
-    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, password: o.password })
+    proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--enable-debug-command',
+        'local',
+        ...(o.password ? ['--requirepass', o.password] : []),
+      ],
+      { stdio: 'ignore' },
+    )
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      retryStrategy: () => 50,
+      password: o.password,
+    })
     probe.on('error', () => {})
     for (let i = 0; i < 100; i++) {
-      if (await probe.ping().then(() => true, () => false)) break
+      if (
+        await probe.ping().then(
+          () => true,
+          () => false,
+        )
+      )
+        break
       await new Promise((r) => setTimeout(r, 50))
     }
     probe.disconnect()

@@ -16,7 +16,13 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
       stdio: ['ignore', 'ignore', 'inherit'],
     })
     for (let i = 0; i < 600; i++) {
-      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return
+      if (
+        await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return
       if (proc.exitCode !== null) break
       await new Promise((r) => setTimeout(r, 50))
     }

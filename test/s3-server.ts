@@ -9,7 +9,11 @@ export async function startS3() {
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
   const { port } = await server.run()
   return {
-    env: { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
+    env: {
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+    },
     stop: async () => {
       await server.close()
       await rm(directory, { recursive: true, force: true })

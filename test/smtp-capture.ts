@@ -5,7 +5,9 @@ export type CapturedMail = { to: string[]; subject: string; body: string }
 
 // Enough MIME decoding to read a code out of a message: quoted-printable soft breaks and escapes.
 const decodeQuotedPrintable = (s: string) =>
-  s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+  s
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
 
 /** A real SMTP server on loopback that keeps what it receives, for tests. */
 export async function startSmtpCapture() {

@@ -12,20 +12,49 @@ const durationMs = (s: string) => {
   return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd']
 }
 
-const { values } = parseArgs({ options: { to: { type: 'string' }, keep: { type: 'string', default: '14' }, db: { type: 'string' }, every: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    to: { type: 'string' },
+    keep: { type: 'string', default: '14' },
+    db: { type: 'string' },
+    every: { type: 'string' },
+  },
+})
 const db = values.db ?? process.env.DATABASE_URL
 if (!values.to || !db) {
-  console.error('usage: node backup.mjs --to <folder | s3://bucket/prefix> [--keep N] [--every 24h] [--db URL]  (or DATABASE_URL; DATABASE_PASSWORD)')
+  console.error(
+    'usage: node backup.mjs --to <folder | s3://bucket/prefix> [--keep N] [--every 24h] [--db URL]  (or DATABASE_URL; DATABASE_PASSWORD)',
+  )
   process.exit(2)
 }
 const once = async () => {
-  const name = await backup({ db, password: process.env.DATABASE_PASSWORD, to: values.to!, keep: Number(values.keep) })
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'backup written', name }))
+  const name = await backup({
+    db,
+    password: process.env.DATABASE_PASSWORD,
+    to: values.to!,
+    keep: Number(values.keep),
+  })
+  console.log(
+    JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'backup written', name }),
+  )
 }
 await once()
 // A schedule of its own for compose, which has no cron (k8s runs it as a CronJob instead). A failed run is
 // logged and retried at the next turn; BackupTooOld pages when none succeeded for 48 hours.
 if (values.every) {
   const every = durationMs(values.every)
-  setInterval(() => once().catch((err: Error) => console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'backup failed', error: err.message }))), every)
+  setInterval(
+    () =>
+      once().catch((err: Error) =>
+        console.error(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            level: 'error',
+            msg: 'backup failed',
+            error: err.message,
+          }),
+        ),
+      ),
+    every,
+  )
 }

@@ -9,9 +9,16 @@ import { migrateWith } from '../../lib/node/migrations'
 export async function migrateJob(migrationsDir: URL | string) {
   const url = process.env.MIGRATION_DATABASE_URL
   if (!url) {
-    console.error('MIGRATION_DATABASE_URL (the owner) is required; its password in MIGRATION_DATABASE_PASSWORD')
+    console.error(
+      'MIGRATION_DATABASE_URL (the owner) is required; its password in MIGRATION_DATABASE_PASSWORD',
+    )
     process.exit(2)
   }
-  const applied = await migrateWith(withPassword(url, process.env.MIGRATION_DATABASE_PASSWORD), migrationsDir)
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'migrated', applied }))
+  const applied = await migrateWith(
+    withPassword(url, process.env.MIGRATION_DATABASE_PASSWORD),
+    migrationsDir,
+  )
+  console.log(
+    JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'migrated', applied }),
+  )
 }

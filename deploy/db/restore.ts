@@ -6,7 +6,9 @@ import { restore } from './dumps'
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, into: { type: 'string' } } })
 if (!values.from || !values.into) {
-  console.error('usage: node restore.mjs --from <file | s3://bucket/key.dump> --into postgres://owner@host/empty_database')
+  console.error(
+    'usage: node restore.mjs --from <file | s3://bucket/key.dump> --into postgres://owner@host/empty_database',
+  )
   process.exit(2)
 }
 await restore({ from: values.from, into: values.into, password: process.env.DATABASE_PASSWORD })

@@ -7,7 +7,12 @@ import { validate } from '../../lib/validate'
 import type { AiEnv } from './env'
 
 /** AI calls and their cost per UTC day (one part of the admin statistics). */
-export default new Hono<AiEnv>().get('/ai/admin/stats', requireUser({ roles: ['admin'] }), validate('query', DaysQuery), async (c) => {
-  const { from, to } = dayWindow(c.var.now(), c.req.valid('query').days)
-  return c.json({ cost: await asService(c.var.db, (sql) => costPerDay(sql, from, to)) })
-})
+export default new Hono<AiEnv>().get(
+  '/ai/admin/stats',
+  requireUser({ roles: ['admin'] }),
+  validate('query', DaysQuery),
+  async (c) => {
+    const { from, to } = dayWindow(c.var.now(), c.req.valid('query').days)
+    return c.json({ cost: await asService(c.var.db, (sql) => costPerDay(sql, from, to)) })
+  },
+)

@@ -9,10 +9,17 @@ beforeAll(async () => {
   p = await platformHarness({
     backendEnv: { RATE_LIMIT_AI: '10000/60' },
     aiEnv: {
-      DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl, DEEPSEEK_CONCURRENCY: '2', DEEPSEEK_QUEUE: '3', DEEPSEEK_TIMEOUT_MS: '1500',
-      CHATGPT_API_KEY: 'k', CHATGPT_BASE_URL: fake.openAiUrl,
-      CLAUDE_API_KEY: 'k', CLAUDE_BASE_URL: fake.anthropicUrl,
-      FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl,
+      DEEPSEEK_API_KEY: 'k',
+      DEEPSEEK_BASE_URL: fake.openAiUrl,
+      DEEPSEEK_CONCURRENCY: '2',
+      DEEPSEEK_QUEUE: '3',
+      DEEPSEEK_TIMEOUT_MS: '1500',
+      CHATGPT_API_KEY: 'k',
+      CHATGPT_BASE_URL: fake.openAiUrl,
+      CLAUDE_API_KEY: 'k',
+      CLAUDE_BASE_URL: fake.anthropicUrl,
+      FLUX_API_KEY: 'k',
+      FLUX_BASE_URL: fake.openAiUrl,
       CHATTERBOX_BASE_URL: fake.openAiUrl,
     },
   })
@@ -39,30 +46,62 @@ const fresh = () => `Haus ${++n}`
 describe('operations end to end (gateway → AI role → provider)', () => {
   it('translate, examples and explain answer validated JSON, at exact per-token prices', async () => {
     const b = await learner()
-    const t = await b.call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
-    expect(t.body).toMatchObject({ result: { translation: 'the house' }, plugin: 'deepseek', cached: false, cost: 621 })
+    const t = await b.call('POST', '/api/ai/translate', {
+      body: { text: fresh(), from: 'de', to: 'en' },
+    })
+    expect(t.body).toMatchObject({
+      result: { translation: 'the house' },
+      plugin: 'deepseek',
+      cached: false,
+      cost: 621,
+    })
     expect(t.headers.get('x-cost-micros')).toBe('621') // ceil((1200 × 0.26 € + 300 × 1.03 €) per million tokens)
-    const e = await b.call('POST', '/api/ai/examples', { body: { text: fresh(), from: 'de', to: 'en', level: 'A2', n: 1 } })
-    expect(e.body.result.examples[0]).toEqual({ sentence: 'Das Haus ist groß.', translation: 'The house is big.' })
-    const x = await b.call('POST', '/api/ai/explain', { body: { text: fresh(), from: 'de', to: 'en' } })
+    const e = await b.call('POST', '/api/ai/examples', {
+      body: { text: fresh(), from: 'de', to: 'en', level: 'A2', n: 1 },
+    })
+    expect(e.body.result.examples[0]).toEqual({
+      sentence: 'Das Haus ist groß.',
+      translation: 'The house is big.',
+    })
+    const x = await b.call('POST', '/api/ai/explain', {
+      body: { text: fresh(), from: 'de', to: 'en' },
+    })
     expect(x.body.result.explanation).toContain('neuter')
   })
 
   it('routes plus users to ChatGPT and premium users to Claude', async () => {
-    const plus = await (await learner('plus')).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
+    const plus = await (
+      await learner('plus')
+    ).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
     expect(plus.body).toMatchObject({ plugin: 'chatgpt', model: 'gpt-4o-mini', cost: 336 })
-    const premium = await (await learner('premium')).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
+    const premium = await (
+      await learner('premium')
+    ).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
     expect(premium.body).toMatchObject({ plugin: 'claude', model: 'claude-sonnet-5-5', cost: 6300 })
   })
 
   it('makes a PNG and a WAV, served through the gateway from the private bucket', async () => {
     const b = await learner()
     const img = await b.call('POST', '/api/ai/image', { body: { prompt: `a ${fresh()}` } })
-    expect(img.body).toMatchObject({ plugin: 'flux', cost: 3000, media: { contentType: 'image/png' } })
-    const png = await fetch(p.backend.url + img.body.media.url, { headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip } })
-    expect(new Uint8Array(await png.arrayBuffer()).slice(1, 4)).toEqual(new TextEncoder().encode('PNG'))
-    const sp = await b.call('POST', '/api/ai/speech', { body: { text: 'Guten Morgen', language: 'de' } })
-    expect(sp.body).toMatchObject({ plugin: 'chatterbox', cost: 180, media: { contentType: 'audio/wav' } })
+    expect(img.body).toMatchObject({
+      plugin: 'flux',
+      cost: 3000,
+      media: { contentType: 'image/png' },
+    })
+    const png = await fetch(p.backend.url + img.body.media.url, {
+      headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip },
+    })
+    expect(new Uint8Array(await png.arrayBuffer()).slice(1, 4)).toEqual(
+      new TextEncoder().encode('PNG'),
+    )
+    const sp = await b.call('POST', '/api/ai/speech', {
+      body: { text: 'Guten Morgen', language: 'de' },
+    })
+    expect(sp.body).toMatchObject({
+      plugin: 'chatterbox',
+      cost: 180,
+      media: { contentType: 'audio/wav' },
+    })
   })
 
   it('answers every operation with the offline plugin when no configured provider fits', async () => {
@@ -70,21 +109,38 @@ describe('operations end to end (gateway → AI role → provider)', () => {
     const offline = async (op: string, body: object) => {
       const res = await fetch(`${p.ai!.url}/ai/${op}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json', 'x-service-token': await p.serviceToken('ai'), 'x-ai-provider': 'nobody' },
+        headers: {
+          authorization: `Bearer ${b.token}`,
+          'content-type': 'application/json',
+          'x-service-token': await p.serviceToken('ai'),
+          'x-ai-provider': 'nobody',
+        },
         body: JSON.stringify(body),
       })
       return res.json()
     }
-    expect(await offline('translate', { text: fresh(), from: 'de', to: 'fr' })).toMatchObject({ plugin: 'offline', cost: 0, result: { translation: expect.stringContaining('offline') } })
-    expect((await offline('examples', { text: fresh(), from: 'de', to: 'en', n: 2 })).result.examples).toHaveLength(2)
-    expect((await offline('explain', { text: fresh(), from: 'de', to: 'en' })).result.explanation).toEqual(expect.any(String))
+    expect(await offline('translate', { text: fresh(), from: 'de', to: 'fr' })).toMatchObject({
+      plugin: 'offline',
+      cost: 0,
+      result: { translation: expect.stringContaining('offline') },
+    })
+    expect(
+      (await offline('examples', { text: fresh(), from: 'de', to: 'en', n: 2 })).result.examples,
+    ).toHaveLength(2)
+    expect(
+      (await offline('explain', { text: fresh(), from: 'de', to: 'en' })).result.explanation,
+    ).toEqual(expect.any(String))
     expect((await offline('image', { prompt: fresh() })).media.contentType).toBe('image/png')
-    expect((await offline('speech', { text: fresh(), language: 'de' })).media.contentType).toBe('audio/wav')
+    expect((await offline('speech', { text: fresh(), language: 'de' })).media.contentType).toBe(
+      'audio/wav',
+    )
     expect(calls()).toBe(0)
   })
 
   it('refuses an unknown language code with 400', async () => {
-    const res = await (await learner()).call('POST', '/api/ai/translate', { body: { text: 'x', from: 'xx', to: 'en' } })
+    const res = await (
+      await learner()
+    ).call('POST', '/api/ai/translate', { body: { text: 'x', from: 'xx', to: 'en' } })
     expect(res.status).toBe(400)
   })
 })
@@ -94,20 +150,39 @@ describe('AI on cards', () => {
     const b = await learner()
     const prices = await b.call('GET', '/api/cards/ai/prices')
     // The most for the longest front (2,000 three-byte characters to translate, 1,000 to speak) at free-user prices.
-    expect(prices.body.actions).toMatchObject({ image: { atMost: 3000 }, audio: { atMost: 1000 * 15 } })
-    expect(prices.body.actions.translate.atMost).toBeGreaterThanOrEqual(Math.ceil((6000 * 260_000 + 800 * 1_030_000) / 1e6))
+    expect(prices.body.actions).toMatchObject({
+      image: { atMost: 3000 },
+      audio: { atMost: 1000 * 15 },
+    })
+    expect(prices.body.actions.translate.atMost).toBeGreaterThanOrEqual(
+      Math.ceil((6000 * 260_000 + 800 * 1_030_000) / 1e6),
+    )
     expect(prices.body.actions.translate.atMost).toBeLessThan(2500)
-    const deck = (await b.call('POST', '/api/decks', { body: { name: 'Nouns', sourceLang: 'de', targetLang: 'en' } })).body
-    const card = (await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: fresh() } })).body
+    const deck = (
+      await b.call('POST', '/api/decks', {
+        body: { name: 'Nouns', sourceLang: 'de', targetLang: 'en' },
+      })
+    ).body
+    const card = (await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: fresh() } }))
+      .body
     const t = await b.call('POST', `/api/cards/${card.id}/ai/translate`, { body: {} })
     expect(t.body).toMatchObject({ cost: 621, card: { back: 'the house' } })
-    const e = await b.call('POST', `/api/cards/${card.id}/ai/examples`, { body: { level: 'A1', n: 1 } })
-    expect(e.body.card.examples).toEqual([{ level: 'A1', sentence: 'Das Haus ist groß.', translation: 'The house is big.' }])
+    const e = await b.call('POST', `/api/cards/${card.id}/ai/examples`, {
+      body: { level: 'A1', n: 1 },
+    })
+    expect(e.body.card.examples).toEqual([
+      { level: 'A1', sentence: 'Das Haus ist groß.', translation: 'The house is big.' },
+    ])
     const i = await b.call('POST', `/api/cards/${card.id}/ai/image`, { body: {} })
     expect(i.body.card.imageKey).toMatch(/^[0-9a-f]{64}\.png$/)
-    expect((await b.call('GET', '/api/credits/balance')).body.pending + (500_000 - (await b.call('GET', '/api/credits/balance')).body.balance)).toBe(621 * 2 + 3000)
+    expect(
+      (await b.call('GET', '/api/credits/balance')).body.pending +
+        (500_000 - (await b.call('GET', '/api/credits/balance')).body.balance),
+    ).toBe(621 * 2 + 3000)
     const other = await learner()
-    expect((await other.call('POST', `/api/cards/${card.id}/ai/translate`, { body: {} })).status).toBe(404)
+    expect(
+      (await other.call('POST', `/api/cards/${card.id}/ai/translate`, { body: {} })).status,
+    ).toBe(404)
   })
 })
 
@@ -120,11 +195,16 @@ describe('cache first', () => {
     const again = await b.call('POST', '/api/ai/translate', { body })
     expect(again.body).toMatchObject({ cached: true, cost: 0 })
     expect(calls()).toBe(before)
-    const refreshed = await b.call('POST', '/api/ai/translate', { body: { ...body, refresh: true } })
+    const refreshed = await b.call('POST', '/api/ai/translate', {
+      body: { ...body, refresh: true },
+    })
     expect(refreshed.body.cached).toBe(false)
     expect(calls()).toBe(before + 1)
     const who = (await b.call('GET', '/api/whoami')).body.id
-    const logged = await p.db.owner.query(`select plugin, cache_hit, cost, outcome from ai.requests where user_id = $1 order by created_at`, [who])
+    const logged = await p.db.owner.query(
+      `select plugin, cache_hit, cost, outcome from ai.requests where user_id = $1 order by created_at`,
+      [who],
+    )
     expect(logged).toEqual([
       { plugin: 'deepseek', cache_hit: false, cost: '621', outcome: 'ok' },
       { plugin: 'deepseek', cache_hit: true, cost: '0', outcome: 'ok' },
@@ -136,7 +216,9 @@ describe('cache first', () => {
     const b = await learner()
     fake.state.holdMs = 300
     const body = { text: fresh(), from: 'de', to: 'en' }
-    const replies = await Promise.all(Array.from({ length: 10 }, () => b.call('POST', '/api/ai/translate', { body })))
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => b.call('POST', '/api/ai/translate', { body })),
+    )
     expect(replies.every((r) => r.status === 200)).toBe(true)
     expect(calls()).toBe(1)
     expect(replies.filter((r) => !r.body.cached)).toHaveLength(1)
@@ -146,28 +228,45 @@ describe('cache first', () => {
 describe('provider trouble', () => {
   it('retries a 429 and succeeds', async () => {
     fake.state.mode = 'busy-once'
-    const res = await (await learner()).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
+    const res = await (
+      await learner()
+    ).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
     expect(res.status).toBe(200)
     expect(calls()).toBe(2)
   })
 
-  it.each([['fail', 'a 500'], ['slow', 'a timeout'], ['malformed', 'a malformed answer']] as const)('answers 502 for %s (%s), charges nothing and caches nothing', async (mode, _what) => {
-    const b = await learner()
-    fake.state.mode = mode
-    const body = { text: fresh(), from: 'de', to: 'en' }
-    const res = await b.call('POST', '/api/ai/translate', { body })
-    expect(res.status).toBe(502)
-    expect((await b.call('GET', '/api/credits/balance')).body).toMatchObject({ held: 0, pending: 0, balance: 500_000 })
-    fake.reset()
-    expect((await b.call('POST', '/api/ai/translate', { body })).body.cached).toBe(false)
-  })
+  it.each([
+    ['fail', 'a 500'],
+    ['slow', 'a timeout'],
+    ['malformed', 'a malformed answer'],
+  ] as const)(
+    'answers 502 for %s (%s), charges nothing and caches nothing',
+    async (mode, _what) => {
+      const b = await learner()
+      fake.state.mode = mode
+      const body = { text: fresh(), from: 'de', to: 'en' }
+      const res = await b.call('POST', '/api/ai/translate', { body })
+      expect(res.status).toBe(502)
+      expect((await b.call('GET', '/api/credits/balance')).body).toMatchObject({
+        held: 0,
+        pending: 0,
+        balance: 500_000,
+      })
+      fake.reset()
+      expect((await b.call('POST', '/api/ai/translate', { body })).body.cached).toBe(false)
+    },
+  )
 
   it('with concurrency 2 and queue 3, 10 simultaneous calls: 5 served, 5 refused at once', async () => {
     // Ten learners, so their holds (one account row each) do not queue the calls before they reach the AI role.
     const learners = await Promise.all(Array.from({ length: 10 }, () => learner()))
     fake.state.holdMs = 1000 // under DEEPSEEK_TIMEOUT_MS
     const started = Date.now()
-    const replies = await Promise.all(learners.map((b) => b.call('POST', '/api/ai/explain', { body: { text: fresh(), from: 'de', to: 'en' } })))
+    const replies = await Promise.all(
+      learners.map((b) =>
+        b.call('POST', '/api/ai/explain', { body: { text: fresh(), from: 'de', to: 'en' } }),
+      ),
+    )
     const refused = replies.filter((r) => r.status === 503)
     expect(replies.filter((r) => r.status === 200)).toHaveLength(5)
     expect(refused).toHaveLength(5)

@@ -7,5 +7,12 @@ import type { Speaker } from '../../lib/ai/types'
 import type { Plugins } from './plugins/index'
 
 /** `speaker`: keyless speech for the offline plugin where the runtime has one (Node: SVOX Pico). */
-export type AiDeps = RoleDeps<'ai'> & { db: Db; s3: Storage; services: Services; verifier: Verifier; plugins: Plugins; speaker?: Speaker }
+export type AiDeps = RoleDeps<'ai'> & {
+  db: Db
+  s3: Storage
+  services: Services
+  verifier: Verifier
+  plugins: Plugins
+  speaker?: Speaker
+}
 export type AiEnv = AppEnv<AiDeps>

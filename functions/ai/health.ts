@@ -5,7 +5,15 @@ import type { AiEnv } from './env'
 export default new Hono<AiEnv>().get('/ai/health', (c) =>
   c.json({
     plugins: Object.fromEntries(
-      Object.entries(c.var.plugins).map(([id, e]) => [id, { kind: e.plugin.kind, configured: e.plugin.configured, state: e.breaker.state(), queued: e.gate.depth }]),
+      Object.entries(c.var.plugins).map(([id, e]) => [
+        id,
+        {
+          kind: e.plugin.kind,
+          configured: e.plugin.configured,
+          state: e.breaker.state(),
+          queued: e.gate.depth,
+        },
+      ]),
     ),
   }),
 )

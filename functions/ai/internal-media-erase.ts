@@ -25,7 +25,9 @@ export default new Hono<AiEnv>().post(
     const { client, bucket } = c.var.s3
     for (let i = 0; i < keys.length; i += BATCH) {
       const Objects = keys.slice(i, i + BATCH).map((Key) => ({ Key }))
-      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } }))
+      await client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } }),
+      )
     }
     return c.json({ deleted: keys.length })
   },

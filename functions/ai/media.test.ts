@@ -7,7 +7,10 @@ let fake: FakeAi
 let p: PlatformHarness
 beforeAll(async () => {
   fake = await startFakeAi()
-  p = await platformHarness({ backendEnv: { RATE_LIMIT_AI: '10000/60' }, aiEnv: { FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl } })
+  p = await platformHarness({
+    backendEnv: { RATE_LIMIT_AI: '10000/60' },
+    aiEnv: { FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl },
+  })
 })
 afterAll(async () => {
   await p?.close()
@@ -20,7 +23,8 @@ const learner = async () => {
   return b
 }
 type Learner = Awaited<ReturnType<typeof learner>>
-const imageFor = (b: Learner, prompt: string) => b.call('POST', '/api/ai/image', { body: { prompt } })
+const imageFor = (b: Learner, prompt: string) =>
+  b.call('POST', '/api/ai/image', { body: { prompt } })
 const fetchMedia = (b: Learner, key: string) => b.call('GET', `/api/ai/media/${key}`)
 
 describe('AI media belong to the learner who made them', () => {
@@ -52,9 +56,16 @@ describe('AI media belong to the learner who made them', () => {
 
   it('serves an image saved on a card to the card’s owner only', async () => {
     const [a, b] = [await learner(), await learner()]
-    const deck = (await b.call('POST', '/api/decks', { body: { name: 'Bilder', sourceLang: 'de', targetLang: 'en' } })).body
-    const card = (await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: 'Fahrrad' } })).body
-    const key = (await b.call('POST', `/api/cards/${card.id}/ai/image`, { body: {} })).body.card.imageKey
+    const deck = (
+      await b.call('POST', '/api/decks', {
+        body: { name: 'Bilder', sourceLang: 'de', targetLang: 'en' },
+      })
+    ).body
+    const card = (
+      await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: 'Fahrrad' } })
+    ).body
+    const key = (await b.call('POST', `/api/cards/${card.id}/ai/image`, { body: {} })).body.card
+      .imageKey
     expect((await fetchMedia(b, key)).status).toBe(200)
     expect((await fetchMedia(a, key)).status).toBe(404)
   })

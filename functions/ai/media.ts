@@ -13,15 +13,24 @@ import type { AiEnv } from './env'
  * who owns it only: anyone else gets the same 404 as for a key that does not exist. Keys are random and never
  * reused, so an answer never changes and may be cached for good (privately).
  */
-export default new Hono<AiEnv>().get('/ai/media/:key', requireUser(), validate('param', z.object({ key: z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/) })), async (c) => {
-  const { key } = c.req.valid('param')
-  if (!(await asService(c.var.db, (sql) => ownsMedia(sql, key, c.var.user.id)))) throw new ApiError('NOT_FOUND', 'No such media')
-  const obj = await c.var.s3.client
-    .send(new GetObjectCommand({ Bucket: c.var.s3.bucket, Key: key }))
-    .catch((err: Error) => {
-      if (err.name === 'NoSuchKey') throw new ApiError('NOT_FOUND', 'No such media')
-      throw err
+export default new Hono<AiEnv>().get(
+  '/ai/media/:key',
+  requireUser(),
+  validate('param', z.object({ key: z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/) })),
+  async (c) => {
+    const { key } = c.req.valid('param')
+    if (!(await asService(c.var.db, (sql) => ownsMedia(sql, key, c.var.user.id))))
+      throw new ApiError('NOT_FOUND', 'No such media')
+    const obj = await c.var.s3.client
+      .send(new GetObjectCommand({ Bucket: c.var.s3.bucket, Key: key }))
+      .catch((err: Error) => {
+        if (err.name === 'NoSuchKey') throw new ApiError('NOT_FOUND', 'No such media')
+        throw err
+      })
+    const bytes = new Uint8Array(await obj.Body!.transformToByteArray())
+    return c.body(bytes, 200, {
+      'content-type': obj.ContentType ?? 'application/octet-stream',
+      'cache-control': 'private, max-age=31536000, immutable',
     })
-  const bytes = new Uint8Array(await obj.Body!.transformToByteArray())
-  return c.body(bytes, 200, { 'content-type': obj.ContentType ?? 'application/octet-stream', 'cache-control': 'private, max-age=31536000, immutable' })
-})
+  },
+)

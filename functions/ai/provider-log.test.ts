@@ -8,7 +8,10 @@ let fake: FakeAi
 let p: PlatformHarness
 beforeAll(async () => {
   fake = await startFakeAi()
-  p = await platformHarness({ processes: true, aiEnv: { DEEPSEEK_API_KEY: 'sk-test-0123456789abcdef', DEEPSEEK_BASE_URL: fake.openAiUrl } })
+  p = await platformHarness({
+    processes: true,
+    aiEnv: { DEEPSEEK_API_KEY: 'sk-test-0123456789abcdef', DEEPSEEK_BASE_URL: fake.openAiUrl },
+  })
 }, 60_000)
 afterAll(async () => {
   await p?.close()
@@ -20,12 +23,20 @@ describe("a provider's failure", () => {
     fake.state.mode = 'bad-key'
     const b = p.browser()
     await b.register()
-    const res = await b.call('POST', '/api/ai/translate', { body: { text: 'Haus', from: 'de', to: 'en' } })
+    const res = await b.call('POST', '/api/ai/translate', {
+      body: { text: 'Haus', from: 'de', to: 'en' },
+    })
     expect(res.status).toBe(502)
     expect(JSON.stringify(res.body)).not.toContain('x-api-key')
     const { requestId } = res.body.error
-    await expect.poll(() => p.processes.ai!.lines.find((l) => l.requestId === requestId && l.level === 'error')).toBeDefined()
-    const logged = p.processes.ai!.lines.find((l) => l.requestId === requestId && l.level === 'error')!
+    await expect
+      .poll(() =>
+        p.processes.ai!.lines.find((l) => l.requestId === requestId && l.level === 'error'),
+      )
+      .toBeDefined()
+    const logged = p.processes.ai!.lines.find(
+      (l) => l.requestId === requestId && l.level === 'error',
+    )!
     expect(logged).toMatchObject({ msg: 'request failed', code: 'UPSTREAM_FAILED', status: 502 })
     expect(String(logged.causes)).toContain('invalid x-api-key')
     expect(JSON.stringify(p.processes.ai!.lines)).not.toContain('sk-test-0123456789abcdef')

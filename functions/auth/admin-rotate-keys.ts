@@ -15,13 +15,27 @@ export const Body = z.object({
 })
 
 /** Adds a signing key now instead of waiting for the schedule. */
-export default new Hono<AuthEnv>().post('/auth/admin/keys/rotate', requireUser({ roles: ['admin'] }), validate('json', Body), async (c) => {
-  const { emergency, reason } = c.req.valid('json')
-  const kid = await asService(c.var.db, async (sql) => {
-    const before = (await listKeys(sql, c.var.now())).filter((k) => k.state !== 'expired').map((k) => k.kid)
-    const added = await rotateKey(sql, c.var.kit.keys, { emergency })
-    await auditAdmin(sql, requestMeta(c), { actor: c.var.user.id, action: 'admin.keys_rotated', subjectId: null, reason, before: { keys: before }, after: { added, emergency } })
-    return added
-  })
-  return c.json({ kid, emergency }, 201)
-})
+export default new Hono<AuthEnv>().post(
+  '/auth/admin/keys/rotate',
+  requireUser({ roles: ['admin'] }),
+  validate('json', Body),
+  async (c) => {
+    const { emergency, reason } = c.req.valid('json')
+    const kid = await asService(c.var.db, async (sql) => {
+      const before = (await listKeys(sql, c.var.now()))
+        .filter((k) => k.state !== 'expired')
+        .map((k) => k.kid)
+      const added = await rotateKey(sql, c.var.kit.keys, { emergency })
+      await auditAdmin(sql, requestMeta(c), {
+        actor: c.var.user.id,
+        action: 'admin.keys_rotated',
+        subjectId: null,
+        reason,
+        before: { keys: before },
+        after: { added, emergency },
+      })
+      return added
+    })
+    return c.json({ kid, emergency }, 201)
+  },
+)

@@ -26,10 +26,18 @@ export default new Hono<AuthEnv>().post(
     const now = c.var.now()
     const ended = await asService(c.var.db, async (sql) => {
       const before = (await liveSessions(sql, id, now)).map((s) => s.id)
-      if (sessionId && !before.includes(sessionId)) throw new ApiError('NOT_FOUND', 'No such live session')
+      if (sessionId && !before.includes(sessionId))
+        throw new ApiError('NOT_FOUND', 'No such live session')
       await revokeSessions(sql, id, 'admin', now, sessionId)
       const after = before.filter((s) => sessionId && s !== sessionId)
-      await auditAdmin(sql, requestMeta(c), { actor: c.var.user.id, action: 'admin.sessions_revoked', subjectId: id, reason, before: { sessions: before }, after: { sessions: after } })
+      await auditAdmin(sql, requestMeta(c), {
+        actor: c.var.user.id,
+        action: 'admin.sessions_revoked',
+        subjectId: id,
+        reason,
+        before: { sessions: before },
+        after: { sessions: after },
+      })
       return before.filter((s) => !after.includes(s))
     })
     await denyAccess(c, ended)

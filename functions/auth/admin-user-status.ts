@@ -27,19 +27,30 @@ export default new Hono<AuthEnv>().put(
   async (c) => {
     const { id } = c.req.valid('param')
     const { status, reason } = c.req.valid('json')
-    if (id === c.var.user.id) throw new ApiError('FORBIDDEN', 'Admins cannot change their own status')
+    if (id === c.var.user.id)
+      throw new ApiError('FORBIDDEN', 'Admins cannot change their own status')
     const now = c.var.now()
     const sessionIds = await asService(c.var.db, async (sql) => {
       const person = await findPerson(sql, id)
       if (!person || person.status === 'deleted') throw new ApiError('NOT_FOUND', 'No such user')
-      if (status === 'disabled' && person.role === 'admin' && (await otherActiveAdmins(sql, id)) === 0)
+      if (
+        status === 'disabled' &&
+        person.role === 'admin' &&
+        (await otherActiveAdmins(sql, id)) === 0
+      )
         throw new ApiError('CONFLICT', 'This is the last active admin')
-      const ending = status === 'disabled' ? (await liveSessions(sql, id, now)).map((s) => s.id) : []
+      const ending =
+        status === 'disabled' ? (await liveSessions(sql, id, now)).map((s) => s.id) : []
       await setUserStatus(sql, id, status)
       if (status === 'disabled') await revokeSessions(sql, id, 'disabled', now)
       await auditAdmin(sql, requestMeta(c), {
-        actor: c.var.user.id, action: 'admin.user_status', subjectId: id, reason,
-        before: { status: person.status }, after: { status }, details: { sessionsEnded: ending.length },
+        actor: c.var.user.id,
+        action: 'admin.user_status',
+        subjectId: id,
+        reason,
+        before: { status: person.status },
+        after: { status },
+        details: { sessionsEnded: ending.length },
       })
       return ending
     })

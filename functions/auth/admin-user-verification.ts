@@ -27,9 +27,17 @@ export default new Hono<AuthEnv>().post(
     const sent = await asService(c.var.db, async (sql) => {
       const account = await findAccount(sql, id)
       if (!account || account.status === 'deleted') throw new ApiError('NOT_FOUND', 'No such user')
-      if (account.emailVerified) throw new ApiError('CONFLICT', 'This email address is already verified')
+      if (account.emailVerified)
+        throw new ApiError('CONFLICT', 'This email address is already verified')
       const code = await issueCode(sql, { userId: id, purpose: 'verify_email', now: c.var.now() })
-      await auditAdmin(sql, requestMeta(c), { actor: c.var.user.id, action: 'admin.verification_sent', subjectId: id, reason, before: { emailVerified: false }, after: { emailVerified: false, codeSent: true } })
+      await auditAdmin(sql, requestMeta(c), {
+        actor: c.var.user.id,
+        action: 'admin.verification_sent',
+        subjectId: id,
+        reason,
+        before: { emailVerified: false },
+        after: { emailVerified: false, codeSent: true },
+      })
       return { email: account.email, code }
     })
     await sendMail(c, emails.verify(sent.email, sent.code.secret))

@@ -32,20 +32,55 @@ export const CSV_MAX_ROWS = 50_000
 
 const csvOf = (people: Person[]) =>
   toCsv(
-    ['id', 'email', 'name', 'plan', 'status', 'email_verified', 'two_factor', 'created_at', 'last_active_at', 'comp_until'],
-    people.map((p) => [p.id, p.email, p.name, p.role, p.status, String(p.emailVerified), String(p.twoFactor), p.createdAt.toISOString(),
-      p.lastActiveAt?.toISOString() ?? '', p.comp?.until.toISOString() ?? '']),
+    [
+      'id',
+      'email',
+      'name',
+      'plan',
+      'status',
+      'email_verified',
+      'two_factor',
+      'created_at',
+      'last_active_at',
+      'comp_until',
+    ],
+    people.map((p) => [
+      p.id,
+      p.email,
+      p.name,
+      p.role,
+      p.status,
+      String(p.emailVerified),
+      String(p.twoFactor),
+      p.createdAt.toISOString(),
+      p.lastActiveAt?.toISOString() ?? '',
+      p.comp?.until.toISOString() ?? '',
+    ]),
     { defuse: true },
   )
 
 /** People for admins: search by name, email or id; filters; sorts; keyset pages, or the whole result as CSV. */
-export default new Hono<AuthEnv>().get('/auth/admin/users', requireUser({ roles: ['admin'] }), validate('query', Query), async (c) => {
-  const { cursor, format, limit, ...q } = c.req.valid('query')
-  const after = cursor ? decodeKeyset(cursor, q.sort) : null
-  const rows = await asService(c.var.db, (sql) => searchPeople(sql, { ...q, after, limit: format === 'csv' ? CSV_MAX_ROWS : limit + 1 }))
-  if (format === 'csv')
-    return c.body(csvOf(rows.map((r) => r.person)), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="people.csv"' })
-  const page = rows.slice(0, limit)
-  const last = page.at(-1)
-  return c.json({ items: page.map((r) => r.person), nextCursor: rows.length > limit && last ? encodeKeyset(q.sort, last.sortValue, last.person.id) : null })
-})
+export default new Hono<AuthEnv>().get(
+  '/auth/admin/users',
+  requireUser({ roles: ['admin'] }),
+  validate('query', Query),
+  async (c) => {
+    const { cursor, format, limit, ...q } = c.req.valid('query')
+    const after = cursor ? decodeKeyset(cursor, q.sort) : null
+    const rows = await asService(c.var.db, (sql) =>
+      searchPeople(sql, { ...q, after, limit: format === 'csv' ? CSV_MAX_ROWS : limit + 1 }),
+    )
+    if (format === 'csv')
+      return c.body(csvOf(rows.map((r) => r.person)), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="people.csv"',
+      })
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return c.json({
+      items: page.map((r) => r.person),
+      nextCursor:
+        rows.length > limit && last ? encodeKeyset(q.sort, last.sortValue, last.person.id) : null,
+    })
+  },
+)

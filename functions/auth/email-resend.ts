@@ -13,12 +13,22 @@ export default new Hono<AuthEnv>().post('/auth/email/resend', requireUser(), asy
   const sent = await asService(c.var.db, async (sql) => {
     const account = await findAccount(sql, c.var.user.id)
     if (!account || account.emailVerified) return null
-    const wait = await resendWait(sql, { userId: account.id, purpose: 'verify_email', now: c.var.now() })
+    const wait = await resendWait(sql, {
+      userId: account.id,
+      purpose: 'verify_email',
+      now: c.var.now(),
+    })
     if (wait) return { wait }
-    return { email: account.email, code: await issueCode(sql, { userId: account.id, purpose: 'verify_email', now: c.var.now() }) }
+    return {
+      email: account.email,
+      code: await issueCode(sql, { userId: account.id, purpose: 'verify_email', now: c.var.now() }),
+    }
   })
   if (!sent) throw new ApiError('CONFLICT', 'This email address is already verified')
-  if ('wait' in sent) throw new ApiError('RATE_LIMITED', `A code was sent moments ago; ask again in ${sent.wait} s`, { retryAfter: sent.wait })
+  if ('wait' in sent)
+    throw new ApiError('RATE_LIMITED', `A code was sent moments ago; ask again in ${sent.wait} s`, {
+      retryAfter: sent.wait,
+    })
   await sendMail(c, emails.verify(sent.email, sent.code.secret))
   return c.json({ sent: true }, 202)
 })

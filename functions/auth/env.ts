@@ -6,5 +6,12 @@ import type { Verifier } from '../../lib/jwt'
 import type { Mailer } from '../../lib/mail'
 import type { Services } from '../../lib/services'
 
-export type AuthDeps = RoleDeps<'auth'> & { db: Db; kv: Kv; mailer: Mailer; services: Services; kit: AuthKit; verifier: Verifier }
+export type AuthDeps = RoleDeps<'auth'> & {
+  db: Db
+  kv: Kv
+  mailer: Mailer
+  services: Services
+  kit: AuthKit
+  verifier: Verifier
+}
 export type AuthEnv = AppEnv<AuthDeps>

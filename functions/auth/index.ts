@@ -53,7 +53,8 @@ export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) 
   })
   const verifier: Verifier = async (token) => {
     const claims = await verify(token)
-    if (!(await asService(deps.db, (sql) => sessionLive(sql, claims.sid, now())))) throw new Error('session ended')
+    if (!(await asService(deps.db, (sql) => sessionLive(sql, claims.sid, now()))))
+      throw new Error('session ended')
     return claims
   }
   return createApp('auth', { ...deps, now, kit, verifier })

@@ -10,7 +10,10 @@ import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
 
-export const Body = z.object({ role: z.enum(['user', 'plus', 'premium']), until: z.iso.datetime({ offset: true }).nullable() })
+export const Body = z.object({
+  role: z.enum(['user', 'plus', 'premium']),
+  until: z.iso.datetime({ offset: true }).nullable(),
+})
 
 /**
  * The credit service passes on a plan given by hand until a date (a comp; `until: null` ends it): tokens carry
@@ -25,8 +28,14 @@ export default new Hono<AuthEnv>().put(
     const { id } = c.req.valid('param')
     const { role, until } = c.req.valid('json')
     await asService(c.var.db, async (sql) => {
-      if (!(await setComp(sql, id, role, until ? new Date(until) : null))) throw new ApiError('NOT_FOUND', 'No such user')
-      await audit(sql, requestMeta(c), { actor: 'credit', action: 'user.comp_changed', subjectId: id, details: { role, until } })
+      if (!(await setComp(sql, id, role, until ? new Date(until) : null)))
+        throw new ApiError('NOT_FOUND', 'No such user')
+      await audit(sql, requestMeta(c), {
+        actor: 'credit',
+        action: 'user.comp_changed',
+        subjectId: id,
+        details: { role, until },
+      })
     })
     return c.json({ id, role, until })
   },

@@ -19,7 +19,10 @@ export default new Hono<AuthEnv>().post(
     const account = await asService(c.var.db, (sql) => findAccount(sql, c.req.valid('param').id))
     if (!account) throw new ApiError('NOT_FOUND', 'No such user')
     if (!account.passwordHash)
-      throw new ApiError('FORBIDDEN', 'This account signs in with Google or Apple only: set a password first (Forgot password), then confirm with it')
+      throw new ApiError(
+        'FORBIDDEN',
+        'This account signs in with Google or Apple only: set a password first (Forgot password), then confirm with it',
+      )
     await confirmPassword(c, account, c.req.valid('json').password, 'account_delete')
     return c.json({ confirmed: true })
   },

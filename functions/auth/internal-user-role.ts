@@ -22,7 +22,13 @@ export default new Hono<AuthEnv>().put(
     const changed = await asService(c.var.db, async (sql) => {
       const result = await setUserType(sql, id, role)
       if (result === null) throw new ApiError('NOT_FOUND', 'No such user')
-      if (result) await audit(sql, requestMeta(c), { actor: 'credit', action: 'user.role_changed', subjectId: id, details: { role } })
+      if (result)
+        await audit(sql, requestMeta(c), {
+          actor: 'credit',
+          action: 'user.role_changed',
+          subjectId: id,
+          details: { role },
+        })
       return result
     })
     return c.json({ id, role, changed })

@@ -12,7 +12,13 @@ export default new Hono<AuthEnv>().post('/auth/logout', requireUser(), async (c)
   const { id, sessionId } = c.var.user
   const ended = await asService(c.var.db, async (sql) => {
     const ids = await revokeSessions(sql, id, 'logout', c.var.now(), sessionId)
-    if (ids.length) await audit(sql, requestMeta(c), { actor: id, action: 'session.revoked', subjectId: id, details: { sessionId, reason: 'logout' } })
+    if (ids.length)
+      await audit(sql, requestMeta(c), {
+        actor: id,
+        action: 'session.revoked',
+        subjectId: id,
+        details: { sessionId, reason: 'logout' },
+      })
     return ids
   })
   await denyAccess(c, ended)

@@ -9,6 +9,7 @@ import { publicUser } from './_lib/shared'
 /** The signed-in user's profile, including whether the email is verified. */
 export default new Hono<AuthEnv>().get('/auth/me', requireUser(), async (c) => {
   const account = await asService(c.var.db, (sql) => findAccount(sql, c.var.user.id))
-  if (!account || account.status === 'deleted') throw new ApiError('UNAUTHORIZED', 'This account no longer exists')
+  if (!account || account.status === 'deleted')
+    throw new ApiError('UNAUTHORIZED', 'This account no longer exists')
   return c.json(publicUser(account))
 })

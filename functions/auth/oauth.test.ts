@@ -10,13 +10,25 @@ let apple: FakeOidc
 beforeAll(async () => {
   const appleKey = await generateKeyPair('ES256', { extractable: true })
   google = await startFakeOidc({ clientId: 'google-client', clientSecret: 'google-secret' })
-  apple = await startFakeOidc({ clientId: 'com.lingudesk.web', apple: { teamId: 'TEAM123', publicKey: appleKey.publicKey } })
+  apple = await startFakeOidc({
+    clientId: 'com.lingudesk.web',
+    apple: { teamId: 'TEAM123', publicKey: appleKey.publicKey },
+  })
   h = await authHarness({
-    GOOGLE_CLIENT_ID: 'google-client', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_ISSUER: google.issuer,
-    GOOGLE_AUTH_URL: google.urls.auth, GOOGLE_TOKEN_URL: google.urls.token, GOOGLE_JWKS_URL: google.urls.jwks,
-    APPLE_CLIENT_ID: 'com.lingudesk.web', APPLE_TEAM_ID: 'TEAM123', APPLE_KEY_ID: 'KEY123',
-    APPLE_PRIVATE_KEY: await exportPKCS8(appleKey.privateKey), APPLE_ISSUER: apple.issuer,
-    APPLE_AUTH_URL: apple.urls.auth, APPLE_TOKEN_URL: apple.urls.token, APPLE_JWKS_URL: apple.urls.jwks,
+    GOOGLE_CLIENT_ID: 'google-client',
+    GOOGLE_CLIENT_SECRET: 'google-secret',
+    GOOGLE_ISSUER: google.issuer,
+    GOOGLE_AUTH_URL: google.urls.auth,
+    GOOGLE_TOKEN_URL: google.urls.token,
+    GOOGLE_JWKS_URL: google.urls.jwks,
+    APPLE_CLIENT_ID: 'com.lingudesk.web',
+    APPLE_TEAM_ID: 'TEAM123',
+    APPLE_KEY_ID: 'KEY123',
+    APPLE_PRIVATE_KEY: await exportPKCS8(appleKey.privateKey),
+    APPLE_ISSUER: apple.issuer,
+    APPLE_AUTH_URL: apple.urls.auth,
+    APPLE_TOKEN_URL: apple.urls.token,
+    APPLE_JWKS_URL: apple.urls.jwks,
   })
 })
 afterAll(async () => {
@@ -25,7 +37,11 @@ afterAll(async () => {
   await apple?.close()
 })
 
-const signIn = async (provider: 'google' | 'apple', fake: FakeOidc, extra: Record<string, string> = {}) => {
+const signIn = async (
+  provider: 'google' | 'apple',
+  fake: FakeOidc,
+  extra: Record<string, string> = {},
+) => {
   const start = await h.call('POST', `/auth/oauth/${provider}/start`)
   expect(start.status).toBe(200)
   const { code, state } = await fake.consent(start.body.url)
@@ -34,7 +50,9 @@ const signIn = async (provider: 'google' | 'apple', fake: FakeOidc, extra: Recor
 
 describe('OAuth sign-in', () => {
   it('lists the configured providers', async () => {
-    expect((await h.call('GET', '/auth/oauth/providers')).body).toEqual({ providers: ['google', 'apple'] })
+    expect((await h.call('GET', '/auth/oauth/providers')).body).toEqual({
+      providers: ['google', 'apple'],
+    })
   })
 
   it('Google: creates a verified account on first sign-in and finds it again by subject', async () => {
@@ -43,7 +61,10 @@ describe('OAuth sign-in', () => {
     const first = await signIn('google', google)
     expect(first.status).toBe(200)
     expect(first.body.user).toMatchObject({ email, name: 'Grace', emailVerified: true })
-    expect(google.state.authorize).toMatchObject({ code_challenge_method: 'S256', scope: 'openid email profile' })
+    expect(google.state.authorize).toMatchObject({
+      code_challenge_method: 'S256',
+      scope: 'openid email profile',
+    })
     const second = await signIn('google', google)
     expect(second.body.user.id).toBe(first.body.user.id)
     expect((await h.call('GET', '/auth/me', { token: second.body.accessToken })).status).toBe(200)
@@ -72,9 +93,19 @@ describe('OAuth sign-in', () => {
     google.state.identity = { sub: 'someone', email: h.email(), email_verified: true }
     const start = await h.call('POST', '/auth/oauth/google/start')
     const { code, state } = await google.consent(start.body.url)
-    expect((await h.call('POST', '/auth/oauth/google/callback', { body: { code, state: 'x'.repeat(43) } })).status).toBe(401)
-    expect((await h.call('POST', '/auth/oauth/google/callback', { body: { code, state } })).status).toBe(200)
-    expect((await h.call('POST', '/auth/oauth/google/callback', { body: { code, state } })).status).toBe(401)
+    expect(
+      (
+        await h.call('POST', '/auth/oauth/google/callback', {
+          body: { code, state: 'x'.repeat(43) },
+        })
+      ).status,
+    ).toBe(401)
+    expect(
+      (await h.call('POST', '/auth/oauth/google/callback', { body: { code, state } })).status,
+    ).toBe(200)
+    expect(
+      (await h.call('POST', '/auth/oauth/google/callback', { body: { code, state } })).status,
+    ).toBe(401)
 
     google.state.nonceOverride = 'replayed-nonce'
     expect((await signIn('google', google)).status).toBe(401)
@@ -84,12 +115,21 @@ describe('OAuth sign-in', () => {
     const b = await h.call('POST', '/auth/oauth/google/start')
     const codeA = (await google.consent(a.body.url)).code
     const stateB = new URL(b.body.url).searchParams.get('state')!
-    expect((await h.call('POST', '/auth/oauth/google/callback', { body: { code: codeA, state: stateB } })).status).toBe(401)
+    expect(
+      (
+        await h.call('POST', '/auth/oauth/google/callback', {
+          body: { code: codeA, state: stateB },
+        })
+      ).status,
+    ).toBe(401)
   })
 
   it('still asks for the second factor when the account has it on', async () => {
     const u = await h.register()
-    await h.call('PUT', '/auth/two-factor', { token: u.accessToken, body: { enabled: true, password: u.password } })
+    await h.call('PUT', '/auth/two-factor', {
+      token: u.accessToken,
+      body: { enabled: true, password: u.password },
+    })
     google.state.identity = { sub: `tf-${u.email}`, email: u.email, email_verified: true }
     const res = await signIn('google', google)
     expect(res.body).toMatchObject({ twoFactorRequired: true, challenge: expect.any(String) })

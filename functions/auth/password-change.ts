@@ -14,23 +14,36 @@ import { denyAccess } from './_lib/deny-access'
 import type { AuthEnv } from './env'
 import { sendMail } from './_lib/shared'
 
-export const Body = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: Password })
+export const Body = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: Password,
+})
 
 /** Changes the password after checking the current one; every session, this one included, ends. */
-export default new Hono<AuthEnv>().post('/auth/password', requireUser(), validate('json', Body), async (c) => {
-  const { currentPassword, newPassword } = c.req.valid('json')
-  const { db, kit } = c.var
-  const userId = c.var.user.id
-  const account = await asService(db, (sql) => findAccount(sql, userId))
-  await confirmPassword(c, account, currentPassword, 'password_change')
-  const hash = await hashPassword(newPassword, kit.config.BCRYPT_COST)
-  const ended = await asService(db, async (sql) => {
-    await setPassword(sql, userId, hash)
-    const ids = await revokeSessions(sql, userId, 'password_changed', c.var.now())
-    await audit(sql, requestMeta(c), { actor: userId, action: 'user.password_changed', subjectId: userId, details: { sessionsEnded: ids.length } })
-    return ids
-  })
-  await denyAccess(c, ended)
-  await sendMail(c, emails.passwordChanged(account!.email))
-  return c.json({ changed: true, signedOut: true })
-})
+export default new Hono<AuthEnv>().post(
+  '/auth/password',
+  requireUser(),
+  validate('json', Body),
+  async (c) => {
+    const { currentPassword, newPassword } = c.req.valid('json')
+    const { db, kit } = c.var
+    const userId = c.var.user.id
+    const account = await asService(db, (sql) => findAccount(sql, userId))
+    await confirmPassword(c, account, currentPassword, 'password_change')
+    const hash = await hashPassword(newPassword, kit.config.BCRYPT_COST)
+    const ended = await asService(db, async (sql) => {
+      await setPassword(sql, userId, hash)
+      const ids = await revokeSessions(sql, userId, 'password_changed', c.var.now())
+      await audit(sql, requestMeta(c), {
+        actor: userId,
+        action: 'user.password_changed',
+        subjectId: userId,
+        details: { sessionsEnded: ids.length },
+      })
+      return ids
+    })
+    await denyAccess(c, ended)
+    await sendMail(c, emails.passwordChanged(account!.email))
+    return c.json({ changed: true, signedOut: true })
+  },
+)

@@ -8,10 +8,13 @@ beforeAll(async () => {
 afterAll(() => h.close())
 
 const forgot = (email: string) => h.call('POST', '/auth/password/forgot', { body: { email } })
-const reset = (token: string, password: string) => h.call('POST', '/auth/password/reset', { body: { token, password } })
+const reset = (token: string, password: string) =>
+  h.call('POST', '/auth/password/reset', { body: { token, password } })
 const tokenFrom = async (email: string) => {
   const mail = await h.smtp.latest(email, /Reset your/)
-  return mail.body.match(/https:\/\/lingudesk\.example\/reset-password#token=([A-Za-z0-9_-]{43})/)![1]
+  return mail.body.match(
+    /https:\/\/lingudesk\.example\/reset-password#token=([A-Za-z0-9_-]{43})/,
+  )![1]
 }
 
 describe('password reset', () => {
@@ -32,7 +35,9 @@ describe('password reset', () => {
     expect(res.body).toEqual({ reset: true })
     expect(res.body.accessToken).toBeUndefined() // it signs nobody in
     expect((await reset(token, 'yet another passphrase')).status).toBe(401) // single use
-    expect((await h.call('POST', '/auth/refresh', { body: { refreshToken: u.refreshToken } })).status).toBe(401)
+    expect(
+      (await h.call('POST', '/auth/refresh', { body: { refreshToken: u.refreshToken } })).status,
+    ).toBe(401)
     expect((await h.login(u.email, u.password)).status).toBe(401)
     expect((await h.login(u.email, 'a completely new passphrase')).status).toBe(200)
     expect((await h.audit(u.user.id)).map((e) => e.action)).toEqual(
@@ -54,7 +59,10 @@ describe('password reset', () => {
 
   it('lifts a lockout, and still asks for the second factor', async () => {
     const u = await h.register()
-    await h.call('PUT', '/auth/two-factor', { token: u.accessToken, body: { enabled: true, password: u.password } })
+    await h.call('PUT', '/auth/two-factor', {
+      token: u.accessToken,
+      body: { enabled: true, password: u.password },
+    })
     for (let i = 0; i < 5; i++) await h.login(u.email, 'wrong password')
     await forgot(u.email)
     expect((await reset(await tokenFrom(u.email), 'a completely new passphrase')).status).toBe(200)

@@ -8,7 +8,8 @@ beforeAll(async () => {
 afterAll(() => h.close())
 
 const DAY = 86_400_000
-const refresh = (refreshToken: string, device?: string) => h.call('POST', '/auth/refresh', { body: { refreshToken }, device })
+const refresh = (refreshToken: string, device?: string) =>
+  h.call('POST', '/auth/refresh', { body: { refreshToken }, device })
 
 describe('POST /auth/refresh', () => {
   it('rotates: a new refresh token and access token each time', async () => {
@@ -36,7 +37,10 @@ describe('POST /auth/refresh', () => {
     h.advance(21_000)
     const replay = await refresh(u.refreshToken)
     expect(replay.status).toBe(401)
-    expect(replay.body.error).toMatchObject({ code: 'SESSION_EXPIRED', details: { reason: 'reuse' } })
+    expect(replay.body.error).toMatchObject({
+      code: 'SESSION_EXPIRED',
+      details: { reason: 'reuse' },
+    })
     expect((await refresh(next.body.refreshToken)).status).toBe(401) // the family is gone
     expect((await h.audit(u.user.id)).map((e) => e.action)).toContain('session.refresh_reuse')
   })
@@ -90,10 +94,16 @@ describe('sessions', () => {
     const list = await h.call('GET', '/auth/sessions', { token: u.accessToken })
     expect(list.body.sessions).toHaveLength(2)
     expect(list.body.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
-    const target = list.body.sessions.find((s: { deviceId: string }) => s.deviceId === 'second-device-123456')
-    expect((await h.call('DELETE', `/auth/sessions/${target.id}`, { token: u.accessToken })).status).toBe(204)
+    const target = list.body.sessions.find(
+      (s: { deviceId: string }) => s.deviceId === 'second-device-123456',
+    )
+    expect(
+      (await h.call('DELETE', `/auth/sessions/${target.id}`, { token: u.accessToken })).status,
+    ).toBe(204)
     expect((await refresh(other.body.refreshToken, 'second-device-123456')).status).toBe(401)
-    expect((await h.call('DELETE', `/auth/sessions/${target.id}`, { token: u.accessToken })).status).toBe(404)
+    expect(
+      (await h.call('DELETE', `/auth/sessions/${target.id}`, { token: u.accessToken })).status,
+    ).toBe(404)
   })
 
   it('logout ends only the current session', async () => {
@@ -107,9 +117,15 @@ describe('sessions', () => {
   it('a password change ends every session and needs the current password', async () => {
     const u = await h.register()
     const other = await h.login(u.email, u.password, 'second-device-123456')
-    const wrong = await h.call('POST', '/auth/password', { token: u.accessToken, body: { currentPassword: 'nope', newPassword: 'a brand new passphrase' } })
+    const wrong = await h.call('POST', '/auth/password', {
+      token: u.accessToken,
+      body: { currentPassword: 'nope', newPassword: 'a brand new passphrase' },
+    })
     expect(wrong.status).toBe(403)
-    const ok = await h.call('POST', '/auth/password', { token: u.accessToken, body: { currentPassword: u.password, newPassword: 'a brand new passphrase' } })
+    const ok = await h.call('POST', '/auth/password', {
+      token: u.accessToken,
+      body: { currentPassword: u.password, newPassword: 'a brand new passphrase' },
+    })
     expect(ok.status).toBe(200)
     expect((await refresh(u.refreshToken)).status).toBe(401)
     expect((await refresh(other.body.refreshToken, 'second-device-123456')).status).toBe(401)

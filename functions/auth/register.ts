@@ -36,11 +36,23 @@ export default new Hono<AuthEnv>().post('/auth/register', validate('json', Body)
   afterResponse(c, async () => {
     const owner = await asService(db, async (sql) => {
       const account = await findAccountByEmail(sql, email)
-      if (account) await audit(sql, meta, { actor: 'anonymous', action: 'user.register', subjectId: account.id, outcome: 'refused', details: { reason: 'email_taken' } })
+      if (account)
+        await audit(sql, meta, {
+          actor: 'anonymous',
+          action: 'user.register',
+          subjectId: account.id,
+          outcome: 'refused',
+          details: { reason: 'email_taken' },
+        })
       return account
     })
     const signIn = new URL('/#/signin', kit.config.APP_URL).href
-    await sendMail(c, owner ? emails.alreadyRegistered(owner.email, signIn) : emails.verify(normaliseEmail(email), pending.code))
+    await sendMail(
+      c,
+      owner
+        ? emails.alreadyRegistered(owner.email, signIn)
+        : emails.verify(normaliseEmail(email), pending.code),
+    )
   })
   return c.json({ challenge: pending.id, expiresIn: pending.expiresIn, message: MESSAGE }, 202)
 })

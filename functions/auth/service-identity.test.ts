@@ -28,29 +28,60 @@ const call = async (url: string, token: string, init: { method?: string; body?: 
 /** A token that claims to come from the backend, signed with the AI role's key. */
 async function aiPosingAsBackend(aud: 'auth' | 'credit') {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('backend').setAudience(aud)
-    .setIssuedAt(now).setExpirationTime(now + 60).sign(await importSigningKey(p.env[serviceKeyVar('ai')]))
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setIssuer('backend')
+    .setAudience(aud)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .sign(await importSigningKey(p.env[serviceKeyVar('ai')]))
 }
 
 describe('service identity', () => {
   it('refuses a token signed by the AI role that claims iss=backend (401)', async () => {
-    expect(await call(`${p.auth.url}/internal/users/${userId}/export`, await aiPosingAsBackend('auth'))).toBe(401)
-    expect(await call(`${p.credit.url}/internal/users/${userId}/export`, await aiPosingAsBackend('credit'))).toBe(401)
+    expect(
+      await call(`${p.auth.url}/internal/users/${userId}/export`, await aiPosingAsBackend('auth')),
+    ).toBe(401)
+    expect(
+      await call(
+        `${p.credit.url}/internal/users/${userId}/export`,
+        await aiPosingAsBackend('credit'),
+      ),
+    ).toBe(401)
     expect(await call(`${p.auth.url}/auth/me`, await aiPosingAsBackend('auth'))).toBe(401)
   })
 
   it('refuses the AI role, with its own valid token, on backend-only routes (403)', async () => {
     const ai = asAi()
-    expect(await call(`${p.auth.url}/internal/users/${userId}/export`, await ai.tokenFor('auth'))).toBe(403)
-    expect(await call(`${p.auth.url}/internal/users/${userId}/reauth`, await ai.tokenFor('auth'), { body: { password: 'guess' } })).toBe(403)
-    expect(await call(`${p.auth.url}/internal/users/${userId}/erase`, await ai.tokenFor('auth'), { body: {} })).toBe(403)
-    expect(await call(`${p.credit.url}/internal/users/${userId}/export`, await ai.tokenFor('credit'))).toBe(403)
-    expect(await call(`${p.credit.url}/internal/holds`, await ai.tokenFor('credit'), { body: {} })).toBe(403)
+    expect(
+      await call(`${p.auth.url}/internal/users/${userId}/export`, await ai.tokenFor('auth')),
+    ).toBe(403)
+    expect(
+      await call(`${p.auth.url}/internal/users/${userId}/reauth`, await ai.tokenFor('auth'), {
+        body: { password: 'guess' },
+      }),
+    ).toBe(403)
+    expect(
+      await call(`${p.auth.url}/internal/users/${userId}/erase`, await ai.tokenFor('auth'), {
+        body: {},
+      }),
+    ).toBe(403)
+    expect(
+      await call(`${p.credit.url}/internal/users/${userId}/export`, await ai.tokenFor('credit')),
+    ).toBe(403)
+    expect(
+      await call(`${p.credit.url}/internal/holds`, await ai.tokenFor('credit'), { body: {} }),
+    ).toBe(403)
   })
 
   it('lets each role do what its routes allow it', async () => {
     expect((await p.service('credit', `/internal/users/${userId}/export`)).status).toBe(200) // the backend
     const credit = servicesAs('credit', p.env, { auth: p.auth.url })
-    expect(await call(`${p.auth.url}/internal/users/${userId}/role`, await credit.tokenFor('auth'), { method: 'PUT', body: { role: 'plus' } })).toBe(200)
+    expect(
+      await call(`${p.auth.url}/internal/users/${userId}/role`, await credit.tokenFor('auth'), {
+        method: 'PUT',
+        body: { role: 'plus' },
+      }),
+    ).toBe(200)
   })
 })

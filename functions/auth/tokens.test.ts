@@ -11,10 +11,22 @@ beforeAll(async () => {
 afterAll(() => h.close())
 
 const me = (token: string) => h.call('GET', '/auth/me', { token })
-const kids = async () => (await h.call('GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid)
+const kids = async () =>
+  (await h.call('GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid)
 const base = () => {
   const iat = Math.floor(h.now() / 1000)
-  return { sub: user.user.id, email: user.email, name: 'Ada', role: 'user', sid: user.sessionId, jti: crypto.randomUUID(), iat, exp: iat + 900, iss: 'lingudesk-auth', aud: 'lingudesk' }
+  return {
+    sub: user.user.id,
+    email: user.email,
+    name: 'Ada',
+    role: 'user',
+    sid: user.sessionId,
+    jti: crypto.randomUUID(),
+    iat,
+    exp: iat + 900,
+    iss: 'lingudesk-auth',
+    aud: 'lingudesk',
+  }
 }
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 
@@ -24,7 +36,18 @@ describe('access tokens', () => {
     expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: expect.any(String) })
     expect(await kids()).toContain(header.kid)
     const claims = decodeJwt(user.accessToken)
-    expect(Object.keys(claims).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'name', 'role', 'sid', 'sub'])
+    expect(Object.keys(claims).sort()).toEqual([
+      'aud',
+      'email',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'name',
+      'role',
+      'sid',
+      'sub',
+    ])
     expect(claims.exp! - claims.iat!).toBe(900)
     expect((await me(user.accessToken)).status).toBe(200)
     expect((await me(await h.forge({ typ: 'at+jwt' }, base()))).status).toBe(200) // the forging helper itself works
@@ -32,23 +55,47 @@ describe('access tokens', () => {
 
   const matrix: [string, () => Promise<string>][] = [
     ['alg none', async () => `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(base())}.`],
-    ['HS256 signed with the public key', async () => {
-      const jwk = (await h.call('GET', '/.well-known/jwks.json')).body.keys[0]
-      const { importJWK } = await import('jose')
-      const pem = await exportSPKI((await importJWK(jwk, 'RS256', { extractable: true })) as CryptoKey)
-      return new SignJWT(base()).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid }).sign(new TextEncoder().encode(pem))
-    }],
+    [
+      'HS256 signed with the public key',
+      async () => {
+        const jwk = (await h.call('GET', '/.well-known/jwks.json')).body.keys[0]
+        const { importJWK } = await import('jose')
+        const pem = await exportSPKI(
+          (await importJWK(jwk, 'RS256', { extractable: true })) as CryptoKey,
+        )
+        return new SignJWT(base())
+          .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid })
+          .sign(new TextEncoder().encode(pem))
+      },
+    ],
     ['a missing kid', async () => h.forge({ typ: 'at+jwt', kid: undefined }, base())],
     ['an unknown kid', async () => h.forge({ typ: 'at+jwt', kid: 'not-a-key' }, base())],
-    ['a key of its own, named in jwk', async () => {
-      const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
-      const { exportJWK } = await import('jose')
-      return new SignJWT(base()).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', jwk: await exportJWK(publicKey) }).sign(privateKey)
-    }],
-    ['a jku header', async () => h.forge({ typ: 'at+jwt', jku: 'http://127.0.0.1:9/jwks' }, base())],
-    ['an x5u header', async () => h.forge({ typ: 'at+jwt', x5u: 'http://127.0.0.1:9/cert' }, base())],
-    ['an expired token', async () => h.forge({ typ: 'at+jwt' }, { ...base(), exp: Math.floor(h.now() / 1000) - 120 })],
-    ['nbf in the future', async () => h.forge({ typ: 'at+jwt' }, { ...base(), nbf: Math.floor(h.now() / 1000) + 600 })],
+    [
+      'a key of its own, named in jwk',
+      async () => {
+        const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
+        const { exportJWK } = await import('jose')
+        return new SignJWT(base())
+          .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', jwk: await exportJWK(publicKey) })
+          .sign(privateKey)
+      },
+    ],
+    [
+      'a jku header',
+      async () => h.forge({ typ: 'at+jwt', jku: 'http://127.0.0.1:9/jwks' }, base()),
+    ],
+    [
+      'an x5u header',
+      async () => h.forge({ typ: 'at+jwt', x5u: 'http://127.0.0.1:9/cert' }, base()),
+    ],
+    [
+      'an expired token',
+      async () => h.forge({ typ: 'at+jwt' }, { ...base(), exp: Math.floor(h.now() / 1000) - 120 }),
+    ],
+    [
+      'nbf in the future',
+      async () => h.forge({ typ: 'at+jwt' }, { ...base(), nbf: Math.floor(h.now() / 1000) + 600 }),
+    ],
     ['a wrong issuer', async () => h.forge({ typ: 'at+jwt' }, { ...base(), iss: 'someone-else' })],
     ['a wrong audience', async () => h.forge({ typ: 'at+jwt' }, { ...base(), aud: 'another-app' })],
     ['a token that is not an access token (typ)', async () => h.forge({ typ: 'JWT' }, base())],
@@ -63,13 +110,19 @@ describe('access tokens', () => {
 
 describe('signing key rotation', () => {
   it('needs an admin', async () => {
-    expect((await h.call('POST', '/auth/admin/keys/rotate', { token: user.accessToken, body: {} })).status).toBe(403)
+    expect(
+      (await h.call('POST', '/auth/admin/keys/rotate', { token: user.accessToken, body: {} }))
+        .status,
+    ).toBe(403)
   })
 
   it('publishes a new key before it signs, and unpublishes the old one once its tokens expired', async () => {
     const admin = await h.admin()
     const oldKid = decodeProtectedHeader(admin.accessToken).kid
-    const rotated = await h.call('POST', '/auth/admin/keys/rotate', { token: admin.accessToken, body: { reason: 'routine rotation' } })
+    const rotated = await h.call('POST', '/auth/admin/keys/rotate', {
+      token: admin.accessToken,
+      body: { reason: 'routine rotation' },
+    })
     expect(rotated.status).toBe(201)
     expect(await kids()).toEqual(expect.arrayContaining([oldKid, rotated.body.kid]))
     const before = await h.register()
@@ -86,7 +139,10 @@ describe('signing key rotation', () => {
   it('in an emergency signs with the new key at once and old tokens stop verifying', async () => {
     const admin = await h.admin()
     const victim = await h.register()
-    const res = await h.call('POST', '/auth/admin/keys/rotate', { token: admin.accessToken, body: { emergency: true, reason: 'key leaked' } })
+    const res = await h.call('POST', '/auth/admin/keys/rotate', {
+      token: admin.accessToken,
+      body: { emergency: true, reason: 'key leaked' },
+    })
     expect(await kids()).toEqual([res.body.kid])
     h.advance(301_000) // verifiers refetch the key set at least every 5 minutes
     expect((await me(victim.accessToken)).status).toBe(401)
@@ -95,7 +151,13 @@ describe('signing key rotation', () => {
 
   it('rotates on schedule when the signing key is older than the rotation period', async () => {
     const scheduled = async () =>
-      Number((await h.db.owner.query<{ n: string }>(`select count(*) as n from audit.events where action = 'key.rotated' and details->>'by' = 'schedule'`))[0].n)
+      Number(
+        (
+          await h.db.owner.query<{ n: string }>(
+            `select count(*) as n from audit.events where action = 'key.rotated' and details->>'by' = 'schedule'`,
+          )
+        )[0].n,
+      )
     const before = await kids()
     const rotationsBefore = await scheduled()
     h.advance(31 * 86_400_000)

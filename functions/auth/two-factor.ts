@@ -15,16 +15,27 @@ import { publicUser } from './_lib/shared'
 export const Body = z.object({ enabled: z.boolean(), password: z.string().min(1).max(1024) })
 
 /** Turns email 2FA on or off, confirmed with the password. Admins always have it. */
-export default new Hono<AuthEnv>().put('/auth/two-factor', requireUser(), validate('json', Body), async (c) => {
-  const { enabled, password } = c.req.valid('json')
-  const userId = c.var.user.id
-  const account = await asService(c.var.db, (sql) => findAccount(sql, userId))
-  await confirmPassword(c, account, password, 'two_factor')
-  if (!account) throw new ApiError('NOT_FOUND', 'No such user')
-  if (!enabled && account.role === 'admin') throw new ApiError('FORBIDDEN', 'Admins must keep two-factor sign-in')
-  await asService(c.var.db, async (sql) => {
-    await setTwoFactor(sql, userId, enabled)
-    await audit(sql, requestMeta(c), { actor: userId, action: 'user.two_factor_changed', subjectId: userId, details: { enabled } })
-  })
-  return c.json(publicUser({ ...account, twoFactor: enabled }))
-})
+export default new Hono<AuthEnv>().put(
+  '/auth/two-factor',
+  requireUser(),
+  validate('json', Body),
+  async (c) => {
+    const { enabled, password } = c.req.valid('json')
+    const userId = c.var.user.id
+    const account = await asService(c.var.db, (sql) => findAccount(sql, userId))
+    await confirmPassword(c, account, password, 'two_factor')
+    if (!account) throw new ApiError('NOT_FOUND', 'No such user')
+    if (!enabled && account.role === 'admin')
+      throw new ApiError('FORBIDDEN', 'Admins must keep two-factor sign-in')
+    await asService(c.var.db, async (sql) => {
+      await setTwoFactor(sql, userId, enabled)
+      await audit(sql, requestMeta(c), {
+        actor: userId,
+        action: 'user.two_factor_changed',
+        subjectId: userId,
+        details: { enabled },
+      })
+    })
+    return c.json(publicUser({ ...account, twoFactor: enabled }))
+  },
+)

@@ -5,9 +5,14 @@ import type { BackendEnv } from './env'
 import { userDocument } from './_lib/user-document'
 
 /** Everything Lingudesk holds about the signed-in user, as one JSON document (see `userDocument`). */
-export default new Hono<BackendEnv>().get('/api/account/export', requireUser(), rateLimit('standard'), async (c) => {
-  const userId = c.var.user.id
-  const doc = await userDocument(c, userId)
-  c.header('content-disposition', `attachment; filename="lingudesk-${userId}.json"`)
-  return c.json(doc)
-})
+export default new Hono<BackendEnv>().get(
+  '/api/account/export',
+  requireUser(),
+  rateLimit('standard'),
+  async (c) => {
+    const userId = c.var.user.id
+    const doc = await userDocument(c, userId)
+    c.header('content-disposition', `attachment; filename="lingudesk-${userId}.json"`)
+    return c.json(doc)
+  },
+)

@@ -44,10 +44,14 @@ describe('accounts cannot be enumerated', () => {
   it('forgot-password answers a known and an unknown email alike, in the same time', async () => {
     const b = p.browser()
     const { email } = await b.register()
-    const forgot = (e: string) => b.call('POST', '/api/auth/password/forgot', { body: { email: e }, auth: false })
+    const forgot = (e: string) =>
+      b.call('POST', '/api/auth/password/forgot', { body: { email: e }, auth: false })
     const [k, u] = [await forgot(email), await forgot(`nobody.${Date.now()}@example.com`)]
     expect({ status: k.status, body: k.body }).toEqual({ status: 202, body: u.body })
-    const r = await race(() => forgot(email), () => forgot(`nobody.${Math.random()}@example.com`))
+    const r = await race(
+      () => forgot(email),
+      () => forgot(`nobody.${Math.random()}@example.com`),
+    )
     console.log(JSON.stringify({ forgot: r }))
     expect(r.knownSlower).toBeLessThan(45)
     expect(r.known / r.unknown).toBeGreaterThan(0.5)
@@ -58,13 +62,24 @@ describe('accounts cannot be enumerated', () => {
     const owner = p.browser()
     const { email } = await owner.register()
     const b = p.browser()
-    const register = (e: string) => b.call('POST', '/api/auth/register', { body: { email: e, password: 'a guessing passphrase', name: 'Eve' }, auth: false })
+    const register = (e: string) =>
+      b.call('POST', '/api/auth/register', {
+        body: { email: e, password: 'a guessing passphrase', name: 'Eve' },
+        auth: false,
+      })
     const [k, u] = [await register(email), await register(`fresh.${Date.now()}@example.com`)]
-    const masked = (r: typeof k) => ({ status: r.status, body: { ...r.body, challenge: String(r.body.challenge).replace(/[0-9a-f]/g, 'x') } })
+    const masked = (r: typeof k) => ({
+      status: r.status,
+      body: { ...r.body, challenge: String(r.body.challenge).replace(/[0-9a-f]/g, 'x') },
+    })
     expect(masked(k)).toEqual(masked(u))
     expect(k.status).toBe(202)
     await p.smtp.latest(email, /tried to create a Lingudesk account/)
-    const r = await race(() => register(email), () => register(`fresh.${Math.random()}@example.com`), 40)
+    const r = await race(
+      () => register(email),
+      () => register(`fresh.${Math.random()}@example.com`),
+      40,
+    )
     console.log(JSON.stringify({ register: r }))
     expect(r.knownSlower).toBeLessThan(31) // 31 of 40 or more: once in 2,500 runs without a difference
     expect(r.known / r.unknown).toBeGreaterThan(0.5)
@@ -80,14 +95,25 @@ describe('one lockout for every password check', () => {
     const { email, password } = await b.register()
     const answers = []
     for (let i = 0; i < 12; i++)
-      answers.push((await b.call('POST', '/api/auth/password', { body: { currentPassword: wrong, newPassword: 'a brand new passphrase' } })).body.error.code)
+      answers.push(
+        (
+          await b.call('POST', '/api/auth/password', {
+            body: { currentPassword: wrong, newPassword: 'a brand new passphrase' },
+          })
+        ).body.error.code,
+      )
     expect(answers).toEqual([...Array(4).fill('FORBIDDEN'), ...Array(8).fill('ACCOUNT_LOCKED')]) // the fifth locks; then none is checked
     await p.smtp.latest(email, /temporarily locked/)
     const login = await p.browser().call('POST', '/api/auth/login', { body: { email, password } })
     expect(login.status).toBe(429)
-    expect(login.body.error).toMatchObject({ code: 'ACCOUNT_LOCKED', details: { retryAfter: expect.any(Number) } })
+    expect(login.body.error).toMatchObject({
+      code: 'ACCOUNT_LOCKED',
+      details: { retryAfter: expect.any(Number) },
+    })
     // While locked, even the right current password changes nothing.
-    const right = await b.call('POST', '/api/auth/password', { body: { currentPassword: password, newPassword: 'a brand new passphrase' } })
+    const right = await b.call('POST', '/api/auth/password', {
+      body: { currentPassword: password, newPassword: 'a brand new passphrase' },
+    })
     expect(right.body.error.code).toBe('ACCOUNT_LOCKED')
   })
 
@@ -100,7 +126,9 @@ describe('one lockout for every password check', () => {
     await b.call('PUT', '/api/auth/two-factor', { body: { enabled: true, password: wrong } })
     const fifth = await b.call('POST', '/api/account/delete', { body: { password: wrong } })
     expect(fifth.body.error.code).toBe('ACCOUNT_LOCKED')
-    expect((await p.browser().call('POST', '/api/auth/login', { body: { email, password } })).status).toBe(429)
+    expect(
+      (await p.browser().call('POST', '/api/auth/login', { body: { email, password } })).status,
+    ).toBe(429)
     expect((await b.call('POST', '/api/account/delete', { body: { password } })).status).toBe(429)
   })
 
@@ -108,11 +136,17 @@ describe('one lockout for every password check', () => {
     const b = p.browser()
     const { email, password } = await b.register()
     const guesses = await Promise.all(
-      Array.from({ length: 20 }, () => b.call('POST', '/api/auth/password', { body: { currentPassword: wrong, newPassword: 'a brand new passphrase' } })),
+      Array.from({ length: 20 }, () =>
+        b.call('POST', '/api/auth/password', {
+          body: { currentPassword: wrong, newPassword: 'a brand new passphrase' },
+        }),
+      ),
     )
     const codes = guesses.map((g) => g.body.error.code as string)
     expect(codes.filter((c) => c === 'FORBIDDEN').length).toBeLessThanOrEqual(4)
     expect(codes.filter((c) => c !== 'FORBIDDEN').every((c) => c === 'ACCOUNT_LOCKED')).toBe(true)
-    expect((await p.browser().call('POST', '/api/auth/login', { body: { email, password } })).status).toBe(429)
+    expect(
+      (await p.browser().call('POST', '/api/auth/login', { body: { email, password } })).status,
+    ).toBe(429)
   })
 })

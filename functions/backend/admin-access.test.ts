@@ -6,8 +6,12 @@ import type { RouteSpec } from './_lib/routes'
 
 /** Every endpoint of the backend served by another role (each file that exports its `route`). */
 async function routedSpecs() {
-  const files = (await readdir(new URL('.', import.meta.url))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-  const modules = await Promise.all(files.map((f) => import(`./${f}`) as Promise<{ route?: RouteSpec }>))
+  const files = (await readdir(new URL('.', import.meta.url))).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  )
+  const modules = await Promise.all(
+    files.map((f) => import(`./${f}`) as Promise<{ route?: RouteSpec }>),
+  )
   return modules.flatMap((m) => (m.route ? [m.route] : []))
 }
 
@@ -24,21 +28,31 @@ afterAll(() => p.close())
 
 const routesOf = (app: Hono<any>, match: RegExp) => {
   const seen = new Map<string, { method: string; path: string }>()
-  for (const r of app.routes) if (r.method !== 'ALL' && match.test(r.path)) seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path })
+  for (const r of app.routes)
+    if (r.method !== 'ALL' && match.test(r.path))
+      seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path })
   return [...seen.values()]
 }
-const fill = (path: string) => path.replace(':id', learnerId).replace(/:\w+/g, '00000000-0000-4000-8000-000000000000')
+const fill = (path: string) =>
+  path.replace(':id', learnerId).replace(/:\w+/g, '00000000-0000-4000-8000-000000000000')
 const bodyOf = (method: string) => (method === 'POST' || method === 'PUT' ? {} : undefined)
 
 // The services' statistics parts are read by the backend's own /api/admin/stats, not through the routing table.
-const READ_BY_BACKEND_STATS = new Set(['auth GET /auth/admin/stats', 'credit GET /admin/stats', 'ai GET /ai/admin/stats'])
+const READ_BY_BACKEND_STATS = new Set([
+  'auth GET /auth/admin/stats',
+  'credit GET /admin/stats',
+  'ai GET /ai/admin/stats',
+])
 
 describe('every admin route refuses everyone but admins', () => {
   it('at the gateway: 401 without a token, 403 for a learner', async () => {
     const routes = routesOf(p.backend.app!, /^\/api\/admin(\/|$)/)
     expect(routes.length).toBeGreaterThan(15)
     for (const r of routes) {
-      const anon = await learner.call(r.method, fill(r.path), { body: bodyOf(r.method), auth: false })
+      const anon = await learner.call(r.method, fill(r.path), {
+        body: bodyOf(r.method),
+        auth: false,
+      })
       expect([r.path, anon.status]).toEqual([r.path, 401])
       const user = await learner.call(r.method, fill(r.path), { body: bodyOf(r.method) })
       expect([r.path, user.status, user.body.error.code]).toEqual([r.path, 403, 'FORBIDDEN'])
@@ -47,12 +61,23 @@ describe('every admin route refuses everyone but admins', () => {
 
   it('in each service too, and each service admin route is reached only through an admin endpoint of the backend', async () => {
     const ROUTES = await routedSpecs()
-    const services = [['auth', p.auth.app!, /^\/auth\/admin\//], ['credit', p.credit.app!, /^\/admin\//], ['ai', p.ai!.app!, /^\/ai\/admin\//]] as const
+    const services = [
+      ['auth', p.auth.app!, /^\/auth\/admin\//],
+      ['credit', p.credit.app!, /^\/admin\//],
+      ['ai', p.ai!.app!, /^\/ai\/admin\//],
+    ] as const
     for (const [role, app, match] of services) {
       for (const r of routesOf(app, match)) {
-        const routed = ROUTES.find((x) => x.service === role && x.method === r.method && x.target === r.path)
-        if (!READ_BY_BACKEND_STATS.has(`${role} ${r.method} ${r.path}`)) expect([r.path, routed?.admin]).toEqual([r.path, true])
-        const res = await p.service(role, fill(r.path), { method: r.method, body: bodyOf(r.method), headers: { authorization: `Bearer ${learner.token}` } })
+        const routed = ROUTES.find(
+          (x) => x.service === role && x.method === r.method && x.target === r.path,
+        )
+        if (!READ_BY_BACKEND_STATS.has(`${role} ${r.method} ${r.path}`))
+          expect([r.path, routed?.admin]).toEqual([r.path, true])
+        const res = await p.service(role, fill(r.path), {
+          method: r.method,
+          body: bodyOf(r.method),
+          headers: { authorization: `Bearer ${learner.token}` },
+        })
         expect([role, r.path, res.status]).toEqual([role, r.path, 403])
       }
     }

@@ -22,7 +22,14 @@ export default new Hono<BackendEnv>().post(
     const { id } = c.req.valid('param')
     const { reason } = c.req.valid('json')
     const doc = await userDocument(c, id, (sql) =>
-      auditAdmin(sql, requestMeta(c), { actor: c.var.user!.id, action: 'admin.user_exported', subjectId: id, reason, before: null, after: null }),
+      auditAdmin(sql, requestMeta(c), {
+        actor: c.var.user!.id,
+        action: 'admin.user_exported',
+        subjectId: id,
+        reason,
+        before: null,
+        after: null,
+      }),
     )
     c.header('content-disposition', `attachment; filename="lingudesk-${id}.json"`)
     return c.json(doc)

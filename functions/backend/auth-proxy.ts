@@ -16,22 +16,43 @@ const PUBLIC: [string, RegExp][] = [
   ['GET', /^\/oauth\/providers$/],
   ['POST', new RegExp(`^/oauth/(${OAUTH_PROVIDERS.join('|')})/start$`)],
 ]
-const isPublic = (method: string, path: string) => PUBLIC.some(([m, re]) => m === method && re.test(path))
+const isPublic = (method: string, path: string) =>
+  PUBLIC.some(([m, re]) => m === method && re.test(path))
 const subPath = (path: string) => path.replace(/^\/api\/auth/, '')
 // Answers after which this browser's refresh cookie is dead.
 const SIGNS_OUT = new Set(['/logout', '/password'])
 
 /** Everything under /api/auth/* goes to the auth role; the refresh token travels only in the cookie. */
 export default new Hono<BackendEnv>()
-  .use('/api/auth/*', named('public? rateLimit(public)', except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public'))))
-  .use('/api/auth/*', named('else requireUser → rateLimit(standard)', except((c) => isPublic(c.req.method, subPath(c.req.path)), requireUser(), rateLimit('standard'))))
+  .use(
+    '/api/auth/*',
+    named(
+      'public? rateLimit(public)',
+      except((c) => !isPublic(c.req.method, subPath(c.req.path)), rateLimit('public')),
+    ),
+  )
+  .use(
+    '/api/auth/*',
+    named(
+      'else requireUser → rateLimit(standard)',
+      except(
+        (c) => isPublic(c.req.method, subPath(c.req.path)),
+        requireUser(),
+        rateLimit('standard'),
+      ),
+    ),
+  )
   .all('/api/auth/*', async (c) => {
-    const hasBody = c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0'
+    const hasBody =
+      c.req.method !== 'GET' && c.req.method !== 'DELETE' && c.req.header('content-length') !== '0'
     const raw = hasBody ? await readJson(c) : undefined
     const url = new URL(c.req.url)
     const path = subPath(url.pathname)
     if (path.startsWith('/admin/')) throw new ApiError('NOT_FOUND', 'Not found') // admins use /api/admin/*
-    const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, { method: c.req.method, raw })
+    const { status, json } = await relayAuth(c, `/auth${path}${url.search}`, {
+      method: c.req.method,
+      raw,
+    })
     if (status < 300 && SIGNS_OUT.has(path)) clearRefreshCookie(c)
     if (status === 200 && /^\/oauth\/\w+\/start$/.test(path))
       setOAuthStateCookie(c, new URL(String(json!.url)).searchParams.get('state')!)

@@ -6,11 +6,15 @@ import { type PlatformHarness, platformHarness } from '../../test/platform-harne
 // only the dependency failing (here: auth killed) opens it. Roles are separate processes.
 let p: PlatformHarness
 beforeAll(async () => {
-  p = await platformHarness({ processes: true, backendEnv: { RATE_LIMIT_PUBLIC: '100000/60', RATE_LIMIT_STANDARD: '100000/60' } })
+  p = await platformHarness({
+    processes: true,
+    backendEnv: { RATE_LIMIT_PUBLIC: '100000/60', RATE_LIMIT_STANDARD: '100000/60' },
+  })
 }, 60_000)
 afterAll(() => p?.close())
 
-const signIn = (email: string, password: string) => p.browser().call('POST', '/api/auth/login', { body: { email, password } })
+const signIn = (email: string, password: string) =>
+  p.browser().call('POST', '/api/auth/login', { body: { email, password } })
 
 describe("the backend's breaker to auth", () => {
   it('stays closed through a flood of hostile sign-ups, and opens when auth dies', async () => {
@@ -18,7 +22,13 @@ describe("the backend's breaker to auth", () => {
     const flood = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         i % 2
-          ? p.browser().call('POST', '/api/auth/register', { body: { email: `f${i}@example.com`, password: 'a long passphrase', name: `x\u0000${i}` } })
+          ? p.browser().call('POST', '/api/auth/register', {
+              body: {
+                email: `f${i}@example.com`,
+                password: 'a long passphrase',
+                name: `x\u0000${i}`,
+              },
+            })
           : signIn(`nobody${i}@example.com`, 'a wrong password'),
       ),
     )
@@ -31,11 +41,15 @@ describe("the backend's breaker to auth", () => {
 
     await p.processes.auth!.kill()
     const down = await Promise.all([1, 2, 3].map(() => signIn(email, password)))
-    expect(down.map((r) => [r.status, r.body.error.details.service])).toEqual(Array(3).fill([503, 'auth']))
+    expect(down.map((r) => [r.status, r.body.error.details.service])).toEqual(
+      Array(3).fill([503, 'auth']),
+    )
     expect(await breaker()).toBe('open')
     await p.restart('auth')
     // After the cooldown one trial call goes through; auth answers, and the breaker closes.
-    await expect.poll(async () => (await signIn(email, password)).status, { timeout: 30_000, interval: 1000 }).toBe(200)
+    await expect
+      .poll(async () => (await signIn(email, password)).status, { timeout: 30_000, interval: 1000 })
+      .toBe(200)
     expect(await breaker()).toBe('closed')
   }, 60_000)
 })

@@ -14,13 +14,18 @@ const longest = (op: keyof typeof OPERATIONS) => {
 }
 
 /** The most each card action can cost this user (what it holds for the longest card); most cost less. */
-export default new Hono<BackendEnv>().get('/api/cards/ai/prices', requireUser(), rateLimit('standard'), (c) => {
-  const type = userTypeOf(c.var.user.role)
-  const actions = Object.fromEntries(
-    Object.entries(ACTIONS).map(([name, a]) => {
-      const input = { ...a.input(longest(a.op), { sourceLang: 'en', targetLang: 'de' }), n: 10 }
-      return [name, { atMost: mostItCosts(a.op, input, routeOf(a.op).providers?.[type]) }]
-    }),
-  )
-  return c.json({ currency: 'micro-EUR', actions })
-})
+export default new Hono<BackendEnv>().get(
+  '/api/cards/ai/prices',
+  requireUser(),
+  rateLimit('standard'),
+  (c) => {
+    const type = userTypeOf(c.var.user.role)
+    const actions = Object.fromEntries(
+      Object.entries(ACTIONS).map(([name, a]) => {
+        const input = { ...a.input(longest(a.op), { sourceLang: 'en', targetLang: 'de' }), n: 10 }
+        return [name, { atMost: mostItCosts(a.op, input, routeOf(a.op).providers?.[type]) }]
+      }),
+    )
+    return c.json({ currency: 'micro-EUR', actions })
+  },
+)

@@ -10,16 +10,31 @@ import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
-export const ListQuery = z.object({ q: z.string().trim().min(1).max(200).optional(), tag: Tag.optional(), cursor: Cursor.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
+export const ListQuery = z.object({
+  q: z.string().trim().min(1).max(200).optional(),
+  tag: Tag.optional(),
+  cursor: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
 
 /** A deck's cards, searched by text and filtered by tag, in stable pages. */
-export default new Hono<BackendEnv>().get('/api/decks/:id/cards', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('query', ListQuery), async (c) => {
-  const { q, tag, cursor, limit } = c.req.valid('query')
-  const deckId = c.req.valid('param').id
-  const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
-    await requireDeck(sql, deckId)
-    return listCards(sql, deckId, { q, tag, after: cursor, limit: limit + 1 })
-  })
-  const items = cards.slice(0, limit)
-  return c.json({ items, nextCursor: cards.length > limit ? encodeCursor(items[limit - 1]) : null })
-})
+export default new Hono<BackendEnv>().get(
+  '/api/decks/:id/cards',
+  requireUser(),
+  rateLimit('standard'),
+  validate('param', IdParam),
+  validate('query', ListQuery),
+  async (c) => {
+    const { q, tag, cursor, limit } = c.req.valid('query')
+    const deckId = c.req.valid('param').id
+    const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
+      await requireDeck(sql, deckId)
+      return listCards(sql, deckId, { q, tag, after: cursor, limit: limit + 1 })
+    })
+    const items = cards.slice(0, limit)
+    return c.json({
+      items,
+      nextCursor: cards.length > limit ? encodeCursor(items[limit - 1]) : null,
+    })
+  },
+)

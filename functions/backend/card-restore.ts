@@ -11,9 +11,15 @@ import type { BackendEnv } from './env'
 const Params = z.object({ id: z.uuid(), entryId: z.uuid() })
 
 /** Undoes one change of a card: what it replaced comes back, recorded as a change of its own. */
-export default new Hono<BackendEnv>().post('/api/cards/:id/history/:entryId/restore', requireUser(), rateLimit('standard'), validate('param', Params), async (c) => {
-  const { id, entryId } = c.req.valid('param')
-  const card = await asUser(c.var.db, c.var.user.id, (sql) => restoreCard(sql, id, entryId))
-  if (!card) throw new ApiError('NOT_FOUND', 'No such change of this card')
-  return c.json(card)
-})
+export default new Hono<BackendEnv>().post(
+  '/api/cards/:id/history/:entryId/restore',
+  requireUser(),
+  rateLimit('standard'),
+  validate('param', Params),
+  async (c) => {
+    const { id, entryId } = c.req.valid('param')
+    const card = await asUser(c.var.db, c.var.user.id, (sql) => restoreCard(sql, id, entryId))
+    if (!card) throw new ApiError('NOT_FOUND', 'No such change of this card')
+    return c.json(card)
+  },
+)

@@ -9,8 +9,17 @@ import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
 /** Edits a card's front, back, notes, examples or tags. */
-export default new Hono<BackendEnv>().patch('/api/cards/:id', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', (c) => cardSchemas(c.var.config).patch), async (c) => {
-  const card = await asUser(c.var.db, c.var.user.id, (sql) => updateCard(sql, c.req.valid('param').id, c.req.valid('json')))
-  if (!card) throw new ApiError('NOT_FOUND', 'No such card')
-  return c.json(card)
-})
+export default new Hono<BackendEnv>().patch(
+  '/api/cards/:id',
+  requireUser(),
+  rateLimit('standard'),
+  validate('param', IdParam),
+  validate('json', (c) => cardSchemas(c.var.config).patch),
+  async (c) => {
+    const card = await asUser(c.var.db, c.var.user.id, (sql) =>
+      updateCard(sql, c.req.valid('param').id, c.req.valid('json')),
+    )
+    if (!card) throw new ApiError('NOT_FOUND', 'No such card')
+    return c.json(card)
+  },
+)

@@ -8,7 +8,15 @@ import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
 /** A new deck: name, description, languages (source → target) and daily limits. */
-export default new Hono<BackendEnv>().post('/api/decks', requireUser(), rateLimit('standard'), validate('json', DeckBody), async (c) => {
-  const deck = await asUser(c.var.db, c.var.user.id, async (sql) => getDeck(sql, await createDeck(sql, c.req.valid('json')), new Date(c.var.now())))
-  return c.json(deck, 201)
-})
+export default new Hono<BackendEnv>().post(
+  '/api/decks',
+  requireUser(),
+  rateLimit('standard'),
+  validate('json', DeckBody),
+  async (c) => {
+    const deck = await asUser(c.var.db, c.var.user.id, async (sql) =>
+      getDeck(sql, await createDeck(sql, c.req.valid('json')), new Date(c.var.now())),
+    )
+    return c.json(deck, 201)
+  },
+)

@@ -10,11 +10,20 @@ import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
 /** A deck's cards as CSV, in the columns the import reads. */
-export default new Hono<BackendEnv>().get('/api/decks/:id/export', requireUser(), rateLimit('standard'), validate('param', IdParam), async (c) => {
-  const deckId = c.req.valid('param').id
-  const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
-    await requireDeck(sql, deckId)
-    return listCards(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK })
-  })
-  return c.body(cardsToCsv(cards), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="deck.csv"' })
-})
+export default new Hono<BackendEnv>().get(
+  '/api/decks/:id/export',
+  requireUser(),
+  rateLimit('standard'),
+  validate('param', IdParam),
+  async (c) => {
+    const deckId = c.req.valid('param').id
+    const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
+      await requireDeck(sql, deckId)
+      return listCards(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK })
+    })
+    return c.body(cardsToCsv(cards), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="deck.csv"',
+    })
+  },
+)

@@ -18,7 +18,8 @@ export default new Hono<BackendEnv>().post(
   validate('param', IdParam),
   validate('query', z.object({ dryRun: z.enum(['true', 'false']).default('false') })),
   async (c) => {
-    if (!/^text\/(csv|plain)/i.test(c.req.header('content-type') ?? '')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv')
+    if (!/^text\/(csv|plain)/i.test(c.req.header('content-type') ?? ''))
+      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv')
     const { cards, errors } = readCardRows(await c.req.text(), c.var.config)
     const dryRun = c.req.valid('query').dryRun === 'true'
     const deckId = c.req.valid('param').id
@@ -27,7 +28,13 @@ export default new Hono<BackendEnv>().post(
       if (dryRun || errors.length || !cards.length) return 0
       return (await addCards(sql, deckId, cards, new Date(c.var.now()))).length
     })
-    if (errors.length && !dryRun) throw new ApiError('BAD_REQUEST', `${errors.length} rows have errors; nothing was imported`, { errors })
-    return c.json({ dryRun, valid: cards.length, imported, errors, preview: cards.slice(0, 20) }, imported ? 201 : 200)
+    if (errors.length && !dryRun)
+      throw new ApiError('BAD_REQUEST', `${errors.length} rows have errors; nothing was imported`, {
+        errors,
+      })
+    return c.json(
+      { dryRun, valid: cards.length, imported, errors, preview: cards.slice(0, 20) },
+      imported ? 201 : 200,
+    )
   },
 )

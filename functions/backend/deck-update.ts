@@ -9,11 +9,20 @@ import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
 /** Renames a deck, describes it, sets its languages or daily limits. */
-export default new Hono<BackendEnv>().patch('/api/decks/:id', requireUser(), rateLimit('standard'), validate('param', IdParam), validate('json', DeckBody.partial()), async (c) => {
-  const { id } = c.req.valid('param')
-  const deck = await asUser(c.var.db, c.var.user.id, async (sql) =>
-    (await updateDeck(sql, id, c.req.valid('json'))) ? getDeck(sql, id, new Date(c.var.now())) : null,
-  )
-  if (!deck) throw new ApiError('NOT_FOUND', 'No such deck')
-  return c.json(deck)
-})
+export default new Hono<BackendEnv>().patch(
+  '/api/decks/:id',
+  requireUser(),
+  rateLimit('standard'),
+  validate('param', IdParam),
+  validate('json', DeckBody.partial()),
+  async (c) => {
+    const { id } = c.req.valid('param')
+    const deck = await asUser(c.var.db, c.var.user.id, async (sql) =>
+      (await updateDeck(sql, id, c.req.valid('json')))
+        ? getDeck(sql, id, new Date(c.var.now()))
+        : null,
+    )
+    if (!deck) throw new ApiError('NOT_FOUND', 'No such deck')
+    return c.json(deck)
+  },
+)

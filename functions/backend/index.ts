@@ -63,7 +63,11 @@ import whoami from './whoami'
 
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
   const verify = verifierFromAuth(deps.config, deps.services.call, deps.now)
-  const isRevoked = createRevocationCheck(deps.kv, { timeoutMs: deps.config.RATE_LIMIT_TIMEOUT_MS, log: deps.log, metrics: deps.metrics })
+  const isRevoked = createRevocationCheck(deps.kv, {
+    timeoutMs: deps.config.RATE_LIMIT_TIMEOUT_MS,
+    log: deps.log,
+    metrics: deps.metrics,
+  })
   // The cache spares the signature check only: every request asks whether its session was revoked.
   const verifier: Verifier = async (token) => {
     const claims = await verify(token)

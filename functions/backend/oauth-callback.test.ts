@@ -8,8 +8,12 @@ beforeAll(async () => {
   google = await startFakeOidc({ clientId: 'gw-client', clientSecret: 'gw-secret' })
   p = await platformHarness({
     authEnv: {
-      GOOGLE_CLIENT_ID: 'gw-client', GOOGLE_CLIENT_SECRET: 'gw-secret', GOOGLE_ISSUER: google.issuer,
-      GOOGLE_AUTH_URL: google.urls.auth, GOOGLE_TOKEN_URL: google.urls.token, GOOGLE_JWKS_URL: google.urls.jwks,
+      GOOGLE_CLIENT_ID: 'gw-client',
+      GOOGLE_CLIENT_SECRET: 'gw-secret',
+      GOOGLE_ISSUER: google.issuer,
+      GOOGLE_AUTH_URL: google.urls.auth,
+      GOOGLE_TOKEN_URL: google.urls.token,
+      GOOGLE_JWKS_URL: google.urls.jwks,
     },
   })
 })
@@ -29,20 +33,30 @@ describe('OAuth through the gateway', () => {
     const { code, state } = await google.consent(start.body.url)
 
     const stranger = p.browser()
-    const csrf = await stranger.call('GET', `/api/auth/oauth/google/callback?code=${code}&state=${state}`)
+    const csrf = await stranger.call(
+      'GET',
+      `/api/auth/oauth/google/callback?code=${code}&state=${state}`,
+    )
     expect(csrf.status).toBe(303)
     expect(csrf.headers.get('location')).toBe('/#/signin?error=oauth_state')
 
-    const back = await fetch(`${p.backend.url}/api/auth/oauth/google/callback?code=${code}&state=${state}`, {
-      redirect: 'manual',
-      headers: { cookie: `ld_oauth=${b.jar.get('ld_oauth')}`, 'x-forwarded-for': b.ip },
-    })
+    const back = await fetch(
+      `${p.backend.url}/api/auth/oauth/google/callback?code=${code}&state=${state}`,
+      {
+        redirect: 'manual',
+        headers: { cookie: `ld_oauth=${b.jar.get('ld_oauth')}`, 'x-forwarded-for': b.ip },
+      },
+    )
     expect(back.status).toBe(303)
     expect(back.headers.get('location')).toBe('/#/')
     const refresh = back.headers.getSetCookie().find((c) => c.startsWith('ld_refresh='))!
     b.jar.set('ld_refresh', refresh.split(';')[0].split('=')[1])
     const session = await b.call('POST', '/api/auth/refresh', { auth: false })
     expect(session.status).toBe(200)
-    expect((await b.call('GET', '/api/whoami')).body).toMatchObject({ email, name: 'Olga', userType: 'free' })
+    expect((await b.call('GET', '/api/whoami')).body).toMatchObject({
+      email,
+      name: 'Olga',
+      userType: 'free',
+    })
   })
 })

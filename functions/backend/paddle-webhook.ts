@@ -6,12 +6,19 @@ import type { BackendEnv } from './env'
  * Paddle's notifications: public, so limited per address, and passed to the credit service byte for byte
  * with their signature, which credit verifies (the signature covers the raw body).
  */
-export default new Hono<BackendEnv>().post('/api/webhooks/paddle', rateLimit('public'), async (c) => {
-  const res = await c.var.services.call('credit', '/webhooks/paddle', {
-    raw: await c.req.text(),
-    headers: { 'paddle-signature': c.req.header('paddle-signature') },
-    requestId: c.var.requestId,
-    timeoutMs: 10_000,
-  })
-  return new Response(res.body, { status: res.status, headers: { 'content-type': 'application/json' } })
-})
+export default new Hono<BackendEnv>().post(
+  '/api/webhooks/paddle',
+  rateLimit('public'),
+  async (c) => {
+    const res = await c.var.services.call('credit', '/webhooks/paddle', {
+      raw: await c.req.text(),
+      headers: { 'paddle-signature': c.req.header('paddle-signature') },
+      requestId: c.var.requestId,
+      timeoutMs: 10_000,
+    })
+    return new Response(res.body, {
+      status: res.status,
+      headers: { 'content-type': 'application/json' },
+    })
+  },
+)

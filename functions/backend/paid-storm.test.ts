@@ -22,23 +22,70 @@ let mail: string
 const roles = {} as Record<'auth' | 'credit' | 'ai' | 'backend', RoleProcess>
 
 beforeAll(async () => {
-  ;[redis, fake, s3, db, mail] = await Promise.all([startRedisServer(), startFakeAi(), startS3(), testDatabase(), mkdtemp(join(tmpdir(), 'storm-mail-'))])
+  ;[redis, fake, s3, db, mail] = await Promise.all([
+    startRedisServer(),
+    startFakeAi(),
+    startS3(),
+    testDatabase(),
+    mkdtemp(join(tmpdir(), 'storm-mail-')),
+  ])
   const common = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), REDIS_URL: redis.url }
-  roles.auth = await startRoleProcess('auth', { ...common, SMTP_URL: `file://${mail}`, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), BCRYPT_COST: '4' })
-  const providers = { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl, FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl, CHATTERBOX_BASE_URL: fake.openAiUrl }
-  const gates = Object.fromEntries(['DEEPSEEK', 'FLUX', 'CHATTERBOX'].flatMap((p) => [[`${p}_CONCURRENCY`, '64'], [`${p}_QUEUE`, '5000'], [`${p}_RPM`, '100000']]))
+  roles.auth = await startRoleProcess('auth', {
+    ...common,
+    SMTP_URL: `file://${mail}`,
+    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    BCRYPT_COST: '4',
+  })
+  const providers = {
+    DEEPSEEK_API_KEY: 'k',
+    DEEPSEEK_BASE_URL: fake.openAiUrl,
+    FLUX_API_KEY: 'k',
+    FLUX_BASE_URL: fake.openAiUrl,
+    CHATTERBOX_BASE_URL: fake.openAiUrl,
+  }
+  const gates = Object.fromEntries(
+    ['DEEPSEEK', 'FLUX', 'CHATTERBOX'].flatMap((p) => [
+      [`${p}_CONCURRENCY`, '64'],
+      [`${p}_QUEUE`, '5000'],
+      [`${p}_RPM`, '100000'],
+    ]),
+  )
   ;[roles.credit, roles.ai] = await Promise.all([
-    startRoleProcess('credit', { ...common, AUTH_URL: roles.auth.url, GRANT_FREE: '20000', HOLD_SWEEP_INTERVAL_S: '1', DB_POOL_MAX: '20' }),
-    startRoleProcess('ai', { ...common, AUTH_URL: roles.auth.url, ...s3.env, ...providers, ...gates }),
+    startRoleProcess('credit', {
+      ...common,
+      AUTH_URL: roles.auth.url,
+      GRANT_FREE: '20000',
+      HOLD_SWEEP_INTERVAL_S: '1',
+      DB_POOL_MAX: '20',
+    }),
+    startRoleProcess('ai', {
+      ...common,
+      AUTH_URL: roles.auth.url,
+      ...s3.env,
+      ...providers,
+      ...gates,
+    }),
   ])
   roles.backend = await startRoleProcess('backend', {
-    ...common, REDIS_URL: redis.url, AUTH_URL: roles.auth.url, CREDIT_URL: roles.credit.url, AI_URL: roles.ai.url,
-    RATE_LIMIT_AI: '1000000/60', RATE_LIMIT_STANDARD: '1000000/60', RATE_LIMIT_PUBLIC: '1000000/60',
+    ...common,
+    REDIS_URL: redis.url,
+    AUTH_URL: roles.auth.url,
+    CREDIT_URL: roles.credit.url,
+    AI_URL: roles.ai.url,
+    RATE_LIMIT_AI: '1000000/60',
+    RATE_LIMIT_STANDARD: '1000000/60',
+    RATE_LIMIT_PUBLIC: '1000000/60',
   })
 }, 120_000)
 afterAll(async () => {
   await Promise.all(Object.values(roles).map((r) => r.kill()))
-  await Promise.all([redis?.stop(), fake?.close(), s3?.stop(), db?.close(), mail && rm(mail, { recursive: true, force: true })])
+  await Promise.all([
+    redis?.stop(),
+    fake?.close(),
+    s3?.stop(),
+    db?.close(),
+    mail && rm(mail, { recursive: true, force: true }),
+  ])
 })
 
 type User = { id: string; token: string; ip: string }
@@ -46,7 +93,7 @@ type Key = { user: User; key: string; path: string; body: unknown; copies: numbe
 type Answer = { status: number; body: string; cost: string | null } | null
 
 let seed = 20_261_130 // seeded, so a failing run can be repeated
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
 
 async function register(i: number): Promise<User> {
   const ip = `198.51.100.${i + 1}`
@@ -55,29 +102,49 @@ async function register(i: number): Promise<User> {
   return { id: body.user.id, token: body.accessToken, ip }
 }
 // The first sign-up makes auth's first signing key; the others come at once.
-const users = async (n: number) => [await register(0), ...(await Promise.all(Array.from({ length: n - 1 }, (_, i) => register(i + 1))))]
+const users = async (n: number) => [
+  await register(0),
+  ...(await Promise.all(Array.from({ length: n - 1 }, (_, i) => register(i + 1)))),
+]
 
 /** Each user's keys, a third each of text, image and speech calls; `repeated` of them sent 5–10 times at once. */
 function keysOf(list: User[], perUser: number, repeated: number, tag: string): Key[] {
-  return list.flatMap((user) => Array.from({ length: perUser }, (_, i) => {
-    const words = `${tag} ${user.id} ${i} ${'wort '.repeat(1 + Math.floor(random() * 20))}`.trim()
-    const [path, body] = [
-      ['/api/ai/translate', { text: words, from: 'de', to: 'en' }],
-      ['/api/ai/image', { prompt: words }],
-      ['/api/ai/speech', { text: words, language: 'de' }],
-    ][i % 3]
-    return { user, key: `${tag}-${user.id}-${i}`, path: path as string, body, copies: i < repeated ? 5 + Math.floor(random() * 6) : 1 }
-  }))
+  return list.flatMap((user) =>
+    Array.from({ length: perUser }, (_, i) => {
+      const words = `${tag} ${user.id} ${i} ${'wort '.repeat(1 + Math.floor(random() * 20))}`.trim()
+      const [path, body] = [
+        ['/api/ai/translate', { text: words, from: 'de', to: 'en' }],
+        ['/api/ai/image', { prompt: words }],
+        ['/api/ai/speech', { text: words, language: 'de' }],
+      ][i % 3]
+      return {
+        user,
+        key: `${tag}-${user.id}-${i}`,
+        path: path as string,
+        body,
+        copies: i < repeated ? 5 + Math.floor(random() * 6) : 1,
+      }
+    }),
+  )
 }
 
 const answers = new Map<string, Answer[]>() // by key
 async function send(k: Key): Promise<Answer> {
   const res = await fetch(roles.backend.url + k.path, {
     method: 'POST',
-    headers: { authorization: `Bearer ${k.user.token}`, 'content-type': 'application/json', 'idempotency-key': k.key, 'x-forwarded-for': k.user.ip },
+    headers: {
+      authorization: `Bearer ${k.user.token}`,
+      'content-type': 'application/json',
+      'idempotency-key': k.key,
+      'x-forwarded-for': k.user.ip,
+    },
     body: JSON.stringify(k.body),
   }).catch(() => null)
-  const a = res && { status: res.status, body: await res.text().catch(() => ''), cost: res.headers.get('x-cost-micros') }
+  const a = res && {
+    status: res.status,
+    body: await res.text().catch(() => ''),
+    cost: res.headers.get('x-cost-micros'),
+  }
   answers.set(k.key, [...(answers.get(k.key) ?? []), a])
   return a
 }
@@ -90,15 +157,17 @@ const final = (a: Answer) => ok(a) || a?.status === 402
  * key still running after 3 s belongs to a call whose backend died: it waits for its hold to expire.
  */
 async function resolve(keys: Key[], deadline: number) {
-  await Promise.all(keys.map(async (k) => {
-    let got = await Promise.all(Array.from({ length: k.copies }, () => send(k)))
-    let runningSince = Infinity
-    while (!got.some(final) && Date.now() < deadline && Date.now() - runningSince < 3000) {
-      await new Promise((r) => setTimeout(r, 100 + random() * 300))
-      got = [await send(k)]
-      runningSince = got[0]?.status === 409 ? Math.min(runningSince, Date.now()) : Infinity
-    }
-  }))
+  await Promise.all(
+    keys.map(async (k) => {
+      let got = await Promise.all(Array.from({ length: k.copies }, () => send(k)))
+      let runningSince = Infinity
+      while (!got.some(final) && Date.now() < deadline && Date.now() - runningSince < 3000) {
+        await new Promise((r) => setTimeout(r, 100 + random() * 300))
+        got = [await send(k)]
+        runningSince = got[0]?.status === 409 ? Math.min(runningSince, Date.now()) : Infinity
+      }
+    }),
+  )
 }
 
 /**
@@ -111,13 +180,24 @@ async function check(keys: Key[]) {
   for (const k of keys) {
     const distinct = new Set((answers.get(k.key) ?? []).filter(ok).map((a) => JSON.stringify(a)))
     expect(distinct.size, `answers to ${k.key}`).toBeLessThanOrEqual(1)
-    for (const a of distinct) costs.set(k.user.id, (costs.get(k.user.id) ?? 0) + Number(JSON.parse(a).cost))
+    for (const a of distinct)
+      costs.set(k.user.id, (costs.get(k.user.id) ?? 0) + Number(JSON.parse(a).cost))
   }
   const ids = [...new Set(keys.map((k) => k.user.id))]
   const open = async (overdue: string) =>
-    Number((await db.owner.query<{ n: string }>(`select count(*) as n from credit.holds where status = 'open' and user_id = any($1) and expires_at < now() - $2::interval`, [ids, overdue]))[0].n)
+    Number(
+      (
+        await db.owner.query<{ n: string }>(
+          `select count(*) as n from credit.holds where status = 'open' and user_id = any($1) and expires_at < now() - $2::interval`,
+          [ids, overdue],
+        )
+      )[0].n,
+    )
   expect(await open('2 seconds')).toBe(0)
-  await db.owner.query(`update credit.holds set expires_at = now() where status = 'open' and user_id = any($1)`, [ids])
+  await db.owner.query(
+    `update credit.holds set expires_at = now() where status = 'open' and user_id = any($1)`,
+    [ids],
+  )
   await new Promise((r) => setTimeout(r, 2500))
   expect(await open('-1 day')).toBe(0)
   const rows = await db.owner.query<{ user_id: string; paid: string }>(
@@ -125,7 +205,9 @@ async function check(keys: Key[]) {
      from credit.accounts a where a.user_id = any($1)`,
     [ids],
   )
-  expect(Object.fromEntries(rows.map((r) => [r.user_id, Number(r.paid)]))).toEqual(Object.fromEntries(ids.map((id) => [id, costs.get(id) ?? 0])))
+  expect(Object.fromEntries(rows.map((r) => [r.user_id, Number(r.paid)]))).toEqual(
+    Object.fromEntries(ids.map((id) => [id, costs.get(id) ?? 0])),
+  )
   const [{ n }] = await db.owner.query<{ n: string }>(
     `select count(*) as n from credit.holds h where h.status = 'settled' and user_id = any($1)
      and not exists (select 1 from credit.idempotency_keys k where k.hold_id = h.id and k.status is not null)`,
@@ -141,7 +223,10 @@ describe('paid calls under load and faults', () => {
     await Promise.all(keys.flatMap((k) => Array.from({ length: k.copies }, () => send(k))))
     const statuses = [...answers.values()].flat().map((a) => a?.status)
     // Clients whose answer was "try again" (a 503 after the work, a key still running) retry with their keys.
-    await resolve(keys.filter((k) => !answers.get(k.key)!.some(final)).map((k) => ({ ...k, copies: 1 })), Date.now() + 30_000)
+    await resolve(
+      keys.filter((k) => !answers.get(k.key)!.some(final)).map((k) => ({ ...k, copies: 1 })),
+      Date.now() + 30_000,
+    )
     expect(statuses.filter((s) => s === 402).length).toBeGreaterThan(0) // the balances ran out
     expect(statuses.filter((s) => s === 409).length).toBeGreaterThan(0) // repeated keys ran once
     for (const k of keys.filter((k) => k.copies > 1)) {
@@ -154,7 +239,12 @@ describe('paid calls under load and faults', () => {
 
   it('faults: credit, backend and ai killed with SIGKILL and Redis restarted mid-stream; clients retry with their keys', async () => {
     const people = await users(20)
-    const faults = [() => roles.credit.restart(), () => roles.backend.restart(), () => roles.ai.restart(), async () => (await redis.stop(), await redis.start())]
+    const faults = [
+      () => roles.credit.restart(),
+      () => roles.backend.restart(),
+      () => roles.ai.restart(),
+      async () => (await redis.stop(), await redis.start()),
+    ]
     const all: Key[] = []
     for (const [i, fault] of faults.entries()) {
       const keys = keysOf(people, 5, 1, `fault${i}`)
@@ -167,7 +257,10 @@ describe('paid calls under load and faults', () => {
     // Calls whose backend died hold their keys until their holds expire: let the sweeper see them due now.
     await db.owner.query(`update credit.holds set expires_at = now() where status = 'open'`)
     await new Promise((r) => setTimeout(r, 2500))
-    await resolve(all.filter((k) => !answers.get(k.key)!.some(final)), Date.now() + 45_000)
+    await resolve(
+      all.filter((k) => !answers.get(k.key)!.some(final)),
+      Date.now() + 45_000,
+    )
     expect(all.filter((k) => !answers.get(k.key)!.some(final)).map((k) => k.key)).toEqual([])
     await check(all)
   }, 240_000)

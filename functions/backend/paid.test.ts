@@ -19,11 +19,21 @@ beforeAll(async () => {
     if (!fake.noCost) headers['x-cost-micros'] = String(fake.cost)
     return new Response(JSON.stringify({ result: { echo: body }, cost: fake.cost }), { headers })
   })
-  p = await platformHarness({ backendEnv: { AI_URL: ai.url, RATE_LIMIT_AI: '1000/60' }, creditEnv: { HOLD_SWEEP_INTERVAL_S: '1' } })
+  p = await platformHarness({
+    backendEnv: { AI_URL: ai.url, RATE_LIMIT_AI: '1000/60' },
+    creditEnv: { HOLD_SWEEP_INTERVAL_S: '1' },
+  })
   creditProxy = await serveOnLoopback(async (req) => {
     const url = new URL(req.url)
-    if (url.pathname.endsWith('/settle') && failSettles > 0 && failSettles--) return new Response('{}', { status: 503 })
-    return fetch(new Request(p.credit.url + url.pathname, { method: req.method, headers: req.headers, body: await req.text() }))
+    if (url.pathname.endsWith('/settle') && failSettles > 0 && failSettles--)
+      return new Response('{}', { status: 503 })
+    return fetch(
+      new Request(p.credit.url + url.pathname, {
+        method: req.method,
+        headers: req.headers,
+        body: await req.text(),
+      }),
+    )
   })
 })
 afterAll(async () => {
@@ -41,9 +51,17 @@ async function learner() {
   const send = (key: string | undefined, text: string, path = '/api/ai/translate', via?: string) =>
     (via ? p.browser(via) : b).call('POST', path, {
       body: body(text),
-      headers: { ...(key ? { 'idempotency-key': key } : {}), ...(via ? { authorization: `Bearer ${b.token}` } : {}) },
+      headers: {
+        ...(key ? { 'idempotency-key': key } : {}),
+        ...(via ? { authorization: `Bearer ${b.token}` } : {}),
+      },
     })
-  const money = async () => (await b.call('GET', '/api/credits/balance')).body as { balance: number; held: number; pending: number }
+  const money = async () =>
+    (await b.call('GET', '/api/credits/balance')).body as {
+      balance: number
+      held: number
+      pending: number
+    }
   const spent = async () => {
     const m = await money()
     return 500_000 - m.balance + m.pending
@@ -56,7 +74,9 @@ describe('Idempotency-Key on paid calls', () => {
     const l = await learner()
     fake.delayMs = 300
     const calls = fake.calls
-    const sends = await Promise.all(Array.from({ length: 8 }, () => l.send('same-key-0001', 'Haus')))
+    const sends = await Promise.all(
+      Array.from({ length: 8 }, () => l.send('same-key-0001', 'Haus')),
+    )
     fake.delayMs = 0
     // One ran; the others were told it is running (or, on a loaded machine, that the AI limiter's Redis was slow).
     expect(sends.filter((s) => s.status === 200)).toHaveLength(1)
@@ -105,7 +125,9 @@ describe('what the client is told is what it pays', () => {
     expect(res.headers.get('x-cost-micros')).toBe('50000')
     expect(res.body.cost).toBe(50_000)
     expect(await l.spent()).toBe(50_000)
-    expect(await (await fetch(`${p.credit.url}/metrics`)).text()).toMatch(/^credit_overruns_total\{role="credit"\} [1-9]\d*$/m)
+    expect(await (await fetch(`${p.credit.url}/metrics`)).text()).toMatch(
+      /^credit_overruns_total\{role="credit"\} [1-9]\d*$/m,
+    )
   })
 
   it('charges no more than the balance when the cost is above it, and answers what was charged', async () => {
@@ -133,7 +155,10 @@ describe('when the money path fails', () => {
     fake.delayMs = 1500
     const slow = l.send('expire-key-01', 'Haus')
     await new Promise((r) => setTimeout(r, 500))
-    await p.db.owner.query(`update credit.holds set expires_at = now() where status = 'open' and user_id = $1`, [l.id])
+    await p.db.owner.query(
+      `update credit.holds set expires_at = now() where status = 'open' and user_id = $1`,
+      [l.id],
+    )
     const late = await slow
     fake.delayMs = 0
     expect([late.status, late.body.error.code]).toEqual([409, 'HOLD_EXPIRED'])
@@ -166,7 +191,10 @@ describe('when the money path fails', () => {
     expect(await l.spent()).toBe(700) // the second answer was never given, so never charged
     const held = await l.send('settle-key-02', 'Baum')
     expect(held.body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS') // its hold is open until it expires
-    await p.db.owner.query(`update credit.holds set expires_at = now() where status = 'open' and user_id = $1`, [l.id])
+    await p.db.owner.query(
+      `update credit.holds set expires_at = now() where status = 'open' and user_id = $1`,
+      [l.id],
+    )
     await new Promise((r) => setTimeout(r, 2000)) // the sweeper's interval
     const again = await l.send('settle-key-02', 'Baum')
     expect([again.status, again.body.cost]).toEqual([200, 700])

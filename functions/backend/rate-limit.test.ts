@@ -18,7 +18,9 @@ afterAll(async () => {
 })
 
 const login = (b: ReturnType<PlatformHarness['browser']>) =>
-  b.call('POST', '/api/auth/login', { body: { email: 'nobody@example.com', password: 'whatever it is' } })
+  b.call('POST', '/api/auth/login', {
+    body: { email: 'nobody@example.com', password: 'whatever it is' },
+  })
 
 describe('rate limits', () => {
   it('allow 20 unauthenticated requests a minute per client address, then 429 with headers', async () => {
@@ -28,7 +30,10 @@ describe('rate limits', () => {
     expect(replies.slice(0, 20).every((r) => r.status === 401)).toBe(true)
     const last = replies[20]
     expect(last.status).toBe(429)
-    expect(last.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfter: expect.any(Number) } })
+    expect(last.body.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfter: expect.any(Number) },
+    })
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(last.headers.get('ratelimit-limit')).toBe('20')
     expect(last.headers.get('ratelimit-remaining')).toBe('0')
@@ -39,7 +44,9 @@ describe('rate limits', () => {
 
   it('count the address the edge saw, whatever X-Forwarded-For the client sends', async () => {
     const edge = await startRole('frontend', createFrontendApp, {
-      env: { PORT: '0', BACKEND_URL: p.backend.url, LOG_LEVEL: 'error' }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none',
+      env: { PORT: '0', BACKEND_URL: p.backend.url, LOG_LEVEL: 'error' },
+      migrationsDir: MIGRATIONS_DIR,
+      assetsDir: '/none',
     })
     try {
       const statuses = []
@@ -65,7 +72,9 @@ describe('rate limits', () => {
     const other = p.browser(second.url)
     const replies = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        (i % 2 ? b : other).call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${b.token}` } }),
+        (i % 2 ? b : other).call('GET', '/api/auth/me', {
+          headers: { authorization: `Bearer ${b.token}` },
+        }),
       ),
     )
     expect(replies.filter((r) => r.status === 200)).toHaveLength(50)
@@ -73,8 +82,10 @@ describe('rate limits', () => {
   })
 
   // The limiter's own refusal, as opposed to the AI service (not started here) being unreachable.
-  const limiterClosed = (r: { status: number; body: { error?: { message: string } } }) => r.status === 503 && /AI features/.test(r.body.error?.message ?? '')
-  const translate = (b: ReturnType<PlatformHarness['browser']>) => b.call('POST', '/api/ai/translate', { body: { text: 'hello', from: 'en', to: 'de' } })
+  const limiterClosed = (r: { status: number; body: { error?: { message: string } } }) =>
+    r.status === 503 && /AI features/.test(r.body.error?.message ?? '')
+  const translate = (b: ReturnType<PlatformHarness['browser']>) =>
+    b.call('POST', '/api/ai/translate', { body: { text: 'hello', from: 'en', to: 'de' } })
 
   it('treat a slow answer from a Redis that answers as load: every route goes on, AI routes too', async () => {
     const b = p.browser()

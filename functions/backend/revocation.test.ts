@@ -15,7 +15,8 @@ afterAll(async () => {
 })
 
 type Browser = ReturnType<PlatformHarness['browser']>
-const decks = (b: Browser, token = b.token) => b.call('GET', '/api/decks', { headers: { authorization: `Bearer ${token}` } })
+const decks = (b: Browser, token = b.token) =>
+  b.call('GET', '/api/decks', { headers: { authorization: `Bearer ${token}` } })
 /** A second device of the same user: its own session and access token. */
 async function secondDevice(email: string, password: string) {
   const b = p.browser()
@@ -61,7 +62,13 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const { email, password } = await a.register()
     const b = await secondDevice(email, password)
     const [ta, tb] = [a.token!, b.token!]
-    expect((await a.call('POST', '/api/auth/password', { body: { currentPassword: password, newPassword: 'a second passphrase' } })).status).toBe(200)
+    expect(
+      (
+        await a.call('POST', '/api/auth/password', {
+          body: { currentPassword: password, newPassword: 'a second passphrase' },
+        })
+      ).status,
+    ).toBe(200)
     await refusedNow(a, ta)
     await refusedNow(b, tb)
 
@@ -69,8 +76,16 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const tc = c.token!
     expect((await decks(c)).status).toBe(200)
     await p.browser().call('POST', '/api/auth/password/forgot', { body: { email } })
-    const link = (await p.smtp.latest(email, /Reset your/)).body.match(/#token=([A-Za-z0-9_-]{43})/)![1]
-    expect((await p.browser().call('POST', '/api/auth/password/reset', { body: { token: link, password: 'a third passphrase' } })).status).toBe(200)
+    const link = (await p.smtp.latest(email, /Reset your/)).body.match(
+      /#token=([A-Za-z0-9_-]{43})/,
+    )![1]
+    expect(
+      (
+        await p.browser().call('POST', '/api/auth/password/reset', {
+          body: { token: link, password: 'a third passphrase' },
+        })
+      ).status,
+    ).toBe(200)
     await refusedNow(c, tc)
   })
 
@@ -81,11 +96,19 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const admin = p.browser()
     const boss = await admin.register()
     await p.db.owner.query(`update public.users set role = 'admin' where email = $1`, [boss.email])
-    const challenge = (await admin.call('POST', '/api/auth/login', { body: { email: boss.email, password: boss.password } })).body.challenge
+    const challenge = (
+      await admin.call('POST', '/api/auth/login', {
+        body: { email: boss.email, password: boss.password },
+      })
+    ).body.challenge
     const code = (await p.smtp.latest(boss.email, /sign-in code/)).subject.match(/(\d{6})/)![1]
-    expect((await admin.call('POST', '/api/auth/login/verify', { body: { challenge, code } })).status).toBe(200)
+    expect(
+      (await admin.call('POST', '/api/auth/login/verify', { body: { challenge, code } })).status,
+    ).toBe(200)
     const id = (await victim.call('GET', '/api/whoami')).body.id
-    const disabled = await admin.call('PUT', `/api/admin/users/${id}/status`, { body: { status: 'disabled', reason: 'abuse report' } })
+    const disabled = await admin.call('PUT', `/api/admin/users/${id}/status`, {
+      body: { status: 'disabled', reason: 'abuse report' },
+    })
     expect(disabled.status).toBe(200)
     await refusedNow(victim, victim.token!)
     await refusedNow(other, other.token!)
@@ -102,9 +125,13 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     await redis.stop()
     expect((await decks(a)).status).toBe(200) // a live session keeps working
     expect((await decks(gone, revokedToken)).status).toBe(200) // the stated cost: the deny-list cannot be read
-    const me = await gone.call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${revokedToken}` } })
+    const me = await gone.call('GET', '/api/auth/me', {
+      headers: { authorization: `Bearer ${revokedToken}` },
+    })
     expect(me.status).toBe(401) // auth checks the session in PostgreSQL
-    const ai = await a.call('POST', '/api/ai/translate', { body: { text: 'Hund', from: 'de', to: 'en' } })
+    const ai = await a.call('POST', '/api/ai/translate', {
+      body: { text: 'Hund', from: 'de', to: 'en' },
+    })
     expect(ai.status).toBe(503)
     const metrics = await (await fetch(`${p.backend.url}/metrics`)).text()
     expect(metrics).toMatch(/revocation_check_fail_open_total\{[^}]*\} [1-9]/)

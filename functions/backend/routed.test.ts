@@ -14,8 +14,13 @@ beforeAll(async () => {
     req.on('data', (d) => (body += d))
     req.on('end', () => {
       seen.push({ url: req.url, headers: req.headers, body })
-      if (body.includes('fail')) return res.writeHead(502, { 'content-type': 'application/json' }).end('{"error":{"code":"UPSTREAM_FAILED"}}')
-      res.writeHead(200, { 'content-type': 'application/json', 'x-cost-micros': '12345' }).end(JSON.stringify({ ok: true }))
+      if (body.includes('fail'))
+        return res
+          .writeHead(502, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"UPSTREAM_FAILED"}}')
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-cost-micros': '12345' })
+        .end(JSON.stringify({ ok: true }))
     })
   })
   await new Promise<void>((ok) => upstream.listen(0, '127.0.0.1', ok))
@@ -27,7 +32,8 @@ afterAll(async () => {
   upstream?.close()
 })
 
-const setRole = (email: string, role: string) => p.db.owner.query(`update public.users set role = $2 where email = $1`, [email, role])
+const setRole = (email: string, role: string) =>
+  p.db.owner.query(`update public.users set role = $2 where email = $1`, [email, role])
 
 describe('routing table', () => {
   it('sends an AI call to the AI service with the provider and model for the user type', async () => {
@@ -42,10 +48,18 @@ describe('routing table', () => {
       await setRole(email, role)
       await b.call('POST', '/api/auth/refresh', { auth: false }) // a token that carries the new role
       seen.length = 0
-      const res = await b.call('POST', '/api/ai/translate', { body: { text: 'Haus', from: 'de', to: 'en' } })
+      const res = await b.call('POST', '/api/ai/translate', {
+        body: { text: 'Haus', from: 'de', to: 'en' },
+      })
       expect(res.status).toBe(200)
-      expect(seen[0]).toMatchObject({ url: '/ai/translate', body: '{"text":"Haus","from":"de","to":"en"}' })
-      expect(seen[0].headers).toMatchObject({ 'x-ai-provider': provider, authorization: `Bearer ${b.token}` })
+      expect(seen[0]).toMatchObject({
+        url: '/ai/translate',
+        body: '{"text":"Haus","from":"de","to":"en"}',
+      })
+      expect(seen[0].headers).toMatchObject({
+        'x-ai-provider': provider,
+        authorization: `Bearer ${b.token}`,
+      })
       expect(seen[0].headers['x-ai-fallback']).toBe(fallback)
       expect(seen[0].headers['x-service-token']).toEqual(expect.any(String))
       expect(seen[0].headers['x-request-id']).toEqual(expect.any(String))
@@ -65,15 +79,26 @@ describe('routing table', () => {
 
 describe('paid routes', () => {
   const pending = async (email: string) =>
-    Number((await p.db.owner.query<{ pending: string }>(`select a.pending from credit.accounts a join public.users u on u.id = a.user_id where u.email = $1`, [email]))[0].pending)
+    Number(
+      (
+        await p.db.owner.query<{ pending: string }>(
+          `select a.pending from credit.accounts a join public.users u on u.id = a.user_id where u.email = $1`,
+          [email],
+        )
+      )[0].pending,
+    )
 
   it('hold the most a call can cost, settle at the reported cost, and charge nothing for a failed call', async () => {
     const b = p.browser()
     const { email } = await b.register()
-    const ok = await b.call('POST', '/api/ai/translate', { body: { text: 'Haus', from: 'de', to: 'en' } })
+    const ok = await b.call('POST', '/api/ai/translate', {
+      body: { text: 'Haus', from: 'de', to: 'en' },
+    })
     expect(ok.headers.get('x-cost-micros')).toBe('12345')
     expect(await pending(email)).toBe(2345) // one cent went to the ledger, the rest waits
-    const failed = await b.call('POST', '/api/ai/translate', { body: { text: 'fail', from: 'de', to: 'en' } })
+    const failed = await b.call('POST', '/api/ai/translate', {
+      body: { text: 'fail', from: 'de', to: 'en' },
+    })
     expect(failed.status).toBe(502)
     expect(await pending(email)).toBe(2345)
     const balance = await b.call('GET', '/api/credits/balance')
@@ -83,7 +108,11 @@ describe('paid routes', () => {
   it('charge a retried request with the same Idempotency-Key once', async () => {
     const b = p.browser()
     const { email } = await b.register()
-    const send = () => b.call('POST', '/api/ai/examples', { body: { text: 'Baum', from: 'de', to: 'en' }, headers: { 'idempotency-key': 'retry-me-0001' } })
+    const send = () =>
+      b.call('POST', '/api/ai/examples', {
+        body: { text: 'Baum', from: 'de', to: 'en' },
+        headers: { 'idempotency-key': 'retry-me-0001' },
+      })
     const [first, again] = [await send(), await send()]
     expect([first.status, again.status]).toEqual([200, 200])
     expect(again.body).toEqual(first.body)
@@ -96,7 +125,9 @@ describe('paid routes', () => {
     const b = p.browser()
     const { res } = await b.register()
     await b.call('GET', '/api/credits/balance') // this month's 0.50 € grant
-    const drain = await p.service('credit', '/internal/charges', { body: { userId: res.body.user.id, amount: 498_000, key: `drain:${res.body.user.id}` } })
+    const drain = await p.service('credit', '/internal/charges', {
+      body: { userId: res.body.user.id, amount: 498_000, key: `drain:${res.body.user.id}` },
+    })
     expect(drain.status).toBe(200) // 2,000 µ€ left: less than an image costs
     seen.length = 0
     const refused = await b.call('POST', '/api/ai/image', { body: { prompt: 'a tree' } })
@@ -112,7 +143,10 @@ describe('service availability', () => {
     const b = p.browser(second.url)
     await b.register()
     const replies = []
-    for (let i = 0; i < 4; i++) replies.push(await b.call('POST', '/api/ai/explain', { body: { text: 'der', from: 'de', to: 'en' } }))
+    for (let i = 0; i < 4; i++)
+      replies.push(
+        await b.call('POST', '/api/ai/explain', { body: { text: 'der', from: 'de', to: 'en' } }),
+      )
     expect(replies.map((r) => r.status)).toEqual([503, 503, 503, 503])
     expect(replies[3].body.error).toMatchObject({ code: 'UNAVAILABLE', details: { service: 'ai' } })
     expect(Number(replies[3].headers.get('retry-after'))).toBeGreaterThan(0)

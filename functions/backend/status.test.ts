@@ -13,7 +13,11 @@ describe('GET /api/status and /api/admin/status', () => {
     expect([res.status, res.body]).toEqual([200, { status: 'up' }])
     const admin = await p.admin()
     const details = await admin.call('GET', '/api/admin/status')
-    expect(details.body).toMatchObject({ status: 'up', services: { backend: 'up', auth: 'up', credit: 'up', ai: 'up' }, breakers: { auth: 'closed', credit: 'closed', ai: 'closed' } })
+    expect(details.body).toMatchObject({
+      status: 'up',
+      services: { backend: 'up', auth: 'up', credit: 'up', ai: 'up' },
+      breakers: { auth: 'closed', credit: 'closed', ai: 'closed' },
+    })
     expect(details.body.aiProviders.offline).toMatchObject({ configured: true, state: 'closed' })
     expect(details.body.aiProviders.chatgpt).toMatchObject({ configured: false })
     const learner = p.browser()
@@ -33,6 +37,9 @@ describe('GET /api/status and /api/admin/status', () => {
     await p.credit.close()
     const res = await p.browser().call('GET', '/api/status')
     expect([res.status, res.body]).toEqual([503, { status: 'degraded' }])
-    expect((await admin.call('GET', '/api/admin/status')).body).toMatchObject({ status: 'degraded', services: { auth: 'up', credit: 'down', ai: 'up' } })
+    expect((await admin.call('GET', '/api/admin/status')).body).toMatchObject({
+      status: 'degraded',
+      services: { auth: 'up', credit: 'down', ai: 'up' },
+    })
   })
 })

@@ -15,7 +15,15 @@ export const ReviewBody = z.object({
 })
 
 /** Grades a card as seen at `version` (a second tab grading the same state gets 409); the review is logged. */
-export default new Hono<BackendEnv>().post('/api/study/review', requireUser(), rateLimit('standard'), validate('json', ReviewBody), async (c) => {
-  const card = await asUser(c.var.db, c.var.user.id, (sql) => gradeCard(sql, { ...c.req.valid('json'), now: new Date(c.var.now()) }))
-  return c.json(card)
-})
+export default new Hono<BackendEnv>().post(
+  '/api/study/review',
+  requireUser(),
+  rateLimit('standard'),
+  validate('json', ReviewBody),
+  async (c) => {
+    const card = await asUser(c.var.db, c.var.user.id, (sql) =>
+      gradeCard(sql, { ...c.req.valid('json'), now: new Date(c.var.now()) }),
+    )
+    return c.json(card)
+  },
+)

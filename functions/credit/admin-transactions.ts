@@ -25,18 +25,50 @@ export const Query = z.object({
 
 const csvOf = (items: Transaction[]) =>
   toCsv(
-    ['id', 'created_at', 'user_id', 'kind', 'amount_micros', 'balance_after', 'actor', 'reason', 'idempotency_key', 'refund_of'],
-    items.map((t) => [t.id, t.createdAt.toISOString(), t.userId, t.kind, String(t.amount), String(t.balanceAfter), t.actor, t.reason, t.key, t.refundOf ?? '']),
+    [
+      'id',
+      'created_at',
+      'user_id',
+      'kind',
+      'amount_micros',
+      'balance_after',
+      'actor',
+      'reason',
+      'idempotency_key',
+      'refund_of',
+    ],
+    items.map((t) => [
+      t.id,
+      t.createdAt.toISOString(),
+      t.userId,
+      t.kind,
+      String(t.amount),
+      String(t.balanceAfter),
+      t.actor,
+      t.reason,
+      t.key,
+      t.refundOf ?? '',
+    ]),
     { defuse: true },
   )
 
 /** Transaction search for admins: by user, email, kind, dates and amounts; paginated, or CSV. */
-export default new Hono<CreditEnv>().get('/admin/transactions', requireUser({ roles: ['admin'] }), validate('query', Query), async (c) => {
-  const { cursor, format, limit, ...filters } = c.req.valid('query')
-  const after = cursor ?? null
-  const all = await asService(c.var.db, (sql) => searchTransactions(sql, { ...filters, after, limit: format === 'csv' ? 100_000 : limit + 1 }))
-  if (format === 'csv')
-    return c.body(csvOf(all), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transactions.csv"' })
-  const items = all.slice(0, limit)
-  return c.json({ items, nextCursor: all.length > limit ? encodeCursor(items[limit - 1]) : null })
-})
+export default new Hono<CreditEnv>().get(
+  '/admin/transactions',
+  requireUser({ roles: ['admin'] }),
+  validate('query', Query),
+  async (c) => {
+    const { cursor, format, limit, ...filters } = c.req.valid('query')
+    const after = cursor ?? null
+    const all = await asService(c.var.db, (sql) =>
+      searchTransactions(sql, { ...filters, after, limit: format === 'csv' ? 100_000 : limit + 1 }),
+    )
+    if (format === 'csv')
+      return c.body(csvOf(all), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="transactions.csv"',
+      })
+    const items = all.slice(0, limit)
+    return c.json({ items, nextCursor: all.length > limit ? encodeCursor(items[limit - 1]) : null })
+  },
+)

@@ -18,39 +18,68 @@ const MAX_COMP_MS = 5 * 366 * 86_400_000
 
 /** `until: null` ends a comp now. */
 export const Body = z
-  .object({ plan: z.enum(['free', 'plus', 'premium']).optional(), until: z.iso.datetime({ offset: true }).nullable(), reason: Reason })
-  .refine((b) => b.until === null || b.plan, { path: ['plan'], message: 'is required with an end date' })
+  .object({
+    plan: z.enum(['free', 'plus', 'premium']).optional(),
+    until: z.iso.datetime({ offset: true }).nullable(),
+    reason: Reason,
+  })
+  .refine((b) => b.until === null || b.plan, {
+    path: ['plan'],
+    message: 'is required with an end date',
+  })
 
 /**
  * An admin gives a plan by hand until a date (a comp), or ends one, with a reason. The comp wins over the
  * Paddle plan while it lasts (the month's grant of its type included); then the paid plan is back by itself.
  */
-export default new Hono<CreditEnv>().put('/admin/users/:id/plan', requireUser({ roles: ['admin'] }), validate('param', z.object({ id: UserId })), validate('json', Body), async (c) => {
-  const { id } = c.req.valid('param')
-  const { plan, until, reason } = c.req.valid('json')
-  const now = c.var.now()
-  const ends = new Date(until ?? now)
-  if (until !== null && (ends.getTime() <= now || ends.getTime() > now + MAX_COMP_MS))
-    throw new ApiError('BAD_REQUEST', 'Invalid body', [{ path: 'until', message: 'must be in the future, at most 5 years ahead' }])
-  const after = await asService(c.var.db, async (sql) => {
-    if (!(await userExists(sql, id))) throw new ApiError('NOT_FOUND', 'No such user')
-    await account(sql, id, true)
-    const before = await planOf(sql, id)
-    if (until === null && !before.comp) throw new ApiError('CONFLICT', 'There is no plan given by hand to end')
-    await setComp(sql, id, { type: plan ?? before.type, until: ends, reason, by: c.var.user!.id })
-    const after = await planOf(sql, id)
-    await auditAdmin(sql, requestMeta(c), {
-      actor: c.var.user!.id, action: 'admin.plan_changed', subjectId: id, reason,
-      before: { type: before.type, source: before.source, compUntil: before.comp?.until ?? null },
-      after: { type: after.type, source: after.source, compUntil: after.comp?.until ?? null },
+export default new Hono<CreditEnv>().put(
+  '/admin/users/:id/plan',
+  requireUser({ roles: ['admin'] }),
+  validate('param', z.object({ id: UserId })),
+  validate('json', Body),
+  async (c) => {
+    const { id } = c.req.valid('param')
+    const { plan, until, reason } = c.req.valid('json')
+    const now = c.var.now()
+    const ends = new Date(until ?? now)
+    if (until !== null && (ends.getTime() <= now || ends.getTime() > now + MAX_COMP_MS))
+      throw new ApiError('BAD_REQUEST', 'Invalid body', [
+        { path: 'until', message: 'must be in the future, at most 5 years ahead' },
+      ])
+    const after = await asService(c.var.db, async (sql) => {
+      if (!(await userExists(sql, id))) throw new ApiError('NOT_FOUND', 'No such user')
+      await account(sql, id, true)
+      const before = await planOf(sql, id)
+      if (until === null && !before.comp)
+        throw new ApiError('CONFLICT', 'There is no plan given by hand to end')
+      await setComp(sql, id, { type: plan ?? before.type, until: ends, reason, by: c.var.user!.id })
+      const after = await planOf(sql, id)
+      await auditAdmin(sql, requestMeta(c), {
+        actor: c.var.user!.id,
+        action: 'admin.plan_changed',
+        subjectId: id,
+        reason,
+        before: { type: before.type, source: before.source, compUntil: before.comp?.until ?? null },
+        after: { type: after.type, source: after.source, compUntil: after.comp?.until ?? null },
+      })
+      if (after.type !== before.type)
+        await ensureMonthlyGrant(sql, c.var.config, await account(sql, id), now)
+      return after
     })
-    if (after.type !== before.type) await ensureMonthlyGrant(sql, c.var.config, await account(sql, id), now)
-    return after
-  })
-  // Tokens carry the plan: auth learns it after the commit. Sending the same change again is safe.
-  const res = await c.var.services
-    .call('auth', `/internal/users/${id}/comp`, { method: 'PUT', body: { role: ROLE[after.type], until: after.comp ? ends.toISOString() : null }, requestId: c.var.requestId })
-    .catch(() => null)
-  if (!res?.ok) throw new ApiError('UNAVAILABLE', 'The plan is saved but sign-in has not taken it yet; send it again', { retryAfter: 5 })
-  return c.json(after)
-})
+    // Tokens carry the plan: auth learns it after the commit. Sending the same change again is safe.
+    const res = await c.var.services
+      .call('auth', `/internal/users/${id}/comp`, {
+        method: 'PUT',
+        body: { role: ROLE[after.type], until: after.comp ? ends.toISOString() : null },
+        requestId: c.var.requestId,
+      })
+      .catch(() => null)
+    if (!res?.ok)
+      throw new ApiError(
+        'UNAVAILABLE',
+        'The plan is saved but sign-in has not taken it yet; send it again',
+        { retryAfter: 5 },
+      )
+    return c.json(after)
+  },
+)

@@ -14,7 +14,11 @@ beforeAll(async () => {
   const creditEnv = { GRANT_FREE: '0', HOLD_SWEEP_INTERVAL_S: '1' }
   p = await platformHarness({ creditEnv })
   // A second credit instance on the same database: both sweep.
-  second = await startRole('credit', ROLE_APPS.credit, { env: { ...p.env, ...creditEnv, AUTH_URL: p.auth.url }, migrationsDir: MIGRATIONS_DIR, assetsDir: '/none' })
+  second = await startRole('credit', ROLE_APPS.credit, {
+    env: { ...p.env, ...creditEnv, AUTH_URL: p.auth.url },
+    migrationsDir: MIGRATIONS_DIR,
+    assetsDir: '/none',
+  })
 })
 afterAll(async () => {
   await second?.close()
@@ -24,20 +28,42 @@ afterAll(async () => {
 const CENT = 10_000
 async function seedUser(balance: number) {
   const id = newUserId()
-  await p.db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'H')`, [id, `${id}@example.com`])
-  await asService(p.db.as('lingudesk_credit'), (sql) => post(sql, { userId: id, kind: 'adjustment', amount: balance, key: `seed:${id}`, actor: 'test' }))
+  await p.db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'H')`, [
+    id,
+    `${id}@example.com`,
+  ])
+  await asService(p.db.as('lingudesk_credit'), (sql) =>
+    post(sql, {
+      userId: id,
+      kind: 'adjustment',
+      amount: balance,
+      key: `seed:${id}`,
+      actor: 'test',
+    }),
+  )
   return id
 }
 const state = async (userId: string) => {
-  const [a] = await p.db.owner.query<Record<string, string>>(`select balance, held, pending from credit.accounts where user_id = $1`, [userId])
+  const [a] = await p.db.owner.query<Record<string, string>>(
+    `select balance, held, pending from credit.accounts where user_id = $1`,
+    [userId],
+  )
   return { balance: Number(a.balance), held: Number(a.held), pending: Number(a.pending) }
 }
 const fp = (s: string) => s.repeat(64).slice(0, 64)
 const begin = (userId: string, amount: number, key: string, fingerprint = fp('a')) =>
-  p.service('credit', '/internal/holds', { body: { userId, amount, key, fingerprint, attempt: randomUUID() } })
+  p.service('credit', '/internal/holds', {
+    body: { userId, amount, key, fingerprint, attempt: randomUUID() },
+  })
 const settle = (holdId: string, actual: number, body = `{"cost":${actual}}`) =>
-  p.service('credit', `/internal/holds/${holdId}/settle`, { body: { actual, response: { status: 200, contentType: 'application/json', body } } })
-const expire = (holdId: string) => p.db.owner.query(`update credit.holds set expires_at = now() - interval '1 second' where id = $1`, [holdId])
+  p.service('credit', `/internal/holds/${holdId}/settle`, {
+    body: { actual, response: { status: 200, contentType: 'application/json', body } },
+  })
+const expire = (holdId: string) =>
+  p.db.owner.query(
+    `update credit.holds set expires_at = now() - interval '1 second' where id = $1`,
+    [holdId],
+  )
 
 describe('paid calls at the credit role', () => {
   it('holds against what is available, settles at the actual cost and stores the answer for the key', async () => {
@@ -46,7 +72,11 @@ describe('paid calls at the credit role', () => {
     expect(a.status).toBe(201)
     expect((await begin(user, 3 * CENT, 'key-b-0001')).status).toBe(402)
     const done = await settle(a.body.hold.id, 12_345)
-    expect(done.body).toMatchObject({ outcome: 'settled', charged: 12_345, response: { status: 200, body: '{"cost":12345}', cost: 12_345 } })
+    expect(done.body).toMatchObject({
+      outcome: 'settled',
+      charged: 12_345,
+      response: { status: 200, body: '{"cost":12345}', cost: 12_345 },
+    })
     expect(await state(user)).toMatchObject({ balance: 4 * CENT, held: 0, pending: 2_345 })
     const replay = await begin(user, 3 * CENT, 'key-a-0001')
     expect(replay.status).toBe(200)
@@ -60,8 +90,13 @@ describe('paid calls at the credit role', () => {
     expect((await begin(user, CENT, 'key-c-0001')).status).toBe(201)
     const running = await begin(user, CENT, 'key-c-0001')
     expect(running.status).toBe(409)
-    expect(running.body.error).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', details: { retryAfter: expect.any(Number) } })
-    expect((await begin(user, CENT, 'key-c-0001', fp('b'))).body.error.code).toBe('IDEMPOTENCY_MISMATCH')
+    expect(running.body.error).toMatchObject({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+      details: { retryAfter: expect.any(Number) },
+    })
+    expect((await begin(user, CENT, 'key-c-0001', fp('b'))).body.error.code).toBe(
+      'IDEMPOTENCY_MISMATCH',
+    )
     expect(await state(user)).toMatchObject({ held: CENT })
   })
 
@@ -69,7 +104,9 @@ describe('paid calls at the credit role', () => {
     const user = await seedUser(5 * CENT)
     const first = await begin(user, CENT, 'key-d-0001')
     await p.service('credit', `/internal/holds/${first.body.hold.id}/release`, { method: 'POST' })
-    const sends = await Promise.all(Array.from({ length: 20 }, () => begin(user, CENT, 'key-d-0001')))
+    const sends = await Promise.all(
+      Array.from({ length: 20 }, () => begin(user, CENT, 'key-d-0001')),
+    )
     expect(sends.map((s) => s.status).sort()).toEqual([201, ...Array(19).fill(409)])
     expect(await state(user)).toMatchObject({ held: CENT })
   })
@@ -77,12 +114,20 @@ describe('paid calls at the credit role', () => {
   it('charges a cost above the hold in full while the balance covers it, else what is available', async () => {
     const user = await seedUser(5 * CENT)
     const a = await begin(user, CENT, 'key-e-0001')
-    expect((await settle(a.body.hold.id, 2 * CENT, '{"ok":1,"cost":20000}')).body).toMatchObject({ charged: 2 * CENT, overrun: CENT })
+    expect((await settle(a.body.hold.id, 2 * CENT, '{"ok":1,"cost":20000}')).body).toMatchObject({
+      charged: 2 * CENT,
+      overrun: CENT,
+    })
     const b = await begin(user, CENT, 'key-e-0002')
     const short = await settle(b.body.hold.id, 9 * CENT, '{"ok":1,"cost":90000}')
-    expect(short.body).toMatchObject({ charged: 3 * CENT, response: { body: '{"ok":1,"cost":30000}', cost: 3 * CENT } })
+    expect(short.body).toMatchObject({
+      charged: 3 * CENT,
+      response: { body: '{"ok":1,"cost":30000}', cost: 3 * CENT },
+    })
     expect(await state(user)).toMatchObject({ balance: 0, held: 0, pending: 0 })
-    expect(await (await fetch(`${p.credit.url}/metrics`)).text()).toMatch(/^credit_overruns_total\{role="credit"\} 2$/m)
+    expect(await (await fetch(`${p.credit.url}/metrics`)).text()).toMatch(
+      /^credit_overruns_total\{role="credit"\} 2$/m,
+    )
   })
 
   it('settling an expired hold commits its expiry and charges nothing; the key may run again', async () => {
@@ -99,20 +144,51 @@ describe('paid calls at the credit role', () => {
 describe('the hold sweeper', () => {
   it('two credit instances expire 300 due holds of 30 users, each exactly once, within a few intervals', async () => {
     const users = await Promise.all(Array.from({ length: 30 }, () => seedUser(100 * CENT)))
-    const holds = await Promise.all(users.flatMap((u) => Array.from({ length: 10 }, (_, i) => begin(u, CENT + i, `sweep-${u}-${i}`))))
+    const holds = await Promise.all(
+      users.flatMap((u) =>
+        Array.from({ length: 10 }, (_, i) => begin(u, CENT + i, `sweep-${u}-${i}`)),
+      ),
+    )
     expect(holds.every((h) => h.status === 201)).toBe(true)
     const expiredCount = async () => {
-      const scrape = await Promise.all([p.credit.url, second.url].map(async (u) => (await fetch(`${u}/metrics`)).text()))
-      return scrape.reduce((n, t) => n + Number(t.match(/^credit_holds_total\{outcome="expired",role="credit"\} (\d+)$/m)?.[1] ?? 0), 0)
+      const scrape = await Promise.all(
+        [p.credit.url, second.url].map(async (u) => (await fetch(`${u}/metrics`)).text()),
+      )
+      return scrape.reduce(
+        (n, t) =>
+          n +
+          Number(
+            t.match(/^credit_holds_total\{outcome="expired",role="credit"\} (\d+)$/m)?.[1] ?? 0,
+          ),
+        0,
+      )
     }
     const before = await expiredCount()
-    await p.db.owner.query(`update credit.holds set expires_at = now() where user_id = any($1)`, [users])
-    for (let i = 0; i < 50 && (await p.db.owner.query(`select 1 from credit.holds where status = 'open' and user_id = any($1)`, [users])).length; i++)
+    await p.db.owner.query(`update credit.holds set expires_at = now() where user_id = any($1)`, [
+      users,
+    ])
+    for (
+      let i = 0;
+      i < 50 &&
+      (
+        await p.db.owner.query(
+          `select 1 from credit.holds where status = 'open' and user_id = any($1)`,
+          [users],
+        )
+      ).length;
+      i++
+    )
       await new Promise((r) => setTimeout(r, 100))
-    const [{ held }] = await p.db.owner.query<{ held: string }>(`select sum(held) as held from credit.accounts where user_id = any($1)`, [users])
+    const [{ held }] = await p.db.owner.query<{ held: string }>(
+      `select sum(held) as held from credit.accounts where user_id = any($1)`,
+      [users],
+    )
     expect(Number(held)).toBe(0)
     expect((await expiredCount()) - before).toBe(300)
-    const [{ open }] = await p.db.owner.query<{ open: string }>(`select count(*) as open from credit.holds where status = 'open' and user_id = any($1)`, [users])
+    const [{ open }] = await p.db.owner.query<{ open: string }>(
+      `select count(*) as open from credit.holds where status = 'open' and user_id = any($1)`,
+      [users],
+    )
     expect(Number(open)).toBe(0)
   })
 })

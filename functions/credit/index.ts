@@ -21,7 +21,9 @@ import paddleWebhook from './paddle-webhook'
 export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
   const verifier = verifierFromAuth(deps.config, deps.services.call, deps.now)
   const fromBackend = requireService({ from: ['backend'] }) // everything here is reached through the backend
-  const total = (column: 'pending' | 'held') => async () => [{ value: await asService(deps.db, (sql) => accountsTotal(sql, column)) }]
+  const total = (column: 'pending' | 'held') => async () => [
+    { value: await asService(deps.db, (sql) => accountsTotal(sql, column)) },
+  ]
   deps.metrics?.gauge('credit_pending_micro_euros', total('pending')) // a growing backlog means flushing stopped
   deps.metrics?.gauge('credit_held_micro_euros', total('held'))
   return createApp('credit', { ...deps, verifier })

@@ -21,7 +21,11 @@ export const ReserveBody = z.object({
 })
 export const SettleBody = z.object({
   actual: z.number().int().min(0).max(1_000_000_000_000),
-  response: z.object({ status: z.number().int().min(200).max(299), contentType: z.string().max(200), body: z.string().max(1_000_000) }),
+  response: z.object({
+    status: z.number().int().min(200).max(299),
+    contentType: z.string().max(200),
+    body: z.string().max(1_000_000),
+  }),
 })
 const HoldParam = z.object({ id: z.uuid() })
 
@@ -35,30 +39,54 @@ export default new Hono<CreditEnv>()
     const { now, config, metrics } = c.var
     const begun = await asService(c.var.db, async (sql) => {
       await ensureMonthlyGrant(sql, config, await account(sql, b.userId), now())
-      return beginPaid(sql, { ...b, expiresAt: new Date(now() + config.HOLD_TTL_S * 1000), now: now() })
+      return beginPaid(sql, {
+        ...b,
+        expiresAt: new Date(now() + config.HOLD_TTL_S * 1000),
+        now: now(),
+      })
     }).catch((err: Error) => {
-      if (err instanceof ApiError && err.code === 'PAYMENT_REQUIRED') metrics?.count('credit_holds_total', { outcome: 'refused' })
+      if (err instanceof ApiError && err.code === 'PAYMENT_REQUIRED')
+        metrics?.count('credit_holds_total', { outcome: 'refused' })
       throw err
     })
     if ('replay' in begun) return c.json(begun, 200)
     metrics?.count('credit_holds_total', { outcome: 'reserved' })
     return c.json(begun, 201)
   })
-  .post('/internal/holds/:id/settle', validate('param', HoldParam), validate('json', SettleBody), async (c) => {
-    const { actual, response } = c.req.valid('json')
-    const { now, config, metrics } = c.var
-    const settled = await asService(c.var.db, (sql) =>
-      settlePaid(sql, { holdId: c.req.valid('param').id, actual, response, threshold: config.MICRO_FLUSH_THRESHOLD, now: now(), requestId: c.var.requestId }),
-    )
-    metrics?.count('credit_holds_total', { outcome: settled.outcome })
-    if (settled.outcome === 'settled' && settled.overrun) {
-      metrics?.count('credit_overruns_total')
-      c.var.log.warn('paid call cost more than its hold', { requestId: c.var.requestId, holdId: c.req.valid('param').id, actual, charged: settled.charged })
-    }
-    return c.json(settled)
-  })
+  .post(
+    '/internal/holds/:id/settle',
+    validate('param', HoldParam),
+    validate('json', SettleBody),
+    async (c) => {
+      const { actual, response } = c.req.valid('json')
+      const { now, config, metrics } = c.var
+      const settled = await asService(c.var.db, (sql) =>
+        settlePaid(sql, {
+          holdId: c.req.valid('param').id,
+          actual,
+          response,
+          threshold: config.MICRO_FLUSH_THRESHOLD,
+          now: now(),
+          requestId: c.var.requestId,
+        }),
+      )
+      metrics?.count('credit_holds_total', { outcome: settled.outcome })
+      if (settled.outcome === 'settled' && settled.overrun) {
+        metrics?.count('credit_overruns_total')
+        c.var.log.warn('paid call cost more than its hold', {
+          requestId: c.var.requestId,
+          holdId: c.req.valid('param').id,
+          actual,
+          charged: settled.charged,
+        })
+      }
+      return c.json(settled)
+    },
+  )
   .post('/internal/holds/:id/release', validate('param', HoldParam), async (c) => {
-    const hold = await asService(c.var.db, (sql) => release(sql, { holdId: c.req.valid('param').id, now: c.var.now() }))
+    const hold = await asService(c.var.db, (sql) =>
+      release(sql, { holdId: c.req.valid('param').id, now: c.var.now() }),
+    )
     c.var.metrics?.count('credit_holds_total', { outcome: 'released' })
     return c.json(hold)
   })

@@ -8,11 +8,15 @@ import type { CreditEnv } from './env'
 import { UserId } from './_lib/shared'
 
 /** A user's account and whole ledger, for their data export (backend only). */
-export default new Hono<CreditEnv>().get('/internal/users/:userId/export', validate('param', z.object({ userId: UserId })), async (c) => {
-  const { userId } = c.req.valid('param')
-  const data = await asService(c.var.db, async (sql) => ({
-    account: await account(sql, userId),
-    transactions: await allUserTransactions(sql, userId),
-  }))
-  return c.json(data)
-})
+export default new Hono<CreditEnv>().get(
+  '/internal/users/:userId/export',
+  validate('param', z.object({ userId: UserId })),
+  async (c) => {
+    const { userId } = c.req.valid('param')
+    const data = await asService(c.var.db, async (sql) => ({
+      account: await account(sql, userId),
+      transactions: await allUserTransactions(sql, userId),
+    }))
+    return c.json(data)
+  },
+)

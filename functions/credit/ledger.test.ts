@@ -18,21 +18,48 @@ const creditDb = () => p.db.as('lingudesk_credit')
 /** A user with `balance` µ€, seeded as one adjustment in the ledger. */
 async function seedUser(balance: number) {
   const id = newUserId()
-  await p.db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'L')`, [id, `${id}@example.com`])
-  if (balance) await asService(creditDb(), (sql) => post(sql, { userId: id, kind: 'adjustment', amount: balance, key: `seed:${id}`, actor: 'test' }))
+  await p.db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'L')`, [
+    id,
+    `${id}@example.com`,
+  ])
+  if (balance)
+    await asService(creditDb(), (sql) =>
+      post(sql, {
+        userId: id,
+        kind: 'adjustment',
+        amount: balance,
+        key: `seed:${id}`,
+        actor: 'test',
+      }),
+    )
   return id
 }
 const state = async (userId: string) => {
-  const [a] = await p.db.owner.query<Record<string, string>>(`select balance, held, pending from credit.accounts where user_id = $1`, [userId])
-  const rows = await p.db.owner.query<{ kind: string; amount: string }>(`select kind, amount from credit.transactions where user_id = $1`, [userId])
-  return { balance: Number(a.balance), held: Number(a.held), pending: Number(a.pending), debits: rows.filter((r) => r.kind === 'debit').map((r) => Number(r.amount)) }
+  const [a] = await p.db.owner.query<Record<string, string>>(
+    `select balance, held, pending from credit.accounts where user_id = $1`,
+    [userId],
+  )
+  const rows = await p.db.owner.query<{ kind: string; amount: string }>(
+    `select kind, amount from credit.transactions where user_id = $1`,
+    [userId],
+  )
+  return {
+    balance: Number(a.balance),
+    held: Number(a.held),
+    pending: Number(a.pending),
+    debits: rows.filter((r) => r.kind === 'debit').map((r) => Number(r.amount)),
+  }
 }
 
 describe('debits under concurrency', () => {
   it('200 concurrent 1-cent charges against 50 cents: exactly 50 succeed, balance 0, 50 ledger debits', async () => {
     const user = await seedUser(50 * CENT)
     const replies = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => p.service('credit', '/internal/charges', { body: { userId: user, amount: CENT, key: `c1:${user}:${i}` } })),
+      Array.from({ length: 200 }, (_, i) =>
+        p.service('credit', '/internal/charges', {
+          body: { userId: user, amount: CENT, key: `c1:${user}:${i}` },
+        }),
+      ),
     )
     expect(replies.filter((r) => r.status === 200)).toHaveLength(50)
     expect(replies.filter((r) => r.status === 402)).toHaveLength(150)
@@ -45,14 +72,21 @@ describe('debits under concurrency', () => {
   it('200 concurrent requests over 20 idempotency keys: 20 charges, and replays get the same answer', async () => {
     const user = await seedUser(100 * CENT)
     const replies = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => p.service('credit', '/internal/charges', { body: { userId: user, amount: CENT, key: `k20:${user}:${i % 20}` } })),
+      Array.from({ length: 200 }, (_, i) =>
+        p.service('credit', '/internal/charges', {
+          body: { userId: user, amount: CENT, key: `k20:${user}:${i % 20}` },
+        }),
+      ),
     )
     expect(replies.every((r) => r.status === 200)).toBe(true)
     for (let k = 0; k < 20; k++) {
       const answers = replies.filter((_, i) => i % 20 === k).map((r) => JSON.stringify(r.body))
       expect(new Set(answers).size).toBe(1)
     }
-    const [{ n }] = await p.db.owner.query<{ n: string }>(`select count(*) as n from credit.charges where user_id = $1`, [user])
+    const [{ n }] = await p.db.owner.query<{ n: string }>(
+      `select count(*) as n from credit.charges where user_id = $1`,
+      [user],
+    )
     expect(Number(n)).toBe(20)
     expect(await state(user)).toMatchObject({ balance: 80 * CENT, pending: 0 })
   })
@@ -84,13 +118,21 @@ describe('monthly grants', () => {
   it('grant once per month and type; with GRANT_EXPIRES the unused part of an earlier month expires', async () => {
     const config = loadConfig('credit', { ...p.env, GRANT_FREE: '500000', GRANT_EXPIRES: 'true' })
     const user = await seedUser(0)
-    const grant = (iso: string) => asService(creditDb(), async (sql) => ensureMonthlyGrant(sql, config, await account(sql, user), Date.parse(iso)))
+    const grant = (iso: string) =>
+      asService(creditDb(), async (sql) =>
+        ensureMonthlyGrant(sql, config, await account(sql, user), Date.parse(iso)),
+      )
     await grant('2026-10-15T12:00:00Z')
     await grant('2026-10-20T12:00:00Z') // same month: nothing new
-    await asService(creditDb(), (sql) => charge(sql, { userId: user, amount: 12 * CENT, key: `g:${user}`, threshold: CENT }))
+    await asService(creditDb(), (sql) =>
+      charge(sql, { userId: user, amount: 12 * CENT, key: `g:${user}`, threshold: CENT }),
+    )
     await grant('2026-11-02T12:00:00Z')
     await grant('2026-11-03T12:00:00Z')
-    const rows = await p.db.owner.query<{ kind: string; amount: string }>(`select kind, amount from credit.transactions where user_id = $1 order by created_at, kind`, [user])
+    const rows = await p.db.owner.query<{ kind: string; amount: string }>(
+      `select kind, amount from credit.transactions where user_id = $1 order by created_at, kind`,
+      [user],
+    )
     const byKind = (k: string) => rows.filter((r) => r.kind === k).map((r) => Number(r.amount))
     expect(byKind('grant')).toEqual([500_000, 500_000])
     expect(byKind('expiry')).toEqual([-380_000]) // October's grant less what was available to expire

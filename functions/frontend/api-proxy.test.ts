@@ -45,7 +45,9 @@ describe('frontend /api proxy', () => {
     expect(res.status).toBe(201)
     expect(res.headers.get('set-cookie')).toBe('rt=1; HttpOnly')
     expect(await res.json()).toEqual({ ok: true })
-    expect(seen).toMatchObject([{ method: 'POST', url: '/api/decks?page=2', body: '{"name":"Verbs"}' }])
+    expect(seen).toMatchObject([
+      { method: 'POST', url: '/api/decks?page=2', body: '{"name":"Verbs"}' },
+    ])
     expect(seen[0].headers.authorization).toBe('Bearer t')
   })
 
@@ -70,7 +72,11 @@ describe('frontend /api proxy', () => {
     const preflight = (origin: string) =>
       fetch(`${frontend.url}/api/decks`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
       })
     const ok = await preflight('http://127.0.0.1:8080')
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8080')
@@ -80,8 +86,12 @@ describe('frontend /api proxy', () => {
   })
 
   it('sends HSTS only over HTTPS', async () => {
-    expect((await fetch(`${frontend.url}/healthz`)).headers.get('strict-transport-security')).toBeNull()
-    const tls = await fetch(`${frontend.url}/healthz`, { headers: { 'x-forwarded-proto': 'https' } })
+    expect(
+      (await fetch(`${frontend.url}/healthz`)).headers.get('strict-transport-security'),
+    ).toBeNull()
+    const tls = await fetch(`${frontend.url}/healthz`, {
+      headers: { 'x-forwarded-proto': 'https' },
+    })
     expect(tls.headers.get('strict-transport-security')).toContain('max-age=31536000')
   })
 
@@ -98,7 +108,11 @@ describe('frontend /api proxy', () => {
       // The SPA is still served (it shows the outage): a backend outage never pulls the frontend.
       const ready = await fetch(`${down.url}/readyz`)
       expect(ready.status).toBe(200)
-      expect(await ready.json()).toEqual({ status: 'degraded', role: 'frontend', checks: { backend: 'down' } })
+      expect(await ready.json()).toEqual({
+        status: 'degraded',
+        role: 'frontend',
+        checks: { backend: 'down' },
+      })
     } finally {
       await down.close()
     }

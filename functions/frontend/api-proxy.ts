@@ -3,9 +3,23 @@ import { ApiError } from '../../lib/errors'
 import type { FrontendEnv } from './env'
 
 // Headers through which a client could claim another address or origin: only this edge sets them.
-const SPOOFABLE = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']
+const SPOOFABLE = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+]
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, in either direction.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]
 // Not passed on either: accept-encoding, as fetch would decompress the answer and leave a content-encoding
 // that no longer holds; host, which fetch sets for the backend.
 const DROPPED = [...SPOOFABLE, ...HOP_BY_HOP, 'accept-encoding', 'host']
@@ -31,7 +45,9 @@ export default new Hono<FrontendEnv>().all('/api/*', async (c) => {
     redirect: 'manual',
     ...(hasBody && { duplex: 'half' }), // a streamed request body (Node's fetch requires saying so)
   }).catch((cause) => {
-    throw new ApiError('UNAVAILABLE', 'The service is unreachable; try again shortly', undefined, { cause })
+    throw new ApiError('UNAVAILABLE', 'The service is unreachable; try again shortly', undefined, {
+      cause,
+    })
   })
   const answer = new Headers(res.headers)
   for (const name of HOP_BY_HOP) answer.delete(name)

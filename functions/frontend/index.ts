@@ -16,7 +16,13 @@ export default function createFrontendApp(deps: FrontendDeps) {
         origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
         credentials: true,
         allowHeaders: ['Authorization', 'Content-Type', 'X-Device-Id'],
-        exposeHeaders: ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id'],
+        exposeHeaders: [
+          'Retry-After',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+          'X-Request-Id',
+        ],
         maxAge: 600,
       }),
     )

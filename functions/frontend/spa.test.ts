@@ -26,15 +26,18 @@ afterAll(async () => {
 })
 
 describe('frontend SPA', () => {
-  it.each(['/', '/decks/42/study'])('serves index.html for %s with a CSP that forbids inline script', async (path) => {
-    const res = await fetch(frontend.url + path)
-    expect(res.status).toBe(200)
-    expect(await res.text()).toContain('<title>Lingudesk</title>')
-    expect(res.headers.get('cache-control')).toBe('no-cache')
-    const csp = res.headers.get('content-security-policy')
-    expect(csp).toContain("script-src 'self'")
-    expect(csp).not.toContain('unsafe-inline')
-  })
+  it.each(['/', '/decks/42/study'])(
+    'serves index.html for %s with a CSP that forbids inline script',
+    async (path) => {
+      const res = await fetch(frontend.url + path)
+      expect(res.status).toBe(200)
+      expect(await res.text()).toContain('<title>Lingudesk</title>')
+      expect(res.headers.get('cache-control')).toBe('no-cache')
+      const csp = res.headers.get('content-security-policy')
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).not.toContain('unsafe-inline')
+    },
+  )
 
   it('serves hashed assets with a long cache lifetime', async () => {
     const res = await fetch(`${frontend.url}/assets/app-1234.js`)

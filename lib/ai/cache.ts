@@ -5,11 +5,21 @@ import { asService } from '../db/tx'
 import type { Storage } from '../s3'
 import type { ProviderResult } from './types'
 
-export type CacheRow = { key: string; plugin: string; model: string; result: unknown; media_key: string | null; content_type: string | null; cost: string }
+export type CacheRow = {
+  key: string
+  plugin: string
+  model: string
+  result: unknown
+  media_key: string | null
+  content_type: string | null
+  cost: string
+}
 
 /** A cached answer, counted as a hit; null on a miss. */
 export async function takeCached(db: Db, key: string) {
-  const [hit] = await asService(db, (sql) => sql<CacheRow>(`update ai.cache set hits = hits + 1 where key = $1 returning *`, [key]))
+  const [hit] = await asService(db, (sql) =>
+    sql<CacheRow>(`update ai.cache set hits = hits + 1 where key = $1 returning *`, [key]),
+  )
   return hit ?? null
 }
 
@@ -17,32 +27,84 @@ export async function takeCached(db: Db, key: string) {
  * Stores a learner's answer, replacing an earlier one. Media bytes go to the bucket under a random name,
  * owned by that learner (ai.media): the name reveals nothing about the prompt, and nobody else may fetch it.
  */
-export async function storeAnswer(db: Db, s3: Storage, a: { key: string; userId: string; operation: string; plugin: string; model: string; out: ProviderResult; result: unknown; cost: number }) {
+export async function storeAnswer(
+  db: Db,
+  s3: Storage,
+  a: {
+    key: string
+    userId: string
+    operation: string
+    plugin: string
+    model: string
+    out: ProviderResult
+    result: unknown
+    cost: number
+  },
+) {
   let mediaKey: string | null = null
   if (a.out.kind !== 'text') {
     mediaKey = `${randomHex(32)}.${a.out.contentType === 'image/png' ? 'png' : 'wav'}`
-    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: mediaKey, Body: a.out.bytes, ContentType: a.out.contentType }))
+    await s3.client.send(
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key: mediaKey,
+        Body: a.out.bytes,
+        ContentType: a.out.contentType,
+      }),
+    )
   }
   const [row] = await asService(db, async (sql) => {
-    if (mediaKey) await sql(`insert into ai.media (key, user_id) values ($1, $2)`, [mediaKey, a.userId])
+    if (mediaKey)
+      await sql(`insert into ai.media (key, user_id) values ($1, $2)`, [mediaKey, a.userId])
     return sql<CacheRow>(
       `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost) values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
          cost = excluded.cost, updated_at = now() returning *`,
-      [a.key, a.operation, a.plugin, a.model, a.result === null ? null : JSON.stringify(a.result), mediaKey, a.out.kind === 'text' ? null : a.out.contentType, a.cost],
+      [
+        a.key,
+        a.operation,
+        a.plugin,
+        a.model,
+        a.result === null ? null : JSON.stringify(a.result),
+        mediaKey,
+        a.out.kind === 'text' ? null : a.out.contentType,
+        a.cost,
+      ],
     )
   })
   return row
 }
 
-export type RequestLog = { userId: string; operation: string; plugin: string; model: string; cacheHit: boolean; usage: object; cost: number; latencyMs: number; outcome: string; requestId?: string }
+export type RequestLog = {
+  userId: string
+  operation: string
+  plugin: string
+  model: string
+  cacheHit: boolean
+  usage: object
+  cost: number
+  latencyMs: number
+  outcome: string
+  requestId?: string
+}
 
 export const logRequest = (db: Db, r: RequestLog) =>
   asService(db, (sql) =>
     sql(
       `insert into ai.requests (user_id, operation, plugin, model, cache_hit, usage, cost, latency_ms, outcome, request_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [r.userId, r.operation, r.plugin, r.model, r.cacheHit, JSON.stringify(r.usage), r.cost, r.latencyMs, r.outcome, r.requestId ?? null],
+      [
+        r.userId,
+        r.operation,
+        r.plugin,
+        r.model,
+        r.cacheHit,
+        JSON.stringify(r.usage),
+        r.cost,
+        r.latencyMs,
+        r.outcome,
+        r.requestId ?? null,
+      ],
     ),
   )
 
@@ -54,5 +116,7 @@ export async function forgetMedia(sql: Sql, keys: string[]) {
 
 /** Whether this learner may fetch the media object: they generated it, or (older media) their card uses it. */
 export async function ownsMedia(sql: Sql, key: string, userId: string) {
-  return (await sql(`select 1 from ai.media where key = $1 and user_id = $2`, [key, userId])).length > 0
+  return (
+    (await sql(`select 1 from ai.media where key = $1 and user_id = $2`, [key, userId])).length > 0
+  )
 }

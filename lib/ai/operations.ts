@@ -17,19 +17,36 @@ export const OPERATIONS = {
   translate: {
     kind: 'text' as const,
     input: z.object({ text: Words(2000), from: Lang, to: Lang, ...Refresh }),
-    output: z.object({ translation: z.string().min(1), alternatives: z.array(z.string()).max(5).default([]) }),
+    output: z.object({
+      translation: z.string().min(1),
+      alternatives: z.array(z.string()).max(5).default([]),
+    }),
     prompt: (i: { text: string; from: string; to: string }) => ({
-      system: 'You are a precise translator for language learners. Answer only with JSON: {"translation": string, "alternatives": string[] (0-3 other natural renderings)}.',
+      system:
+        'You are a precise translator for language learners. Answer only with JSON: {"translation": string, "alternatives": string[] (0-3 other natural renderings)}.',
       prompt: `Translate from ${i.from} to ${i.to}:\n${i.text}`,
       maxTokens: 800,
     }),
   },
   examples: {
     kind: 'text' as const,
-    input: z.object({ text: Words(200), from: Lang, to: Lang, level: z.enum(CEFR_LEVELS).default('B1'), n: z.number().int().min(1).max(10).default(3), ...Refresh }),
-    output: z.object({ examples: z.array(z.object({ sentence: z.string().min(1), translation: z.string().min(1) })).min(1).max(10) }),
+    input: z.object({
+      text: Words(200),
+      from: Lang,
+      to: Lang,
+      level: z.enum(CEFR_LEVELS).default('B1'),
+      n: z.number().int().min(1).max(10).default(3),
+      ...Refresh,
+    }),
+    output: z.object({
+      examples: z
+        .array(z.object({ sentence: z.string().min(1), translation: z.string().min(1) }))
+        .min(1)
+        .max(10),
+    }),
     prompt: (i: { text: string; from: string; to: string; level: string; n: number }) => ({
-      system: 'You write example sentences for language learners. Answer only with JSON: {"examples": [{"sentence": string, "translation": string}]}.',
+      system:
+        'You write example sentences for language learners. Answer only with JSON: {"examples": [{"sentence": string, "translation": string}]}.',
       prompt: `Write ${i.n} natural example sentences in ${i.from} using "${i.text}" at CEFR level ${i.level}, each with its translation into ${i.to}.`,
       maxTokens: 1200,
     }),
@@ -37,9 +54,13 @@ export const OPERATIONS = {
   explain: {
     kind: 'text' as const,
     input: z.object({ text: Words(500), from: Lang, to: Lang, ...Refresh }),
-    output: z.object({ explanation: z.string().min(1), notes: z.array(z.string()).max(10).default([]) }),
+    output: z.object({
+      explanation: z.string().min(1),
+      notes: z.array(z.string()).max(10).default([]),
+    }),
     prompt: (i: { text: string; from: string; to: string }) => ({
-      system: 'You explain grammar and usage to language learners, briefly and concretely. Answer only with JSON: {"explanation": string, "notes": string[]}.',
+      system:
+        'You explain grammar and usage to language learners, briefly and concretely. Answer only with JSON: {"explanation": string, "notes": string[]}.',
       prompt: `Explain the grammar and usage of this ${i.from} phrase, writing in ${i.to}:\n${i.text}`,
       maxTokens: 1000,
     }),
@@ -48,11 +69,21 @@ export const OPERATIONS = {
     kind: 'image' as const,
     input: z.object({ prompt: Words(500), ...Refresh }),
     output: null,
-    prompt: (i: { prompt: string }) => ({ prompt: `A clear, friendly flashcard illustration of: ${i.prompt}. No text in the image.` }),
+    prompt: (i: { prompt: string }) => ({
+      prompt: `A clear, friendly flashcard illustration of: ${i.prompt}. No text in the image.`,
+    }),
   },
   speech: {
     kind: 'audio' as const,
-    input: z.object({ text: Words(1000), language: Lang, voice: z.string().regex(/^[a-z0-9_-]{1,40}$/).default('default'), ...Refresh }),
+    input: z.object({
+      text: Words(1000),
+      language: Lang,
+      voice: z
+        .string()
+        .regex(/^[a-z0-9_-]{1,40}$/)
+        .default('default'),
+      ...Refresh,
+    }),
     output: null,
     prompt: (i: { text: string }) => ({ text: i.text }),
   },
@@ -61,7 +92,10 @@ export type OperationName = keyof typeof OPERATIONS
 
 /** Lenient JSON read of a model's answer: tolerates a ```json fence around it. */
 export function parseModelJson(text: string): unknown {
-  const body = text.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '')
+  const body = text
+    .trim()
+    .replace(/^```(?:json)?\s*/i, '')
+    .replace(/\s*```$/, '')
   try {
     return JSON.parse(body)
   } catch {

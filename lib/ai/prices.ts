@@ -28,7 +28,11 @@ export const PRICES: Record<string, Record<string, Price>> = {
 const FRAMING_TOKENS = 64
 const bytes = (s: string) => new TextEncoder().encode(s).length
 
-export type Choice = { provider: string; model: string; fallback?: { provider: string; model: string } }
+export type Choice = {
+  provider: string
+  model: string
+  fallback?: { provider: string; model: string }
+}
 
 /**
  * The most one call of an operation can cost: the largest usage its input allows (characters for speech,
@@ -39,13 +43,26 @@ export type Choice = { provider: string; model: string; fallback?: { provider: s
 export function mostItCosts(op: OperationName, body: unknown, choice: Choice | undefined): number {
   const { kind, input, prompt } = OPERATIONS[op]
   const parsed = input.safeParse(body)
-  if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Invalid input for this AI operation', issuesOf(parsed.error))
-  const p = prompt(parsed.data as never) as { system?: string; prompt?: string; maxTokens?: number; text?: string }
+  if (!parsed.success)
+    throw new ApiError('BAD_REQUEST', 'Invalid input for this AI operation', issuesOf(parsed.error))
+  const p = prompt(parsed.data as never) as {
+    system?: string
+    prompt?: string
+    maxTokens?: number
+    text?: string
+  }
   const usage: Usage =
-    kind === 'image' ? { images: 1 }
-    : kind === 'audio' ? { characters: p.text!.length }
-    : { inputTokens: bytes(p.system!) + bytes(p.prompt!) + FRAMING_TOKENS, outputTokens: p.maxTokens }
-  const candidates = [choice, choice?.fallback, { provider: 'offline', model: 'offline-1' }].filter((c) => c !== undefined)
+    kind === 'image'
+      ? { images: 1 }
+      : kind === 'audio'
+        ? { characters: p.text!.length }
+        : {
+            inputTokens: bytes(p.system!) + bytes(p.prompt!) + FRAMING_TOKENS,
+            outputTokens: p.maxTokens,
+          }
+  const candidates = [choice, choice?.fallback, { provider: 'offline', model: 'offline-1' }].filter(
+    (c) => c !== undefined,
+  )
   const prices = candidates.flatMap(({ provider, model }) => {
     const models = PRICES[provider] ?? {}
     return models[model] ? [models[model]] : Object.values(models)

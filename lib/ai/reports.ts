@@ -10,7 +10,13 @@ export async function usageOf(sql: Sql, userId: string, from: Date, to: Date) {
      from ai.requests where user_id = $1 and created_at >= $2 and created_at < $3 group by 1, 2 order by 1, 2`,
     [userId, from, to],
   )
-  return rows.map((r) => ({ day: String(r.day), operation: String(r.operation), calls: n(r.calls), failed: n(r.failed), cost: n(r.cost) }))
+  return rows.map((r) => ({
+    day: String(r.day),
+    operation: String(r.operation),
+    calls: n(r.calls),
+    failed: n(r.failed),
+    cost: n(r.cost),
+  }))
 }
 
 /** Every user's AI calls and cost per UTC day. */
@@ -19,7 +25,9 @@ export async function costPerDay(sql: Sql, from: Date, to: Date) {
     `select ${DAY} as day, count(*) as calls, sum(cost) as cost from ai.requests where created_at >= $1 and created_at < $2 group by 1`,
     [from, to],
   )
-  return Object.fromEntries(rows.map((r) => [String(r.day), { calls: n(r.calls), cost: n(r.cost) }]))
+  return Object.fromEntries(
+    rows.map((r) => [String(r.day), { calls: n(r.calls), cost: n(r.cost) }]),
+  )
 }
 
 /** Calls and failures per provider since `since` (the operations panel's error rate). */
@@ -29,5 +37,7 @@ export async function outcomesSince(sql: Sql, since: Date) {
      from ai.requests where created_at >= $1 and not cache_hit group by 1`,
     [since],
   )
-  return Object.fromEntries(rows.map((r) => [String(r.plugin), { calls: n(r.calls), errors: n(r.errors) }]))
+  return Object.fromEntries(
+    rows.map((r) => [String(r.plugin), { calls: n(r.calls), errors: n(r.errors) }]),
+  )
 }

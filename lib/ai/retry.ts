@@ -6,7 +6,10 @@ const retryable = (err: unknown) => {
 }
 
 /** Retries a provider's 429 and 5xx with exponential backoff, all within one deadline. */
-export async function withRetry<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+export async function withRetry<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (let attempt = 0; ; attempt++) {
     const left = deadline - Date.now()

@@ -37,7 +37,9 @@ const toAccount = (r: Record<string, any>): Account => ({
 export const normaliseEmail = (email: string) => email.trim().normalize('NFC').toLowerCase()
 
 export async function findAccountByEmail(sql: Sql, email: string, lock = false) {
-  const [row] = await sql(`${SELECT} where lower(u.email) = $1${lock ? ' for update of a' : ''}`, [normaliseEmail(email)])
+  const [row] = await sql(`${SELECT} where lower(u.email) = $1${lock ? ' for update of a' : ''}`, [
+    normaliseEmail(email),
+  ])
   return row ? toAccount(row) : null
 }
 
@@ -47,7 +49,10 @@ export async function findAccount(sql: Sql, id: string, lock = false) {
 }
 
 /** A new user with a fresh random id (retried on the rare collision); null when the email is taken. */
-export async function createAccount(sql: Sql, u: { email: string; name: string; passwordHash: string | null }) {
+export async function createAccount(
+  sql: Sql,
+  u: { email: string; name: string; passwordHash: string | null },
+) {
   const email = normaliseEmail(u.email)
   for (let attempt = 0; attempt < 5; attempt++) {
     const [row] = await sql<{ id: string }>(
@@ -55,16 +60,23 @@ export async function createAccount(sql: Sql, u: { email: string; name: string; 
       [newUserId(), email, u.name],
     )
     if (row) {
-      await sql(`insert into auth.accounts (user_id, password_hash) values ($1, $2)`, [row.id, u.passwordHash])
+      await sql(`insert into auth.accounts (user_id, password_hash) values ($1, $2)`, [
+        row.id,
+        u.passwordHash,
+      ])
       return (await findAccount(sql, row.id))!
     }
-    if ((await sql(`select 1 from public.users where lower(email) = $1`, [email])).length) return null
+    if ((await sql(`select 1 from public.users where lower(email) = $1`, [email])).length)
+      return null
   }
   throw new Error('could not find a free user id')
 }
 
 export async function setPassword(sql: Sql, userId: string, hash: string) {
-  await sql(`update auth.accounts set password_hash = $2, updated_at = now() where user_id = $1`, [userId, hash])
+  await sql(`update auth.accounts set password_hash = $2, updated_at = now() where user_id = $1`, [
+    userId,
+    hash,
+  ])
 }
 
 export const MAX_FAILURES = 5
@@ -73,23 +85,40 @@ export const MAX_FAILURES = 5
  * Counts a password check before it runs, so checks in flight count too. `locked` (refuse without checking)
  * while the account is locked or MAX_FAILURES checks are already counted; a success clears the count.
  */
-export async function startPasswordCheck(sql: Sql, userId: string, now: number): Promise<{ count: number } | { locked: Date }> {
+export async function startPasswordCheck(
+  sql: Sql,
+  userId: string,
+  now: number,
+): Promise<{ count: number } | { locked: Date }> {
   const [row] = await sql<{ failed_logins: number }>(
     `update auth.accounts set failed_logins = failed_logins + 1
      where user_id = $1 and (locked_until is null or locked_until <= $2) and failed_logins < $3 returning failed_logins`,
     [userId, new Date(now), MAX_FAILURES],
   )
   if (row) return { count: row.failed_logins }
-  const [lock] = await sql<{ locked_until: Date | null }>(`select locked_until from auth.accounts where user_id = $1`, [userId])
+  const [lock] = await sql<{ locked_until: Date | null }>(
+    `select locked_until from auth.accounts where user_id = $1`,
+    [userId],
+  )
   // Without a lock time, MAX_FAILURES checks are running right now: one of them is about to lock or clear.
-  return { locked: lock?.locked_until && lock.locked_until.getTime() > now ? lock.locked_until : new Date(now + 1000) }
+  return {
+    locked:
+      lock?.locked_until && lock.locked_until.getTime() > now
+        ? lock.locked_until
+        : new Date(now + 1000),
+  }
 }
 
 /**
  * After a wrong password (already counted by startPasswordCheck): the MAX_FAILURES-th locks the account for
  * 2^n minutes (n = locks since the last success, capped at an hour) and starts the count again.
  */
-export async function lockIfExhausted(sql: Sql, userId: string, count: number, now: number): Promise<Date | null> {
+export async function lockIfExhausted(
+  sql: Sql,
+  userId: string,
+  count: number,
+  now: number,
+): Promise<Date | null> {
   if (count < MAX_FAILURES) return null
   const [row] = await sql<{ until: Date }>(
     `update auth.accounts set failed_logins = 0, lockouts = lockouts + 1,

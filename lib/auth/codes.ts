@@ -12,17 +12,29 @@ export const RESEND_COOLDOWN_S = 60
 export const codeHash = (id: string, code: string) => sha256Hex(`${id}:${code}`)
 
 /** A new secret for a user; earlier unused ones of the same purpose stop working. */
-export async function issueCode(sql: Sql, o: { userId: string; purpose: Purpose; now: number; deviceId?: string }) {
+export async function issueCode(
+  sql: Sql,
+  o: { userId: string; purpose: Purpose; now: number; deviceId?: string },
+) {
   const id = crypto.randomUUID()
   const secret = o.purpose === 'reset' ? randomToken(32) : randomDigits(6)
   const hash = o.purpose === 'reset' ? await sha256Hex(secret) : await codeHash(id, secret)
-  await sql(`update auth.codes set used_at = $3 where user_id = $1 and purpose = $2 and used_at is null`, [
-    o.userId, o.purpose, new Date(o.now),
-  ])
+  await sql(
+    `update auth.codes set used_at = $3 where user_id = $1 and purpose = $2 and used_at is null`,
+    [o.userId, o.purpose, new Date(o.now)],
+  )
   await sql(
     `insert into auth.codes (id, user_id, purpose, secret_hash, device_id, created_at, expires_at)
      values ($1, $2, $3, $4, $5, $6, $7)`,
-    [id, o.userId, o.purpose, hash, o.deviceId ?? null, new Date(o.now), new Date(o.now + CODE_TTL_S[o.purpose] * 1000)],
+    [
+      id,
+      o.userId,
+      o.purpose,
+      hash,
+      o.deviceId ?? null,
+      new Date(o.now),
+      new Date(o.now + CODE_TTL_S[o.purpose] * 1000),
+    ],
   )
   return { id, secret }
 }
@@ -33,10 +45,20 @@ export async function resendWait(sql: Sql, o: { userId: string; purpose: Purpose
     `select created_at from auth.codes where user_id = $1 and purpose = $2 order by created_at desc limit 1`,
     [o.userId, o.purpose],
   )
-  return row ? Math.max(0, Math.ceil((row.created_at.getTime() + RESEND_COOLDOWN_S * 1000 - o.now) / 1000)) : 0
+  return row
+    ? Math.max(0, Math.ceil((row.created_at.getTime() + RESEND_COOLDOWN_S * 1000 - o.now) / 1000))
+    : 0
 }
 
-type CodeRow = { id: string; user_id: string; secret_hash: string; device_id: string | null; attempts: number; expires_at: Date; used_at: Date | null }
+type CodeRow = {
+  id: string
+  user_id: string
+  secret_hash: string
+  device_id: string | null
+  attempts: number
+  expires_at: Date
+  used_at: Date | null
+}
 export type CodeCheck = { ok: true; userId: string } | { ok: false; userId?: string; dead: boolean }
 
 /**
@@ -45,7 +67,14 @@ export type CodeCheck = { ok: true; userId: string } | { ok: false; userId?: str
  */
 export async function checkCode(
   sql: Sql,
-  o: { purpose: 'verify_email' | 'login'; code: string; now: number; userId?: string; id?: string; deviceId?: string },
+  o: {
+    purpose: 'verify_email' | 'login'
+    code: string
+    now: number
+    userId?: string
+    id?: string
+    deviceId?: string
+  },
 ): Promise<CodeCheck> {
   const [row] = await sql<CodeRow>(
     o.id

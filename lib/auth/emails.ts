@@ -35,7 +35,9 @@ export const emails = {
       'If this was not you, reset your password: a reset also lifts the lock.',
     ]),
   unlocked: (to: string) =>
-    mail(to, 'Your Lingudesk account is unlocked', ['Your account is unlocked and you can sign in again.']),
+    mail(to, 'Your Lingudesk account is unlocked', [
+      'Your account is unlocked and you can sign in again.',
+    ]),
   reset: (to: string, link: string) =>
     mail(to, 'Reset your Lingudesk password', [
       `Open this link within 30 minutes to choose a new password: ${link}`,

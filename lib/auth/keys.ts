@@ -1,4 +1,11 @@
-import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type JSONWebKeySet, SignJWT } from 'jose'
+import {
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importPKCS8,
+  type JSONWebKeySet,
+  SignJWT,
+} from 'jose'
 import type { Cipher } from '../crypto'
 import { randomToken } from '../crypto'
 import type { Sql } from '../db/db'
@@ -29,15 +36,29 @@ export async function rotateKey(
 ) {
   const now = o.now ?? p.now()
   const activates = new Date(o.emergency || o.immediate ? now : now + p.publishLeadS * 1000)
-  const expire = o.emergency ? new Date(now) : new Date(activates.getTime() + p.maxTokenTtlS * 1000 + SKEW_MS)
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 })
+  const expire = o.emergency
+    ? new Date(now)
+    : new Date(activates.getTime() + p.maxTokenTtlS * 1000 + SKEW_MS)
+  const { publicKey, privateKey } = await generateKeyPair('RS256', {
+    extractable: true,
+    modulusLength: 2048,
+  })
   const kid = randomToken(12)
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }
-  await sql(`update auth.signing_keys set retire_at = $1, expire_at = $2 where retire_at is null`, [activates, expire])
+  await sql(`update auth.signing_keys set retire_at = $1, expire_at = $2 where retire_at is null`, [
+    activates,
+    expire,
+  ])
   await sql(
     `insert into auth.signing_keys (kid, public_jwk, private_key_enc, created_at, activates_at)
      values ($1, $2, $3, $4, $5)`,
-    [kid, JSON.stringify(jwk), await p.cipher.encrypt(await exportPKCS8(privateKey)), new Date(now), activates],
+    [
+      kid,
+      JSON.stringify(jwk),
+      await p.cipher.encrypt(await exportPKCS8(privateKey)),
+      new Date(now),
+      activates,
+    ],
   )
   return kid
 }
@@ -55,7 +76,10 @@ export async function publishedKeys(sql: Sql, now: number): Promise<JSONWebKeySe
  * The key to sign with now. Creates the first key, and starts a scheduled rotation when the signing key
  * is older than the rotation period (checked on use, so no timer is needed in any runtime).
  */
-async function currentKey(sql: Sql, p: KeyPolicy): Promise<{ kid: string; key: CryptoKey; rotated?: string }> {
+async function currentKey(
+  sql: Sql,
+  p: KeyPolicy,
+): Promise<{ kid: string; key: CryptoKey; rotated?: string }> {
   const now = p.now()
   const live = async () =>
     sql<KeyRow>(
@@ -76,11 +100,20 @@ async function currentKey(sql: Sql, p: KeyPolicy): Promise<{ kid: string; key: C
   if (!pending && now - active.activates_at.getTime() > p.rotationDays * 86_400_000)
     rotated = await rotateKey(sql, p, { now })
   if (!imported.has(active.kid))
-    imported.set(active.kid, p.cipher.decrypt(active.private_key_enc).then((pem) => importPKCS8(pem, 'RS256')))
+    imported.set(
+      active.kid,
+      p.cipher.decrypt(active.private_key_enc).then((pem) => importPKCS8(pem, 'RS256')),
+    )
   return { kid: active.kid, key: await imported.get(active.kid)!, rotated }
 }
 
-export type AccessSubject = { id: string; email: string; name: string; role: UserRole; sessionId: string }
+export type AccessSubject = {
+  id: string
+  email: string
+  name: string
+  role: UserRole
+  sessionId: string
+}
 
 /** Signs an access token; `rotated` names a key the schedule just added (for the audit log). */
 export async function signAccessToken(
@@ -115,8 +148,23 @@ export async function listKeys(sql: Sql, now: number, days = 90) {
   let current = false
   return rows.map((r) => {
     const t = (d: Date | null) => d?.getTime() ?? Infinity
-    const state: KeyState = t(r.activates_at) > now ? 'next' : !current && t(r.retire_at) > now ? 'current' : t(r.expire_at) > now ? 'retiring' : 'expired'
+    const state: KeyState =
+      t(r.activates_at) > now
+        ? 'next'
+        : !current && t(r.retire_at) > now
+          ? 'current'
+          : t(r.expire_at) > now
+            ? 'retiring'
+            : 'expired'
     if (state === 'current') current = true
-    return { kid: r.kid as string, state, published: t(r.expire_at) > now, createdAt: r.created_at, activatesAt: r.activates_at, retireAt: r.retire_at, expireAt: r.expire_at }
+    return {
+      kid: r.kid as string,
+      state,
+      published: t(r.expire_at) > now,
+      createdAt: r.created_at,
+      activatesAt: r.activates_at,
+      retireAt: r.retire_at,
+      expireAt: r.expire_at,
+    }
   })
 }

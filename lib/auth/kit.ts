@@ -13,7 +13,11 @@ export function createAuthKit(config: ConfigOf<'auth'>, now: () => number) {
     maxTokenTtlS: 1800, // the longest ACCESS_TOKEN_TTL_S allows, so a config change never orphans tokens
     now,
   }
-  const tokenOptions = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlS: config.ACCESS_TOKEN_TTL_S }
+  const tokenOptions = {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlS: config.ACCESS_TOKEN_TTL_S,
+  }
   return {
     config,
     cipher,

@@ -20,7 +20,8 @@ const prehash = async (pw: string) => toBase64Url(await sha256(pw.normalize('NFC
 
 export const hashPassword = async (pw: string, cost: number) => bcrypt.hash(await prehash(pw), cost)
 
-export const verifyPassword = async (pw: string, hash: string) => bcrypt.compare(await prehash(pw), hash)
+export const verifyPassword = async (pw: string, hash: string) =>
+  bcrypt.compare(await prehash(pw), hash)
 
 const dummies = new Map<number, Promise<string>>()
 /** Spends the same time as a real check, for unknown or locked accounts. */

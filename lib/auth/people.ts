@@ -12,7 +12,12 @@ export const SORTS = {
   name: { sql: 'public.fold(u.name)', type: 'text' },
 } as const
 export type Sort = keyof typeof SORTS
-export const PLAN_ROLES = { free: 'user', plus: 'plus', premium: 'premium', admin: 'admin' } as const
+export const PLAN_ROLES = {
+  free: 'user',
+  plus: 'plus',
+  premium: 'premium',
+  admin: 'admin',
+} as const
 
 export type PeopleQuery = {
   q?: string
@@ -31,8 +36,16 @@ export type PeopleQuery = {
 }
 
 export type Person = {
-  id: string; email: string; name: string; role: string; status: string; emailVerified: boolean; twoFactor: boolean
-  createdAt: Date; lastActiveAt: Date | null; comp: { role: string; until: Date } | null
+  id: string
+  email: string
+  name: string
+  role: string
+  status: string
+  emailVerified: boolean
+  twoFactor: boolean
+  createdAt: Date
+  lastActiveAt: Date | null
+  comp: { role: string; until: Date } | null
 }
 
 const likePrefix = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%'
@@ -43,8 +56,15 @@ const COLUMNS = `u.id, u.email, u.name, ${ROLE_SQL} as role, u.status, u.email_v
 const FROM = 'from public.users u join auth.accounts a on a.user_id = u.id'
 
 export const toPerson = (r: Record<string, any>): Person => ({
-  id: r.id, email: r.email, name: r.name, role: r.role, status: r.status, emailVerified: r.email_verified_at !== null,
-  twoFactor: r.two_factor, createdAt: r.created_at, lastActiveAt: r.last_active_at,
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  status: r.status,
+  emailVerified: r.email_verified_at !== null,
+  twoFactor: r.two_factor,
+  createdAt: r.created_at,
+  lastActiveAt: r.last_active_at,
   comp: r.comp_role ? { role: r.comp_role, until: r.comp_until } : null,
 })
 
@@ -75,9 +95,21 @@ export async function searchPeople(sql: Sql, q: PeopleQuery) {
        and ($9::timestamptz is null or u.last_active_at >= $9) and ($10::timestamptz is null or u.last_active_at < $10)
        and ($11::text is null or (${col}, u.id) ${dir} ($11::${type}, $12::text))
      order by ${col} ${q.order}, u.id ${q.order} limit $13`,
-    [q.q ?? null, q.q ? likePrefix(q.q) : null, q.plan ? PLAN_ROLES[q.plan] : null, q.status ?? null, q.verified ?? null,
-      q.twoFactor ?? null, q.createdFrom ?? null, q.createdTo ?? null, q.activeFrom ?? null, q.activeTo ?? null,
-      q.after?.value ?? null, q.after?.id ?? null, q.limit],
+    [
+      q.q ?? null,
+      q.q ? likePrefix(q.q) : null,
+      q.plan ? PLAN_ROLES[q.plan] : null,
+      q.status ?? null,
+      q.verified ?? null,
+      q.twoFactor ?? null,
+      q.createdFrom ?? null,
+      q.createdTo ?? null,
+      q.activeFrom ?? null,
+      q.activeTo ?? null,
+      q.after?.value ?? null,
+      q.after?.id ?? null,
+      q.limit,
+    ],
   )
   return rows.map((r) => ({ person: toPerson(r), sortValue: String(r.sort_value) }))
 }
@@ -89,6 +121,9 @@ export async function findPerson(sql: Sql, id: string) {
 
 /** Active admins other than `except`: the last one may not be disabled. */
 export async function otherActiveAdmins(sql: Sql, except: string) {
-  const [r] = await sql<{ n: string }>(`select count(*) as n from public.users where role = 'admin' and status = 'active' and id <> $1`, [except])
+  const [r] = await sql<{ n: string }>(
+    `select count(*) as n from public.users where role = 'admin' and status = 'active' and id <> $1`,
+    [except],
+  )
   return Number(r.n)
 }

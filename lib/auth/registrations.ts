@@ -6,13 +6,24 @@ import { codeHash, MAX_ATTEMPTS } from './codes'
 const TTL_S = 86_400
 
 /** A pending sign-up and its 6-digit code (stored hashed with the row id). */
-export async function addRegistration(sql: Sql, r: { email: string; name: string; passwordHash: string; now: number }) {
+export async function addRegistration(
+  sql: Sql,
+  r: { email: string; name: string; passwordHash: string; now: number },
+) {
   const id = crypto.randomUUID()
   const code = randomDigits(6)
   await sql(
     `insert into auth.registrations (id, email, name, password_hash, code_hash, created_at, expires_at)
      values ($1, $2, $3, $4, $5, $6, $7)`,
-    [id, normaliseEmail(r.email), r.name, r.passwordHash, await codeHash(id, code), new Date(r.now), new Date(r.now + TTL_S * 1000)],
+    [
+      id,
+      normaliseEmail(r.email),
+      r.name,
+      r.passwordHash,
+      await codeHash(id, code),
+      new Date(r.now),
+      new Date(r.now + TTL_S * 1000),
+    ],
   )
   return { id, code, expiresIn: TTL_S }
 }
@@ -23,18 +34,31 @@ export type Registration = { email: string; name: string; passwordHash: string }
  * Spends a pending sign-up's code: the registration, or why not. Single use, expires, and dies after
  * MAX_ATTEMPTS wrong codes, like the codes of existing accounts.
  */
-export async function takeRegistration(sql: Sql, id: string, code: string, now: number): Promise<{ ok: true; registration: Registration } | { ok: false; dead: boolean }> {
-  const [row] = await sql<{ email: string; name: string; password_hash: string; code_hash: string; attempts: number; expires_at: Date }>(
-    `select * from auth.registrations where id = $1 for update`,
-    [id],
-  )
-  if (!row || row.expires_at.getTime() <= now || row.attempts >= MAX_ATTEMPTS) return { ok: false, dead: true }
+export async function takeRegistration(
+  sql: Sql,
+  id: string,
+  code: string,
+  now: number,
+): Promise<{ ok: true; registration: Registration } | { ok: false; dead: boolean }> {
+  const [row] = await sql<{
+    email: string
+    name: string
+    password_hash: string
+    code_hash: string
+    attempts: number
+    expires_at: Date
+  }>(`select * from auth.registrations where id = $1 for update`, [id])
+  if (!row || row.expires_at.getTime() <= now || row.attempts >= MAX_ATTEMPTS)
+    return { ok: false, dead: true }
   if ((await codeHash(id, code)) !== row.code_hash) {
     await sql(`update auth.registrations set attempts = attempts + 1 where id = $1`, [id])
     return { ok: false, dead: row.attempts + 1 >= MAX_ATTEMPTS }
   }
   await sql(`delete from auth.registrations where id = $1`, [id]) // single use: the account holds it now
-  return { ok: true, registration: { email: row.email, name: row.name, passwordHash: row.password_hash } }
+  return {
+    ok: true,
+    registration: { email: row.email, name: row.name, passwordHash: row.password_hash },
+  }
 }
 
 /** Pending sign-ups past their expiry (swept at each new one). */

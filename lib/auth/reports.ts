@@ -28,6 +28,11 @@ export async function authStats(sql: Sql, from: Date, to: Date) {
   return {
     signups: byDay(signups, (r) => n(r.n)),
     activeLearners: byDay(active, (r) => n(r.n)),
-    totals: { users: n(t.users), disabled: n(t.disabled), verified: n(t.verified), activeInWindow: n(t.active) },
+    totals: {
+      users: n(t.users),
+      disabled: n(t.disabled),
+      verified: n(t.verified),
+      activeInWindow: n(t.active),
+    },
   }
 }

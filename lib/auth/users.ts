@@ -8,18 +8,35 @@ export const ROLE_SQL = `case when u.role <> 'admin' and u.comp_until > now() th
 /** The user got an access token today: a day of activity (UTC) and the time last seen. */
 export async function recordActivity(sql: Sql, userId: string, now: number) {
   const at = new Date(now)
-  await sql(`insert into auth.active_days (day, user_id) values (($2::timestamptz at time zone 'UTC')::date, $1) on conflict do nothing`, [userId, at])
-  await sql(`update public.users set last_active_at = $2 where id = $1 and (last_active_at is null or last_active_at < $2)`, [userId, at])
+  await sql(
+    `insert into auth.active_days (day, user_id) values (($2::timestamptz at time zone 'UTC')::date, $1) on conflict do nothing`,
+    [userId, at],
+  )
+  await sql(
+    `update public.users set last_active_at = $2 where id = $1 and (last_active_at is null or last_active_at < $2)`,
+    [userId, at],
+  )
 }
 
 /** A plan given by hand until `until` (null ends it now). Null when there is no such user. */
-export async function setComp(sql: Sql, userId: string, role: 'user' | 'plus' | 'premium', until: Date | null) {
-  const rows = await sql(`update public.users set comp_role = $2, comp_until = $3 where id = $1 and status <> 'deleted' returning id`, [userId, until && role, until])
+export async function setComp(
+  sql: Sql,
+  userId: string,
+  role: 'user' | 'plus' | 'premium',
+  until: Date | null,
+) {
+  const rows = await sql(
+    `update public.users set comp_role = $2, comp_until = $3 where id = $1 and status <> 'deleted' returning id`,
+    [userId, until && role, until],
+  )
   return rows.length > 0
 }
 
 export async function markEmailVerified(sql: Sql, userId: string, at: Date) {
-  await sql(`update public.users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`, [userId, at])
+  await sql(
+    `update public.users set email_verified_at = coalesce(email_verified_at, $2) where id = $1`,
+    [userId, at],
+  )
 }
 
 /** Makes the user an admin when their (now proven) address is listed; true when that changed the role. */
@@ -33,29 +50,50 @@ export async function promoteListedAdmin(sql: Sql, userId: string, adminEmails: 
 
 /** Sets the paid type; admins keep their role. Null when there is no such user, else whether it changed. */
 export async function setUserType(sql: Sql, userId: string, role: 'user' | 'plus' | 'premium') {
-  const rows = await sql(`update public.users set role = $2 where id = $1 and role not in ('admin', $2) returning id`, [userId, role])
+  const rows = await sql(
+    `update public.users set role = $2 where id = $1 and role not in ('admin', $2) returning id`,
+    [userId, role],
+  )
   if (rows.length) return true
   return (await sql(`select 1 from public.users where id = $1`, [userId])).length ? false : null
 }
 
 /** False when there is no such user (an erased one included). */
 export async function setUserStatus(sql: Sql, userId: string, status: 'active' | 'disabled') {
-  return (await sql(`update public.users set status = $2 where id = $1 and status <> 'deleted' returning id`, [userId, status])).length > 0
+  return (
+    (
+      await sql(
+        `update public.users set status = $2 where id = $1 and status <> 'deleted' returning id`,
+        [userId, status],
+      )
+    ).length > 0
+  )
 }
 
 export async function setTwoFactor(sql: Sql, userId: string, enabled: boolean) {
-  await sql(`update auth.accounts set two_factor = $2, updated_at = now() where user_id = $1`, [userId, enabled])
+  await sql(`update auth.accounts set two_factor = $2, updated_at = now() where user_id = $1`, [
+    userId,
+    enabled,
+  ])
 }
 
 export async function userCreatedAt(sql: Sql, userId: string) {
-  const [row] = await sql<{ created_at: Date }>(`select created_at from public.users where id = $1`, [userId])
+  const [row] = await sql<{ created_at: Date }>(
+    `select created_at from public.users where id = $1`,
+    [userId],
+  )
   return row?.created_at ?? null
 }
 
 /** Erases the user through `public.erase_user` (ledger kept under `pseudonym`); their email, or null if already gone. */
 export async function eraseUser(sql: Sql, userId: string, pseudonym: string) {
-  const [user] = await sql<{ email: string }>(`select email from public.users where id = $1`, [userId])
+  const [user] = await sql<{ email: string }>(`select email from public.users where id = $1`, [
+    userId,
+  ])
   if (user) await sql(`delete from auth.registrations where email = lower($1)`, [user.email]) // sign-ups tried with the address
-  const [{ erased }] = await sql<{ erased: boolean }>(`select public.erase_user($1, $2) as erased`, [userId, pseudonym])
+  const [{ erased }] = await sql<{ erased: boolean }>(
+    `select public.erase_user($1, $2) as erased`,
+    [userId, pseudonym],
+  )
   return erased ? user.email : null
 }

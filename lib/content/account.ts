@@ -8,11 +8,16 @@ export async function exportContent(sql: Sql, now: Date) {
   const cards = await sql(`select * from content.cards order by created_at, id`)
   return {
     decks: await listDecks(sql, now),
-    cards: cards.map(toCard).map((card) => ({ ...card, imageUrl: media(card.imageKey), audioUrl: media(card.audioKey) })),
+    cards: cards
+      .map(toCard)
+      .map((card) => ({ ...card, imageUrl: media(card.imageKey), audioUrl: media(card.audioKey) })),
     reviews: await sql(
       `select card_id, grade, duration_ms, reviewed_at, undone_at, state_before, state_after from content.reviews order by reviewed_at, id`,
     ),
-    settings: (await sql(`select timezone, desired_retention, maximum_interval from content.settings`))[0] ?? null,
+    settings:
+      (
+        await sql(`select timezone, desired_retention, maximum_interval from content.settings`)
+      )[0] ?? null,
   }
 }
 
@@ -21,7 +26,10 @@ export async function unsharedMedia(sql: Sql, userId: string) {
   const rows = await sql<{ key: string }>(
     `select distinct k as key from content.cards, unnest(array[image_key, audio_key]) k where k is not null`,
   )
-  const shared = await sql<{ key: string }>(`select k as key from content.media_shared($1, $2) k`, [userId, rows.map((r) => r.key)])
+  const shared = await sql<{ key: string }>(`select k as key from content.media_shared($1, $2) k`, [
+    userId,
+    rows.map((r) => r.key),
+  ])
   const keep = new Set(shared.map((r) => r.key))
   return rows.map((r) => r.key).filter((k) => !keep.has(k))
 }

@@ -19,15 +19,26 @@ export function readCardRows(text: string, limits: CardLimits) {
   if (!header.includes('front')) {
     // A spreadsheet saved with semicolons or tabs reads as one column: say so, not only that front is missing.
     const other = /[;\t]/.exec(header.join(','))?.[0]
-    const hint = other ? ` Line 1 looks separated by ${other === ';' ? 'semicolons' : 'tabs'}: save the file as comma-separated CSV.` : ''
-    throw new ApiError('BAD_REQUEST', `Line 1 must name the columns, with at least "front" (comma-separated).${hint}`)
+    const hint = other
+      ? ` Line 1 looks separated by ${other === ';' ? 'semicolons' : 'tabs'}: save the file as comma-separated CSV.`
+      : ''
+    throw new ApiError(
+      'BAD_REQUEST',
+      `Line 1 must name the columns, with at least "front" (comma-separated).${hint}`,
+    )
   }
   const { card } = cardSchemas(limits)
   const cards: CardFields[] = []
   const errors: RowError[] = []
   table.forEach((cells, i) => {
-    const get = (col: (typeof COLUMNS)[number]) => (header.indexOf(col) >= 0 ? (cells[header.indexOf(col)] ?? '') : undefined)
-    const parsed = card.safeParse({ front: get('front'), back: get('back'), notes: get('notes'), tags: get('tags')?.split(/\s+/).filter(Boolean) })
+    const get = (col: (typeof COLUMNS)[number]) =>
+      header.indexOf(col) >= 0 ? (cells[header.indexOf(col)] ?? '') : undefined
+    const parsed = card.safeParse({
+      front: get('front'),
+      back: get('back'),
+      notes: get('notes'),
+      tags: get('tags')?.split(/\s+/).filter(Boolean),
+    })
     if (parsed.success) cards.push(parsed.data)
     else errors.push({ row: i + 2, issues: issuesOf(parsed.error) }) // row numbers as a spreadsheet shows them
   })
@@ -36,4 +47,7 @@ export function readCardRows(text: string, limits: CardLimits) {
 
 /** The cards as the import reads them back. */
 export const cardsToCsv = (cards: Card[]) =>
-  toCsv([...COLUMNS], cards.map((r) => [r.front, r.back ?? '', r.notes ?? '', (r.tags ?? []).join(' ')]))
+  toCsv(
+    [...COLUMNS],
+    cards.map((r) => [r.front, r.back ?? '', r.notes ?? '', (r.tags ?? []).join(' ')]),
+  )

@@ -1,7 +1,10 @@
 import type { Sql } from '../db/db'
 import { type Card, type CardChange, updateCard } from './cards'
 
-type Content = Required<Omit<CardChange, 'imageKey' | 'audioKey'>> & { imageKey: string | null; audioKey: string | null }
+type Content = Required<Omit<CardChange, 'imageKey' | 'audioKey'>> & {
+  imageKey: string | null
+  audioKey: string | null
+}
 export type HistoryEntry = { id: string; change: string; before: Content; createdAt: Date }
 
 /** A card's recent changes, newest first, each with what it replaced. */
@@ -10,11 +13,23 @@ export async function cardHistory(sql: Sql, cardId: string, limit = 50): Promise
     `select id, change, before, created_at from content.card_history where card_id = $1 order by created_at desc, id limit $2`,
     [cardId, limit],
   )
-  return rows.map((r) => ({ id: r.id, change: r.change, before: r.before, createdAt: r.created_at }))
+  return rows.map((r) => ({
+    id: r.id,
+    change: r.change,
+    before: r.before,
+    createdAt: r.created_at,
+  }))
 }
 
 /** Puts back what one change replaced; the restore is a change of its own, so it can be undone in turn. */
-export async function restoreCard(sql: Sql, cardId: string, historyId: string): Promise<Card | null> {
-  const [row] = await sql<{ before: Content }>(`select before from content.card_history where id = $1 and card_id = $2`, [historyId, cardId])
+export async function restoreCard(
+  sql: Sql,
+  cardId: string,
+  historyId: string,
+): Promise<Card | null> {
+  const [row] = await sql<{ before: Content }>(
+    `select before from content.card_history where id = $1 and card_id = $2`,
+    [historyId, cardId],
+  )
   return row ? updateCard(sql, cardId, row.before, 'restore') : null
 }

@@ -4,13 +4,39 @@ import { ApiError } from '../errors'
 import { requireDeck } from './decks'
 
 export type Example = { sentence: string; translation: string; level?: string }
-export type CardFields = { front: string; back?: string; notes?: string; examples?: Example[]; tags?: string[] }
+export type CardFields = {
+  front: string
+  back?: string
+  notes?: string
+  examples?: Example[]
+  tags?: string[]
+}
 export type Card = CardFields & {
-  id: string; deckId: string; imageKey: string | null; audioKey: string | null; due: Date; state: number; version: number; createdAt: Date; updatedAt: Date
+  id: string
+  deckId: string
+  imageKey: string | null
+  audioKey: string | null
+  due: Date
+  state: number
+  version: number
+  createdAt: Date
+  updatedAt: Date
 }
 export const toCard = (r: Record<string, any>): Card => ({
-  id: r.id, deckId: r.deck_id, front: r.front, back: r.back, notes: r.notes, examples: r.examples, tags: r.tags,
-  imageKey: r.image_key, audioKey: r.audio_key, due: r.due, state: r.state, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  deckId: r.deck_id,
+  front: r.front,
+  back: r.back,
+  notes: r.notes,
+  examples: r.examples,
+  tags: r.tags,
+  imageKey: r.image_key,
+  audioKey: r.audio_key,
+  due: r.due,
+  state: r.state,
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 })
 
 /** Adds cards to a deck (one statement for a bulk add): each starts as a new FSRS card. */
@@ -33,25 +59,42 @@ export async function addCards(sql: Sql, deckId: string, cards: CardFields[], no
 /** Locks the deck and checks that `adding` more cards fit under `max`. */
 export async function makeRoom(sql: Sql, deckId: string, adding: number, max: number) {
   await requireDeck(sql, deckId, true)
-  const [{ n }] = await sql<{ n: string }>(`select count(*) as n from content.cards where deck_id = $1`, [deckId])
-  if (Number(n) + adding > max) throw new ApiError('BAD_REQUEST', `A deck holds at most ${max} cards`, { max })
+  const [{ n }] = await sql<{ n: string }>(
+    `select count(*) as n from content.cards where deck_id = $1`,
+    [deckId],
+  )
+  if (Number(n) + adding > max)
+    throw new ApiError('BAD_REQUEST', `A deck holds at most ${max} cards`, { max })
 }
 
 /** A deck's cards, oldest first, filtered by text and tag; keyset pages on (created_at, id). */
-export async function listCards(sql: Sql, deckId: string, o: { q?: string; tag?: string; after?: { at: Date; id: string }; limit: number }) {
+export async function listCards(
+  sql: Sql,
+  deckId: string,
+  o: { q?: string; tag?: string; after?: { at: Date; id: string }; limit: number },
+) {
   const rows = await sql(
     `select * from content.cards where deck_id = $1
        and ($2::text is null or front ilike $2 or back ilike $2 or notes ilike $2)
        and ($3::text is null or $3 = any(tags))
        and ($4::timestamptz is null or (created_at, id) > ($4, $5::uuid))
      order by created_at, id limit $6`,
-    [deckId, o.q ? `%${o.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null, o.tag ?? null, o.after?.at ?? null, o.after?.id ?? null, o.limit],
+    [
+      deckId,
+      o.q ? `%${o.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null,
+      o.tag ?? null,
+      o.after?.at ?? null,
+      o.after?.id ?? null,
+      o.limit,
+    ],
   )
   return rows.map(toCard)
 }
 
 export async function getCard(sql: Sql, id: string, lock = false) {
-  const [row] = await sql(`select * from content.cards where id = $1${lock ? ' for update' : ''}`, [id])
+  const [row] = await sql(`select * from content.cards where id = $1${lock ? ' for update' : ''}`, [
+    id,
+  ])
   return row ? toCard(row) : null
 }
 
@@ -61,7 +104,13 @@ export async function getCardWithLanguages(sql: Sql, id: string) {
     `select c.*, d.source_lang, d.target_lang from content.cards c join content.decks d on d.id = c.deck_id where c.id = $1`,
     [id],
   )
-  return row ? { card: toCard(row), sourceLang: row.source_lang as string, targetLang: row.target_lang as string } : null
+  return row
+    ? {
+        card: toCard(row),
+        sourceLang: row.source_lang as string,
+        targetLang: row.target_lang as string,
+      }
+    : null
 }
 
 /** Fields left out stay as they are; a medium set to null is removed. */
@@ -88,8 +137,19 @@ export async function updateCard(sql: Sql, id: string, c: CardChange, change = '
        where (old.front, old.back, old.notes, old.examples, old.tags, old.image_key, old.audio_key)
              is distinct from (upd.front, upd.back, upd.notes, upd.examples, upd.tags, upd.image_key, upd.audio_key))
      select * from upd`,
-    [id, c.front ?? null, c.back ?? null, c.notes ?? null, c.examples ? JSON.stringify(c.examples) : null, c.tags ?? null,
-      c.imageKey ?? null, c.audioKey ?? null, change, c.imageKey !== undefined, c.audioKey !== undefined],
+    [
+      id,
+      c.front ?? null,
+      c.back ?? null,
+      c.notes ?? null,
+      c.examples ? JSON.stringify(c.examples) : null,
+      c.tags ?? null,
+      c.imageKey ?? null,
+      c.audioKey ?? null,
+      change,
+      c.imageKey !== undefined,
+      c.audioKey !== undefined,
+    ],
   )
   return row ? toCard(row) : null
 }

@@ -3,14 +3,34 @@ import { ApiError } from '../errors'
 import { todayLimits } from './today'
 
 export type Deck = {
-  id: string; name: string; description: string; sourceLang: string; targetLang: string
-  newPerDay: number; reviewsPerDay: number; cardCount: number; newCount: number; newTotal: number; dueCount: number; createdAt: Date; updatedAt: Date
+  id: string
+  name: string
+  description: string
+  sourceLang: string
+  targetLang: string
+  newPerDay: number
+  reviewsPerDay: number
+  cardCount: number
+  newCount: number
+  newTotal: number
+  dueCount: number
+  createdAt: Date
+  updatedAt: Date
 }
 const toDeck = (r: Record<string, any>): Deck => ({
-  id: r.id, name: r.name, description: r.description, sourceLang: r.source_lang, targetLang: r.target_lang,
-  newPerDay: r.new_per_day, reviewsPerDay: r.reviews_per_day,
-  cardCount: Number(r.card_count ?? 0), newCount: Number(r.new_count ?? 0), newTotal: Number(r.new_total ?? 0), dueCount: Number(r.due_count ?? 0),
-  createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  sourceLang: r.source_lang,
+  targetLang: r.target_lang,
+  newPerDay: r.new_per_day,
+  reviewsPerDay: r.reviews_per_day,
+  cardCount: Number(r.card_count ?? 0),
+  newCount: Number(r.new_count ?? 0),
+  newTotal: Number(r.new_total ?? 0),
+  dueCount: Number(r.due_count ?? 0),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 })
 
 // RLS limits every query to the transaction's user. newCount and dueCount are what today's limits let the
@@ -20,7 +40,9 @@ const WITH_COUNTS = `with ${todayLimits('$2')}
   from content.decks d join counts k on k.id = d.id`
 
 export async function listDecks(sql: Sql, now: Date) {
-  return (await sql(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now, null])).map(toDeck)
+  return (await sql(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now, null])).map(
+    toDeck,
+  )
 }
 
 export async function getDeck(sql: Sql, id: string, now: Date) {
@@ -28,13 +50,27 @@ export async function getDeck(sql: Sql, id: string, now: Date) {
   return row ? toDeck(row) : null
 }
 
-export type DeckFields = { name: string; description?: string; sourceLang: string; targetLang: string; newPerDay?: number; reviewsPerDay?: number }
+export type DeckFields = {
+  name: string
+  description?: string
+  sourceLang: string
+  targetLang: string
+  newPerDay?: number
+  reviewsPerDay?: number
+}
 
 export async function createDeck(sql: Sql, d: DeckFields) {
   const [row] = await sql<{ id: string }>(
     `insert into content.decks (name, description, source_lang, target_lang, new_per_day, reviews_per_day)
      values ($1, $2, $3, $4, coalesce($5, 20), coalesce($6, 200)) returning id`,
-    [d.name, d.description ?? '', d.sourceLang, d.targetLang, d.newPerDay ?? null, d.reviewsPerDay ?? null],
+    [
+      d.name,
+      d.description ?? '',
+      d.sourceLang,
+      d.targetLang,
+      d.newPerDay ?? null,
+      d.reviewsPerDay ?? null,
+    ],
   )
   return row.id
 }
@@ -44,7 +80,15 @@ export async function updateDeck(sql: Sql, id: string, d: Partial<DeckFields>) {
     `update content.decks set name = coalesce($2, name), description = coalesce($3, description), source_lang = coalesce($4, source_lang),
        target_lang = coalesce($5, target_lang), new_per_day = coalesce($6, new_per_day), reviews_per_day = coalesce($7, reviews_per_day)
      where id = $1 returning id`,
-    [id, d.name ?? null, d.description ?? null, d.sourceLang ?? null, d.targetLang ?? null, d.newPerDay ?? null, d.reviewsPerDay ?? null],
+    [
+      id,
+      d.name ?? null,
+      d.description ?? null,
+      d.sourceLang ?? null,
+      d.targetLang ?? null,
+      d.newPerDay ?? null,
+      d.reviewsPerDay ?? null,
+    ],
   )
   return rows.length > 0
 }
@@ -55,6 +99,9 @@ export async function deleteDeck(sql: Sql, id: string) {
 
 /** The deck must exist (RLS: only the user's own); `lock` makes concurrent adds to it wait their turn. */
 export async function requireDeck(sql: Sql, id: string, lock = false) {
-  const [row] = await sql(`select id from content.decks where id = $1${lock ? ' for update' : ''}`, [id])
+  const [row] = await sql(
+    `select id from content.decks where id = $1${lock ? ' for update' : ''}`,
+    [id],
+  )
   if (!row) throw new ApiError('NOT_FOUND', 'No such deck')
 }

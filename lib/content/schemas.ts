@@ -5,7 +5,10 @@ import { Text } from '../validate'
 
 // Field limits that protect the service, with messages a learner can act on. Text, not z.string(): these
 // fields also arrive as CSV cells, which the edge's JSON check never sees.
-export const Tag = Text.trim().min(1).max(40).regex(/^[^\s,]+$/, 'must be one word without commas')
+export const Tag = Text.trim()
+  .min(1)
+  .max(40)
+  .regex(/^[^\s,]+$/, 'must be one word without commas')
 
 /** The limits a deployment sets for cards (CONTENT_MAX_* in the backend's config). */
 export type CardLimits = {
@@ -18,28 +21,49 @@ export type CardLimits = {
 /** Examples accumulate (each AI run adds its level's), up to this many per card. */
 export const MAX_EXAMPLES = 30
 export const Level = z.enum(CEFR_LEVELS)
-const Example = z.object({ sentence: Text.min(1).max(500), translation: Text.max(500), level: Level.optional() })
-const MediaKey = z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/, 'must be a media key from an AI answer')
+const Example = z.object({
+  sentence: Text.min(1).max(500),
+  translation: Text.max(500),
+  level: Level.optional(),
+})
+const MediaKey = z
+  .string()
+  .regex(/^[0-9a-f]{64}\.(png|wav)$/, 'must be a media key from an AI answer')
 const chars = (n: number) => `must be at most ${n} characters`
 
 function buildCardSchemas(l: CardLimits) {
   const card = z.object({
-    front: Text.trim().min(1, 'is required').max(l.CONTENT_MAX_FRONT_CHARS, chars(l.CONTENT_MAX_FRONT_CHARS)),
+    front: Text.trim()
+      .min(1, 'is required')
+      .max(l.CONTENT_MAX_FRONT_CHARS, chars(l.CONTENT_MAX_FRONT_CHARS)),
     back: Text.max(l.CONTENT_MAX_BACK_CHARS, chars(l.CONTENT_MAX_BACK_CHARS)).optional(),
     notes: Text.max(l.CONTENT_MAX_NOTES_CHARS, chars(l.CONTENT_MAX_NOTES_CHARS)).optional(),
     examples: z.array(Example).max(MAX_EXAMPLES, `at most ${MAX_EXAMPLES} examples`).optional(),
-    tags: z.array(Tag).max(l.CONTENT_MAX_TAGS_PER_CARD, `at most ${l.CONTENT_MAX_TAGS_PER_CARD} tags`).optional(),
+    tags: z
+      .array(Tag)
+      .max(l.CONTENT_MAX_TAGS_PER_CARD, `at most ${l.CONTENT_MAX_TAGS_PER_CARD} tags`)
+      .optional(),
   })
-  const many = z.object({ cards: z.array(card).min(1).max(l.CONTENT_MAX_BULK, `at most ${l.CONTENT_MAX_BULK} cards at once`) })
+  const many = z.object({
+    cards: z
+      .array(card)
+      .min(1)
+      .max(l.CONTENT_MAX_BULK, `at most ${l.CONTENT_MAX_BULK} cards at once`),
+  })
   // One card, or { cards: [...] }: the body's shape picks the schema, so errors name the fields (a union's would not).
   const add = z.unknown().transform((body, ctx): z.output<typeof card> | z.output<typeof many> => {
-    const parsed = (body && typeof body === 'object' && 'cards' in body ? many : card).safeParse(body)
+    const parsed = (body && typeof body === 'object' && 'cards' in body ? many : card).safeParse(
+      body,
+    )
     if (parsed.success) return parsed.data
-    for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input: body })
+    for (const i of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input: body })
     return z.NEVER
   })
   // Media keys come from AI answers: a PATCH may take a proposed one or remove one (null), never invent a name.
-  const patch = card.partial().extend({ imageKey: MediaKey.nullable().optional(), audioKey: MediaKey.nullable().optional() })
+  const patch = card
+    .partial()
+    .extend({ imageKey: MediaKey.nullable().optional(), audioKey: MediaKey.nullable().optional() })
   return { card, patch, add }
 }
 

@@ -27,7 +27,10 @@ export function streaks(days: string[], today: string) {
  */
 export async function studyStats(sql: Sql, now: Date) {
   const { timezone: tz } = await studySettings(sql)
-  const [{ today }] = await sql<{ today: string }>(`select to_char($1::timestamptz at time zone $2, 'YYYY-MM-DD') as today`, [now, tz])
+  const [{ today }] = await sql<{ today: string }>(
+    `select to_char($1::timestamptz at time zone $2, 'YYYY-MM-DD') as today`,
+    [now, tz],
+  )
   const perDay = await sql<{ day: string; n: string }>(
     `select to_char(reviewed_at at time zone $2, 'YYYY-MM-DD') as day, count(*) as n from content.reviews
      where undone_at is null and reviewed_at >= $1::timestamptz - interval '366 days' group by 1 order by 1`,
@@ -42,7 +45,9 @@ export async function studyStats(sql: Sql, now: Date) {
      where undone_at is null and not was_new and (state_before->>'state')::int = 2 and reviewed_at >= $1::timestamptz - interval '30 days'`,
     [now],
   )
-  const byState = await sql<{ state: number; n: string }>(`select state, count(*) as n from content.cards group by state`)
+  const byState = await sql<{ state: number; n: string }>(
+    `select state, count(*) as n from content.cards group by state`,
+  )
   const forecast = await sql<{ day: string; n: string }>(
     `select to_char(greatest(due, $1::timestamptz) at time zone $2, 'YYYY-MM-DD') as day, count(*) as n from content.cards
      where state <> 0 and due < $1::timestamptz + interval '30 days' group by 1 order by 1`,
@@ -53,15 +58,25 @@ export async function studyStats(sql: Sql, now: Date) {
     timezone: tz,
     today,
     reviewsPerDay: perDay.map((r) => ({ day: r.day, reviews: Number(r.n) })),
-    streak: streaks(allDays.map((r) => r.day), today),
+    streak: streaks(
+      allDays.map((r) => r.day),
+      today,
+    ),
     retention30d: Number(ret.total) ? Number(ret.passed) / Number(ret.total) : null,
-    cardsByState: Object.fromEntries(names.map((n, i) => [n, Number(byState.find((r) => r.state === i)?.n ?? 0)])),
+    cardsByState: Object.fromEntries(
+      names.map((n, i) => [n, Number(byState.find((r) => r.state === i)?.n ?? 0)]),
+    ),
     dueForecast: forecast.map((r) => ({ day: r.day, due: Number(r.n) })),
   }
 }
 
 /** Reviews and reviewing learners per UTC day across everyone (admin statistics), through the one definer function. */
 export async function reviewsPerDay(sql: Sql, from: Date, to: Date) {
-  const rows = await sql(`select to_char(day, 'YYYY-MM-DD') as day, reviews, learners from content.reviews_per_day($1, $2)`, [from, to])
-  return Object.fromEntries(rows.map((r) => [String(r.day), { reviews: Number(r.reviews), learners: Number(r.learners) }]))
+  const rows = await sql(
+    `select to_char(day, 'YYYY-MM-DD') as day, reviews, learners from content.reviews_per_day($1, $2)`,
+    [from, to],
+  )
+  return Object.fromEntries(
+    rows.map((r) => [String(r.day), { reviews: Number(r.reviews), learners: Number(r.learners) }]),
+  )
 }

@@ -1,4 +1,11 @@
-import { type Card as FsrsCard, type CardInput, fsrs, generatorParameters, type Grade, Rating } from 'ts-fsrs'
+import {
+  type Card as FsrsCard,
+  type CardInput,
+  fsrs,
+  generatorParameters,
+  type Grade,
+  Rating,
+} from 'ts-fsrs'
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
 import { type Card, toCard } from './cards'
@@ -9,7 +16,11 @@ export type Settings = { timezone: string; desiredRetention: number; maximumInte
 export async function studySettings(sql: Sql): Promise<Settings> {
   await sql(`insert into content.settings default values on conflict do nothing`)
   const [r] = await sql<Record<string, any>>(`select * from content.settings`)
-  return { timezone: r.timezone, desiredRetention: Number(r.desired_retention), maximumInterval: r.maximum_interval }
+  return {
+    timezone: r.timezone,
+    desiredRetention: Number(r.desired_retention),
+    maximumInterval: r.maximum_interval,
+  }
 }
 
 export async function updateStudySettings(sql: Sql, s: Partial<Settings>) {
@@ -24,16 +35,33 @@ export async function updateStudySettings(sql: Sql, s: Partial<Settings>) {
 
 // Fuzz off: the same history always gives the same intervals (and tests can compare with ts-fsrs).
 const scheduler = (s: Settings) =>
-  fsrs(generatorParameters({ request_retention: s.desiredRetention, maximum_interval: s.maximumInterval, enable_fuzz: false }))
+  fsrs(
+    generatorParameters({
+      request_retention: s.desiredRetention,
+      maximum_interval: s.maximumInterval,
+      enable_fuzz: false,
+    }),
+  )
 
-const GRADES = { again: Rating.Again, hard: Rating.Hard, good: Rating.Good, easy: Rating.Easy } as const
+const GRADES = {
+  again: Rating.Again,
+  hard: Rating.Hard,
+  good: Rating.Good,
+  easy: Rating.Easy,
+} as const
 export type GradeName = keyof typeof GRADES
 
 /** When each grade would bring the card back, shown before the answer. */
 function intervals(s: Settings, state: CardInput, now: Date) {
   const preview = scheduler(s).repeat(state, now)
   return Object.fromEntries(
-    Object.entries(GRADES).map(([name, rating]) => [name, { due: preview[rating as Grade].card.due, seconds: Math.round((preview[rating as Grade].card.due.getTime() - now.getTime()) / 1000) }]),
+    Object.entries(GRADES).map(([name, rating]) => [
+      name,
+      {
+        due: preview[rating as Grade].card.due,
+        seconds: Math.round((preview[rating as Grade].card.due.getTime() - now.getTime()) / 1000),
+      },
+    ]),
   )
 }
 
@@ -60,17 +88,29 @@ export async function dueQueue(sql: Sql, o: { deckId?: string; now: Date; limit:
      select coalesce(sum(due_count + new_count), 0) as total from counts`,
     [o.now, o.deckId ?? null],
   )
-  return { cards: rows.map((r) => ({ ...toCard(r), intervals: intervals(s, r.fsrs, o.now) })), total: Number(total) }
+  return {
+    cards: rows.map((r) => ({ ...toCard(r), intervals: intervals(s, r.fsrs, o.now) })),
+    total: Number(total),
+  }
 }
 
 /**
  * Grades a card. `version` is the state the learner saw: a second grade of the same state (another tab)
  * finds a newer version and is refused, so one review is recorded, not two.
  */
-export async function gradeCard(sql: Sql, o: { cardId: string; grade: GradeName; version: number; durationMs: number; now: Date }): Promise<Card> {
-  const [row] = await sql<Record<string, any>>(`select * from content.cards where id = $1 for update`, [o.cardId])
+export async function gradeCard(
+  sql: Sql,
+  o: { cardId: string; grade: GradeName; version: number; durationMs: number; now: Date },
+): Promise<Card> {
+  const [row] = await sql<Record<string, any>>(
+    `select * from content.cards where id = $1 for update`,
+    [o.cardId],
+  )
   if (!row) throw new ApiError('NOT_FOUND', 'No such card')
-  if (row.version !== o.version) throw new ApiError('CONFLICT', 'This card was already graded; reload the queue', { version: row.version })
+  if (row.version !== o.version)
+    throw new ApiError('CONFLICT', 'This card was already graded; reload the queue', {
+      version: row.version,
+    })
   const s = await studySettings(sql)
   const next = scheduler(s).next(row.fsrs as CardInput, o.now, GRADES[o.grade] as Grade).card
   const [updated] = await sql(
@@ -80,7 +120,17 @@ export async function gradeCard(sql: Sql, o: { cardId: string; grade: GradeName;
   await sql(
     `insert into content.reviews (card_id, deck_id, grade, duration_ms, was_new, state_before, state_after, version_before, reviewed_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [o.cardId, row.deck_id, GRADES[o.grade], o.durationMs, row.state === 0, JSON.stringify(row.fsrs), JSON.stringify(next), row.version, o.now],
+    [
+      o.cardId,
+      row.deck_id,
+      GRADES[o.grade],
+      o.durationMs,
+      row.state === 0,
+      JSON.stringify(row.fsrs),
+      JSON.stringify(next),
+      row.version,
+      o.now,
+    ],
   )
   return toCard(updated)
 }

@@ -24,18 +24,37 @@ async function expireEarlierGrants(sql: Sql, a: Account, period: string) {
   for (const r of rows) {
     const amount = Math.min(Math.max(0, Number(r.granted) - Number(r.spent)), available)
     if (amount <= 0) continue
-    await post(sql, { userId: a.userId, kind: 'expiry', amount: -amount, key: `expiry:${a.userId}:${r.period}`, actor: 'system', reason: `unused ${r.period} grant` })
+    await post(sql, {
+      userId: a.userId,
+      kind: 'expiry',
+      amount: -amount,
+      key: `expiry:${a.userId}:${r.period}`,
+      actor: 'system',
+      reason: `unused ${r.period} grant`,
+    })
     available -= amount
   }
 }
 
 /** This month's grant for the user's type, posted at most once per user, month and type (its key says which). */
-export async function ensureMonthlyGrant(sql: Sql, config: ConfigOf<'credit'>, a: Account, now: number) {
+export async function ensureMonthlyGrant(
+  sql: Sql,
+  config: ConfigOf<'credit'>,
+  a: Account,
+  now: number,
+) {
   const amount = config[GRANT[a.userType]]
   const period = periodOf(now)
   const key = `grant:${a.userId}:${period}:${a.userType}`
   if (amount && (await findTransaction(sql, key))) return null // granted already (and earlier months expired then): every paid call asks
   if (config.GRANT_EXPIRES) await expireEarlierGrants(sql, a, period)
   if (!amount) return null
-  return post(sql, { userId: a.userId, kind: 'grant', amount, key, actor: 'system', reason: `monthly ${a.userType} grant ${period}` })
+  return post(sql, {
+    userId: a.userId,
+    kind: 'grant',
+    amount,
+    key,
+    actor: 'system',
+    reason: `monthly ${a.userType} grant ${period}`,
+  })
 }

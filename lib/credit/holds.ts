@@ -1,18 +1,36 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
 
-export type Hold = { id: string; userId: string; amount: number; status: 'open' | 'settled' | 'released' | 'expired'; charged: number | null; expiresAt: Date }
+export type Hold = {
+  id: string
+  userId: string
+  amount: number
+  status: 'open' | 'settled' | 'released' | 'expired'
+  charged: number | null
+  expiresAt: Date
+}
 export const toHold = (r: Record<string, any>): Hold => ({
-  id: r.id, userId: r.user_id, amount: Number(r.amount), status: r.status, charged: r.charged === null ? null : Number(r.charged), expiresAt: r.expires_at,
+  id: r.id,
+  userId: r.user_id,
+  amount: Number(r.amount),
+  status: r.status,
+  charged: r.charged === null ? null : Number(r.charged),
+  expiresAt: r.expires_at,
 })
 
 /** Holds an amount against the available balance; 402 when balance − holds − pending is too low. */
-export async function takeHold(sql: Sql, o: { userId: string; amount: number; key: string; expiresAt: Date }): Promise<Hold> {
+export async function takeHold(
+  sql: Sql,
+  o: { userId: string; amount: number; key: string; expiresAt: Date },
+): Promise<Hold> {
   const [ok] = await sql(
     `update credit.accounts set held = held + $2 where user_id = $1 and balance - held - pending >= $2 returning user_id`,
     [o.userId, o.amount],
   )
-  if (!ok) throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits for this action', { needed: o.amount })
+  if (!ok)
+    throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits for this action', {
+      needed: o.amount,
+    })
   const [row] = await sql(
     `insert into credit.holds (user_id, amount, idempotency_key, expires_at) values ($1, $2, $3, $4) returning *`,
     [o.userId, o.amount, o.key, o.expiresAt],
@@ -31,8 +49,15 @@ export async function lockHold(sql: Sql, holdId: string, now: number) {
 }
 
 async function closeHold(sql: Sql, hold: Hold, status: 'released' | 'expired', now: number) {
-  await sql(`update credit.holds set status = $2, closed_at = $3 where id = $1`, [hold.id, status, new Date(now)])
-  await sql(`update credit.accounts set held = held - $2 where user_id = $1`, [hold.userId, hold.amount])
+  await sql(`update credit.holds set status = $2, closed_at = $3 where id = $1`, [
+    hold.id,
+    status,
+    new Date(now),
+  ])
+  await sql(`update credit.accounts set held = held - $2 where user_id = $1`, [
+    hold.userId,
+    hold.amount,
+  ])
 }
 
 /** Frees a hold without charging (the paid call failed). Releasing twice is a replay. */
@@ -56,7 +81,10 @@ export async function expireDueHolds(sql: Sql, now: number, limit: number) {
     [new Date(now), limit],
   )
   if (!due.length) return 0
-  await sql(`update credit.holds set status = 'expired', closed_at = $2 where id = any($1)`, [due.map((d) => d.id), new Date(now)])
+  await sql(`update credit.holds set status = 'expired', closed_at = $2 where id = any($1)`, [
+    due.map((d) => d.id),
+    new Date(now),
+  ])
   const byUser = new Map<string, number>()
   for (const d of due) byUser.set(d.user_id, (byUser.get(d.user_id) ?? 0) + Number(d.amount))
   for (const [userId, amount] of [...byUser].sort(([a], [b]) => (a < b ? -1 : 1)))

@@ -6,7 +6,12 @@ import { charge } from './ledger'
 /** A paid call's answer as stored with its charge, and as every replay serves it. */
 export type Stored = { status: number; contentType: string; body: string; cost: number }
 
-const toStored = (r: Record<string, any>): Stored => ({ status: r.status, contentType: r.content_type, body: r.body, cost: Number(r.cost) })
+const toStored = (r: Record<string, any>): Stored => ({
+  status: r.status,
+  contentType: r.content_type,
+  body: r.body,
+  cost: Number(r.cost),
+})
 
 /**
  * Starts a paid call under the user's key. A new key, or a key whose earlier attempt ended uncharged
@@ -15,7 +20,15 @@ const toStored = (r: Record<string, any>): Stored => ({ status: r.status, conten
  */
 export async function beginPaid(
   sql: Sql,
-  o: { userId: string; key: string; fingerprint: string; amount: number; attempt: string; expiresAt: Date; now: number },
+  o: {
+    userId: string
+    key: string
+    fingerprint: string
+    amount: number
+    attempt: string
+    expiresAt: Date
+    now: number
+  },
 ): Promise<{ hold: Hold } | { replay: Stored }> {
   // The usual case, a new key with the balance to hold, in one statement: the hold, and the key bound to it.
   const [taken] = await sql<Record<string, any>>(
@@ -33,25 +46,47 @@ export async function beginPaid(
   if (taken) {
     // The key was there before: give the hold back, then answer for the key.
     await sql(`delete from credit.holds where id = $1`, [taken.id])
-    await sql(`update credit.accounts set held = held - $2 where user_id = $1`, [o.userId, o.amount])
+    await sql(`update credit.accounts set held = held - $2 where user_id = $1`, [
+      o.userId,
+      o.amount,
+    ])
   }
   const [k] = await sql<Record<string, any>>(
     `select k.*, h.status as hold_status, h.expires_at from credit.idempotency_keys k left join credit.holds h on h.id = k.hold_id
      where k.user_id = $1 and k.key = $2 for update of k`,
     [o.userId, o.key],
   )
-  if (!k) throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits for this action', { needed: o.amount })
+  if (!k)
+    throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits for this action', {
+      needed: o.amount,
+    })
   if (k.fingerprint !== o.fingerprint)
-    throw new ApiError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used for another request; use a new key for a new request')
+    throw new ApiError(
+      'IDEMPOTENCY_MISMATCH',
+      'This Idempotency-Key was used for another request; use a new key for a new request',
+    )
   if (k.status != null) return { replay: toStored(k) }
   if (k.hold_status === 'open') {
     const left = Math.ceil((k.expires_at.getTime() - o.now) / 1000)
-    throw new ApiError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; try again shortly', {
-      retryAfter: Math.min(Math.max(left, 1), 5),
-    })
+    throw new ApiError(
+      'IDEMPOTENCY_IN_PROGRESS',
+      'A request with this Idempotency-Key is still running; try again shortly',
+      {
+        retryAfter: Math.min(Math.max(left, 1), 5),
+      },
+    )
   }
-  const hold = await takeHold(sql, { userId: o.userId, amount: o.amount, key: `attempt:${o.attempt}`, expiresAt: o.expiresAt })
-  await sql(`update credit.idempotency_keys set hold_id = $3 where user_id = $1 and key = $2`, [o.userId, o.key, hold.id])
+  const hold = await takeHold(sql, {
+    userId: o.userId,
+    amount: o.amount,
+    key: `attempt:${o.attempt}`,
+    expiresAt: o.expiresAt,
+  })
+  await sql(`update credit.idempotency_keys set hold_id = $3 where user_id = $1 and key = $2`, [
+    o.userId,
+    o.key,
+    hold.id,
+  ])
   return { hold }
 }
 
@@ -59,11 +94,14 @@ export async function beginPaid(
 function withCost(r: Omit<Stored, 'cost'>, cost: number): Stored {
   if (!/json/.test(r.contentType)) return { ...r, cost }
   const doc = JSON.parse(r.body)
-  if (doc === null || typeof doc !== 'object' || !('cost' in doc) || doc.cost === cost) return { ...r, cost }
+  if (doc === null || typeof doc !== 'object' || !('cost' in doc) || doc.cost === cost)
+    return { ...r, cost }
   return { ...r, body: JSON.stringify({ ...doc, cost }), cost }
 }
 
-export type Settled = { outcome: 'settled'; charged: number; overrun: number; response: Stored | null } | { outcome: 'expired' }
+export type Settled =
+  | { outcome: 'settled'; charged: number; overrun: number; response: Stored | null }
+  | { outcome: 'expired' }
 
 /**
  * Records a paid call's charge and its answer in one transaction: either both are kept or neither. A hold
@@ -72,17 +110,36 @@ export type Settled = { outcome: 'settled'; charged: number; overrun: number; re
  */
 export async function settlePaid(
   sql: Sql,
-  o: { holdId: string; actual: number; response: Omit<Stored, 'cost'>; threshold: number; now: number; requestId?: string },
+  o: {
+    holdId: string
+    actual: number
+    response: Omit<Stored, 'cost'>
+    threshold: number
+    now: number
+    requestId?: string
+  },
 ): Promise<Settled> {
   const hold = await lockHold(sql, o.holdId, o.now)
   if (hold.status === 'expired') return { outcome: 'expired' }
   if (hold.status === 'released') throw new ApiError('CONFLICT', 'This hold was released')
   if (hold.status === 'settled') {
     const [k] = await sql(`select * from credit.idempotency_keys where hold_id = $1`, [hold.id])
-    return { outcome: 'settled', charged: hold.charged!, overrun: 0, response: k ? toStored(k) : null }
+    return {
+      outcome: 'settled',
+      charged: hold.charged!,
+      overrun: 0,
+      response: k ? toStored(k) : null,
+    }
   }
   const { amount: charged } = await charge(sql, {
-    userId: hold.userId, amount: o.actual, key: `hold:${hold.id}`, threshold: o.threshold, holdId: hold.id, requestId: o.requestId, release: hold.amount, cap: true,
+    userId: hold.userId,
+    amount: o.actual,
+    key: `hold:${hold.id}`,
+    threshold: o.threshold,
+    holdId: hold.id,
+    requestId: o.requestId,
+    release: hold.amount,
+    cap: true,
   })
   const response = withCost(o.response, charged)
   await sql(

@@ -2,35 +2,83 @@ import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
 
 export type Kind = 'grant' | 'purchase' | 'debit' | 'refund' | 'adjustment' | 'expiry'
-export type Entry = { userId: string; kind: Kind; amount: number; key: string; actor: string; reason?: string; requestId?: string; refundOf?: string }
-export type Transaction = { id: string; userId: string; kind: Kind; amount: number; balanceAfter: number; key: string; actor: string; reason: string; requestId: string | null; refundOf: string | null; createdAt: Date }
-export type Account = { userId: string; userType: 'free' | 'plus' | 'premium'; balance: number; held: number; pending: number; available: number }
+export type Entry = {
+  userId: string
+  kind: Kind
+  amount: number
+  key: string
+  actor: string
+  reason?: string
+  requestId?: string
+  refundOf?: string
+}
+export type Transaction = {
+  id: string
+  userId: string
+  kind: Kind
+  amount: number
+  balanceAfter: number
+  key: string
+  actor: string
+  reason: string
+  requestId: string | null
+  refundOf: string | null
+  createdAt: Date
+}
+export type Account = {
+  userId: string
+  userType: 'free' | 'plus' | 'premium'
+  balance: number
+  held: number
+  pending: number
+  available: number
+}
 
 const num = (v: unknown) => Number(v as string) // int8 arrives as text; amounts stay far below 2^53 µ€
 
 export const toTransaction = (r: Record<string, any>): Transaction => ({
-  id: r.id, userId: r.user_id, kind: r.kind, amount: num(r.amount), balanceAfter: num(r.balance_after),
-  key: r.idempotency_key, actor: r.actor, reason: r.reason, requestId: r.request_id, refundOf: r.refund_of, createdAt: r.created_at,
+  id: r.id,
+  userId: r.user_id,
+  kind: r.kind,
+  amount: num(r.amount),
+  balanceAfter: num(r.balance_after),
+  key: r.idempotency_key,
+  actor: r.actor,
+  reason: r.reason,
+  requestId: r.request_id,
+  refundOf: r.refund_of,
+  createdAt: r.created_at,
 })
 const toAccount = (r: Record<string, any>): Account => {
   const [balance, held, pending] = [num(r.balance), num(r.held), num(r.pending)]
   // A plan given by hand (a comp) is the user's type until it ends; then the paid one is again, with no timer.
   const userType = r.comp_until && r.comp_until.getTime() > Date.now() ? r.comp_type : r.user_type
-  return { userId: r.user_id, userType, balance, held, pending, available: balance - held - pending }
+  return {
+    userId: r.user_id,
+    userType,
+    balance,
+    held,
+    pending,
+    available: balance - held - pending,
+  }
 }
 
 /** The user's account, created (as free) on first use. */
 export async function account(sql: Sql, userId: string, lock = false): Promise<Account> {
-  const read = () => sql(`select * from credit.accounts where user_id = $1${lock ? ' for update' : ''}`, [userId])
+  const read = () =>
+    sql(`select * from credit.accounts where user_id = $1${lock ? ' for update' : ''}`, [userId])
   // Usually one round trip: the row made now or the one there before. A row another transaction made while
   // this statement waited is not in its snapshot: then it is read again.
-  const [row] = lock ? [] : await sql(
-    `with made as (insert into credit.accounts (user_id) values ($1) on conflict do nothing returning *)
+  const [row] = lock
+    ? []
+    : await sql(
+        `with made as (insert into credit.accounts (user_id) values ($1) on conflict do nothing returning *)
      select * from made union all select * from credit.accounts where user_id = $1 and not exists (select 1 from made)`,
-    [userId],
-  )
+        [userId],
+      )
   if (row) return toAccount(row)
-  if (lock) await sql(`insert into credit.accounts (user_id) values ($1) on conflict do nothing`, [userId])
+  if (lock)
+    await sql(`insert into credit.accounts (user_id) values ($1) on conflict do nothing`, [userId])
   return toAccount((await read())[0])
 }
 
@@ -40,7 +88,8 @@ export async function findTransaction(sql: Sql, key: string) {
 }
 
 /** Serialises transactions that use the same idempotency key, so the second sees the first's result. */
-export const lockKey = (sql: Sql, key: string) => sql(`select pg_advisory_xact_lock(hashtext($1))`, [key])
+export const lockKey = (sql: Sql, key: string) =>
+  sql(`select pg_advisory_xact_lock(hashtext($1))`, [key])
 
 /**
  * One ledger row and the balance it changes, in one conditional statement: a debit that the available
@@ -61,7 +110,17 @@ export async function post(sql: Sql, e: Entry): Promise<Transaction> {
   const [row] = await sql(
     `insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, reason, request_id, refund_of)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
-    [e.userId, e.kind, e.amount, acct.balance, e.key, e.actor, e.reason ?? '', e.requestId ?? null, e.refundOf ?? null],
+    [
+      e.userId,
+      e.kind,
+      e.amount,
+      acct.balance,
+      e.key,
+      e.actor,
+      e.reason ?? '',
+      e.requestId ?? null,
+      e.refundOf ?? null,
+    ],
   )
   return toTransaction(row)
 }
@@ -77,7 +136,16 @@ export type Charge = { key: string; userId: string; amount: number; createdAt: D
  */
 export async function charge(
   sql: Sql,
-  c: { userId: string; amount: number; key: string; threshold: number; holdId?: string; requestId?: string; release?: number; cap?: boolean },
+  c: {
+    userId: string
+    amount: number
+    key: string
+    threshold: number
+    holdId?: string
+    requestId?: string
+    release?: number
+    cap?: boolean
+  },
 ): Promise<Charge> {
   const [row] = await sql<Record<string, any>>(
     `with acct as (
@@ -99,9 +167,30 @@ export async function charge(
        select $2::text, 'debit', -flushed, balance, 'flush:' || $1::text, 'system', 'usage', $5::text from a where flushed > 0
      )
      select ch.*, (select count(*) from a) as applied from ch`,
-    [c.key, c.userId, c.amount, c.holdId ?? null, c.requestId ?? null, c.release ?? 0, c.cap ?? false, c.threshold],
+    [
+      c.key,
+      c.userId,
+      c.amount,
+      c.holdId ?? null,
+      c.requestId ?? null,
+      c.release ?? 0,
+      c.cap ?? false,
+      c.threshold,
+    ],
   )
-  if (row && Number(row.applied) === 0) throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: c.amount })
-  const first = row ?? (await sql<Record<string, any>>(`select * from credit.charges where idempotency_key = $1`, [c.key]))[0]
-  return { key: first.idempotency_key, userId: first.user_id, amount: num(first.amount), createdAt: first.created_at }
+  if (row && Number(row.applied) === 0)
+    throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: c.amount })
+  const first =
+    row ??
+    (
+      await sql<Record<string, any>>(`select * from credit.charges where idempotency_key = $1`, [
+        c.key,
+      ])
+    )[0]
+  return {
+    key: first.idempotency_key,
+    userId: first.user_id,
+    amount: num(first.amount),
+    createdAt: first.created_at,
+  }
 }

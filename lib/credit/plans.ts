@@ -22,14 +22,28 @@ export async function planOf(sql: Sql, userId: string): Promise<Plan> {
             comp_until > now() as comp_live from credit.accounts where user_id = $1`,
     [userId],
   )
-  const comp = r.comp_live ? { type: r.comp_type, until: r.comp_until, reason: r.comp_reason, by: r.comp_by } : null
-  const subscription = r.subscription_id ? { id: r.subscription_id, status: r.subscription_status, at: r.subscription_at } : null
+  const comp = r.comp_live
+    ? { type: r.comp_type, until: r.comp_until, reason: r.comp_reason, by: r.comp_by }
+    : null
+  const subscription = r.subscription_id
+    ? { id: r.subscription_id, status: r.subscription_status, at: r.subscription_at }
+    : null
   const paddle = subscription && PAYING.includes(subscription.status ?? '')
-  return { type: comp?.type ?? r.user_type, source: comp ? 'manual' : paddle ? 'paddle' : 'none', paid: r.user_type, subscription, comp }
+  return {
+    type: comp?.type ?? r.user_type,
+    source: comp ? 'manual' : paddle ? 'paddle' : 'none',
+    paid: r.user_type,
+    subscription,
+    comp,
+  }
 }
 
 /** Gives a plan by hand until `until`; the paid plan comes back by itself then. */
-export async function setComp(sql: Sql, userId: string, c: { type: UserType; until: Date; reason: string; by: string }) {
+export async function setComp(
+  sql: Sql,
+  userId: string,
+  c: { type: UserType; until: Date; reason: string; by: string },
+) {
   await sql(
     `update credit.accounts set comp_type = $2, comp_until = $3, comp_reason = $4, comp_by = $5, updated_at = now() where user_id = $1`,
     [userId, c.type, c.until, c.reason, c.by],

@@ -5,7 +5,9 @@ const n = (v: unknown) => Number(v ?? 0)
 
 /** What every account together holds back: pending micro-charges or open holds (scraped as gauges). */
 export async function accountsTotal(sql: Sql, column: 'pending' | 'held') {
-  const [r] = await sql<{ n: string }>(`select coalesce(sum(${column}), 0) as n from credit.accounts`) // one of two fixed names
+  const [r] = await sql<{ n: string }>(
+    `select coalesce(sum(${column}), 0) as n from credit.accounts`,
+  ) // one of two fixed names
   return n(r.n)
 }
 
@@ -44,11 +46,17 @@ export async function adminStats(sql: Sql, from: Date, to: Date) {
   const payingByPlan: Record<string, Record<string, number>> = {}
   for (const r of paying) payingByPlan[r.type] = { ...payingByPlan[r.type], [r.source]: n(r.n) }
   const revenueByDay: Record<string, Record<string, number>> = {}
-  for (const r of revenue) revenueByDay[r.day] = { ...revenueByDay[r.day], [r.currency]: n(r.total) }
+  for (const r of revenue)
+    revenueByDay[r.day] = { ...revenueByDay[r.day], [r.currency]: n(r.total) }
   return {
     usersByType: Object.fromEntries(byType.map((r) => [r.type, n(r.n)])),
     payingByPlan,
-    credits: byDay(credits, (r) => ({ granted: n(r.granted), purchased: n(r.purchased), spent: n(r.spent), refunded: n(r.refunded) })),
+    credits: byDay(credits, (r) => ({
+      granted: n(r.granted),
+      purchased: n(r.purchased),
+      spent: n(r.spent),
+      refunded: n(r.refunded),
+    })),
     revenue: revenueByDay,
     topSpenders: top.map((r) => ({ userId: r.user_id, spent: n(r.spent) })),
   }

@@ -4,7 +4,11 @@ import { type Kind, toTransaction } from './ledger'
 type After = { at: Date; id: string } | null
 
 /** A user's ledger newest first, keyset pages on (created_at, id). */
-export async function userTransactions(sql: Sql, userId: string, o: { after: After; limit: number }) {
+export async function userTransactions(
+  sql: Sql,
+  userId: string,
+  o: { after: After; limit: number },
+) {
   const rows = await sql(
     `select * from credit.transactions where user_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
      order by created_at desc, id desc limit $4`,
@@ -15,11 +19,23 @@ export async function userTransactions(sql: Sql, userId: string, o: { after: Aft
 
 /** A user's whole ledger, oldest first (their data export). */
 export async function allUserTransactions(sql: Sql, userId: string) {
-  return (await sql(`select * from credit.transactions where user_id = $1 order by created_at, id`, [userId])).map(toTransaction)
+  return (
+    await sql(`select * from credit.transactions where user_id = $1 order by created_at, id`, [
+      userId,
+    ])
+  ).map(toTransaction)
 }
 
 export type Search = {
-  userId?: string; email?: string; kind?: Kind; from?: string; to?: string; min?: number; max?: number; after: After; limit: number
+  userId?: string
+  email?: string
+  kind?: Kind
+  from?: string
+  to?: string
+  min?: number
+  max?: number
+  after: After
+  limit: number
 }
 
 /** Transactions for admins, newest first: every filter optional, keyset pages on (created_at, id). */
@@ -33,8 +49,18 @@ export async function searchTransactions(sql: Sql, q: Search) {
        and ($6::bigint is null or t.amount >= $6) and ($7::bigint is null or t.amount <= $7)
        and ($8::timestamptz is null or (t.created_at, t.id) < ($8, $9::uuid))
      order by t.created_at desc, t.id desc limit $10`,
-    [q.userId ?? null, q.email ?? null, q.kind ?? null, q.from ?? null, q.to ?? null, q.min ?? null, q.max ?? null,
-      q.after?.at ?? null, q.after?.id ?? null, q.limit],
+    [
+      q.userId ?? null,
+      q.email ?? null,
+      q.kind ?? null,
+      q.from ?? null,
+      q.to ?? null,
+      q.min ?? null,
+      q.max ?? null,
+      q.after?.at ?? null,
+      q.after?.id ?? null,
+      q.limit,
+    ],
   )
   return rows.map(toTransaction)
 }

@@ -13,7 +13,13 @@ const BATCH = 500
  * for its user's next call to be freed) and forgets idempotency keys older than IDEMPOTENCY_KEEP_S. A tick
  * that finds a full batch goes on at once. Returns the stop function.
  */
-export function startSweeper(deps: { db: Db; config: ConfigOf<'credit'>; log: Logger; metrics?: Metrics; now?: () => number }) {
+export function startSweeper(deps: {
+  db: Db
+  config: ConfigOf<'credit'>
+  log: Logger
+  metrics?: Metrics
+  now?: () => number
+}) {
   const { db, config, log, metrics } = deps
   const now = deps.now ?? Date.now
   let running = false
@@ -26,7 +32,10 @@ export function startSweeper(deps: { db: Db; config: ConfigOf<'credit'>; log: Lo
         n = await asService(db, (sql) => expireDueHolds(sql, now(), BATCH))
         if (n) metrics?.count('credit_holds_total', { outcome: 'expired' }, n)
       } while (n === BATCH)
-      while ((await asService(db, (sql) => pruneKeys(sql, now(), config.IDEMPOTENCY_KEEP_S, BATCH))) === BATCH);
+      while (
+        (await asService(db, (sql) => pruneKeys(sql, now(), config.IDEMPOTENCY_KEEP_S, BATCH))) ===
+        BATCH
+      );
     } catch (err) {
       log.error('hold sweep failed', { error: String(err) })
     } finally {

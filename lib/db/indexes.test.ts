@@ -33,13 +33,23 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => t?.close())
 
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
+type PlanNode = {
+  'Node Type': string
+  'Relation Name'?: string
+  'Index Name'?: string
+  Plans?: PlanNode[]
+}
 async function plan(query: string) {
-  const [row] = await t.owner.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (analyze, format json) ${query}`)
+  const [row] = await t.owner.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+    `explain (analyze, format json) ${query}`,
+  )
   const nodes: PlanNode[] = []
   const walk = (n: PlanNode) => (nodes.push(n), n.Plans?.forEach(walk))
   walk(row['QUERY PLAN'][0].Plan)
-  return { indexes: nodes.map((n) => n['Index Name']).filter(Boolean), scanned: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']) }
+  return {
+    indexes: nodes.map((n) => n['Index Name']).filter(Boolean),
+    scanned: nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']),
+  }
 }
 
 const deck = "'00000000-0000-0000-0000-000000000042'"
@@ -47,14 +57,46 @@ const user = "'0000000042'"
 
 describe('hot queries use their indexes', () => {
   it.each([
-    ['due reviews of a deck', `select id from content.cards where deck_id = ${deck} and state <> 0 and due <= now() order by due, id limit 50`, 'cards_deck_due'],
-    ['new cards of a deck', `select id from content.cards where deck_id = ${deck} and state = 0 order by created_at, id limit 20`, 'cards_deck_new'],
-    ['a user’s ledger page', `select * from credit.transactions where user_id = ${user} order by created_at desc, id desc limit 51`, 'transactions_user_created'],
-    ['audit events about a user since a time', `select * from audit.events where subject_id = ${user} and at >= now() - interval '7 days' and at < now() order by at`, /^events_\d{4}_\d{2}_subject_id_at_idx$/], // pruned to the months asked for
-    ['a user’s AI calls this week', `select * from ai.requests where user_id = ${user} and created_at >= now() - interval '7 days' and created_at < now()`, /^requests_\d{4}_\d{2}_user_id_created_at_idx$/],
-    ['AI cache lookup', `select * from ai.cache where key = encode(sha256('4242'::bytea), 'hex')`, 'cache_pkey'],
-    ['refresh-token lookup', `select t.id, s.user_id from auth.refresh_tokens t join auth.sessions s on s.id = t.session_id where t.token_hash = encode(sha256('t4242'::bytea), 'hex')`, 'refresh_tokens_token_hash_key'],
-    ['a user’s sessions', `select id from auth.sessions where user_id = ${user} order by created_at`, 'sessions_user'],
+    [
+      'due reviews of a deck',
+      `select id from content.cards where deck_id = ${deck} and state <> 0 and due <= now() order by due, id limit 50`,
+      'cards_deck_due',
+    ],
+    [
+      'new cards of a deck',
+      `select id from content.cards where deck_id = ${deck} and state = 0 order by created_at, id limit 20`,
+      'cards_deck_new',
+    ],
+    [
+      'a user’s ledger page',
+      `select * from credit.transactions where user_id = ${user} order by created_at desc, id desc limit 51`,
+      'transactions_user_created',
+    ],
+    [
+      'audit events about a user since a time',
+      `select * from audit.events where subject_id = ${user} and at >= now() - interval '7 days' and at < now() order by at`,
+      /^events_\d{4}_\d{2}_subject_id_at_idx$/,
+    ], // pruned to the months asked for
+    [
+      'a user’s AI calls this week',
+      `select * from ai.requests where user_id = ${user} and created_at >= now() - interval '7 days' and created_at < now()`,
+      /^requests_\d{4}_\d{2}_user_id_created_at_idx$/,
+    ],
+    [
+      'AI cache lookup',
+      `select * from ai.cache where key = encode(sha256('4242'::bytea), 'hex')`,
+      'cache_pkey',
+    ],
+    [
+      'refresh-token lookup',
+      `select t.id, s.user_id from auth.refresh_tokens t join auth.sessions s on s.id = t.session_id where t.token_hash = encode(sha256('t4242'::bytea), 'hex')`,
+      'refresh_tokens_token_hash_key',
+    ],
+    [
+      'a user’s sessions',
+      `select id from auth.sessions where user_id = ${user} order by created_at`,
+      'sessions_user',
+    ],
   ])('%s', async (_name, query, index) => {
     const p = await plan(query)
     if (typeof index === 'string') expect(p.indexes).toContain(index)

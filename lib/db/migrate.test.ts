@@ -11,9 +11,14 @@ const SCHEMAS = ['ai', 'audit', 'auth', 'content', 'credit', 'public']
 // Everything the migrations create, as one comparable value.
 async function catalog(db: Db) {
   const [tables, policies, triggers, grants] = await Promise.all([
-    db.query(`select schemaname, tablename, rowsecurity from pg_tables
-              where schemaname = any($1) order by 1, 2`, [SCHEMAS]),
-    db.query(`select schemaname, tablename, policyname, roles::text[] from pg_policies order by 1, 2, 3`),
+    db.query(
+      `select schemaname, tablename, rowsecurity from pg_tables
+              where schemaname = any($1) order by 1, 2`,
+      [SCHEMAS],
+    ),
+    db.query(
+      `select schemaname, tablename, policyname, roles::text[] from pg_policies order by 1, 2, 3`,
+    ),
     db.query(`select tgname from pg_trigger where not tgisinternal order by 1`),
     db.query(`select table_schema, table_name, grantee, privilege_type from information_schema.role_table_grants
               where grantee like 'lingudesk%' order by 1, 2, 3, 4`),
@@ -27,17 +32,29 @@ afterEach(async () => {
 })
 
 const engines: [string, () => Promise<{ db: Db; close(): Promise<void> }>][] = [
-  ['PGlite (PostgreSQL 18)', async () => {
-    const pg = await startPglite()
-    const db = createPgDb(pg.url, 'lingudesk_backend', 3)
-    return { db, close: async () => { await db.close(); await pg.stop() } }
-  }],
+  [
+    'PGlite (PostgreSQL 18)',
+    async () => {
+      const pg = await startPglite()
+      const db = createPgDb(pg.url, 'lingudesk_backend', 3)
+      return {
+        db,
+        close: async () => {
+          await db.close()
+          await pg.stop()
+        },
+      }
+    },
+  ],
 ]
 if (process.env.DATABASE_URL)
-  engines.push(['the PostgreSQL server at DATABASE_URL', async () => {
-    const t: TestDatabase = await testDatabase({ empty: true })
-    return { db: t.owner, close: t.close }
-  }])
+  engines.push([
+    'the PostgreSQL server at DATABASE_URL',
+    async () => {
+      const t: TestDatabase = await testDatabase({ empty: true })
+      return { db: t.owner, close: t.close }
+    },
+  ])
 
 describe.each(engines)('migrations on %s', (_name, open) => {
   it('apply to an empty database, then a second run changes nothing', async () => {

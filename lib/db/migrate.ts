@@ -27,10 +27,14 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<string[]
     const applied: string[] = []
     for (const [i, m] of ordered.entries()) {
       const known = done.get(m.name)
-      if (known && known !== sums[i]) throw new Error(`Migration ${m.name} changed after it was applied`)
+      if (known && known !== sums[i])
+        throw new Error(`Migration ${m.name} changed after it was applied`)
       if (known) continue
       await sql(m.sql)
-      await sql('insert into public.schema_migrations (name, checksum) values ($1, $2)', [m.name, sums[i]])
+      await sql('insert into public.schema_migrations (name, checksum) values ($1, $2)', [
+        m.name,
+        sums[i],
+      ])
       applied.push(m.name)
     }
     return applied

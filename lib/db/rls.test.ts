@@ -12,9 +12,10 @@ const b = newUserId()
 beforeAll(async () => {
   t = await testDatabase()
   backend = t.as('lingudesk_backend')
-  await t.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'A'), ($3, $4, 'B')`, [
-    a, `${a}@example.com`, b, `${b}@example.com`,
-  ])
+  await t.owner.query(
+    `insert into public.users (id, email, name) values ($1, $2, 'A'), ($3, $4, 'B')`,
+    [a, `${a}@example.com`, b, `${b}@example.com`],
+  )
 })
 afterAll(() => t.close())
 
@@ -31,7 +32,9 @@ describe('row-level security on content', () => {
   it('shows each user only their own rows, and nothing without a user', async () => {
     const deckA = await addDeck(a, 'A words')
     await addDeck(b, 'B words')
-    const seenByA = await asUser(backend, a, (sql) => sql<{ id: string; user_id: string }>('select * from content.decks'))
+    const seenByA = await asUser(backend, a, (sql) =>
+      sql<{ id: string; user_id: string }>('select * from content.decks'),
+    )
     expect(seenByA.map((d) => d.user_id)).toEqual([a])
     expect(seenByA.map((d) => d.id)).toContain(deckA)
     expect(await asService(backend, (sql) => sql('select * from content.decks'))).toEqual([])
@@ -42,15 +45,23 @@ describe('row-level security on content', () => {
     const updated = await asUser(backend, a, (sql) =>
       sql(`update content.decks set name = 'stolen' where id = $1 returning id`, [deckB]),
     )
-    const deleted = await asUser(backend, a, (sql) => sql(`delete from content.decks where id = $1 returning id`, [deckB]))
+    const deleted = await asUser(backend, a, (sql) =>
+      sql(`delete from content.decks where id = $1 returning id`, [deckB]),
+    )
     expect([updated, deleted]).toEqual([[], []])
-    const [row] = await t.owner.query<{ name: string }>('select name from content.decks where id = $1', [deckB])
+    const [row] = await t.owner.query<{ name: string }>(
+      'select name from content.decks where id = $1',
+      [deckB],
+    )
     expect(row.name).toBe('B only')
   })
 
   it('refuses a row written for another user', async () => {
     const write = asUser(backend, a, (sql) =>
-      sql(`insert into content.decks (user_id, name, source_lang, target_lang) values ($1, 'x', 'en', 'de')`, [b]),
+      sql(
+        `insert into content.decks (user_id, name, source_lang, target_lang) values ($1, 'x', 'en', 'de')`,
+        [b],
+      ),
     )
     await expect(write).rejects.toThrow(/row-level security/)
   })
@@ -94,17 +105,29 @@ describe('links across users', () => {
   it('keep charges to the user’s own holds and refunds to the user’s own transactions', async () => {
     const credit = t.as('lingudesk_credit')
     const [hold] = await asService(credit, (sql) =>
-      sql<{ id: string }>(`insert into credit.holds (user_id, amount, idempotency_key, expires_at) values ($1, 10, $2, now() + interval '1 minute') returning id`, [b, `h-${b}`]),
+      sql<{ id: string }>(
+        `insert into credit.holds (user_id, amount, idempotency_key, expires_at) values ($1, 10, $2, now() + interval '1 minute') returning id`,
+        [b, `h-${b}`],
+      ),
     )
     const charge = asService(credit, (sql) =>
-      sql(`insert into credit.charges (idempotency_key, user_id, amount, hold_id) values ($1, $2, 10, $3)`, [`c-${a}`, a, hold.id]),
+      sql(
+        `insert into credit.charges (idempotency_key, user_id, amount, hold_id) values ($1, $2, 10, $3)`,
+        [`c-${a}`, a, hold.id],
+      ),
     )
     await expect(charge).rejects.toThrow(/charges_hold_user_fkey/)
     const [grant] = await asService(credit, (sql) =>
-      sql<{ id: string }>(`insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor) values ($1, 'grant', 100, 100, $2, 'credit') returning id`, [b, `g-${b}`]),
+      sql<{ id: string }>(
+        `insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor) values ($1, 'grant', 100, 100, $2, 'credit') returning id`,
+        [b, `g-${b}`],
+      ),
     )
     const refund = asService(credit, (sql) =>
-      sql(`insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, refund_of) values ($1, 'refund', 50, 50, $2, 'credit', $3)`, [a, `r-${a}`, grant.id]),
+      sql(
+        `insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, refund_of) values ($1, 'refund', 50, 50, $2, 'credit', $3)`,
+        [a, `r-${a}`, grant.id],
+      ),
     )
     await expect(refund).rejects.toThrow(/transactions_refund_user_fkey/)
   })
@@ -112,14 +135,28 @@ describe('links across users', () => {
 
 describe('database roles', () => {
   it('are neither owners, superusers nor BYPASSRLS', async () => {
-    const roles = await t.owner.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(
+    const roles = await t.owner.query<{
+      rolname: string
+      rolsuper: boolean
+      rolbypassrls: boolean
+      rolcanlogin: boolean
+    }>(
       `select rolname, rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname like 'lingudesk%' order by 1`,
     )
     // Roles are cluster-wide: another database on the same server may have made more lingudesk_* roles,
     // so ours must be there, and every one of them must be harmless.
-    const ours = ['lingudesk_ai', 'lingudesk_app', 'lingudesk_auth', 'lingudesk_backend', 'lingudesk_credit', 'lingudesk_eraser']
+    const ours = [
+      'lingudesk_ai',
+      'lingudesk_app',
+      'lingudesk_auth',
+      'lingudesk_backend',
+      'lingudesk_credit',
+      'lingudesk_eraser',
+    ]
     expect(roles.map((r) => r.rolname)).toEqual(expect.arrayContaining(ours))
-    const nologin = roles.filter((r) => ours.includes(r.rolname) && !r.rolcanlogin).map((r) => r.rolname)
+    const nologin = roles
+      .filter((r) => ours.includes(r.rolname) && !r.rolcanlogin)
+      .map((r) => r.rolname)
     expect(nologin).toEqual(['lingudesk_app', 'lingudesk_eraser'])
     expect(roles.filter((r) => r.rolsuper || r.rolbypassrls)).toEqual([])
     const owned = await t.owner.query(
@@ -130,12 +167,18 @@ describe('database roles', () => {
   })
 
   it('keep each service to its own schemas', async () => {
-    await t.owner.query(`create table credit.probe (id int primary key); insert into credit.probe values (1)`)
+    await t.owner.query(
+      `create table credit.probe (id int primary key); insert into credit.probe values (1)`,
+    )
     const read = (db: Db) => asService(db, (sql) => sql('select id from credit.probe'))
-    await expect(read(t.as('lingudesk_auth'))).rejects.toThrow(/permission denied for schema credit/)
+    await expect(read(t.as('lingudesk_auth'))).rejects.toThrow(
+      /permission denied for schema credit/,
+    )
     await expect(read(t.as('lingudesk_backend'))).rejects.toThrow(/permission denied/)
     expect(await read(t.as('lingudesk_credit'))).toEqual([{ id: 1 }])
-    await expect(asService(backend, (sql) => sql('select * from public.users'))).rejects.toThrow(/permission denied/)
+    await expect(asService(backend, (sql) => sql('select * from public.users'))).rejects.toThrow(
+      /permission denied/,
+    )
   })
 })
 
@@ -143,15 +186,29 @@ describe('audit.events', () => {
   it('takes inserts from services and refuses updates and deletes from everyone', async () => {
     const auth = t.as('lingudesk_auth')
     await asService(auth, (sql) =>
-      sql(`insert into audit.events (actor, action, subject_id) values ('auth', 'user.login', $1)`, [a]),
+      sql(
+        `insert into audit.events (actor, action, subject_id) values ('auth', 'user.login', $1)`,
+        [a],
+      ),
     )
-    await expect(asService(auth, (sql) => sql('select * from audit.events'))).rejects.toThrow(/permission denied/)
-    await expect(asService(auth, (sql) => sql('delete from audit.events'))).rejects.toThrow(/permission denied/)
-    for (const change of [`update audit.events set action = 'user.logout'`, 'delete from audit.events', 'truncate audit.events'])
+    await expect(asService(auth, (sql) => sql('select * from audit.events'))).rejects.toThrow(
+      /permission denied/,
+    )
+    await expect(asService(auth, (sql) => sql('delete from audit.events'))).rejects.toThrow(
+      /permission denied/,
+    )
+    for (const change of [
+      `update audit.events set action = 'user.logout'`,
+      'delete from audit.events',
+      'truncate audit.events',
+    ])
       await expect(t.owner.query(change)).rejects.toThrow(/append-only/)
     // Erasure may rewrite who an event is about, and nothing else.
-    const erasing = (change: string) => t.owner.query(`do $$ begin perform set_config('app.erasing', 'on', true); ${change}; end $$`)
-    await expect(erasing(`update audit.events set action = 'user.logout'`)).rejects.toThrow(/append-only/)
+    const erasing = (change: string) =>
+      t.owner.query(`do $$ begin perform set_config('app.erasing', 'on', true); ${change}; end $$`)
+    await expect(erasing(`update audit.events set action = 'user.logout'`)).rejects.toThrow(
+      /append-only/,
+    )
     await expect(erasing(`delete from audit.events`)).rejects.toThrow(/append-only/)
     await erasing(`update audit.events set subject_id = 'PSEUDONYM0'`)
     const [{ n }] = await t.owner.query<{ n: string }>('select count(*) as n from audit.events')

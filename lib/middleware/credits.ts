@@ -11,9 +11,14 @@ export const IDEMPOTENCY_KEY = /^[\w.:-]{8,200}$/
 
 /** JSON with object keys sorted at every depth: the same request always has the same text. */
 const canonical = (v: unknown): string =>
-  Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
-  : v !== null && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
-  : JSON.stringify(v) ?? 'null'
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(',')}]`
+    : v !== null && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : (JSON.stringify(v) ?? 'null')
 
 async function fingerprintOf(c: Context) {
   const url = new URL(c.req.url)
@@ -23,7 +28,9 @@ async function fingerprintOf(c: Context) {
 
 /** A call to credit; null when it could not be reached (or answered 5xx). */
 async function credit(services: Services, path: string, body: unknown, requestId: string) {
-  const res = await services.call('credit', path, { method: 'POST', body, requestId }).catch(() => null)
+  const res = await services
+    .call('credit', path, { method: 'POST', body, requestId })
+    .catch(() => null)
   if (!res || res.status >= 500) return null
   return { status: res.status, json: (await res.json()) as Record<string, any> }
 }
@@ -31,7 +38,11 @@ async function credit(services: Services, path: string, body: unknown, requestId
 const answer = (s: Stored, replayed: boolean) =>
   new Response(s.body, {
     status: s.status,
-    headers: { 'content-type': s.contentType, [COST_HEADER]: String(s.cost), ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+    headers: {
+      'content-type': s.contentType,
+      [COST_HEADER]: String(s.cost),
+      ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+    },
   })
 
 /**
@@ -41,19 +52,39 @@ const answer = (s: Stored, replayed: boolean) =>
  * stored with that charge in one transaction, and the stored answer is what the client gets, now and on
  * every replay. A failed call releases the hold: nothing is charged and the key may run again.
  */
-export async function paidCall<E extends AppEnv>(c: Context<E>, hold: number, run: () => Promise<Response>): Promise<Response> {
+export async function paidCall<E extends AppEnv>(
+  c: Context<E>,
+  hold: number,
+  run: () => Promise<Response>,
+): Promise<Response> {
   const { services, user, requestId } = c.var
   if (!services || !user) throw new Error('paidCall runs after requireUser, with deps.services')
   const sent = c.req.header('idempotency-key')
-  if (sent !== undefined && !IDEMPOTENCY_KEY.test(sent)) throw new ApiError('BAD_REQUEST', 'Idempotency-Key must be 8–200 characters of [A-Za-z0-9_.:-]')
+  if (sent !== undefined && !IDEMPOTENCY_KEY.test(sent))
+    throw new ApiError('BAD_REQUEST', 'Idempotency-Key must be 8–200 characters of [A-Za-z0-9_.:-]')
   const attempt = crypto.randomUUID()
-  const begin = { userId: user.id, amount: Math.max(1, hold), key: sent ?? attempt, fingerprint: await fingerprintOf(c), attempt }
+  const begin = {
+    userId: user.id,
+    amount: Math.max(1, hold),
+    key: sent ?? attempt,
+    fingerprint: await fingerprintOf(c),
+    attempt,
+  }
   const begun = await credit(services, '/internal/holds', begin, requestId)
-  if (!begun) throw new ApiError('CREDIT_UNAVAILABLE', 'Credits are briefly unavailable, so nothing was run or charged; try again shortly', { retryAfter: 5 })
+  if (!begun)
+    throw new ApiError(
+      'CREDIT_UNAVAILABLE',
+      'Credits are briefly unavailable, so nothing was run or charged; try again shortly',
+      { retryAfter: 5 },
+    )
   if (begun.status === 200) return answer(begun.json.replay, true)
   if (begun.status !== 201) {
     const e = begun.json.error
-    throw new ApiError(e.code, e.code === 'PAYMENT_REQUIRED' ? 'Not enough credits for this action' : e.message, e.details)
+    throw new ApiError(
+      e.code,
+      e.code === 'PAYMENT_REQUIRED' ? 'Not enough credits for this action' : e.message,
+      e.details,
+    )
   }
   const holdId: string = begun.json.hold.id
   const res = await run().catch((err: Error) => err)
@@ -61,15 +92,30 @@ export async function paidCall<E extends AppEnv>(c: Context<E>, hold: number, ru
   if (!(res instanceof Response) || !res.ok || cost === null || !/^\d{1,15}$/.test(cost)) {
     await credit(services, `/internal/holds/${holdId}/release`, undefined, requestId) // if lost, the sweeper frees it
     if (!(res instanceof Response)) throw res
-    if (res.ok) throw new ApiError('UPSTREAM_FAILED', 'The service answered without its cost; nothing was charged')
+    if (res.ok)
+      throw new ApiError(
+        'UPSTREAM_FAILED',
+        'The service answered without its cost; nothing was charged',
+      )
     return res
   }
-  const response = { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: await res.text() }
+  const response = {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? 'application/json',
+    body: await res.text(),
+  }
   const settled = await settle(services, holdId, { actual: Number(cost), response }, requestId)
   if (settled?.outcome === 'expired')
-    throw new ApiError('HOLD_EXPIRED', 'This request took longer than its hold allows, so its answer was dropped and nothing was charged; send it again')
+    throw new ApiError(
+      'HOLD_EXPIRED',
+      'This request took longer than its hold allows, so its answer was dropped and nothing was charged; send it again',
+    )
   if (!settled?.response)
-    throw new ApiError('CHARGE_NOT_RECORDED', 'The answer is ready but its charge could not be recorded, so it is held back. Retrying with the same Idempotency-Key is safe: it answers once, charged once, or runs again if nothing was charged', { retryAfter: 5 })
+    throw new ApiError(
+      'CHARGE_NOT_RECORDED',
+      'The answer is ready but its charge could not be recorded, so it is held back. Retrying with the same Idempotency-Key is safe: it answers once, charged once, or runs again if nothing was charged',
+      { retryAfter: 5 },
+    )
   return answer(settled.response, false)
 }
 
@@ -78,7 +124,10 @@ async function settle(services: Services, holdId: string, body: unknown, request
   const deadline = Date.now() + SETTLE_RETRY_MS
   for (let wait = 200; ; wait = Math.min(wait * 2, 2000)) {
     const r = await credit(services, `/internal/holds/${holdId}/settle`, body, requestId)
-    if (r) return r.status === 200 ? (r.json as { outcome: 'settled' | 'expired'; response?: Stored }) : null
+    if (r)
+      return r.status === 200
+        ? (r.json as { outcome: 'settled' | 'expired'; response?: Stored })
+        : null
     if (Date.now() + wait > deadline) return null
     await new Promise((ok) => setTimeout(ok, wait))
   }

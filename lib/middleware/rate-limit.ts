@@ -9,7 +9,11 @@ import { named } from './named'
 
 export type LimitClass = 'standard' | 'ai' | 'public'
 
-const SETTING = { standard: 'RATE_LIMIT_STANDARD', ai: 'RATE_LIMIT_AI', public: 'RATE_LIMIT_PUBLIC' } as const
+const SETTING = {
+  standard: 'RATE_LIMIT_STANDARD',
+  ai: 'RATE_LIMIT_AI',
+  public: 'RATE_LIMIT_PUBLIC',
+} as const
 const limiters = new WeakMap<Kv, Map<string, (id: string) => Promise<LimitResult>>>() // per store, per class
 
 function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
@@ -17,7 +21,11 @@ function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
   const byClass = limiters.get(kv)!
   const { limit, windowS } = config[SETTING[cls]]
   const key = `${cls}:${limit}/${windowS}`
-  if (!byClass.has(key)) byClass.set(key, createLimiter(kv, cls, { limit, windowS, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS }))
+  if (!byClass.has(key))
+    byClass.set(
+      key,
+      createLimiter(kv, cls, { limit, windowS, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS }),
+    )
   return byClass.get(key)!
 }
 
@@ -26,36 +34,57 @@ function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
  * fails or is slow, AI routes fail closed (503) and the others fail open with a warning.
  */
 export const rateLimit = (cls: LimitClass) =>
-  named(`rateLimit(${cls})`, createMiddleware<AppEnv>(async function rateLimit(c, next) {
-    const { kv, user, metrics, log, requestId } = c.var // one read: Hono copies every variable on each c.var
-    const config = c.var.config as ConfigOf<'backend'>
-    if (!kv || !(SETTING[cls] in config)) throw new Error('rateLimit needs the backend config and deps.kv')
-    const who = cls === 'public' ? `ip:${requestMeta(c).ip ?? 'unknown'}` : `user:${user?.id}`
-    if (cls !== 'public' && !user) throw new Error('rateLimit runs after requireUser')
-    const r = await limiterFor(kv, cls, config)(who)
-    if (r.failure) {
-      // Closed only when Redis is really down or failing; a slow answer under load is not a reason to refuse.
-      if (cls === 'ai' && r.failure !== 'slow') throw new ApiError('UNAVAILABLE', 'AI features are briefly unavailable; try again shortly', { retryAfter: 5 })
-      metrics?.count('rate_limit_fail_open_total', { class: cls })
-      log.warn('rate limit skipped: store unavailable', { requestId, class: cls, failure: r.failure, failOpen: true })
-      return next()
-    }
-    const resetS = Math.max(0, Math.ceil((r.resetAt - Date.now()) / 1000))
-    c.header('RateLimit-Limit', String(r.limit))
-    c.header('RateLimit-Remaining', String(r.remaining))
-    c.header('RateLimit-Reset', String(resetS))
-    if (!r.allowed) {
-      metrics?.count('rate_limit_refusals_total', { class: cls })
-      throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${resetS} s`, { retryAfter: Math.max(1, resetS) })
-    }
-    await next()
-  }))
+  named(
+    `rateLimit(${cls})`,
+    createMiddleware<AppEnv>(async function rateLimit(c, next) {
+      const { kv, user, metrics, log, requestId } = c.var // one read: Hono copies every variable on each c.var
+      const config = c.var.config as ConfigOf<'backend'>
+      if (!kv || !(SETTING[cls] in config))
+        throw new Error('rateLimit needs the backend config and deps.kv')
+      const who = cls === 'public' ? `ip:${requestMeta(c).ip ?? 'unknown'}` : `user:${user?.id}`
+      if (cls !== 'public' && !user) throw new Error('rateLimit runs after requireUser')
+      const r = await limiterFor(kv, cls, config)(who)
+      if (r.failure) {
+        // Closed only when Redis is really down or failing; a slow answer under load is not a reason to refuse.
+        if (cls === 'ai' && r.failure !== 'slow')
+          throw new ApiError(
+            'UNAVAILABLE',
+            'AI features are briefly unavailable; try again shortly',
+            { retryAfter: 5 },
+          )
+        metrics?.count('rate_limit_fail_open_total', { class: cls })
+        log.warn('rate limit skipped: store unavailable', {
+          requestId,
+          class: cls,
+          failure: r.failure,
+          failOpen: true,
+        })
+        return next()
+      }
+      const resetS = Math.max(0, Math.ceil((r.resetAt - Date.now()) / 1000))
+      c.header('RateLimit-Limit', String(r.limit))
+      c.header('RateLimit-Remaining', String(r.remaining))
+      c.header('RateLimit-Reset', String(resetS))
+      if (!r.allowed) {
+        metrics?.count('rate_limit_refusals_total', { class: cls })
+        throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${resetS} s`, {
+          retryAfter: Math.max(1, resetS),
+        })
+      }
+      await next()
+    }),
+  )
 
 /**
  * Deletes a user's counters in every class (account erasure). The sliding window keeps
  * `rl:<class>:<who>:<window number>` for the current and previous windows; the next one covers clock skew.
  */
-export async function forgetUser(kv: Kv, config: ConfigOf<'backend'>, userId: string, now = Date.now()) {
+export async function forgetUser(
+  kv: Kv,
+  config: ConfigOf<'backend'>,
+  userId: string,
+  now = Date.now(),
+) {
   const keys = (['standard', 'ai'] as const).flatMap((cls) => {
     const window = Math.floor(now / (config[SETTING[cls]].windowS * 1000))
     return [window - 1, window, window + 1].map((n) => `rl:${cls}:user:${userId}:${n}`)

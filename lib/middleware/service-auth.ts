@@ -9,15 +9,19 @@ import { named } from './named'
  * callers the route lists (403 for any other); a user token alone never passes.
  */
 export const requireService = (opts: { from: Role[] }) =>
-  named(`requireService(${opts.from.join('|')})`, createMiddleware<AppEnv>(async function requireService(c, next) {
-    const services = c.var.services
-    if (!services) throw new Error('requireService needs deps.services')
-    const token = c.req.header(services.header)
-    if (!token) throw new ApiError('UNAUTHORIZED', 'Service token required')
-    const caller = await services.verify(token).catch((cause) => {
-      throw new ApiError('UNAUTHORIZED', 'Invalid service token', undefined, { cause })
-    })
-    if (!opts.from.includes(caller)) throw new ApiError('FORBIDDEN', 'Not allowed for this service')
-    c.set('caller', caller)
-    await next()
-  }))
+  named(
+    `requireService(${opts.from.join('|')})`,
+    createMiddleware<AppEnv>(async function requireService(c, next) {
+      const services = c.var.services
+      if (!services) throw new Error('requireService needs deps.services')
+      const token = c.req.header(services.header)
+      if (!token) throw new ApiError('UNAUTHORIZED', 'Service token required')
+      const caller = await services.verify(token).catch((cause) => {
+        throw new ApiError('UNAUTHORIZED', 'Invalid service token', undefined, { cause })
+      })
+      if (!opts.from.includes(caller))
+        throw new ApiError('FORBIDDEN', 'Not allowed for this service')
+      c.set('caller', caller)
+      await next()
+    }),
+  )

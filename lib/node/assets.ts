@@ -12,7 +12,8 @@ export function staticAssets(dir: string): Fetcher {
     })
     .use('*', async (c, next) => {
       await next()
-      if (c.res.headers.get('content-type')?.startsWith('text/html')) c.header('Cache-Control', 'no-cache')
+      if (c.res.headers.get('content-type')?.startsWith('text/html'))
+        c.header('Cache-Control', 'no-cache')
     })
     .use('*', serveStatic({ root: dir }))
     .get('*', serveStatic({ path: join(dir, 'index.html') }), (c) => c.text('SPA not built', 503))

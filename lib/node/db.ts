@@ -18,7 +18,12 @@ export function withPassword(url: string, password?: string) {
  * (migration 0013).
  */
 export function createPgDb(url: string, role: DbRole, max = 10) {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 })
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  })
   pool.on('error', () => {}) // an idle client died: the pool drops it and the next query reconnects
   return createDb({ role, connect: () => pool.connect(), close: () => pool.end() })
 }

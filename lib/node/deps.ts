@@ -23,10 +23,21 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
     ...portableDeps(role, config),
   }
   if ('DATABASE_URL' in config)
-    deps.db = createPgDb(withPassword(config.DATABASE_URL, config.DATABASE_PASSWORD), dbRoleOf(role as Exclude<Role, 'frontend'>), config.DB_POOL_MAX)
+    deps.db = createPgDb(
+      withPassword(config.DATABASE_URL, config.DATABASE_PASSWORD),
+      dbRoleOf(role as Exclude<Role, 'frontend'>),
+      config.DB_POOL_MAX,
+    )
   if ('REDIS_URL' in config && !deps.kv)
-    deps.kv = shared.kv ?? createKv(config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL, log, config.REDIS_PASSWORD)
+    deps.kv =
+      shared.kv ??
+      createKv(
+        config.REDIS_URL.startsWith('memory:') ? undefined : config.REDIS_URL,
+        log,
+        config.REDIS_PASSWORD,
+      )
   if (role === 'ai') (deps as Deps & { speaker?: unknown }).speaker = picoSpeaker()
-  if ('SMTP_URL' in config && !deps.mailer) deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
+  if ('SMTP_URL' in config && !deps.mailer)
+    deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
   return deps as RoleDeps<R>
 }

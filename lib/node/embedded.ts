@@ -26,7 +26,10 @@ export async function startPglite(dataDir?: string) {
  * The local data tier for whatever the environment does not point elsewhere: PostgreSQL (PGlite), S3
  * (s3rver), Redis (in memory) and mail (files), with their data under `dataDir`.
  */
-export async function startEmbedded(dataDir: string, env: Record<string, string | undefined>): Promise<Embedded> {
+export async function startEmbedded(
+  dataDir: string,
+  env: Record<string, string | undefined>,
+): Promise<Embedded> {
   const out: Record<string, string> = {}
   const stops: (() => Promise<void>)[] = []
   if (!env.DATABASE_URL) {
@@ -39,7 +42,11 @@ export async function startEmbedded(dataDir: string, env: Record<string, string 
     await mkdir(directory, { recursive: true })
     const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
     const { port } = await s3.run()
-    Object.assign(out, { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' })
+    Object.assign(out, {
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+    })
     stops.push(() => s3.close())
   }
   if (!env.REDIS_URL) out.REDIS_URL = 'memory://local'

@@ -8,10 +8,13 @@ import type { Logger } from '../log'
  * set, replaces the URL's (any characters, no encoding).
  */
 export function createKv(url?: string, log?: Logger, password?: string): Kv {
-  const options = { maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true, ...(password && { password }) } // auto-pipelining: one write for the commands of a tick
-  const client: Redis = url
-    ? new Redis(url, options)
-    : (new RedisMock() as unknown as Redis)
+  const options = {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    enableAutoPipelining: true,
+    ...(password && { password }),
+  } // auto-pipelining: one write for the commands of a tick
+  const client: Redis = url ? new Redis(url, options) : (new RedisMock() as unknown as Redis)
   client.on('error', (err: Error) => log?.warn('redis error', { error: err.message }))
   const flat = (keys: string[], args: unknown[]) => [...keys, ...args.map(String)]
   return {

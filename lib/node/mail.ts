@@ -12,8 +12,14 @@ export function createMailer(url: string, from: string, log: Logger): Mailer {
     return {
       async send(mail) {
         await mkdir(dir, { recursive: true })
-        const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomUUID()}.eml`)
-        await writeFile(file, `From: ${from}\nTo: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}\n`) // text part only
+        const file = join(
+          dir,
+          `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomUUID()}.eml`,
+        )
+        await writeFile(
+          file,
+          `From: ${from}\nTo: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}\n`,
+        ) // text part only
         log.info('mail written', { to: mail.to, file }) // never the subject: it may carry a code
       },
     }

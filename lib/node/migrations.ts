@@ -9,7 +9,9 @@ export const MIGRATIONS_DIR = new URL('../db/migrations/', import.meta.url)
 export async function loadMigrations(dir: URL | string = MIGRATIONS_DIR): Promise<Migration[]> {
   const path = dir instanceof URL ? dir.pathname : dir
   const names = (await readdir(path)).filter((n) => /^\d{4}_[\w-]+\.sql$/.test(n)).sort()
-  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(path, name), 'utf8') })))
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(join(path, name), 'utf8') })),
+  )
 }
 
 /** Applies pending migrations with owner credentials and tops up the partitions, then lets go of the connection. */
@@ -26,7 +28,9 @@ export async function migrateWith(url: string, dir: URL | string = MIGRATIONS_DI
 
 /** Makes the monthly partitions of the next 12 months that do not exist yet; answers how many. */
 async function topUpPartitions(owner: Db) {
-  const [{ made }] = await owner.query<{ made: number }>('select public.ensure_partitions() as made')
+  const [{ made }] = await owner.query<{ made: number }>(
+    'select public.ensure_partitions() as made',
+  )
   return made
 }
 

@@ -4,15 +4,21 @@ import { picoSpeaker } from './pico'
 /** Root mean square of a 16-bit PCM WAV's samples (after its 44-byte header), and its length in seconds. */
 function measure(wav: Uint8Array) {
   const samples = new Int16Array(wav.slice(44).buffer)
-  return { seconds: samples.length / 16_000, rms: Math.sqrt(samples.reduce((a, v) => a + v * v, 0) / samples.length) }
+  return {
+    seconds: samples.length / 16_000,
+    rms: Math.sqrt(samples.reduce((a, v) => a + v * v, 0) / samples.length),
+  }
 }
 
 describe('keyless speech (SVOX Pico in WASM)', () => {
   it('reads a sentence aloud in each of its languages, one after another, and says null for the rest', async () => {
     const speak = picoSpeaker()
     const said = await Promise.all([
-      speak('Der Hund spielt im Garten.', 'de'), speak('The dog plays in the garden.', 'en'), speak('El perro juega.', 'es'),
-      speak('Le chien joue.', 'fr'), speak('Il cane gioca.', 'it'),
+      speak('Der Hund spielt im Garten.', 'de'),
+      speak('The dog plays in the garden.', 'en'),
+      speak('El perro juega.', 'es'),
+      speak('Le chien joue.', 'fr'),
+      speak('Il cane gioca.', 'it'),
     ])
     for (const wav of said) {
       const { seconds, rms } = measure(wav!)

@@ -6,15 +6,24 @@ import type { Speaker } from '../ai/types'
 // Real speech with no provider and no network: SVOX Pico compiled to WASM, reading the lingware in ./pico-lingware/.
 // English, German, Spanish, French and Italian; other languages get null (the caller says so).
 const VOICES: Record<(typeof OFFLINE_SPEECH_LANGS)[number], [ta: string, sg: string]> = {
-  en: ['en-US_ta.bin', 'en-US_lh0_sg.bin'], de: ['de-DE_ta.bin', 'de-DE_gl0_sg.bin'], es: ['es-ES_ta.bin', 'es-ES_zl0_sg.bin'],
-  fr: ['fr-FR_ta.bin', 'fr-FR_nk0_sg.bin'], it: ['it-IT_ta.bin', 'it-IT_cm0_sg.bin'],
+  en: ['en-US_ta.bin', 'en-US_lh0_sg.bin'],
+  de: ['de-DE_ta.bin', 'de-DE_gl0_sg.bin'],
+  es: ['es-ES_ta.bin', 'es-ES_zl0_sg.bin'],
+  fr: ['fr-FR_ta.bin', 'fr-FR_nk0_sg.bin'],
+  it: ['it-IT_ta.bin', 'it-IT_cm0_sg.bin'],
 }
 const RATE = 16_000
 const MEMORY = 2_500_000 // Pico's working memory, as its Android wrapper gives it
 
-type Pico = Record<string, any> & { HEAPU8: Uint8Array; HEAP16: Int16Array; HEAP32: Int32Array; FS: { writeFile(p: string, d: Uint8Array): void } }
+type Pico = Record<string, any> & {
+  HEAPU8: Uint8Array
+  HEAP16: Int16Array
+  HEAP32: Int32Array
+  FS: { writeFile(p: string, d: Uint8Array): void }
+}
 let engine: Promise<Pico> | null = null
-const load = () => (engine ??= import('@echogarden/svoxpico-wasm').then((m) => (m.default as () => Promise<Pico>)()))
+const load = () =>
+  (engine ??= import('@echogarden/svoxpico-wasm').then((m) => (m.default as () => Promise<Pico>)()))
 
 /** A Speaker over SVOX Pico; one synthesis at a time (the engine has one heap). */
 export function picoSpeaker(dir: URL = new URL('./pico-lingware/', import.meta.url)): Speaker {
@@ -25,7 +34,9 @@ export function picoSpeaker(dir: URL = new URL('./pico-lingware/', import.meta.u
     if (!voice) return Promise.resolve(null)
     const run = turn.then(async () => {
       const m = await load()
-      for (const f of voice) if (!written.has(f)) m.FS.writeFile(`/${f}`, new Uint8Array(await readFile(new URL(f, dir)))), written.add(f)
+      for (const f of voice)
+        if (!written.has(f))
+          (m.FS.writeFile(`/${f}`, new Uint8Array(await readFile(new URL(f, dir)))), written.add(f))
       return pcmWav(synthesize(m, text, voice), RATE)
     })
     turn = run.catch(() => null)
@@ -72,12 +83,15 @@ function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
     const count = alloc(4)
     const kind = alloc(4)
     const parts: Int16Array[] = []
-    for (let done = 0; done < input.length; ) {
+    for (let done = 0; done < input.length;) {
       m.HEAP32[put >> 2] = 0
       ok(m._pico_putTextUtf8(engine, input.at + done, input.length - done, put), 'text')
       done += i16(put)
       // 201: more audio waiting; 200: the engine is idle again.
-      while (ok(m._pico_getData(engine, out, 16_384, count, kind), 'audio', [200, 201]) === 201 || i16(count) > 0) {
+      while (
+        ok(m._pico_getData(engine, out, 16_384, count, kind), 'audio', [200, 201]) === 201 ||
+        i16(count) > 0
+      ) {
         const n = i16(count)
         if (n > 0) parts.push(new Int16Array(m.HEAPU8.slice(out, out + n).buffer))
         m.HEAP16[count >> 1] = 0

@@ -6,7 +6,11 @@ import type { Logger } from '../log'
 type Files = { cert: string; key: string }
 
 /** HTTPS settings: TLS 1.2 at least, the certificate and key read from their files. */
-export const tlsOptions = (f: Files) => ({ minVersion: 'TLSv1.2' as const, cert: readFileSync(f.cert), key: readFileSync(f.key) })
+export const tlsOptions = (f: Files) => ({
+  minVersion: 'TLSv1.2' as const,
+  cert: readFileSync(f.cert),
+  key: readFileSync(f.key),
+})
 
 /**
  * Reloads the certificate and key when either file changes (a renewal, a Kubernetes Secret update), without a
@@ -31,7 +35,12 @@ export function redirectToHttps(o: { host: string; port: number; httpsPort: numb
   const server: Server = createHttpServer((req, res) => {
     const host = (req.headers.host ?? 'localhost').replace(/:\d+$/, '')
     const port = o.httpsPort === 443 ? '' : `:${o.httpsPort}`
-    res.writeHead(308, { location: `https://${host}${port}${req.url ?? '/'}`, 'content-length': '0' }).end()
+    res
+      .writeHead(308, {
+        location: `https://${host}${port}${req.url ?? '/'}`,
+        'content-length': '0',
+      })
+      .end()
   })
   return new Promise<Server>((ok, fail) => {
     server.once('error', fail)

@@ -4,7 +4,12 @@ import type { Config, Role } from '../../lib/config'
 import { schemaOf } from '../../lib/validate'
 
 export type Target = 'json' | 'query' | 'param' | 'header'
-export type FuzzRoute = { role: Role; method: string; path: string; schemas: Partial<Record<Target, z.ZodType>> }
+export type FuzzRoute = {
+  role: Role
+  method: string
+  path: string
+  schemas: Partial<Record<Target, z.ZodType>>
+}
 
 const METHODS_OF_ALL = ['GET', 'POST', 'PUT', 'DELETE']
 
@@ -21,7 +26,8 @@ export function routesOf(role: Role, app: Hono<any>, config: Config): FuzzRoute[
       if (!byKey.has(key)) byKey.set(key, { role, method, path: r.path, schemas: {} })
       const v = schemaOf.get(r.handler)
       if (v && v.target in { json: 1, query: 1, param: 1, header: 1 })
-        byKey.get(key)!.schemas[v.target as Target] = typeof v.schema === 'function' ? v.schema({ var: { config } } as never) : v.schema
+        byKey.get(key)!.schemas[v.target as Target] =
+          typeof v.schema === 'function' ? v.schema({ var: { config } } as never) : v.schema
     }
   }
   return [...byKey.values()]
@@ -35,7 +41,9 @@ export function borrowSchemas(backend: FuzzRoute[], inner: FuzzRoute[]): FuzzRou
   return backend.flatMap((r) => {
     const inside = r.path.replace(/^\/api/, '')
     if (r.path.endsWith('/*')) {
-      const under = inner.filter((i) => i.method === r.method && i.path.startsWith(inside.slice(0, -1)))
+      const under = inner.filter(
+        (i) => i.method === r.method && i.path.startsWith(inside.slice(0, -1)),
+      )
       return [r, ...under.map((i) => ({ ...i, role: r.role, path: `/api${i.path}` }))]
     }
     const twin = inner.find((i) => i.method === r.method && i.path === inside)
@@ -49,4 +57,8 @@ export const fillPath = (path: string, values: Record<string, string>) =>
   path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) => values[name]).replace(/\/\*$/, '/x')
 
 /** Routes that can end the fuzzing session, its account or its tokens run last, so the others keep a signed-in user. */
-export const lastly = (r: FuzzRoute) => (/erase|delete|logout|sessions|password|rotate|status|role|reauth/.test(r.path) || r.method === 'DELETE' ? 1 : 0)
+export const lastly = (r: FuzzRoute) =>
+  /erase|delete|logout|sessions|password|rotate|status|role|reauth/.test(r.path) ||
+  r.method === 'DELETE'
+    ? 1
+    : 0

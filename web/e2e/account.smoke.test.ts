@@ -10,12 +10,17 @@ let t: BrowserPlatform
 beforeAll(async () => void (t = await browserPlatform()), 120_000)
 afterAll(() => t?.close())
 
-const csv = (text: string) => ({ name: 'cards.csv', mimeType: 'text/csv', buffer: Buffer.from(text) })
+const csv = (text: string) => ({
+  name: 'cards.csv',
+  mimeType: 'text/csv',
+  buffer: Buffer.from(text),
+})
 
 describe('a learner’s account in a real browser', () => {
   it('imports and exports CSV, signs in with a mailed code, resets a forgotten password, downloads and deletes the account', async () => {
     const { page, nav, shoot } = t
-    const section = (heading: string) => page.locator('section', { has: page.getByRole('heading', { name: heading }) })
+    const section = (heading: string) =>
+      page.locator('section', { has: page.getByRole('heading', { name: heading }) })
     page.on('dialog', (d) => void d.accept()) // the delete confirmation
 
     await t.signUp('Ines', EMAIL, FIRST)
@@ -30,14 +35,21 @@ describe('a learner’s account in a real browser', () => {
     await file.setInputFiles(csv('front,back,tags\nobrigado,thank you,polite\n,no front,\n'))
     await page.getByText('Row 3: front is required').waitFor()
     expect(await page.getByRole('button', { name: /^Import/ }).count()).toBe(0)
-    await file.setInputFiles(csv('front,back,tags\nobrigado,thank you,polite\n"casa, a",the house,noun\n'))
+    await file.setInputFiles(
+      csv('front,back,tags\nobrigado,thank you,polite\n"casa, a",the house,noun\n'),
+    )
     await page.getByRole('table', { name: /Preview/ }).waitFor()
     expect(await shoot('import')).toEqual([])
     await page.getByRole('button', { name: 'Import 2 cards' }).click()
     await page.getByText('Imported 2 cards from cards.csv.').waitFor()
     await page.getByRole('link', { name: 'casa, a', exact: true }).waitFor()
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
-    expect(await readFile((await download.path())!, 'utf8')).toBe('front,back,notes,tags\r\nobrigado,thank you,,polite\r\n"casa, a",the house,,noun\r\n')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ])
+    expect(await readFile((await download.path())!, 'utf8')).toBe(
+      'front,back,notes,tags\r\nobrigado,thank you,,polite\r\n"casa, a",the house,,noun\r\n',
+    )
 
     // Two-step sign-in on: the next sign-in asks for the mailed code.
     await nav('Settings').click()
@@ -64,7 +76,9 @@ describe('a learner’s account in a real browser', () => {
     expect(await shoot('forgot')).toEqual([])
     await page.getByLabel('Email').fill(EMAIL)
     await page.getByRole('button', { name: 'Send reset link' }).click()
-    const link = /https?:\/\/\S+/.exec((await t.mail(EMAIL, /Reset your Lingudesk password/)).text)![0]
+    const link = /https?:\/\/\S+/.exec(
+      (await t.mail(EMAIL, /Reset your Lingudesk password/)).text,
+    )![0]
     expect(link.startsWith(APP)).toBe(true)
     await page.goto(link)
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
@@ -85,10 +99,16 @@ describe('a learner’s account in a real browser', () => {
     // The data export, then the account's deletion: it cannot sign in again.
     await nav('Settings').click()
     await page.getByRole('heading', { name: 'Settings' }).waitFor()
-    const [data] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data (JSON)' }).click()])
+    const [data] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data (JSON)' }).click(),
+    ])
     const exported = JSON.parse(await readFile((await data.path())!, 'utf8'))
     expect(exported.profile.email).toBe(EMAIL)
-    expect(exported.cards.map((c: { front: string }) => c.front).sort()).toEqual(['casa, a', 'obrigado'])
+    expect(exported.cards.map((c: { front: string }) => c.front).sort()).toEqual([
+      'casa, a',
+      'obrigado',
+    ])
     await page.getByRole('form', { name: 'Delete account' }).getByLabel('Password').fill(SECOND)
     await page.getByRole('button', { name: 'Delete my account' }).click()
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()

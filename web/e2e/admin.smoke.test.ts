@@ -8,7 +8,10 @@ const PASSWORD = 'a long and personal passphrase'
 
 let t: BrowserPlatform
 // Debits reach the ledger at once (so the admin has one to refund).
-beforeAll(async () => void (t = await browserPlatform({ ADMIN_EMAILS: ADMIN, MICRO_FLUSH_THRESHOLD: '1' })), 120_000)
+beforeAll(
+  async () => void (t = await browserPlatform({ ADMIN_EMAILS: ADMIN, MICRO_FLUSH_THRESHOLD: '1' })),
+  120_000,
+)
 afterAll(() => t?.close())
 
 /** The learner's own client on another device, as the SPA talks to the API: a device id and the refresh cookie. */
@@ -17,18 +20,29 @@ function learnerDevice() {
   let cookie = ''
   let token = ''
   const call = async (method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = { origin: APP, 'x-device-id': device, 'user-agent': 'Mozilla/5.0 (Linux; Android 14) Firefox/130.0' }
+    const headers: Record<string, string> = {
+      origin: APP,
+      'x-device-id': device,
+      'user-agent': 'Mozilla/5.0 (Linux; Android 14) Firefox/130.0',
+    }
     if (cookie) headers.cookie = cookie
     if (token) headers.authorization = `Bearer ${token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
-    const res = await fetch(APP + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await fetch(APP + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
     const set = res.headers.getSetCookie().find((c) => c.includes('refresh'))
     if (set) cookie = set.split(';')[0]
     const json = await res.json().catch(() => null)
     if (json?.accessToken) token = json.accessToken
     return { status: res.status, body: json }
   }
-  return { call, signIn: () => call('POST', '/api/auth/login', { email: LEARNER, password: PASSWORD }) }
+  return {
+    call,
+    signIn: () => call('POST', '/api/auth/login', { email: LEARNER, password: PASSWORD }),
+  }
 }
 
 describe('the admin console in a real browser', () => {
@@ -37,7 +51,15 @@ describe('the admin console in a real browser', () => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     const learner = learnerDevice()
-    expect((await learner.call('POST', '/api/auth/register', { email: LEARNER, password: PASSWORD, name: 'Nora Ølsen' })).status).toBe(201)
+    expect(
+      (
+        await learner.call('POST', '/api/auth/register', {
+          email: LEARNER,
+          password: PASSWORD,
+          name: 'Nora Ølsen',
+        })
+      ).status,
+    ).toBe(201)
     // A debit. AI routes fail closed (503) while the rate limiter is slow, as on a busy test machine: try again.
     let image = await learner.call('POST', '/api/ai/image', { prompt: 'a red apple' })
     for (let i = 0; i < 10 && image.status === 503; i++) {
@@ -89,27 +111,48 @@ describe('the admin console in a real browser', () => {
     await page.getByText(/premium — given by hand/).waitFor()
 
     // Refund the image from the ledger, in place.
-    await page.getByRole('region', { name: 'Ledger' }).getByRole('button', { name: 'Refund' }).click()
+    await page
+      .getByRole('region', { name: 'Ledger' })
+      .getByRole('button', { name: 'Refund' })
+      .click()
     const refund = page.getByRole('form', { name: /^Refund/ })
     await refund.getByLabel(/Reason/).fill('Picture did not match')
     await refund.getByRole('button', { name: 'Refund' }).click()
     await page.getByText('Refunded €0.0030.').waitFor()
-    await page.getByRole('region', { name: 'Ledger' }).getByRole('cell', { name: 'refund', exact: true }).waitFor()
+    await page
+      .getByRole('region', { name: 'Ledger' })
+      .getByRole('cell', { name: 'refund', exact: true })
+      .waitFor()
     await page.getByRole('region', { name: 'Ledger' }).getByText('monthly premium grant').waitFor()
     expect(await shoot('admin-person-after')).toEqual([])
 
     // Every action is in the audit trail with its reason.
-    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Audit trail' }).click()
+    await page
+      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('link', { name: 'Audit trail' })
+      .click()
     await page.getByRole('heading', { name: 'Audit trail' }).waitFor()
     const trail = page.getByRole('region', { name: 'Audit events' })
-    for (const reason of ['Phone reported stolen', 'Chargeback under review', 'Chargeback withdrawn', 'Conference speaker', 'Picture did not match'])
+    for (const reason of [
+      'Phone reported stolen',
+      'Chargeback under review',
+      'Chargeback withdrawn',
+      'Conference speaker',
+      'Picture did not match',
+    ])
       await trail.getByText(reason).waitFor()
     expect(await shoot('admin-audit')).toEqual([])
 
-    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Statistics' }).click()
+    await page
+      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('link', { name: 'Statistics' })
+      .click()
     await page.getByText('Active learners per day').waitFor()
     expect(await shoot('admin-stats')).toEqual([])
-    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Operations' }).click()
+    await page
+      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('link', { name: 'Operations' })
+      .click()
     await page.getByRole('region', { name: 'Signing keys' }).waitFor()
     expect(await shoot('admin-operations')).toEqual([])
     expect(errors).toEqual([])

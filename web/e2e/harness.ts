@@ -20,8 +20,16 @@ export async function browserPlatform(env: Record<string, string> = {}) {
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
   })
@@ -34,7 +42,9 @@ export async function browserPlatform(env: Record<string, string> = {}) {
   async function mail(to: string, subject: RegExp) {
     const dir = join(dataDir, 'mail')
     for (let i = 0; i < 100; i++) {
-      const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !read.has(n)).sort()
+      const names = (await readdir(dir).catch(() => [] as string[]))
+        .filter((n) => !read.has(n))
+        .sort()
       for (const n of names) {
         const text = await readFile(join(dir, n), 'utf8')
         const subj = /^Subject: (.*)$/m.exec(text)?.[1] ?? ''
@@ -55,9 +65,28 @@ export async function browserPlatform(env: Record<string, string> = {}) {
     // Evaluated through DevTools, not a <script>: the CSP (no inline script) stays as users get it.
     if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource)
     const found = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe
-      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              c: unknown,
+              o: unknown,
+            ) => Promise<{
+              violations: {
+                id: string
+                impact: string
+                help: string
+                nodes: { target: string[] }[]
+              }[]
+            }>
+          }
+        }
+      ).axe
+      const r = await axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      })
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
     })
     return found
@@ -79,14 +108,17 @@ export async function browserPlatform(env: Record<string, string> = {}) {
     await page.emulateMedia({ colorScheme: 'light' })
     await page.setViewportSize({ width: 375, height: 740 })
     await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true })
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    )
     if (overflow > 0) problems.push(`scrolls sideways by ${overflow} px at 375 px`)
     problems.push(...(await accessibilityProblems()).map((p) => `at 375 px: ${p}`))
     await page.setViewportSize(was)
     return problems
   }
 
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true })
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true })
 
   async function signUp(name: string, email: string, password: string) {
     await page.goto(APP)
@@ -103,7 +135,16 @@ export async function browserPlatform(env: Record<string, string> = {}) {
   }
 
   return {
-    dataDir, platform, browser, page, codes, mail, mailedCode, shoot, nav, signUp,
+    dataDir,
+    platform,
+    browser,
+    page,
+    codes,
+    mail,
+    mailedCode,
+    shoot,
+    nav,
+    signUp,
     async close() {
       await browser.close()
       await platform.stop()

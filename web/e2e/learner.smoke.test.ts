@@ -9,7 +9,10 @@ const PASSWORD = 'a long learner passphrase'
 
 let t: BrowserPlatform
 // Debits reach the ledger at once (so the admin has one to refund).
-beforeAll(async () => void (t = await browserPlatform({ ADMIN_EMAILS: ADMIN, MICRO_FLUSH_THRESHOLD: '1' })), 120_000)
+beforeAll(
+  async () => void (t = await browserPlatform({ ADMIN_EMAILS: ADMIN, MICRO_FLUSH_THRESHOLD: '1' })),
+  120_000,
+)
 afterAll(() => t?.close())
 
 describe('the learner and admin app in a real browser', () => {
@@ -18,7 +21,11 @@ describe('the learner and admin app in a real browser', () => {
     const consoleErrors: string[] = []
     // A signed-out visitor's session check answers 401 by design; any other error in the console fails the test.
     page.on('console', (m) => {
-      if (m.type() === 'error' && !(m.location().url.endsWith('/api/auth/refresh') && m.text().includes('401'))) consoleErrors.push(`${m.text()} ${m.location().url}`)
+      if (
+        m.type() === 'error' &&
+        !(m.location().url.endsWith('/api/auth/refresh') && m.text().includes('401'))
+      )
+        consoleErrors.push(`${m.text()} ${m.location().url}`)
     })
     page.on('pageerror', (e) => consoleErrors.push(String(e)))
 
@@ -36,7 +43,10 @@ describe('the learner and admin app in a real browser', () => {
     await page.getByRole('button', { name: 'Create deck' }).click()
     await page.getByRole('link', { name: 'German basics' }).click()
     await page.getByRole('heading', { name: 'German basics' }).waitFor()
-    for (const [front, back] of [['der Hund', 'the dog'], ['die Katze', 'the cat']]) {
+    for (const [front, back] of [
+      ['der Hund', 'the dog'],
+      ['die Katze', 'the cat'],
+    ]) {
       await page.getByLabel('Front').fill(front)
       await page.getByLabel('Back').fill(back)
       await page.getByRole('button', { name: 'Add card' }).click()
@@ -55,7 +65,10 @@ describe('the learner and admin app in a real browser', () => {
     await page.getByRole('img', { name: 'Picture for der Hund' }).waitFor()
     await page.getByRole('button', { name: 'Translate' }).click()
     await page.getByRole('heading', { name: 'Proposed back' }).waitFor()
-    await page.getByText(/Demo mode/).first().waitFor()
+    await page
+      .getByText(/Demo mode/)
+      .first()
+      .waitFor()
     expect(await page.getByLabel('Back', { exact: true }).inputValue()).toBe('the dog')
     expect(await shoot('card')).toEqual([])
     await page.getByRole('button', { name: 'Discard' }).click()
@@ -81,7 +94,9 @@ describe('the learner and admin app in a real browser', () => {
 
     await nav('Stats').click()
     await page.getByText('reviews this year').waitFor()
-    expect(await page.locator('.tile', { hasText: 'reviews this year' }).locator('.big').innerText()).toBe('2')
+    expect(
+      await page.locator('.tile', { hasText: 'reviews this year' }).locator('.big').innerText(),
+    ).toBe('2')
     await page.getByRole('img', { name: /Reviews per day over the last year: 2 in all/ }).waitFor()
     expect(await shoot('stats')).toEqual([])
 
@@ -105,7 +120,10 @@ describe('the learner and admin app in a real browser', () => {
     await signUp('Ada Admin', ADMIN, PASSWORD)
     await nav('Admin').click()
     await page.getByRole('heading', { name: 'People' }).waitFor()
-    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Transactions' }).click()
+    await page
+      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('link', { name: 'Transactions' })
+      .click()
     await page.getByRole('heading', { name: 'Transactions' }).waitFor()
     await page.getByLabel('Email').fill(LEARNER)
     await page.getByLabel('Kind').selectOption('debit')
@@ -120,15 +138,27 @@ describe('the learner and admin app in a real browser', () => {
   }, 240_000)
 
   it('logged every request as JSON, and no password, code, token, cookie or secret', async () => {
-    const secrets = JSON.parse(await readFile(join(t.dataDir, 'secrets.json'), 'utf8')) as Record<string, string>
+    const secrets = JSON.parse(await readFile(join(t.dataDir, 'secrets.json'), 'utf8')) as Record<
+      string,
+      string
+    >
     const cookies = (await t.browser.cookies()).map((c) => c.value)
     const lines = t.platform.log.out.split('\n').filter((l) => l.startsWith('{'))
     const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.status)
     expect(requests.length).toBeGreaterThan(50)
-    expect(requests.every((r) => r.time && r.level && r.role && r.requestId && r.route && r.ms !== undefined)).toBe(true)
+    expect(
+      requests.every(
+        (r) => r.time && r.level && r.role && r.requestId && r.route && r.ms !== undefined,
+      ),
+    ).toBe(true)
     const needles = [PASSWORD, ...t.codes, ...cookies, ...Object.values(secrets)]
     expect(needles.length).toBeGreaterThan(4)
-    const leaks = lines.filter((l) => needles.some((n) => l.includes(n)) || /eyJ[\w-]{10,}\.[\w-]{10,}/.test(l) || /bearer /i.test(l))
+    const leaks = lines.filter(
+      (l) =>
+        needles.some((n) => l.includes(n)) ||
+        /eyJ[\w-]{10,}\.[\w-]{10,}/.test(l) ||
+        /bearer /i.test(l),
+    )
     expect(leaks).toEqual([])
   })
 })

@@ -7,7 +7,15 @@ import { APP, type BrowserPlatform, browserPlatform } from './harness'
 // (MICRO_FLUSH_THRESHOLD=1) so the credit history has pages; the AI and sign-in limits are lifted (both widths
 // run from one address).
 let t: BrowserPlatform
-beforeAll(async () => void (t = await browserPlatform({ MICRO_FLUSH_THRESHOLD: '1', RATE_LIMIT_AI: '1000/60', RATE_LIMIT_PUBLIC: '1000/60' })), 120_000)
+beforeAll(
+  async () =>
+    void (t = await browserPlatform({
+      MICRO_FLUSH_THRESHOLD: '1',
+      RATE_LIMIT_AI: '1000/60',
+      RATE_LIMIT_PUBLIC: '1000/60',
+    })),
+  120_000,
+)
 afterAll(() => t?.close())
 
 const PASSWORD = 'a long careful passphrase'
@@ -28,7 +36,8 @@ function watch(page: Page) {
   page.on('request', onRequest)
   page.on('dialog', onDialog)
   return {
-    asked, dialogs,
+    asked,
+    dialogs,
     stop: () => void (page.off('request', onRequest), page.off('dialog', onDialog)),
     answer: (a: 'accept' | 'dismiss') => void (answer = a),
     count: (re: RegExp) => asked.filter((a) => re.test(a)).length,
@@ -54,7 +63,8 @@ describe.each([
       if (await toggle.isVisible()) await toggle.click() // phone width: the menu first
       return page.getByRole('navigation', { name: 'Main' })
     }
-    const go = async (link: string) => (await nav()).getByRole('link', { name: link, exact: true }).click()
+    const go = async (link: string) =>
+      (await nav()).getByRole('link', { name: link, exact: true }).click()
     const signOut = async () => {
       await (await nav()).getByRole('button', { name: 'Sign out' }).click()
       await page.getByRole('heading', { name: 'Sign in' }).waitFor()
@@ -77,7 +87,9 @@ describe.each([
     expect([w.count(/email\/verify/), w.count(/auth\/refresh/)]).toEqual([1, 0])
     await page.getByRole('button', { name: 'Send a new code' }).click() // the first went out moments ago
     await page.getByText(/A code was sent moments ago/).waitFor()
-    expect(await page.getByRole('button', { name: /Send a new code \(in \d+ s\)/ }).isDisabled()).toBe(true)
+    expect(
+      await page.getByRole('button', { name: /Send a new code \(in \d+ s\)/ }).isDisabled(),
+    ).toBe(true)
     expect(await shoot(`words-verify-${name}`)).toEqual([])
     await page.getByLabel('Verification code').fill(first) // a typo cost one of its five tries, not two
     await page.getByRole('button', { name: 'Verify' }).click()
@@ -94,7 +106,9 @@ describe.each([
     await page.getByRole('searchbox', { name: 'Search' }).pressSequentially('Hund', { delay: 40 })
     await expect.poll(() => page.locator('ul.cards li').count()).toBe(1)
     await pause(500)
-    expect(w.asked.filter((a) => a.includes('/cards?'))).toEqual([expect.stringContaining('q=Hund')])
+    expect(w.asked.filter((a) => a.includes('/cards?'))).toEqual([
+      expect.stringContaining('q=Hund'),
+    ])
     await page.getByRole('searchbox', { name: 'Search' }).fill('')
     await page.getByRole('button', { name: 'Filter' }).click()
     await expect.poll(() => page.locator('ul.cards li').count()).toBe(8)
@@ -106,7 +120,10 @@ describe.each([
     await page.getByRole('button', { name: 'Translate', exact: true }).click()
     await page.getByRole('heading', { name: 'Proposed back' }).waitFor()
     expect(await back.inputValue()).toBe('the dog')
-    await page.getByText(/Demo mode/).first().waitFor()
+    await page
+      .getByText(/Demo mode/)
+      .first()
+      .waitFor()
     expect(await shoot(`words-proposal-${name}`)).toEqual([])
     await page.getByRole('button', { name: 'Add below mine' }).click()
     await expect.poll(() => back.inputValue()).toMatch(/^the dog\n.*der Hund/)
@@ -118,8 +135,12 @@ describe.each([
       await page.getByText(/Example sentences: added examples/).waitFor()
     }
     expect(await page.locator('#examples-h + ul li').allInnerTexts()).toEqual([
-      expect.stringMatching(/^A1/), expect.stringMatching(/^A1/), expect.stringMatching(/^A1/),
-      expect.stringMatching(/^B1/), expect.stringMatching(/^B1/), expect.stringMatching(/^B1/),
+      expect.stringMatching(/^A1/),
+      expect.stringMatching(/^A1/),
+      expect.stringMatching(/^A1/),
+      expect.stringMatching(/^B1/),
+      expect.stringMatching(/^B1/),
+      expect.stringMatching(/^B1/),
     ])
 
     // 2: unsaved edits ask before the back link, an AI action and closing the tab; declining keeps them.
@@ -130,22 +151,36 @@ describe.each([
     await page.close({ runBeforeUnload: true })
     await expect.poll(() => w.dialogs.length).toBe(3)
     expect(w.dialogs).toEqual([
-      expect.stringMatching(/^confirm: You have unsaved changes\. Leave/), expect.stringMatching(/^confirm: You have unsaved changes\. Save them, then run Explain/),
+      expect.stringMatching(/^confirm: You have unsaved changes\. Leave/),
+      expect.stringMatching(/^confirm: You have unsaved changes\. Save them, then run Explain/),
       expect.stringMatching(/^beforeunload/),
     ])
-    expect([page.isClosed(), await page.getByLabel('Notes').inputValue(), w.count(/ai\/explain/)]).toEqual([false, 'my own note', 0])
+    expect([
+      page.isClosed(),
+      await page.getByLabel('Notes').inputValue(),
+      w.count(/ai\/explain/),
+    ]).toEqual([false, 'my own note', 0])
     await page.getByRole('heading', { name: 'der Hund' }).waitFor()
     await page.getByRole('button', { name: 'Save card' }).click()
     await page.getByText('Saved. You can undo it under Changes.').waitFor()
-    const deckUrl = (await page.getByRole('link', { name: '← Back to the deck' }).getAttribute('href'))!
+    const deckUrl = (await page
+      .getByRole('link', { name: '← Back to the deck' })
+      .getAttribute('href'))!
     const deckId = deckUrl.split('/').pop()!
 
     // 7: the credit history loads once and appends one page; 21 image calls make 21 ledger rows.
     await page.evaluate(async (cardId) => {
-      const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'x-device-id': localStorage.getItem('ld_device')! } })
+      const res = await fetch('/api/auth/refresh', {
+        method: 'POST',
+        headers: { 'x-device-id': localStorage.getItem('ld_device')! },
+      })
       const { accessToken } = await res.json()
       for (let i = 0; i < 21; i++)
-        await fetch(`/api/cards/${cardId}/ai/image`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: '{"refresh":true}' })
+        await fetch(`/api/cards/${cardId}/ai/image`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+          body: '{"refresh":true}',
+        })
     }, page.url().split('/').pop())
     w.reset()
     await go('Credits')
@@ -201,7 +236,9 @@ describe.each([
       await page.getByLabel('Email').fill(email)
       await page.getByLabel('Password').fill(`wrong ${i}`)
       await page.getByRole('button', { name: 'Sign in' }).click()
-      await page.getByText(i < 4 ? 'Wrong email or password' : /This account is locked for \d+ seconds/).waitFor()
+      await page
+        .getByText(i < 4 ? 'Wrong email or password' : /This account is locked for \d+ seconds/)
+        .waitFor()
     }
     await page.getByLabel('Password').fill(PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -215,7 +252,9 @@ describe.each([
     await page.getByText(/a reset link is on its way/).waitFor()
     await page.getByRole('button', { name: 'Use another address or send again' }).click()
     await page.getByRole('button', { name: 'Send reset link' }).waitFor()
-    const link = /https?:\/\/\S+/.exec((await t.mail(email, /Reset your Lingudesk password/)).text)![0]
+    const link = /https?:\/\/\S+/.exec(
+      (await t.mail(email, /Reset your Lingudesk password/)).text,
+    )![0]
     await page.goto(link)
     await page.getByLabel('New password').fill(`${PASSWORD} again`)
     await page.getByRole('button', { name: 'Set password' }).click()

@@ -9,10 +9,19 @@ type Options = Parameters<typeof import('../../test/platform-harness').platformH
  * and the page's URL set to the backend's, so the SPA's client reaches /api on its own origin.
  */
 export async function domPlatform(o: Options = {}) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../../test/platform-process.ts'), JSON.stringify(o)], {
-    env: { ...process.env, LINGUDESK_DB_TEMPLATE: inject('dbTemplate') ?? '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      resolve(import.meta.dirname, '../../test/platform-process.ts'),
+      JSON.stringify(o),
+    ],
+    {
+      env: { ...process.env, LINGUDESK_DB_TEMPLATE: inject('dbTemplate') ?? '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   const mails: { to: string[]; subject: string }[] = []
   const backend = await new Promise<string>((ok, fail) => {
     let out = ''
@@ -30,11 +39,17 @@ export async function domPlatform(o: Options = {}) {
   /** The 6-digit code in the newest mail to `to`, waiting up to 5 s for it. */
   async function code(to: string) {
     for (let i = 0; i < 100; i++) {
-      const found = [...mails].reverse().find((m) => m.to.includes(to) && /\b\d{6}\b/.test(m.subject))
+      const found = [...mails]
+        .reverse()
+        .find((m) => m.to.includes(to) && /\b\d{6}\b/.test(m.subject))
       if (found) return /\b(\d{6})\b/.exec(found.subject)![1]
       await new Promise((r) => setTimeout(r, 50))
     }
     throw new Error(`no code mailed to ${to}`)
   }
-  return { backend, code, close: () => new Promise<void>((ok) => (child.kill('SIGTERM'), child.once('exit', () => ok()))) }
+  return {
+    backend,
+    code,
+    close: () => new Promise<void>((ok) => (child.kill('SIGTERM'), child.once('exit', () => ok()))),
+  }
 }

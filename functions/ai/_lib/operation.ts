@@ -4,7 +4,13 @@ import { type CacheRow, logRequest, storeAnswer, takeCached } from '../../../lib
 import { OPERATIONS, type OperationName, parseModelJson } from '../../../lib/ai/operations'
 import { withRetry } from '../../../lib/ai/retry'
 import { requestRefused } from '../../../lib/breaker'
-import { costOf, type Kind, type ProviderRequest, type ProviderResult, statusOf } from '../../../lib/ai/types'
+import {
+  costOf,
+  type Kind,
+  type ProviderRequest,
+  type ProviderResult,
+  statusOf,
+} from '../../../lib/ai/types'
 import { COST_HEADER } from '../../../lib/middleware/credits'
 import { sha256Hex } from '../../../lib/crypto'
 import { ApiError } from '../../../lib/errors'
@@ -23,7 +29,10 @@ function choose<E extends AiEnv>(c: Context<E>, kind: Kind) {
   for (const [id, model] of wanted) {
     const entry = id ? c.var.plugins[id] : undefined
     if (entry?.plugin.configured && entry.plugin.kind === kind && entry.breaker.state() !== 'open')
-      return { entry, model: model && entry.plugin.models[model] ? model : entry.plugin.defaultModel }
+      return {
+        entry,
+        model: model && entry.plugin.models[model] ? model : entry.plugin.defaultModel,
+      }
   }
   const entry = c.var.plugins.offline
   return { entry, model: entry.plugin.defaultModel }
@@ -31,7 +40,9 @@ function choose<E extends AiEnv>(c: Context<E>, kind: Kind) {
 
 const mediaUrl = (key: string) => `/api/ai/media/${key}`
 const answer = (row: CacheRow, cached: boolean) => ({
-  ...(row.media_key ? { media: { key: row.media_key, contentType: row.content_type, url: mediaUrl(row.media_key) } } : { result: row.result }),
+  ...(row.media_key
+    ? { media: { key: row.media_key, contentType: row.content_type, url: mediaUrl(row.media_key) } }
+    : { result: row.result }),
   cached,
   plugin: row.plugin,
   model: row.model,
@@ -45,20 +56,39 @@ const answer = (row: CacheRow, cached: boolean) => ({
 export function operationRoute(path: string, name: OperationName) {
   const op = OPERATIONS[name]
   return new Hono<AiEnv>().post(path, requireUser(), validate('json', op.input), async (c) => {
-    const { refresh, ...input } = c.req.valid('json') as { refresh: boolean } & Record<string, unknown>
+    const { refresh, ...input } = c.req.valid('json') as { refresh: boolean } & Record<
+      string,
+      unknown
+    >
     const { entry, model } = choose(c, op.kind)
     const { plugin } = entry
     // Each learner's own cache: a hit (cheaper, faster) must never tell anyone what another learner asked.
     const key = await sha256Hex(JSON.stringify([c.var.user.id, name, plugin.id, model, input]))
     const started = performance.now()
     const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) => {
-      c.var.metrics?.count('ai_calls_total', { plugin: plugin.id, outcome, cache: cacheHit ? 'hit' : 'miss' })
+      c.var.metrics?.count('ai_calls_total', {
+        plugin: plugin.id,
+        outcome,
+        cache: cacheHit ? 'hit' : 'miss',
+      })
       if (cost) c.var.metrics?.count('ai_cost_micro_euros_total', { plugin: plugin.id }, cost)
-      return logRequest(c.var.db, { userId: c.var.user.id, operation: name, plugin: plugin.id, model, cacheHit, usage, cost, outcome,
-        latencyMs: Math.round(performance.now() - started), requestId: c.var.requestId })
+      return logRequest(c.var.db, {
+        userId: c.var.user.id,
+        operation: name,
+        plugin: plugin.id,
+        model,
+        cacheHit,
+        usage,
+        cost,
+        outcome,
+        latencyMs: Math.round(performance.now() - started),
+        requestId: c.var.requestId,
+      })
     }
     const respond = async (row: CacheRow, cached: boolean, usage?: object) => {
-      const cost = cached ? Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION) : Number(row.cost)
+      const cost = cached
+        ? Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION)
+        : Number(row.cost)
       await log(cached, cost, 'ok', usage)
       c.header(COST_HEADER, String(cost))
       return c.json({ ...answer(row, cached), cost })
@@ -69,29 +99,55 @@ export function operationRoute(path: string, name: OperationName) {
     const shared = inflight.get(key)
     if (shared) return respond((await shared).row, true)
     const produce = async () => {
-      const req = { kind: op.kind, model, ...op.prompt(input as never), operation: name, input } as ProviderRequest
+      const req = {
+        kind: op.kind,
+        model,
+        ...op.prompt(input as never),
+        operation: name,
+        input,
+      } as ProviderRequest
       let out: ProviderResult
       try {
-        out = await entry.gate.run(() => withRetry((signal) => plugin.run(req, { signal }), plugin.settings.timeoutMs))
+        out = await entry.gate.run(() =>
+          withRetry((signal) => plugin.run(req, { signal }), plugin.settings.timeoutMs),
+        )
         entry.breaker.success()
       } catch (err) {
         if (err instanceof ApiError) throw err // refused by the gate
         const status = statusOf(err)
         if (!requestRefused(status)) entry.breaker.failure()
         await log(false, 0, 'failed')
-        throw new ApiError('UPSTREAM_FAILED', status === 429 ? 'The AI provider is busy; try again shortly' : 'The AI provider failed; try again', { provider: plugin.id, status }, { cause: err })
+        throw new ApiError(
+          'UPSTREAM_FAILED',
+          status === 429
+            ? 'The AI provider is busy; try again shortly'
+            : 'The AI provider failed; try again',
+          { provider: plugin.id, status },
+          { cause: err },
+        )
       }
       let result: unknown = null
       if (out.kind === 'text') {
         const parsed = op.output?.safeParse(parseModelJson(out.text))
         if (!parsed?.success) {
           await log(false, 0, 'malformed', out.usage)
-          throw new ApiError('UPSTREAM_FAILED', 'The AI answer was not usable; try again', { provider: plugin.id })
+          throw new ApiError('UPSTREAM_FAILED', 'The AI answer was not usable; try again', {
+            provider: plugin.id,
+          })
         }
         result = parsed.data
       }
       const cost = costOf(plugin.models[model] ?? {}, out.usage)
-      const row = await storeAnswer(c.var.db, c.var.s3, { key, userId: c.var.user.id, operation: name, plugin: plugin.id, model, out, result, cost })
+      const row = await storeAnswer(c.var.db, c.var.s3, {
+        key,
+        userId: c.var.user.id,
+        operation: name,
+        plugin: plugin.id,
+        model,
+        out,
+        result,
+        cost,
+      })
       return { row, usage: out.usage }
     }
     const flight = produce().finally(() => inflight.delete(key))

@@ -13,7 +13,14 @@ import offline from './offline'
 export type Extras = { speaker?: Speaker }
 
 /** Every provider: adding one is a file in this folder, a line here and its id in PLUGIN_IDS (its settings). */
-const FACTORIES: Record<PluginId, (s: PluginSettings, extras: Extras) => Plugin> = { chatgpt, claude, deepseek, flux, chatterbox, offline }
+const FACTORIES: Record<PluginId, (s: PluginSettings, extras: Extras) => Plugin> = {
+  chatgpt,
+  claude,
+  deepseek,
+  flux,
+  chatterbox,
+  offline,
+}
 
 /** A plugin's <ID>_* settings: config gives every plugin each of them, defaults included (lib/config.ts). */
 function settingsOf(config: ConfigOf<'ai'>, id: PluginId): PluginSettings {
@@ -35,7 +42,14 @@ export function createPlugins(config: ConfigOf<'ai'>, extras: Extras = {}) {
     Object.entries(FACTORIES).map(([id, make]) => {
       const plugin = make(settingsOf(config, id as PluginId), extras)
       const { concurrency, queue, rpm } = plugin.settings
-      return [id, { plugin, gate: createGate({ concurrency, queue, rpm }), breaker: createBreaker({ threshold: 5, cooldownMs: 30_000 }) }]
+      return [
+        id,
+        {
+          plugin,
+          gate: createGate({ concurrency, queue, rpm }),
+          breaker: createBreaker({ threshold: 5, cooldownMs: 30_000 }),
+        },
+      ]
     }),
   )
 }

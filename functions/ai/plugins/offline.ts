@@ -19,11 +19,17 @@ function text(req: Extract<ProviderRequest, { kind: 'text' }>) {
         })),
       }
     default:
-      return { explanation: `“${i.text}” is explained offline: connect a provider for a real explanation.`, notes: [] }
+      return {
+        explanation: `“${i.text}” is explained offline: connect a provider for a real explanation.`,
+        notes: [],
+      }
   }
 }
 
-export default function offline(s: PluginSettings, { speaker }: { speaker?: Speaker } = {}): Plugin {
+export default function offline(
+  s: PluginSettings,
+  { speaker }: { speaker?: Speaker } = {},
+): Plugin {
   return {
     id: 'offline',
     kind: 'text',
@@ -35,9 +41,19 @@ export default function offline(s: PluginSettings, { speaker }: { speaker?: Spea
       if (req.kind === 'text') return { kind: 'text', text: JSON.stringify(text(req)), usage: {} }
       const h = hash(req.kind === 'image' ? req.prompt : req.text)
       if (req.kind === 'image')
-        return { kind: 'image', bytes: await png(64, [h & 255, (h >> 8) & 255, (h >> 16) & 255], [255, 255, 255]), contentType: 'image/png', usage: { images: 1 } }
+        return {
+          kind: 'image',
+          bytes: await png(64, [h & 255, (h >> 8) & 255, (h >> 16) & 255], [255, 255, 255]),
+          contentType: 'image/png',
+          usage: { images: 1 },
+        }
       const spoken = await speaker?.(req.text, req.language).catch(() => null) // a broken engine still answers
-      return { kind: 'audio', bytes: spoken ?? wav(0.6, 220 + (h % 440)), contentType: 'audio/wav', usage: { characters: req.text.length } }
+      return {
+        kind: 'audio',
+        bytes: spoken ?? wav(0.6, 220 + (h % 440)),
+        contentType: 'audio/wav',
+        usage: { characters: req.text.length },
+      }
     },
   }
 }

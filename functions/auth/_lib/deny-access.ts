@@ -11,6 +11,10 @@ export async function denyAccess<E extends AuthEnv>(c: Context<E>, sessionIds: s
   const { kv, kit, log, metrics, requestId } = c.var
   await denySessions(kv, sessionIds, kit.keys.maxTokenTtlS + 60).catch((err: Error) => {
     metrics?.count('revocation_write_failures_total')
-    log.error('revoked sessions not denied at the gateway', { requestId, sessions: sessionIds.length, error: err.message })
+    log.error('revoked sessions not denied at the gateway', {
+      requestId,
+      sessions: sessionIds.length,
+      error: err.message,
+    })
   })
 }

@@ -12,7 +12,8 @@ export const DeviceHeader = z.object({
 export const Email = z.string().trim().max(254).pipe(z.email())
 
 /** Whether a sign-in needs the emailed code too: when the user turned it on, and always for admins. */
-export const needsSecondFactor = (a: Pick<Account, 'twoFactor' | 'role'>) => a.twoFactor || a.role === 'admin'
+export const needsSecondFactor = (a: Pick<Account, 'twoFactor' | 'role'>) =>
+  a.twoFactor || a.role === 'admin'
 
 export const publicUser = (a: Account) => ({
   id: a.id,
@@ -25,8 +26,13 @@ export const publicUser = (a: Account) => ({
 
 /** Sends after the change has committed; a mail failure is logged, never fatal (codes can be resent). */
 export async function sendMail<E extends AuthEnv>(c: Context<E>, mail: Mail) {
-  await c.var.mailer.send(mail).catch((err: Error) =>
-    c.var.log.error('mail failed', { requestId: c.var.requestId, to: mail.to, error: err.message }), // the subject may carry a code
+  await c.var.mailer.send(mail).catch(
+    (err: Error) =>
+      c.var.log.error('mail failed', {
+        requestId: c.var.requestId,
+        to: mail.to,
+        error: err.message,
+      }), // the subject may carry a code
   )
 }
 

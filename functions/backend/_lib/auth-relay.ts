@@ -7,7 +7,11 @@ import { clearRefreshCookie, setRefreshCookie } from './cookies'
  * One call to the auth role on behalf of the browser: request id, access token, device id, client
  * address and user agent go along. A refresh token in the answer moves into the HttpOnly cookie.
  */
-export async function relayAuth(c: Context<BackendEnv>, path: string, o: { method?: string; body?: unknown; raw?: string } = {}) {
+export async function relayAuth(
+  c: Context<BackendEnv>,
+  path: string,
+  o: { method?: string; body?: unknown; raw?: string } = {},
+) {
   const meta = requestMeta(c)
   const res = await c.var.services.call('auth', path, {
     method: o.method,
@@ -15,7 +19,11 @@ export async function relayAuth(c: Context<BackendEnv>, path: string, o: { metho
     raw: o.raw,
     requestId: c.var.requestId,
     authorization: c.req.header('authorization'),
-    headers: { 'x-device-id': c.req.header('x-device-id'), 'x-forwarded-for': meta.ip, 'user-agent': meta.userAgent },
+    headers: {
+      'x-device-id': c.req.header('x-device-id'),
+      'x-forwarded-for': meta.ip,
+      'user-agent': meta.userAgent,
+    },
     timeoutMs: 10_000,
   })
   const json = res.status === 204 ? null : ((await res.json()) as Record<string, unknown>)

@@ -6,7 +6,12 @@ import type { BackendEnv } from '../env'
 import { type RouteSpec, userTypeOf } from './routes'
 
 /** One call down the routing table: the route's service and timeout, the user's token and provider choice. */
-export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(c: Context<E>, r: RouteSpec, path: string, send: { body?: unknown; raw?: string }) {
+export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
+  c: Context<E>,
+  r: RouteSpec,
+  path: string,
+  send: { body?: unknown; raw?: string },
+) {
   const choice = r.providers?.[userTypeOf(c.var.user.role)]
   return c.var.services.call(r.service, path, {
     method: r.method,
@@ -26,7 +31,9 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
 
 /** The headers of a service's answer the browser may see: what it cost, how to cache it, when to retry, a download's name. */
 export function passHeaders(res: Response) {
-  const headers = new Headers({ 'content-type': res.headers.get('content-type') ?? 'application/json' })
+  const headers = new Headers({
+    'content-type': res.headers.get('content-type') ?? 'application/json',
+  })
   for (const name of [COST_HEADER, 'cache-control', 'retry-after', 'content-disposition']) {
     const value = res.headers.get(name)
     if (value) headers.set(name, value)

@@ -8,7 +8,12 @@ import { route as translate } from '../ai-translate'
 import type { RouteSpec } from './routes'
 
 type Langs = { sourceLang: string; targetLang: string }
-export type Answer = { result?: Record<string, any>; media?: { key: string }; cost: number; plugin?: string }
+export type Answer = {
+  result?: Record<string, any>
+  media?: { key: string }
+  cost: number
+  plugin?: string
+}
 type Field = 'back' | 'notes' | 'examples' | 'imageKey' | 'audioKey'
 export type Proposal = { field: Field; value: string | Example[] }
 const text = (f: string, d: Langs) => ({ text: f, from: d.sourceLang, to: d.targetLang })
@@ -16,27 +21,56 @@ const text = (f: string, d: Langs) => ({ text: f, from: d.sourceLang, to: d.targ
 // Each action: the AI operation it runs on the card's front, the card field its answer is for, and the answer
 // as a value of that field.
 export const ACTIONS = {
-  translate: { op: 'translate', input: text, field: 'back', value: (a: Answer) => a.result!.translation as string },
-  examples: {
-    op: 'examples', input: text, field: 'examples',
-    value: (a: Answer, o: { level?: string }) => (a.result!.examples as Example[]).map((e) => ({ ...e, level: o.level ?? 'B1' })),
+  translate: {
+    op: 'translate',
+    input: text,
+    field: 'back',
+    value: (a: Answer) => a.result!.translation as string,
   },
-  explain: { op: 'explain', input: text, field: 'notes', value: (a: Answer) => a.result!.explanation as string },
-  image: { op: 'image', input: (f: string) => ({ prompt: f }), field: 'imageKey', value: (a: Answer) => a.media!.key },
-  audio: { op: 'speech', input: (f: string, d: Langs) => ({ text: f, language: d.sourceLang }), field: 'audioKey', value: (a: Answer) => a.media!.key },
+  examples: {
+    op: 'examples',
+    input: text,
+    field: 'examples',
+    value: (a: Answer, o: { level?: string }) =>
+      (a.result!.examples as Example[]).map((e) => ({ ...e, level: o.level ?? 'B1' })),
+  },
+  explain: {
+    op: 'explain',
+    input: text,
+    field: 'notes',
+    value: (a: Answer) => a.result!.explanation as string,
+  },
+  image: {
+    op: 'image',
+    input: (f: string) => ({ prompt: f }),
+    field: 'imageKey',
+    value: (a: Answer) => a.media!.key,
+  },
+  audio: {
+    op: 'speech',
+    input: (f: string, d: Langs) => ({ text: f, language: d.sourceLang }),
+    field: 'audioKey',
+    value: (a: Answer) => a.media!.key,
+  },
 } as const satisfies Record<string, { op: string; field: Field; input: unknown; value: unknown }>
 
-const blank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '')
+const blank = (v: unknown) =>
+  v === null || v === undefined || (typeof v === 'string' && v.trim() === '')
 
 /**
  * Where an answer goes without overwriting anything: into an empty field, or (examples) after the card's own
  * while there is room; otherwise it is a proposal the learner accepts, adds or discards.
  */
-export function place(card: Card, field: Field, value: string | Example[]): { change: CardChange | null; proposal: Proposal | null } {
+export function place(
+  card: Card,
+  field: Field,
+  value: string | Example[],
+): { change: CardChange | null; proposal: Proposal | null } {
   if (field === 'examples') {
     const have = card.examples ?? []
     const fresh = (value as Example[]).filter((e) => !have.some((h) => h.sentence === e.sentence))
-    if (have.length + fresh.length <= MAX_EXAMPLES) return { change: fresh.length ? { examples: [...have, ...fresh] } : null, proposal: null }
+    if (have.length + fresh.length <= MAX_EXAMPLES)
+      return { change: fresh.length ? { examples: [...have, ...fresh] } : null, proposal: null }
     return { change: null, proposal: { field, value: fresh } }
   }
   if (blank(card[field])) return { change: { [field]: value }, proposal: null }

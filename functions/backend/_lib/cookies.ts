@@ -39,7 +39,8 @@ const stateOptions = (c: Context): CookieOptions =>
     ? { httpOnly: true, secure: true, sameSite: 'None', path: '/api/auth/oauth', maxAge: 600 }
     : { httpOnly: true, sameSite: 'Lax', path: '/api/auth/oauth', maxAge: 600 }
 
-export const setOAuthStateCookie = (c: Context, state: string) => setCookie(c, STATE, state, stateOptions(c))
+export const setOAuthStateCookie = (c: Context, state: string) =>
+  setCookie(c, STATE, state, stateOptions(c))
 
 /** The state this browser started with, spent on read. */
 export function takeOAuthStateCookie(c: Context) {

@@ -4,7 +4,11 @@ import type { CostClass } from '../../../lib/credit/paid'
 import type { LimitClass } from '../../../lib/middleware/rate-limit'
 
 export type UserType = 'free' | 'plus' | 'premium'
-export type ProviderChoice = { provider: string; model: string; fallback?: { provider: string; model: string } }
+export type ProviderChoice = {
+  provider: string
+  model: string
+  fallback?: { provider: string; model: string }
+}
 
 /** An endpoint the backend serves by calling another role: `routed(spec)` in routed.ts builds it. */
 export type RouteSpec = {
@@ -26,14 +30,34 @@ export type RouteSpec = {
 }
 
 /** An admin endpoint on a core service: the gateway checks the role too, standard limit, free, 10 s. */
-export const adminRoute = (method: RouteSpec['method'], path: `/api/admin/${string}`, service: RouteSpec['service'], target: string): RouteSpec => ({
-  method, path, service, target, limit: 'standard', cost: null, timeoutMs: 10_000, admin: true,
+export const adminRoute = (
+  method: RouteSpec['method'],
+  path: `/api/admin/${string}`,
+  service: RouteSpec['service'],
+  target: string,
+): RouteSpec => ({
+  method,
+  path,
+  service,
+  target,
+  limit: 'standard',
+  cost: null,
+  timeoutMs: 10_000,
+  admin: true,
 })
 
 export const TEXT: Record<UserType, ProviderChoice> = {
   free: { provider: 'deepseek', model: 'deepseek-chat' },
-  plus: { provider: 'chatgpt', model: 'gpt-4o-mini', fallback: { provider: 'deepseek', model: 'deepseek-chat' } },
-  premium: { provider: 'claude', model: 'claude-sonnet-5-5', fallback: { provider: 'chatgpt', model: 'gpt-4o' } },
+  plus: {
+    provider: 'chatgpt',
+    model: 'gpt-4o-mini',
+    fallback: { provider: 'deepseek', model: 'deepseek-chat' },
+  },
+  premium: {
+    provider: 'claude',
+    model: 'claude-sonnet-5-5',
+    fallback: { provider: 'chatgpt', model: 'gpt-4o' },
+  },
 }
 export const IMAGE: Record<UserType, ProviderChoice> = {
   free: { provider: 'flux', model: 'flux-schnell' },
@@ -46,4 +70,5 @@ export const SPEECH: Record<UserType, ProviderChoice> = {
   premium: { provider: 'chatterbox', model: 'chatterbox-tts' },
 }
 
-export const userTypeOf = (role: string): UserType => (role === 'plus' ? 'plus' : role === 'premium' || role === 'admin' ? 'premium' : 'free')
+export const userTypeOf = (role: string): UserType =>
+  role === 'plus' ? 'plus' : role === 'premium' || role === 'admin' ? 'premium' : 'free'

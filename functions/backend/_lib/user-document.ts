@@ -10,11 +10,21 @@ import type { BackendEnv } from '../env'
  * decks, cards and review history (content), the credit ledger (credit). Media appear as links. `also` runs in
  * the content transaction (an admin's export is audited there).
  */
-export async function userDocument<E extends BackendEnv>(c: Context<E>, userId: string, also?: (sql: Sql) => Promise<void>) {
+export async function userDocument<E extends BackendEnv>(
+  c: Context<E>,
+  userId: string,
+  also?: (sql: Sql) => Promise<void>,
+) {
   const fetchJson = async (role: 'auth' | 'credit', path: string) => {
-    const res = await c.var.services.call(role, path, { requestId: c.var.requestId, timeoutMs: 30_000 })
+    const res = await c.var.services.call(role, path, {
+      requestId: c.var.requestId,
+      timeoutMs: 30_000,
+    })
     if (res.status === 404) throw new ApiError('NOT_FOUND', 'No such user')
-    if (!res.ok) throw new ApiError('UNAVAILABLE', 'The export could not be assembled; try again shortly', { retryAfter: 10 })
+    if (!res.ok)
+      throw new ApiError('UNAVAILABLE', 'The export could not be assembled; try again shortly', {
+        retryAfter: 10,
+      })
     return res.json()
   }
   const now = new Date(c.var.now())

@@ -5,7 +5,10 @@ import { ApiError, createApi } from './api'
 // The SPA's client against the real backend and auth roles, with a browser-like cookie jar.
 let p: PlatformHarness
 beforeAll(async () => {
-  p = await platformHarness({ backendEnv: { RATE_LIMIT_STANDARD: '100000/60', RATE_LIMIT_PUBLIC: '100000/60' }, aiEnv: {} })
+  p = await platformHarness({
+    backendEnv: { RATE_LIMIT_STANDARD: '100000/60', RATE_LIMIT_PUBLIC: '100000/60' },
+    aiEnv: {},
+  })
 })
 afterAll(() => p?.close())
 
@@ -16,7 +19,8 @@ function browserLike() {
   const f: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers)
     headers.set('origin', 'http://127.0.0.1:8080')
-    if (expired && headers.get('authorization') === `Bearer ${expired}`) headers.set('authorization', `Bearer ${expired}x`)
+    if (expired && headers.get('authorization') === `Bearer ${expired}`)
+      headers.set('authorization', `Bearer ${expired}x`)
     if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
     calls.push(new URL(String(input)).pathname)
     const res = await fetch(input, { ...init, headers })
@@ -29,7 +33,10 @@ function browserLike() {
     return res
   }
   const store = new Map<string, string>()
-  const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) }
+  const storage = {
+    getItem: (k: string) => store.get(k) ?? null,
+    setItem: (k: string, v: string) => void store.set(k, v),
+  }
   return { jar, calls, storage, fetch: f, expire: (t: string | null) => (expired = t) }
 }
 
@@ -38,7 +45,11 @@ const email = () => `spa.${Math.random().toString(36).slice(2)}@example.com`
 /** Sign-up as the SPA does it: start, read the mailed code, finish. */
 async function signUp(api: ReturnType<typeof createApi>, name: string) {
   const address = email()
-  const { challenge } = await api.auth.register({ name, email: address, password: 'a long spa passphrase' })
+  const { challenge } = await api.auth.register({
+    name,
+    email: address,
+    password: 'a long spa passphrase',
+  })
   const code = (await p.smtp.latest(address, /verification code/)).subject.match(/(\d{6})/)![1]
   return api.auth.finishSignUp({ challenge, code })
 }
@@ -72,7 +83,12 @@ describe('the SPA api client', () => {
   it('signs out once, with the server’s error, when the refresh is refused', async () => {
     const b = browserLike()
     let signedOut = 0
-    const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage, onSignedOut: () => signedOut++ })
+    const api = createApi({
+      base: p.backend.url,
+      fetch: b.fetch,
+      storage: b.storage,
+      onSignedOut: () => signedOut++,
+    })
     await signUp(api, 'Lou')
     b.jar.clear() // the cookie is gone (expired, revoked elsewhere)
     b.expire(api.token)
@@ -87,7 +103,9 @@ describe('the SPA api client', () => {
     const b = browserLike()
     const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage })
     await signUp(api, 'Ira')
-    const err = await api.decks.create({ name: '', sourceLang: 'de', targetLang: 'en' }).catch((e) => e)
+    const err = await api.decks
+      .create({ name: '', sourceLang: 'de', targetLang: 'en' })
+      .catch((e) => e)
     expect([err.status, err.code]).toEqual([400, 'BAD_REQUEST'])
     expect(err.details).toEqual([expect.objectContaining({ path: 'name' })])
   })
@@ -95,7 +113,12 @@ describe('the SPA api client', () => {
   it('sends a wrong verification code once: a 401 about the code is an answer, not an expired session', async () => {
     const b = browserLike()
     let signedOut = 0
-    const api = createApi({ base: p.backend.url, fetch: b.fetch, storage: b.storage, onSignedOut: () => signedOut++ })
+    const api = createApi({
+      base: p.backend.url,
+      fetch: b.fetch,
+      storage: b.storage,
+      onSignedOut: () => signedOut++,
+    })
     await signUp(api, 'Noa')
     b.calls.length = 0
     const err = await api.auth.verifyEmail('000000').catch((e) => e)
@@ -109,8 +132,16 @@ describe('the SPA api client', () => {
     const b = browserLike()
     let signedOut = 0
     let offline = false
-    const flaky: typeof fetch = (input, init) => (offline && String(input).endsWith('/refresh') ? Promise.reject(new TypeError('Failed to fetch')) : b.fetch(input, init))
-    const api = createApi({ base: p.backend.url, fetch: flaky, storage: b.storage, onSignedOut: () => signedOut++ })
+    const flaky: typeof fetch = (input, init) =>
+      offline && String(input).endsWith('/refresh')
+        ? Promise.reject(new TypeError('Failed to fetch'))
+        : b.fetch(input, init)
+    const api = createApi({
+      base: p.backend.url,
+      fetch: flaky,
+      storage: b.storage,
+      onSignedOut: () => signedOut++,
+    })
     await signUp(api, 'Uma')
     b.expire(api.token)
     offline = true

@@ -12,52 +12,142 @@ import type * as A from './admin-types'
 // The server's own types, as JSON carries them (dates become strings): `import type` adds no server code.
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] }
 export type Role = UserRole
-export type User = { id: string; email: string; name: string; role: Role; emailVerified: boolean; twoFactor: boolean }
+export type User = {
+  id: string
+  email: string
+  name: string
+  role: Role
+  emailVerified: boolean
+  twoFactor: boolean
+}
 export type Deck = Json<ServerDeck>
-export type DeckInput = Partial<Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'newPerDay' | 'reviewsPerDay'>>
+export type DeckInput = Partial<
+  Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'newPerDay' | 'reviewsPerDay'>
+>
 export type { Example }
 /** A card as the server answers it: every field present. */
 export type Card = Json<Required<ServerCard>>
-export type CardInput = { front?: string; back?: string; notes?: string; examples?: Example[]; tags?: string[]; imageKey?: string | null; audioKey?: string | null }
+export type CardInput = {
+  front?: string
+  back?: string
+  notes?: string
+  examples?: Example[]
+  tags?: string[]
+  imageKey?: string | null
+  audioKey?: string | null
+}
 export type CardField = 'back' | 'notes' | 'examples' | 'imageKey' | 'audioKey'
 /** An AI answer: placed into an empty field (`applied`), or a `proposal` the learner accepts, adds or discards. */
-export type AiAnswer = { card: Card; cost: number; applied: CardField | null; proposal: { field: CardField; value: string | Example[] } | null; demo: boolean }
-export type CardChange = { id: string; change: string; before: Required<Omit<CardInput, 'imageKey' | 'audioKey'>> & { imageKey: string | null; audioKey: string | null }; createdAt: string }
+export type AiAnswer = {
+  card: Card
+  cost: number
+  applied: CardField | null
+  proposal: { field: CardField; value: string | Example[] } | null
+  demo: boolean
+}
+export type CardChange = {
+  id: string
+  change: string
+  before: Required<Omit<CardInput, 'imageKey' | 'audioKey'>> & {
+    imageKey: string | null
+    audioKey: string | null
+  }
+  createdAt: string
+}
 export type Grade = 'again' | 'hard' | 'good' | 'easy'
 export type QueueCard = Card & { intervals: Record<Grade, { due: string; seconds: number }> }
 export type Page<T> = { items: T[]; nextCursor: string | null }
-export type ImportResult = { dryRun: boolean; valid: number; imported: number; errors: { row: number; issues: { path: string; message: string }[] }[]; preview: CardInput[] }
+export type ImportResult = {
+  dryRun: boolean
+  valid: number
+  imported: number
+  errors: { row: number; issues: { path: string; message: string }[] }[]
+  preview: CardInput[]
+}
 export type Stats = {
-  timezone: string; today: string; reviewsPerDay: { day: string; reviews: number }[]; streak: { current: number; longest: number }
-  retention30d: number | null; cardsByState: Record<'new' | 'learning' | 'review' | 'relearning', number>; dueForecast: { day: string; due: number }[]
+  timezone: string
+  today: string
+  reviewsPerDay: { day: string; reviews: number }[]
+  streak: { current: number; longest: number }
+  retention30d: number | null
+  cardsByState: Record<'new' | 'learning' | 'review' | 'relearning', number>
+  dueForecast: { day: string; due: number }[]
 }
-export type Balance = { userType: 'free' | 'plus' | 'premium'; balance: number; held: number; pending: number; available: number }
-export type Transaction = { id: string; userId: string; kind: string; amount: number; balanceAfter: number; actor: string; reason: string; refundOf: string | null; createdAt: string }
+export type Balance = {
+  userType: 'free' | 'plus' | 'premium'
+  balance: number
+  held: number
+  pending: number
+  available: number
+}
+export type Transaction = {
+  id: string
+  userId: string
+  kind: string
+  amount: number
+  balanceAfter: number
+  actor: string
+  reason: string
+  refundOf: string | null
+  createdAt: string
+}
 export type Checkout = {
-  configured: boolean; environment: string; clientToken: string | null
-  plans: { priceId: string; plan: string; monthlyGrant: number }[]; topUps: { priceId: string; amount: number }[]
-  customer: { email: string }; customData: Record<string, string>
+  configured: boolean
+  environment: string
+  clientToken: string | null
+  plans: { priceId: string; plan: string; monthlyGrant: number }[]
+  topUps: { priceId: string; amount: number }[]
+  customer: { email: string }
+  customData: Record<string, string>
 }
-export type Session = { id: string; userAgent: string | null; ip: string | null; createdAt: string; lastUsedAt: string; current: boolean }
+export type Session = {
+  id: string
+  userAgent: string | null
+  ip: string | null
+  createdAt: string
+  lastUsedAt: string
+  current: boolean
+}
 export type AiAction = 'translate' | 'examples' | 'explain' | 'image' | 'audio'
 export type StudySettings = Settings
 export type AdminStats = {
   days: number
   daily: {
-    day: string; activeLearners: number; reviews: number; reviewers: number; signups: number; revenue: Record<string, number>
-    credits: { granted: number; purchased: number; spent: number; refunded: number }; aiCalls: number; aiCost: number
+    day: string
+    activeLearners: number
+    reviews: number
+    reviewers: number
+    signups: number
+    revenue: Record<string, number>
+    credits: { granted: number; purchased: number; spent: number; refunded: number }
+    aiCalls: number
+    aiCost: number
   }[]
   totals: {
-    users: number; disabled: number; verified: number; activeInWindow: number
-    usersByType: Record<string, number>; payingByPlan: Record<string, Record<string, number>>
+    users: number
+    disabled: number
+    verified: number
+    activeInWindow: number
+    usersByType: Record<string, number>
+    payingByPlan: Record<string, Record<string, number>>
   }
   topSpenders: { userId: string; spent: number }[]
 }
-export type AiProvider = { kind: 'text' | 'image' | 'audio'; configured: boolean; state: string; queued: number }
+export type AiProvider = {
+  kind: 'text' | 'image' | 'audio'
+  configured: boolean
+  state: string
+  queued: number
+}
 export type PlatformStatus = { status: string; aiProviders: Record<string, AiProvider> | null }
 /** The kinds of AI answer only the offline stand-in gives here (no provider of that kind is configured). */
 export const demoKinds = (s: PlatformStatus) =>
-  (['text', 'image', 'audio'] as const).filter((k) => !Object.entries(s.aiProviders ?? {}).some(([id, p]) => id !== 'offline' && p.kind === k && p.configured))
+  (['text', 'image', 'audio'] as const).filter(
+    (k) =>
+      !Object.entries(s.aiProviders ?? {}).some(
+        ([id, p]) => id !== 'offline' && p.kind === k && p.configured,
+      ),
+  )
 type Signed = { accessToken: string; user: User }
 export type LoginAnswer = Signed | { twoFactorRequired: true; challenge: string }
 
@@ -74,9 +164,16 @@ export class ApiError extends Error {
   }
 }
 /** No answer at all (offline, server unreachable): status 0, code NETWORK. */
-const networkError = (cause: unknown) => new ApiError(0, 'NETWORK', `No answer from the server (${(cause as Error)?.message ?? cause})`)
+const networkError = (cause: unknown) =>
+  new ApiError(0, 'NETWORK', `No answer from the server (${(cause as Error)?.message ?? cause})`)
 
-type Options = { body?: unknown; query?: Record<string, string | number | undefined>; csv?: string; auth?: boolean; key?: string }
+type Options = {
+  body?: unknown
+  query?: Record<string, string | number | undefined>
+  csv?: string
+  auth?: boolean
+  key?: string
+}
 export type ApiDeps = {
   /** Where /api lives ('' in the browser: same origin). */
   base?: string
@@ -87,7 +184,10 @@ export type ApiDeps = {
   onSignedOut?: () => void
 }
 
-const randomDevice = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+const randomDevice = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('')
 
 export function createApi(deps: ApiDeps = {}) {
   const base = deps.base ?? ''
@@ -109,7 +209,8 @@ export function createApi(deps: ApiDeps = {}) {
 
   async function send(method: string, path: string, o: Options): Promise<Response> {
     const url = new URL(base + path, base || location.origin)
-    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v))
+    for (const [k, v] of Object.entries(o.query ?? {}))
+      if (v !== undefined && v !== '') url.searchParams.set(k, String(v))
     const headers: Record<string, string> = { 'x-device-id': device! }
     if (token && o.auth !== false) headers.authorization = `Bearer ${token}`
     if (o.body !== undefined) headers['content-type'] = 'application/json'
@@ -117,7 +218,12 @@ export function createApi(deps: ApiDeps = {}) {
     if (o.key) headers['idempotency-key'] = o.key
     const body = o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
     try {
-      return await doFetch(base ? url.href : url.pathname + url.search, { method, headers, body, credentials: 'same-origin' })
+      return await doFetch(base ? url.href : url.pathname + url.search, {
+        method,
+        headers,
+        body,
+        credentials: 'same-origin',
+      })
     } catch (err) {
       throw networkError(err)
     }
@@ -126,8 +232,16 @@ export function createApi(deps: ApiDeps = {}) {
   async function fail(res: Response): Promise<never> {
     const json = await res.json().catch(() => null)
     const e = json?.error
-    const retry = Number(res.headers.get('retry-after')) || (e?.details?.retryAfter as number | undefined)
-    throw new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? `The server answered ${res.status}`, e?.details, retry || undefined, e?.requestId)
+    const retry =
+      Number(res.headers.get('retry-after')) || (e?.details?.retryAfter as number | undefined)
+    throw new ApiError(
+      res.status,
+      e?.code ?? 'HTTP_' + res.status,
+      e?.message ?? `The server answered ${res.status}`,
+      e?.details,
+      retry || undefined,
+      e?.requestId,
+    )
   }
 
   /**
@@ -153,7 +267,13 @@ export function createApi(deps: ApiDeps = {}) {
 
   /** Only an expired or unknown access token is worth a refresh; the body says which 401 this is. */
   const tokenRefused = async (res: Response) =>
-    res.status === 401 && (await res.clone().json().catch(() => null))?.error?.code === 'UNAUTHORIZED'
+    res.status === 401 &&
+    (
+      await res
+        .clone()
+        .json()
+        .catch(() => null)
+    )?.error?.code === 'UNAUTHORIZED'
 
   async function raw(method: string, path: string, o: Options = {}): Promise<Response> {
     let res = await send(method, path, o)
@@ -183,8 +303,12 @@ export function createApi(deps: ApiDeps = {}) {
   const signedIn = (s: Signed) => (setSession(s), s.user)
 
   return {
-    get user() { return user },
-    get token() { return token },
+    get user() {
+      return user
+    },
+    get token() {
+      return token
+    },
     onUser(l: (u: User | null) => void) {
       listeners.add(l)
       return () => void listeners.delete(l)
@@ -195,20 +319,27 @@ export function createApi(deps: ApiDeps = {}) {
     auth: {
       /** Starts a sign-up; the code comes by mail (the answer is the same whether or not the address is free). */
       register: (b: { name: string; email: string; password: string }) =>
-        json<{ challenge: string; message: string }>('POST', '/api/auth/register', { body: b, auth: false }),
-      finishSignUp: async (b: { challenge: string; code: string }) => signedIn(await json<Signed>('POST', '/api/auth/register/verify', { body: b, auth: false })),
+        json<{ challenge: string; message: string }>('POST', '/api/auth/register', {
+          body: b,
+          auth: false,
+        }),
+      finishSignUp: async (b: { challenge: string; code: string }) =>
+        signedIn(await json<Signed>('POST', '/api/auth/register/verify', { body: b, auth: false })),
       login: async (b: { email: string; password: string }) => {
         const a = await json<LoginAnswer>('POST', '/api/auth/login', { body: b, auth: false })
         return 'accessToken' in a ? { user: signedIn(a) } : { challenge: a.challenge }
       },
-      verifyLogin: async (b: { challenge: string; code: string }) => signedIn(await json<Signed>('POST', '/api/auth/login/verify', { body: b, auth: false })),
+      verifyLogin: async (b: { challenge: string; code: string }) =>
+        signedIn(await json<Signed>('POST', '/api/auth/login/verify', { body: b, auth: false })),
       verifyEmail: async (code: string) => {
         await json('POST', '/api/auth/email/verify', { body: { code } })
         await refresh() // the new token says the address is verified (and carries an admin role if one came with it)
       },
       resendEmail: () => json('POST', '/api/auth/email/resend', { body: {} }),
-      forgot: (email: string) => json('POST', '/api/auth/password/forgot', { body: { email }, auth: false }),
-      reset: (b: { token: string; password: string }) => json('POST', '/api/auth/password/reset', { body: b, auth: false }),
+      forgot: (email: string) =>
+        json('POST', '/api/auth/password/forgot', { body: { email }, auth: false }),
+      reset: (b: { token: string; password: string }) =>
+        json('POST', '/api/auth/password/reset', { body: b, auth: false }),
       changePassword: async (b: { currentPassword: string; newPassword: string }) => {
         await json('POST', '/api/auth/password', { body: b })
         setSession(null)
@@ -219,8 +350,13 @@ export function createApi(deps: ApiDeps = {}) {
       },
       sessions: () => json<{ sessions: Session[] }>('GET', '/api/auth/sessions'),
       revokeSession: (id: string) => json('DELETE', `/api/auth/sessions/${id}`),
-      providers: () => json<{ providers: string[] }>('GET', '/api/auth/oauth/providers', { auth: false }),
-      oauthStart: (provider: string) => json<{ url: string }>('POST', `/api/auth/oauth/${provider}/start`, { body: {}, auth: false }),
+      providers: () =>
+        json<{ providers: string[] }>('GET', '/api/auth/oauth/providers', { auth: false }),
+      oauthStart: (provider: string) =>
+        json<{ url: string }>('POST', `/api/auth/oauth/${provider}/start`, {
+          body: {},
+          auth: false,
+        }),
       logout: async () => {
         await json('POST', '/api/auth/logout', { body: {} }).catch(() => null)
         setSession(null)
@@ -232,35 +368,51 @@ export function createApi(deps: ApiDeps = {}) {
       get: (id: string) => json<Deck>('GET', `/api/decks/${id}`),
       update: (id: string, b: DeckInput) => json<Deck>('PATCH', `/api/decks/${id}`, { body: b }),
       remove: (id: string) => json('DELETE', `/api/decks/${id}`),
-      cards: (id: string, q: { q?: string; tag?: string; cursor?: string; limit?: number } = {}) => json<Page<Card>>('GET', `/api/decks/${id}/cards`, { query: q }),
-      addCards: (id: string, cards: CardInput[]) => json<{ cards: Card[] }>('POST', `/api/decks/${id}/cards`, { body: { cards } }),
-      importCsv: (id: string, csv: string, dryRun: boolean) => json<ImportResult>('POST', `/api/decks/${id}/import`, { csv, query: { dryRun: String(dryRun) } }),
+      cards: (id: string, q: { q?: string; tag?: string; cursor?: string; limit?: number } = {}) =>
+        json<Page<Card>>('GET', `/api/decks/${id}/cards`, { query: q }),
+      addCards: (id: string, cards: CardInput[]) =>
+        json<{ cards: Card[] }>('POST', `/api/decks/${id}/cards`, { body: { cards } }),
+      importCsv: (id: string, csv: string, dryRun: boolean) =>
+        json<ImportResult>('POST', `/api/decks/${id}/import`, {
+          csv,
+          query: { dryRun: String(dryRun) },
+        }),
       exportCsv: async (id: string) => (await raw('GET', `/api/decks/${id}/export`)).blob(),
     },
     cards: {
       get: (id: string) => json<Card>('GET', `/api/cards/${id}`),
       update: (id: string, b: CardInput) => json<Card>('PATCH', `/api/cards/${id}`, { body: b }),
       remove: (id: string) => json('DELETE', `/api/cards/${id}`),
-      prices: () => json<{ actions: Record<AiAction, { atMost: number }> }>('GET', '/api/cards/ai/prices'),
-      ai: (id: string, action: AiAction, o: { level?: string; n?: number } = {}) => paid<AiAnswer>(`/api/cards/${id}/ai/${action}`, o),
+      prices: () =>
+        json<{ actions: Record<AiAction, { atMost: number }> }>('GET', '/api/cards/ai/prices'),
+      ai: (id: string, action: AiAction, o: { level?: string; n?: number } = {}) =>
+        paid<AiAnswer>(`/api/cards/${id}/ai/${action}`, o),
       history: (id: string) => json<{ items: CardChange[] }>('GET', `/api/cards/${id}/history`),
-      restore: (id: string, entryId: string) => json<Card>('POST', `/api/cards/${id}/history/${entryId}/restore`),
+      restore: (id: string, entryId: string) =>
+        json<Card>('POST', `/api/cards/${id}/history/${entryId}/restore`),
     },
     /** Media need the access token, so they arrive as blobs for object URLs (the CSP allows blob:). */
-    media: async (key: string) => URL.createObjectURL(await (await raw('GET', `/api/ai/media/${key}`)).blob()),
+    media: async (key: string) =>
+      URL.createObjectURL(await (await raw('GET', `/api/ai/media/${key}`)).blob()),
     study: {
-      queue: (deckId?: string) => json<{ cards: QueueCard[]; total: number }>('GET', '/api/study/queue', { query: { deckId, limit: 200 } }),
-      review: (b: { cardId: string; grade: Grade; version: number; durationMs: number }) => json<Card>('POST', '/api/study/review', { body: b }),
+      queue: (deckId?: string) =>
+        json<{ cards: QueueCard[]; total: number }>('GET', '/api/study/queue', {
+          query: { deckId, limit: 200 },
+        }),
+      review: (b: { cardId: string; grade: Grade; version: number; durationMs: number }) =>
+        json<Card>('POST', '/api/study/review', { body: b }),
       undo: () => json<Card>('POST', '/api/study/undo', { body: {} }),
       settings: () => json<StudySettings>('GET', '/api/study/settings'),
-      saveSettings: (b: Partial<StudySettings>) => json<StudySettings>('PUT', '/api/study/settings', { body: b }),
+      saveSettings: (b: Partial<StudySettings>) =>
+        json<StudySettings>('PUT', '/api/study/settings', { body: b }),
     },
     stats: () => json<Stats>('GET', '/api/stats'),
     /** Which services and AI providers answer now (public: no account data). */
     status: () => json<PlatformStatus>('GET', '/api/status', { auth: false }),
     credits: {
       balance: () => json<Balance>('GET', '/api/credits/balance'),
-      history: (cursor?: string) => json<Page<Transaction>>('GET', '/api/credits/history', { query: { cursor, limit: 20 } }),
+      history: (cursor?: string) =>
+        json<Page<Transaction>>('GET', '/api/credits/history', { query: { cursor, limit: 20 } }),
       checkout: () => json<Checkout>('GET', '/api/credits/checkout'),
     },
     account: {
@@ -272,24 +424,49 @@ export function createApi(deps: ApiDeps = {}) {
     },
     admin: {
       stats: (days = 30) => json<AdminStats>('GET', '/api/admin/stats', { query: { days } }),
-      transactions: (q: Record<string, string | number | undefined>) => json<Page<Transaction>>('GET', '/api/admin/transactions', { query: q }),
-      refund: (b: { transactionId: string; amount?: number; reason: string; key: string }) => json<Transaction>('POST', '/api/admin/refunds', { body: b }),
-      adjust: (b: { userId: string; amount: number; reason: string; key: string }) => json<Transaction>('POST', '/api/admin/adjustments', { body: b }),
-      users: (q: A.PeopleQuery) => json<Page<A.Person>>('GET', '/api/admin/users', { query: { ...q, limit: 25 } }),
-      usersCsv: async (q: A.PeopleQuery) => (await raw('GET', '/api/admin/users', { query: { ...q, format: 'csv' } })).blob(),
+      transactions: (q: Record<string, string | number | undefined>) =>
+        json<Page<Transaction>>('GET', '/api/admin/transactions', { query: q }),
+      refund: (b: { transactionId: string; amount?: number; reason: string; key: string }) =>
+        json<Transaction>('POST', '/api/admin/refunds', { body: b }),
+      adjust: (b: { userId: string; amount: number; reason: string; key: string }) =>
+        json<Transaction>('POST', '/api/admin/adjustments', { body: b }),
+      users: (q: A.PeopleQuery) =>
+        json<Page<A.Person>>('GET', '/api/admin/users', { query: { ...q, limit: 25 } }),
+      usersCsv: async (q: A.PeopleQuery) =>
+        (await raw('GET', '/api/admin/users', { query: { ...q, format: 'csv' } })).blob(),
       user: (id: string) => json<A.PersonPage>('GET', `/api/admin/users/${id}`),
       credits: (id: string) => json<A.PersonCredits>('GET', `/api/admin/users/${id}/credits`),
-      aiUsage: (id: string, days = 30) => json<A.AiUsage>('GET', `/api/admin/users/${id}/ai-usage`, { query: { days } }),
-      setStatus: (id: string, b: { status: 'active' | 'disabled'; reason: string }) => json('PUT', `/api/admin/users/${id}/status`, { body: b }),
-      revokeSessions: (id: string, b: { sessionId?: string; reason: string }) => json<{ ended: number }>('POST', `/api/admin/users/${id}/sessions/revoke`, { body: b }),
-      resendVerification: (id: string, reason: string) => json('POST', `/api/admin/users/${id}/verification`, { body: { reason } }),
-      setPlan: (id: string, b: { plan?: A.Plan; until: string | null; reason: string }) => json<A.PersonCredits['plan']>('PUT', `/api/admin/users/${id}/plan`, { body: b }),
-      exportUser: async (id: string, reason: string) => (await raw('POST', `/api/admin/users/${id}/export`, { body: { reason } })).blob(),
-      eraseUser: (id: string, b: { reason: string; confirm: string }) => json<{ erased: boolean; pseudonym: string | null }>('POST', `/api/admin/users/${id}/erase`, { body: b }),
-      audit: (q: A.AuditQuery) => json<Page<A.AuditEvent>>('GET', '/api/admin/audit', { query: { ...q, limit: 50 } }),
-      auditCsv: async (q: A.AuditQuery) => (await raw('GET', '/api/admin/audit', { query: { ...q, format: 'csv' } })).blob(),
-      keys: () => json<{ keys: A.SigningKey[]; rotationDays: number; publishLeadS: number; nextRotationAt: string | null }>('GET', '/api/admin/keys'),
-      rotateKeys: (b: { emergency: boolean; reason: string }) => json<{ kid: string }>('POST', '/api/admin/keys/rotate', { body: b }),
+      aiUsage: (id: string, days = 30) =>
+        json<A.AiUsage>('GET', `/api/admin/users/${id}/ai-usage`, { query: { days } }),
+      setStatus: (id: string, b: { status: 'active' | 'disabled'; reason: string }) =>
+        json('PUT', `/api/admin/users/${id}/status`, { body: b }),
+      revokeSessions: (id: string, b: { sessionId?: string; reason: string }) =>
+        json<{ ended: number }>('POST', `/api/admin/users/${id}/sessions/revoke`, { body: b }),
+      resendVerification: (id: string, reason: string) =>
+        json('POST', `/api/admin/users/${id}/verification`, { body: { reason } }),
+      setPlan: (id: string, b: { plan?: A.Plan; until: string | null; reason: string }) =>
+        json<A.PersonCredits['plan']>('PUT', `/api/admin/users/${id}/plan`, { body: b }),
+      exportUser: async (id: string, reason: string) =>
+        (await raw('POST', `/api/admin/users/${id}/export`, { body: { reason } })).blob(),
+      eraseUser: (id: string, b: { reason: string; confirm: string }) =>
+        json<{ erased: boolean; pseudonym: string | null }>(
+          'POST',
+          `/api/admin/users/${id}/erase`,
+          { body: b },
+        ),
+      audit: (q: A.AuditQuery) =>
+        json<Page<A.AuditEvent>>('GET', '/api/admin/audit', { query: { ...q, limit: 50 } }),
+      auditCsv: async (q: A.AuditQuery) =>
+        (await raw('GET', '/api/admin/audit', { query: { ...q, format: 'csv' } })).blob(),
+      keys: () =>
+        json<{
+          keys: A.SigningKey[]
+          rotationDays: number
+          publishLeadS: number
+          nextRotationAt: string | null
+        }>('GET', '/api/admin/keys'),
+      rotateKeys: (b: { emergency: boolean; reason: string }) =>
+        json<{ kid: string }>('POST', '/api/admin/keys/rotate', { body: b }),
       providers: () => json<{ providers: A.Provider[] }>('GET', '/api/admin/ai/providers'),
     },
   }

@@ -2,22 +2,46 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from './api'
 import { present } from './errors'
 
-const err = (status: number, code: string, message: string, details?: unknown, retryAfter?: number) => new ApiError(status, code, message, details, retryAfter, 'req-1')
+const err = (
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  retryAfter?: number,
+) => new ApiError(status, code, message, details, retryAfter, 'req-1')
 
 describe('the error presenter', () => {
   it('never heads a validation error with the server’s generic message', () => {
-    const one = present(err(400, 'BAD_REQUEST', 'Some fields need a change: see details', [{ path: 'password', message: 'is one of the most common passwords; choose another' }]))
+    const one = present(
+      err(400, 'BAD_REQUEST', 'Some fields need a change: see details', [
+        { path: 'password', message: 'is one of the most common passwords; choose another' },
+      ]),
+    )
     expect(one.headline).toBe('Password: is one of the most common passwords; choose another')
-    const two = present(err(400, 'BAD_REQUEST', 'Invalid json', [{ path: 'sourceLang', message: 'bad' }, { path: 'timezone', message: 'must be an IANA time zone' }]))
+    const two = present(
+      err(400, 'BAD_REQUEST', 'Invalid json', [
+        { path: 'sourceLang', message: 'bad' },
+        { path: 'timezone', message: 'must be an IANA time zone' },
+      ]),
+    )
     expect(two.headline).toBe('Some fields need a change')
     expect(two.fields).toHaveLength(2)
   })
 
   it('says “session ended” only for a refused session, and not for a wrong code or password', () => {
     expect(present(err(401, 'UNAUTHORIZED', 'x')).headline).toBe('Your session has ended')
-    expect(present(err(401, 'INVALID_CODE', 'Wrong code; try again', { retry: true })).headline).toBe('Wrong code; try again')
-    expect(present(err(401, 'INVALID_CREDENTIALS', 'Wrong email or password')).headline).toBe('Wrong email or password')
-    expect(present(err(401, 'INVALID_CODE', 'This reset link has expired or was used; ask for a new one'), { about: 'reset-link' }).link?.href).toBe('/#/forgot')
+    expect(
+      present(err(401, 'INVALID_CODE', 'Wrong code; try again', { retry: true })).headline,
+    ).toBe('Wrong code; try again')
+    expect(present(err(401, 'INVALID_CREDENTIALS', 'Wrong email or password')).headline).toBe(
+      'Wrong email or password',
+    )
+    expect(
+      present(
+        err(401, 'INVALID_CODE', 'This reset link has expired or was used; ask for a new one'),
+        { about: 'reset-link' },
+      ).link?.href,
+    ).toBe('/#/forgot')
   })
 
   it('gives a lock its time left and the reset link', () => {
@@ -29,12 +53,17 @@ describe('the error presenter', () => {
   it('addresses a 402 to whoever acts: the learner buys credits, the admin reads about the learner’s balance', () => {
     const e = err(402, 'PAYMENT_REQUIRED', 'Not enough credits', { needed: 1_500_000 })
     expect(present(e).link?.href).toBe('/#/credits')
-    expect(present(e, { audience: 'admin' })).toMatchObject({ headline: 'The learner’s balance is too small for this', link: null })
+    expect(present(e, { audience: 'admin' })).toMatchObject({
+      headline: 'The learner’s balance is too small for this',
+      link: null,
+    })
     expect(present(e, { audience: 'admin' }).help).toContain('€1.50')
   })
 
   it('gives a server failure its reference, and no answer at all its own words', () => {
     expect(present(err(500, 'INTERNAL', 'Something went wrong')).help).toContain('req-1')
-    expect(present(new ApiError(0, 'NETWORK', 'No answer')).headline).toBe('No answer from the server')
+    expect(present(new ApiError(0, 'NETWORK', 'No answer')).headline).toBe(
+      'No answer from the server',
+    )
   })
 })

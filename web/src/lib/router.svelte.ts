@@ -24,7 +24,8 @@ const PATTERNS: [string, RegExp][] = [
 ]
 
 export function parse(pathname: string, hash: string): Route {
-  if (pathname === '/reset-password') return { name: 'reset', params: {}, query: new URLSearchParams(hash.slice(1)) }
+  if (pathname === '/reset-password')
+    return { name: 'reset', params: {}, query: new URLSearchParams(hash.slice(1)) }
   const [path, search = ''] = (hash.replace(/^#/, '') || '/').split('?')
   for (const [name, re] of PATTERNS) {
     const m = re.exec(path)
@@ -62,7 +63,8 @@ addEventListener('beforeunload', (e) => {
 /** Goes to a route after an action the user took there (saved, deleted, signed out): no question asked. */
 export function navigate(to: string) {
   guard = null
-  if (location.pathname !== '/') history.replaceState(null, '', '/' + to) // leave /reset-password behind
+  if (location.pathname !== '/')
+    history.replaceState(null, '', '/' + to) // leave /reset-password behind
   else location.hash = to
   here = location.href
   router.route = parse(location.pathname, location.hash)

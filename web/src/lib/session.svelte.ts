@@ -1,7 +1,10 @@
 import { createApi, type User } from './api'
 import { navigate } from './router.svelte'
 
-export const session = $state<{ user: User | null; restoring: boolean }>({ user: null, restoring: true })
+export const session = $state<{ user: User | null; restoring: boolean }>({
+  user: null,
+  restoring: true,
+})
 
 export const api = createApi({
   storage: localStorage,

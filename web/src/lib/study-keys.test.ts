@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { studyKey } from './study-keys'
 
-const key = (k: string, o: { ctrlKey?: boolean; inField?: boolean } = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...o })
+const key = (k: string, o: { ctrlKey?: boolean; inField?: boolean } = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...o,
+})
 
 describe('study keyboard shortcuts', () => {
   it('reveals with space or enter, and grades 1–4 only once revealed', () => {
@@ -9,7 +15,10 @@ describe('study keyboard shortcuts', () => {
     expect(studyKey(key('Enter'), false)).toEqual({ kind: 'reveal' })
     expect(studyKey(key('3'), false)).toBeNull()
     expect(['1', '2', '3', '4'].map((k) => studyKey(key(k), true))).toEqual([
-      { kind: 'grade', grade: 'again' }, { kind: 'grade', grade: 'hard' }, { kind: 'grade', grade: 'good' }, { kind: 'grade', grade: 'easy' },
+      { kind: 'grade', grade: 'again' },
+      { kind: 'grade', grade: 'hard' },
+      { kind: 'grade', grade: 'good' },
+      { kind: 'grade', grade: 'easy' },
     ])
     expect(studyKey(key(' '), true)).toBeNull() // space does not grade
   })

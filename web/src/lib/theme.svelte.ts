@@ -16,7 +16,8 @@ export function applyTheme() {
 }
 export function toggleTheme() {
   const next: Theme = theme.now === 'dark' ? 'light' : 'dark'
-  if (next === system()) localStorage.removeItem(KEY) // back to following the system
+  if (next === system())
+    localStorage.removeItem(KEY) // back to following the system
   else localStorage.setItem(KEY, next)
   applyTheme()
 }

@@ -10,8 +10,20 @@ import Study from './Study.svelte'
 
 // Pages rendered in happy-dom against the real roles: each list loads once per intent (issue 17, points 7–9).
 let p: Awaited<ReturnType<typeof domPlatform>>
-const unlimited = { RATE_LIMIT_STANDARD: '100000/60', RATE_LIMIT_AI: '100000/60', RATE_LIMIT_PUBLIC: '100000/60' }
-beforeAll(async () => void (p = await domPlatform({ backendEnv: unlimited, creditEnv: { MICRO_FLUSH_THRESHOLD: '1' }, aiEnv: {} })), 60_000)
+const unlimited = {
+  RATE_LIMIT_STANDARD: '100000/60',
+  RATE_LIMIT_AI: '100000/60',
+  RATE_LIMIT_PUBLIC: '100000/60',
+}
+beforeAll(
+  async () =>
+    void (p = await domPlatform({
+      backendEnv: unlimited,
+      creditEnv: { MICRO_FLUSH_THRESHOLD: '1' },
+      aiEnv: {},
+    })),
+  60_000,
+)
 afterAll(() => p?.close())
 afterEach(() => cleanup())
 
@@ -31,7 +43,11 @@ const settle = () => new Promise((r) => setTimeout(r, 600)) // longer than the s
 
 async function learner(deck: { newPerDay?: number } = {}) {
   const email = `dom.${crypto.randomUUID()}@example.com`
-  const { challenge } = await api.auth.register({ name: 'Dom', email, password: 'a long component passphrase' })
+  const { challenge } = await api.auth.register({
+    name: 'Dom',
+    email,
+    password: 'a long component passphrase',
+  })
   await api.auth.finishSignUp({ challenge, code: await p.code(email) })
   return api.decks.create({ name: 'Tiere', sourceLang: 'de', targetLang: 'en', ...deck })
 }
@@ -41,7 +57,8 @@ describe('lists load once per intent', () => {
     const deck = await learner()
     const [card] = (await api.decks.addCards(deck.id, [{ front: 'der Hund' }])).cards
     // 22 paid calls, each a ledger row of its own (MICRO_FLUSH_THRESHOLD=1), plus the month's grant: 23 rows.
-    for (let i = 0; i < 22; i++) await api.cards.ai(card.id, 'image' as AiAction, { refresh: true } as object)
+    for (let i = 0; i < 22; i++)
+      await api.cards.ai(card.id, 'image' as AiAction, { refresh: true } as object)
     asked.length = 0
     render(Credits)
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(21)) // the header and 20 rows
@@ -56,12 +73,16 @@ describe('lists load once per intent', () => {
 
   it('Deck: search waits for a pause in typing, and a late reply to an older search is dropped (point 8)', async () => {
     const deck = await learner()
-    await api.decks.addCards(deck.id, ['der Hund', 'die Hündin', 'die Katze', 'das Haus'].map((front) => ({ front })))
+    await api.decks.addCards(
+      deck.id,
+      ['der Hund', 'die Hündin', 'die Katze', 'das Haus'].map((front) => ({ front })),
+    )
     asked.length = 0
     render(Deck, { id: deck.id })
     await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(4))
     const search = screen.getByRole('searchbox', { name: 'Search' }) as HTMLInputElement
-    for (const typed of ['H', 'Hu', 'Hun', 'Hund']) await fireEvent.input(search, { target: { value: typed } })
+    for (const typed of ['H', 'Hu', 'Hun', 'Hund'])
+      await fireEvent.input(search, { target: { value: typed } })
     await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(1))
     await settle()
     expect([count(/\/cards\?/), count(/\/decks\/[\w-]+$/)]).toEqual([2, 1]) // the first list and one search; the deck once
@@ -75,16 +96,24 @@ describe('lists load once per intent', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Filter' }))
     await new Promise((r) => setTimeout(r, 700))
     slow = null
-    expect(screen.getAllByRole('link', { name: /^(der|die|das) / }).map((a) => a.textContent)).toEqual(['die Katze'])
+    expect(
+      screen.getAllByRole('link', { name: /^(der|die|das) / }).map((a) => a.textContent),
+    ).toEqual(['die Katze'])
   })
 
   it('Home, the deck page and Study count the same cards, before and after studying (point 9)', async () => {
     const deck = await learner({ newPerDay: 3 })
-    await api.decks.addCards(deck.id, Array.from({ length: 5 }, (_, i) => ({ front: `Wort ${i}` })))
+    await api.decks.addCards(
+      deck.id,
+      Array.from({ length: 5 }, (_, i) => ({ front: `Wort ${i}` })),
+    )
     const { cards } = await api.study.queue(deck.id)
-    for (const c of cards.slice(0, 2)) await api.study.review({ cardId: c.id, grade: 'easy', version: c.version, durationMs: 800 })
+    for (const c of cards.slice(0, 2))
+      await api.study.review({ cardId: c.id, grade: 'easy', version: c.version, durationMs: 800 })
     render(Home)
-    await screen.findByText((_, el) => el?.tagName === 'P' && /^2 reviewed today · 1 waiting$/.test(el.textContent ?? ''))
+    await screen.findByText(
+      (_, el) => el?.tagName === 'P' && /^2 reviewed today · 1 waiting$/.test(el.textContent ?? ''),
+    )
     cleanup()
     render(Deck, { id: deck.id })
     await screen.findByText('1 new')

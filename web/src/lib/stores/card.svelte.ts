@@ -1,13 +1,39 @@
-import { type AiAction, type AiAnswer, type Api, type Card, type CardChange, type CardInput, euros } from '../api'
+import {
+  type AiAction,
+  type AiAnswer,
+  type Api,
+  type Card,
+  type CardChange,
+  type CardInput,
+  euros,
+} from '../api'
 
 export const AI_ACTIONS: { action: AiAction; label: string; what: string }[] = [
-  { action: 'translate', label: 'Translate', what: 'fills an empty back with a translation of the front, or proposes one' },
-  { action: 'examples', label: 'Example sentences', what: 'adds example sentences at the chosen level to the ones there' },
-  { action: 'explain', label: 'Explain', what: 'fills empty notes with meaning and usage, or proposes them' },
+  {
+    action: 'translate',
+    label: 'Translate',
+    what: 'fills an empty back with a translation of the front, or proposes one',
+  },
+  {
+    action: 'examples',
+    label: 'Example sentences',
+    what: 'adds example sentences at the chosen level to the ones there',
+  },
+  {
+    action: 'explain',
+    label: 'Explain',
+    what: 'fills empty notes with meaning and usage, or proposes them',
+  },
   { action: 'image', label: 'Make an image', what: 'draws a picture for the front' },
   { action: 'audio', label: 'Make audio', what: 'records the front read aloud' },
 ]
-const FIELD = { back: 'back', notes: 'notes', examples: 'examples', imageKey: 'picture', audioKey: 'recording' } as const
+const FIELD = {
+  back: 'back',
+  notes: 'notes',
+  examples: 'examples',
+  imageKey: 'picture',
+  audioKey: 'recording',
+} as const
 const tagsOf = (s: string) => s.split(/[\s,]+/).filter(Boolean)
 
 /** One card's page: the card, the learner's unsaved form, AI answers and proposals, and the change history. */
@@ -26,7 +52,13 @@ export class CardPage {
   /** Whether the form holds edits the card does not have. */
   readonly dirty = $derived.by(() => {
     const c = this.card
-    return !!c && (this.form.front !== c.front || this.form.back !== c.back || this.form.notes !== c.notes || this.form.tags !== c.tags.join(' '))
+    return (
+      !!c &&
+      (this.form.front !== c.front ||
+        this.form.back !== c.back ||
+        this.form.notes !== c.notes ||
+        this.form.tags !== c.tags.join(' '))
+    )
   })
 
   private api: Api
@@ -42,14 +74,23 @@ export class CardPage {
   }
   async load() {
     try {
-      const [card, history] = await Promise.all([this.api.cards.get(this.id), this.api.cards.history(this.id)])
+      const [card, history] = await Promise.all([
+        this.api.cards.get(this.id),
+        this.api.cards.history(this.id),
+      ])
       this.show(card)
       this.history = history.items
-      this.api.decks.get(card.deckId).then((d) => (this.language = d.sourceLang), () => null)
+      this.api.decks.get(card.deckId).then(
+        (d) => (this.language = d.sourceLang),
+        () => null,
+      )
     } catch (err) {
       this.error = err
     }
-    this.api.cards.prices().then((p) => (this.prices = p.actions), () => (this.prices = null))
+    this.api.cards.prices().then(
+      (p) => (this.prices = p.actions),
+      () => (this.prices = null),
+    )
   }
   private async act(name: string, f: () => Promise<string | null>) {
     this.running = name
@@ -79,12 +120,18 @@ export class CardPage {
   runAi = (action: AiAction, level: string) =>
     this.act(action, async () => {
       const label = AI_ACTIONS.find((a) => a.action === action)!.label
-      const r = await this.api.cards.ai(this.id, action, action === 'examples' ? { level, n: 3 } : {})
+      const r = await this.api.cards.ai(
+        this.id,
+        action,
+        action === 'examples' ? { level, n: 3 } : {},
+      )
       this.show(r.card)
       this.proposal = r.proposal && { ...r.proposal, label }
       const cost = `cost ${euros(r.cost)}`
-      if (r.applied) return `${label}: ${r.applied === 'examples' ? 'added examples' : `filled the empty ${FIELD[r.applied]}`} (${cost}). Undo it under Changes.`
-      if (r.proposal) return `${label}: see the proposal below; your ${FIELD[r.proposal.field]} is unchanged (${cost}).`
+      if (r.applied)
+        return `${label}: ${r.applied === 'examples' ? 'added examples' : `filled the empty ${FIELD[r.applied]}`} (${cost}). Undo it under Changes.`
+      if (r.proposal)
+        return `${label}: see the proposal below; your ${FIELD[r.proposal.field]} is unchanged (${cost}).`
       return `${label}: nothing new for this card (${cost}).`
     })
   /** Takes the proposal: instead of the field's value, or added below it. */
@@ -92,9 +139,12 @@ export class CardPage {
     this.act('accept', async () => {
       const p = this.proposal!
       const card = this.card!
-      const value = how === 'replace' ? p.value
-        : p.field === 'examples' ? [...card.examples, ...(p.value as typeof card.examples)]
-        : `${card[p.field as 'back' | 'notes']}\n${p.value as string}`
+      const value =
+        how === 'replace'
+          ? p.value
+          : p.field === 'examples'
+            ? [...card.examples, ...(p.value as typeof card.examples)]
+            : `${card[p.field as 'back' | 'notes']}\n${p.value as string}`
       await this.change({ [p.field]: value })
       this.proposal = null
       return `${p.label}: proposal taken. Undo it under Changes.`

@@ -21,8 +21,14 @@ export class CreditsPage {
 
   async load() {
     await Promise.all([
-      this.api.credits.balance().then((b) => (this.balance = b), (err) => (this.error = err)),
-      this.api.credits.checkout().then((c) => (this.checkout = c), (err) => (this.buyError = err)),
+      this.api.credits.balance().then(
+        (b) => (this.balance = b),
+        (err) => (this.error = err),
+      ),
+      this.api.credits.checkout().then(
+        (c) => (this.checkout = c),
+        (err) => (this.buyError = err),
+      ),
       this.page(undefined),
     ])
   }
@@ -35,7 +41,7 @@ export class CreditsPage {
     this.historyError = null
     try {
       const page = await this.api.credits.history(cursor)
-      this.items = [...(cursor ? this.items ?? [] : []), ...page.items]
+      this.items = [...(cursor ? (this.items ?? []) : []), ...page.items]
       this.cursor = page.nextCursor
     } catch (err) {
       this.historyError = err

@@ -75,7 +75,12 @@ export class DeckPage {
     })())
   }
   private fetch(cursor: string | undefined) {
-    return this.api.decks.cards(this.id, { q: this.search.trim() || undefined, tag: this.tag.trim() || undefined, cursor, limit: 50 })
+    return this.api.decks.cards(this.id, {
+      q: this.search.trim() || undefined,
+      tag: this.tag.trim() || undefined,
+      cursor,
+      limit: 50,
+    })
   }
   dispose() {
     clearTimeout(this.timer)

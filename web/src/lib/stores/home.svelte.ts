@@ -2,10 +2,21 @@ import type { Api, Deck } from '../api'
 
 /** A small German deck for a first look: create it, open it, study it. */
 const SAMPLE = {
-  deck: { name: 'Sample: German basics', sourceLang: 'de', targetLang: 'en', description: 'A few everyday words to try Lingudesk with. Delete it whenever you like.' },
+  deck: {
+    name: 'Sample: German basics',
+    sourceLang: 'de',
+    targetLang: 'en',
+    description: 'A few everyday words to try Lingudesk with. Delete it whenever you like.',
+  },
   cards: [
-    ['der Hund', 'the dog'], ['die Katze', 'the cat'], ['das Haus', 'the house'], ['danke', 'thank you'],
-    ['guten Morgen', 'good morning'], ['das Wasser', 'the water'], ['essen', 'to eat'], ['schön', 'beautiful'],
+    ['der Hund', 'the dog'],
+    ['die Katze', 'the cat'],
+    ['das Haus', 'the house'],
+    ['danke', 'thank you'],
+    ['guten Morgen', 'good morning'],
+    ['das Wasser', 'the water'],
+    ['essen', 'to eat'],
+    ['schön', 'beautiful'],
   ].map(([front, back]) => ({ front, back, tags: ['sample'] })),
 }
 

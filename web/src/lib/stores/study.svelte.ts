@@ -30,10 +30,14 @@ export class StudySession {
     this.deckId = deckId
     const saved = JSON.parse(store.getItem(this.key) ?? 'null') as Progress | null
     // A session lasts the day it started in: yesterday's progress is not today's.
-    if (saved && new Date(saved.started).toDateString() === new Date().toDateString()) ({ done: this.done, started: this.started } = saved)
+    if (saved && new Date(saved.started).toDateString() === new Date().toDateString())
+      ({ done: this.done, started: this.started } = saved)
   }
   private save() {
-    this.store.setItem(this.key, JSON.stringify({ done: this.done, started: this.started } satisfies Progress))
+    this.store.setItem(
+      this.key,
+      JSON.stringify({ done: this.done, started: this.started } satisfies Progress),
+    )
   }
 
   async load() {
@@ -64,7 +68,8 @@ export class StudySession {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'CONFLICT') {
         await this.load()
-        this.note = 'That card was already graded, probably in another tab or window, so the queue was reloaded. Carry on with the next card.'
+        this.note =
+          'That card was already graded, probably in another tab or window, so the queue was reloaded. Carry on with the next card.'
       } else this.error = err
       return false
     } finally {
