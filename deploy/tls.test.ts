@@ -130,10 +130,20 @@ describe('HTTPS at the edge', () => {
   })
 
   it('serves /api over TLS: the gateway sees HTTPS and sets the __Host- Secure refresh cookie, with HSTS', async () => {
-    const reg = await https('/api/auth/register', {
+    const started = await https('/api/auth/register', {
       method: 'POST',
       ca: await ca(),
       body: { email: 'tls@example.com', password: 'a passphrase over tls', name: 'Tia' },
+    })
+    expect(started.status).toBe(202)
+    const mail = await p.smtp.latest('tls@example.com', /verification code/)
+    const reg = await https('/api/auth/register/verify', {
+      method: 'POST',
+      ca: await ca(),
+      body: {
+        challenge: JSON.parse(started.body).challenge,
+        code: mail.subject.match(/(\d{6})/)![1],
+      },
     })
     expect(reg.status).toBe(201)
     expect(reg.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')

@@ -24,18 +24,24 @@ beforeAll(async () => {
     `insert into auth.active_days (day, user_id) values ($1, 'STATSAAAA1'), ($1, 'STATSAAAA2'), ($2, 'STATSAAAA1'), ($2, 'STATSAAAA3'), ($3, 'STATSAAAA4')`,
     [day(0), day(1), day(30)],
   )
-  const [deck] = await q(
-    `insert into content.decks (user_id, name, source_lang, target_lang) values ('STATSAAAA1', 'd', 'en', 'de') returning id`,
-  )
-  const [card] = await q(
-    `insert into content.cards (user_id, deck_id, front, fsrs, due) values ('STATSAAAA1', $1, 'f', '{}', now()) returning id`,
-    [deck.id],
-  )
+  // Each learner reviews a card of their own: the database refuses a review on another learner's card.
+  const cards = new Map<string, { id: string; deck_id: string }>()
+  for (const user of ['STATSAAAA1', 'STATSAAAA2']) {
+    const [deck] = await q(
+      `insert into content.decks (user_id, name, source_lang, target_lang) values ($1, 'd', 'en', 'de') returning id`,
+      [user],
+    )
+    const [card] = await q(
+      `insert into content.cards (user_id, deck_id, front, fsrs, due) values ($1, $2, 'f', '{}', now()) returning id, deck_id`,
+      [user, deck.id],
+    )
+    cards.set(user, card as { id: string; deck_id: string })
+  }
   const review = (user: string, when: string, undone = false) =>
     q(
       `insert into content.reviews (user_id, card_id, deck_id, grade, duration_ms, was_new, state_before, state_after, version_before, reviewed_at, undone_at)
        values ($1, $2, $3, 3, 1000, false, '{}', '{}', 0, $4, $5)`,
-      [user, card.id, deck.id, when, undone ? when : null],
+      [user, cards.get(user)!.id, cards.get(user)!.deck_id, when, undone ? when : null],
     )
   for (const r of [
     ['STATSAAAA1', at(0)],
@@ -135,7 +141,7 @@ describe('GET /api/admin/stats', () => {
     expect(res.body.totals).toEqual({
       users: 5,
       disabled: 0,
-      verified: 1,
+      verified: 2, // STATSAAAA1 and the admin, whose sign-up verified the address
       activeInWindow: 4,
       usersByType: { plus: 1, premium: 1, free: 1 },
       payingByPlan: { plus: { paddle: 1 }, premium: { manual: 1 } },

@@ -60,7 +60,12 @@ async function actor(old?: Actor, asAdmin = false): Promise<Actor> {
     return { ...old!, token: again.body.accessToken, sessionId: again.body.sessionId }
   const email = `fuzz.${randomBytes(5).toString('hex')}@example.com`
   const password = `fuzzing passphrase ${randomBytes(4).toString('hex')}`
-  let signedIn = await call('POST', '/api/auth/register', { email, password, name: 'Fuzz' })
+  const started = await call('POST', '/api/auth/register', { email, password, name: 'Fuzz' })
+  const mailed = (await p.smtp.latest(email, /verification code/)).subject.match(/(\d{6})/)![1]
+  let signedIn = await call('POST', '/api/auth/register/verify', {
+    challenge: started.body.challenge,
+    code: mailed,
+  })
   if (asAdmin) {
     await p.db.owner.query(`update public.users set role = 'admin' where id = $1`, [
       signedIn.body.user.id,

@@ -171,7 +171,7 @@ describe('the SPA api client', () => {
         return res
       },
     })
-    await api.auth.register({ name: 'Pat', email: email(), password: 'a long spa passphrase' })
+    await signUp(api, 'Pat')
     const deck = await api.decks.create({ name: 'D', sourceLang: 'de', targetLang: 'en' })
     const [card] = (await api.decks.addCards(deck.id, [{ front: 'Haus' }])).cards
     const { cost } = await api.cards.ai(card.id, 'image')
