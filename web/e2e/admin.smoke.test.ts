@@ -72,7 +72,10 @@ describe('the admin console in a real browser', () => {
     expect(image.status).toBe(200)
 
     await signUp('Ada Console', ADMIN, PASSWORD)
-    await nav('Admin').click()
+    // Right after sign-up the app may still be settling on the home page: click until the console opens.
+    await expect
+      .poll(async () => (await nav('Admin').click(), page.url()), { timeout: 15_000 })
+      .toContain('#/admin')
     await page.getByRole('heading', { name: 'People' }).waitFor()
     expect(await shoot('admin-people')).toEqual([])
     await page.getByLabel('Name, email or id').fill(LEARNER.slice(0, 8).toUpperCase())
