@@ -72,10 +72,18 @@ describe('the admin console in a real browser', () => {
     expect(image.status).toBe(200)
 
     await signUp('Ada Console', ADMIN, PASSWORD)
-    // Right after sign-up the app may still be settling on the home page: click until the console opens.
+    // Right after sign-up the app may still be settling on the home page: let the home page load, then click
+    // until the console's search form is there.
+    await page.getByRole('heading', { name: 'Start in three steps' }).waitFor()
     await expect
-      .poll(async () => (await nav('Admin').click(), page.url()), { timeout: 15_000 })
-      .toContain('#/admin')
+      .poll(
+        async () => {
+          if (!page.url().includes('#/admin')) await nav('Admin').click()
+          return page.getByLabel('Name, email or id').isVisible()
+        },
+        { timeout: 20_000, intervals: [500] },
+      )
+      .toBe(true)
     await page.getByRole('heading', { name: 'People' }).waitFor()
     expect(await shoot('admin-people')).toEqual([])
     await page.getByLabel('Name, email or id').fill(LEARNER.slice(0, 8).toUpperCase())
