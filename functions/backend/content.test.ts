@@ -221,7 +221,7 @@ describe('stats', () => {
 })
 
 describe('account data export', () => {
-  it('gives one JSON document with profile, audit events, decks, cards, reviews and the ledger', async () => {
+  it('gives one JSON document with profile, audit events, decks, cards, their history, reviews and the ledger', async () => {
     const b = await learner()
     const deck = await newDeck(b)
     await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { front: 'Apfel', back: 'apple' } })
@@ -229,6 +229,7 @@ describe('account data export', () => {
     await b.call('POST', '/api/study/review', {
       body: { cardId: card.id, grade: 'good', version: card.version, durationMs: 800 },
     })
+    await b.call('PATCH', `/api/cards/${card.id}`, { body: { back: 'an apple' } })
     await b.call('GET', '/api/credits/balance')
     const res = await b.call('GET', '/api/account/export')
     expect(res.headers.get('content-disposition')).toContain('attachment')
@@ -236,7 +237,11 @@ describe('account data export', () => {
     expect(data.profile).toMatchObject({ id: b.userId, emailVerified: true })
     expect(data.auditEvents.map((e: { action: string }) => e.action)).toContain('user.register')
     expect(data.decks.map((d: { name: string }) => d.name)).toEqual(['Verbs'])
-    expect(data.cards).toMatchObject([{ front: 'Apfel', back: 'apple', imageUrl: null }])
+    expect(data.cards).toMatchObject([{ front: 'Apfel', back: 'an apple', imageUrl: null }])
+    // every change to a card, with what it replaced (the card page's undo history)
+    expect(data.cardHistory).toMatchObject([
+      { cardId: card.id, change: 'edit', before: { front: 'Apfel', back: 'apple' } },
+    ])
     expect(data.reviews).toMatchObject([{ card_id: card.id, grade: 3 }])
     expect(data.credits.transactions.map((t: { kind: string }) => t.kind)).toEqual(['grant'])
     const other = await learner()

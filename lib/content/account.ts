@@ -1,5 +1,6 @@
 import type { Sql } from '../db/db'
 import { listDecks } from './decks'
+import { allCardHistory } from './card-history'
 import { toCard } from './cards'
 
 /** The learner's content for their data export; media as links they can open while signed in. */
@@ -11,6 +12,7 @@ export async function exportContent(sql: Sql, now: Date) {
     cards: cards
       .map(toCard)
       .map((card) => ({ ...card, imageUrl: media(card.imageKey), audioUrl: media(card.audioKey) })),
+    cardHistory: await allCardHistory(sql),
     reviews: await sql(
       `select card_id, grade, duration_ms, reviewed_at, undone_at, state_before, state_after from content.reviews order by reviewed_at, id`,
     ),

@@ -5,20 +5,36 @@ type Content = Required<Omit<CardChange, 'imageKey' | 'audioKey'>> & {
   imageKey: string | null
   audioKey: string | null
 }
-export type HistoryEntry = { id: string; change: string; before: Content; createdAt: Date }
+export type HistoryEntry = {
+  id: string
+  cardId: string
+  change: string
+  before: Content
+  createdAt: Date
+}
+const toEntry = (r: Record<string, any>): HistoryEntry => ({
+  id: r.id,
+  cardId: r.card_id,
+  change: r.change,
+  before: r.before,
+  createdAt: r.created_at,
+})
 
 /** A card's recent changes, newest first, each with what it replaced. */
 export async function cardHistory(sql: Sql, cardId: string, limit = 50): Promise<HistoryEntry[]> {
   const rows = await sql<Record<string, any>>(
-    `select id, change, before, created_at from content.card_history where card_id = $1 order by created_at desc, id limit $2`,
+    `select * from content.card_history where card_id = $1 order by created_at desc, id limit $2`,
     [cardId, limit],
   )
-  return rows.map((r) => ({
-    id: r.id,
-    change: r.change,
-    before: r.before,
-    createdAt: r.created_at,
-  }))
+  return rows.map(toEntry)
+}
+
+/** Every change to every card of the learner, oldest first (the data export). */
+export async function allCardHistory(sql: Sql): Promise<HistoryEntry[]> {
+  const rows = await sql<Record<string, any>>(
+    `select * from content.card_history order by created_at, id`,
+  )
+  return rows.map(toEntry)
 }
 
 /** Puts back what one change replaced; the restore is a change of its own, so it can be undone in turn. */

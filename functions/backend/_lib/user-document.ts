@@ -7,7 +7,7 @@ import type { BackendEnv } from '../env'
 
 /**
  * Everything Lingudesk holds about a user, as one JSON document: profile, sessions and audit events (auth),
- * decks, cards and review history (content), the credit ledger (credit). Media appear as links. `also` runs in
+ * decks, cards, every change to a card and review history (content), the credit ledger (credit). Media appear as links. `also` runs in
  * the content transaction (an admin's export is audited there).
  */
 export async function userDocument<E extends BackendEnv>(
