@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLE_APPS } from '../../deploy/roles'
 import { type RoleServer, startRole } from '../../deploy/serve'
-import { post } from '../../lib/credit/ledger'
-import { asService } from '../../lib/db/tx'
-import { newUserId } from '../../lib/ids'
 import { MIGRATIONS_DIR } from '../../lib/node/migrations'
+import { creditState, seedLearner } from '../../test/credit-seed'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let p: PlatformHarness
@@ -26,30 +24,9 @@ afterAll(async () => {
 })
 
 const CENT = 10_000
-async function seedUser(balance: number) {
-  const id = newUserId()
-  await p.db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'H')`, [
-    id,
-    `${id}@example.com`,
-  ])
-  await asService(p.db.as('lingudesk_credit'), (sql) =>
-    post(sql, {
-      userId: id,
-      kind: 'adjustment',
-      amount: balance,
-      key: `seed:${id}`,
-      actor: 'test',
-    }),
-  )
-  return id
-}
-const state = async (userId: string) => {
-  const [a] = await p.db.owner.query<Record<string, string>>(
-    `select balance, held, pending from credit.accounts where user_id = $1`,
-    [userId],
-  )
-  return { balance: Number(a.balance), held: Number(a.held), pending: Number(a.pending) }
-}
+const seedUser = (balance: number) => seedLearner(p.db, balance)
+const state = (userId: string) => creditState(p.db, userId)
+
 const fp = (s: string) => s.repeat(64).slice(0, 64)
 const begin = (userId: string, amount: number, key: string, fingerprint = fp('a')) =>
   p.service('credit', '/internal/holds', {

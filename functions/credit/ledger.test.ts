@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config'
 import { ensureMonthlyGrant } from '../../lib/credit/grants'
-import { account, charge, post } from '../../lib/credit/ledger'
+import { account, charge } from '../../lib/credit/ledger'
 import { asService } from '../../lib/db/tx'
-import { newUserId } from '../../lib/ids'
+import { creditState, seedLearner } from '../../test/credit-seed'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let p: PlatformHarness
@@ -14,42 +14,8 @@ afterAll(() => p.close())
 
 const CENT = 10_000
 const creditDb = () => p.db.as('lingudesk_credit')
-
-/** A user with `balance` µ€, seeded as one adjustment in the ledger. */
-async function seedUser(balance: number) {
-  const id = newUserId()
-  await p.db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'L')`, [
-    id,
-    `${id}@example.com`,
-  ])
-  if (balance)
-    await asService(creditDb(), (sql) =>
-      post(sql, {
-        userId: id,
-        kind: 'adjustment',
-        amount: balance,
-        key: `seed:${id}`,
-        actor: 'test',
-      }),
-    )
-  return id
-}
-const state = async (userId: string) => {
-  const [a] = await p.db.owner.query<Record<string, string>>(
-    `select balance, held, pending from credit.accounts where user_id = $1`,
-    [userId],
-  )
-  const rows = await p.db.owner.query<{ kind: string; amount: string }>(
-    `select kind, amount from credit.transactions where user_id = $1`,
-    [userId],
-  )
-  return {
-    balance: Number(a.balance),
-    held: Number(a.held),
-    pending: Number(a.pending),
-    debits: rows.filter((r) => r.kind === 'debit').map((r) => Number(r.amount)),
-  }
-}
+const seedUser = (balance: number) => seedLearner(p.db, balance)
+const state = (userId: string) => creditState(p.db, userId)
 
 describe('debits under concurrency', () => {
   it('200 concurrent 1-cent charges against 50 cents: exactly 50 succeed, balance 0, 50 ledger debits', async () => {
