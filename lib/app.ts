@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
 import type { Config, ConfigOf, Role } from './config'
+import { MEDIA_MAX_BYTES, UPLOAD_MAX_BYTES, UPLOAD_PATHS } from './content/limits'
 import type { Db } from './db/db'
 import { ApiError, errorBody, onError } from './errors'
 import type { Verifier, UserRole } from './jwt'
@@ -92,18 +93,26 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     })
   })
   app.use(securityHeaders(edge ? 'spa' : 'api'))
-  const limitBody = bodyLimit({
-    maxSize: deps.config.BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new ApiError(
-        'PAYLOAD_TOO_LARGE',
-        `Request body over ${deps.config.BODY_LIMIT_BYTES} bytes`,
-      )
-    },
-  })
+  const limitOf = (maxSize: number, message: string) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', message)
+      },
+    })
+  const limitBody = limitOf(
+    deps.config.BODY_LIMIT_BYTES,
+    `Request body over ${deps.config.BODY_LIMIT_BYTES} bytes`,
+  )
+  const limitUpload = limitOf(
+    Math.max(UPLOAD_MAX_BYTES, deps.config.BODY_LIMIT_BYTES),
+    `An upload may be at most ${UPLOAD_MAX_BYTES / 1024 / 1024} MB (an image ${MEDIA_MAX_BYTES.image / 1024 / 1024} MB)`,
+  )
   // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
   app.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : (UPLOAD_PATHS.test(c.req.path) ? limitUpload : limitBody)(c, next),
   )
   // The frontend passes bodies through as streams; the backend, the first role to read them, checks them.
   if (!edge) app.use(guardInput(deps.config.JSON_MAX_DEPTH))

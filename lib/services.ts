@@ -11,6 +11,8 @@ export type CallOptions = {
   body?: unknown
   /** A body passed on byte for byte (signed webhooks), instead of `body` as JSON. */
   raw?: string
+  /** Bytes passed on as they are (an upload). */
+  bytes?: Uint8Array
   requestId?: string
   authorization?: string
   /** Extra headers to pass on (device id, client address, user agent). */
@@ -92,7 +94,11 @@ export function createServices(opts: {
     if (o.requestId) headers.set('x-request-id', o.requestId)
     if (o.authorization) headers.set('authorization', o.authorization)
     if (o.body !== undefined || o.raw !== undefined) headers.set('content-type', 'application/json')
-    const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
+    if (o.bytes) headers.set('content-type', 'application/octet-stream')
+    const body =
+      (o.bytes as BodyInit | undefined) ??
+      o.raw ??
+      (o.body === undefined ? undefined : JSON.stringify(o.body))
     const req = new Request(new URL(path, base ?? `http://${target}`), {
       method: o.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,

@@ -11,6 +11,7 @@ import health from './health'
 import image from './image'
 import internalMediaErase from './internal-media-erase'
 import media from './media'
+import mediaUpload from './media-upload'
 import { createPlugins } from './plugins/index'
 import speech from './speech'
 import translate from './translate'
@@ -29,6 +30,7 @@ export default function createAiApp(deps: Omit<AiDeps, 'verifier' | 'plugins'>) 
     .route('/', image)
     .route('/', speech)
     .route('/', media)
+    .route('/', mediaUpload)
     .route('/', health)
     .route('/', adminProviders)
     .route('/', adminStats)

@@ -5,9 +5,9 @@ import { forgetMedia } from '../../lib/ai/cache'
 import { asService } from '../../lib/db/tx'
 import { requireService } from '../../lib/middleware/service-auth'
 import { validate } from '../../lib/validate'
+import { MediaKey } from '../../lib/content/media'
 import type { AiEnv } from './env'
 
-const MediaKey = z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/)
 const BATCH = 1000 // the most one S3 DeleteObjects call takes
 
 /**

@@ -6,6 +6,7 @@ import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { validate } from '../../lib/validate'
+import { MediaKey } from '../../lib/content/media'
 import type { AiEnv } from './env'
 
 /**
@@ -16,7 +17,7 @@ import type { AiEnv } from './env'
 export default new Hono<AiEnv>().get(
   '/ai/media/:key',
   requireUser(),
-  validate('param', z.object({ key: z.string().regex(/^[0-9a-f]{64}\.(png|wav)$/) })),
+  validate('param', z.object({ key: MediaKey })),
   async (c) => {
     const { key } = c.req.valid('param')
     if (!(await asService(c.var.db, (sql) => ownsMedia(sql, key, c.var.user.id))))

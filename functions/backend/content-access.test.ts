@@ -8,6 +8,7 @@ let owner: Learner
 let other: Learner
 let deckId: string
 let cardId: string
+let presetId: string
 type Learner = ReturnType<PlatformHarness['browser']>
 
 beforeAll(async () => {
@@ -28,6 +29,7 @@ beforeAll(async () => {
       body: { front: 'la casa', back: 'the house' },
     })
   ).body.id
+  presetId = (await owner.call('POST', '/api/presets', { body: { name: 'Mine' } })).body.id
 })
 afterAll(() => p.close())
 
@@ -45,6 +47,10 @@ const BODY: Record<string, unknown> = {
   'PATCH /api/cards/:id': { back: 'x' },
   'POST /api/study/review': { cardId: ':card', grade: 'good', version: 0, durationMs: 1 },
   'PUT /api/study/settings': { timezone: 'Europe/Madrid' },
+  'POST /api/cards/actions': { ids: [':card'], action: 'suspend' },
+  'POST /api/decks/:id/extend-today': { newCards: 1 },
+  'POST /api/presets': { name: 'x' },
+  'PATCH /api/presets/:id': { newPerDay: 1 },
   'POST /api/account/delete': { password: 'x' },
 }
 const bodyOf = (method: string, path: string) =>
@@ -53,6 +59,7 @@ const fill = (s: string) =>
   s
     .replace('/api/decks/:id', '/api/decks/:deck')
     .replace('/api/cards/:id', '/api/cards/:card')
+    .replace('/api/presets/:id', `/api/presets/${presetId}`)
     .replace(':key', 'k'.repeat(64) + '.png')
     .replace(':entryId', '00000000-0000-4000-8000-000000000000')
     .replace(':deck', deckId)
@@ -83,13 +90,15 @@ describe('learner routes', () => {
   it('show another learner’s deck or card as missing (404) on every route that names one, and change nothing', async () => {
     const naming = SIGNED_IN.filter(
       ({ method, path }) =>
-        `${method} ${path}` !== IMPORT && /^\/api\/(decks|cards)\/:id/.test(path),
+        `${method} ${path}` !== IMPORT && /^\/api\/(decks|cards|presets)\/:id/.test(path),
     )
     expect(naming.length).toBeGreaterThan(10)
     for (const [method, path] of [
       ...naming.map((r) => [r.method, r.path]),
       ['GET', '/api/study/queue?deckId=:deck'],
       ['POST', '/api/study/review'],
+      ['POST', '/api/cards/actions'],
+      ['GET', '/api/study/queue?deckId=:deck&ahead=7'],
     ]) {
       const res = await send(other, method, path, bodyOf(method, path))
       expect([method, path, res.status]).toEqual([method, path, 404])
@@ -126,9 +135,21 @@ describe('learner routes', () => {
         { name: 'x'.repeat(201), sourceLang: 'de' },
         ['name', 'targetLang'],
       ],
-      ['PATCH', '/api/decks/:id', `/api/decks/${deckId}`, { name: 'x'.repeat(201) }, ['name']],
+      [
+        'PATCH',
+        '/api/decks/:id',
+        `/api/decks/${deckId}`,
+        { name: 'x'.repeat(201), desiredRetention: 1.5, presetId: 'x' },
+        ['name', 'desiredRetention', 'presetId'],
+      ],
       ['DELETE', '/api/decks/:id', '/api/decks/not-a-uuid', undefined, ['id']],
-      ['GET', '/api/decks/:id/cards', `/api/decks/${deckId}/cards?limit=0`, undefined, ['limit']],
+      [
+        'GET',
+        '/api/decks/:id/cards',
+        `/api/decks/${deckId}/cards?limit=0&is=lazy&flag=9`,
+        undefined,
+        ['limit', 'is', 'flag'],
+      ],
       [
         'POST',
         '/api/decks/:id/cards',
@@ -165,7 +186,43 @@ describe('learner routes', () => {
           ['refresh'],
         ],
       ),
-      ['GET', '/api/study/queue', '/api/study/queue?limit=500', undefined, ['limit']],
+      [
+        'GET',
+        '/api/study/queue',
+        '/api/study/queue?limit=500&ahead=0',
+        undefined,
+        ['limit', 'ahead'],
+      ],
+      ['POST', '/api/cards/:id/media', '/api/cards/not-a-uuid/media', undefined, ['id']],
+      [
+        'POST',
+        '/api/cards/actions',
+        '/api/cards/actions',
+        { ids: ['x'], action: 'flag', flag: 9 },
+        ['ids.0', 'flag'],
+      ],
+      [
+        'POST',
+        '/api/decks/:id/extend-today',
+        `/api/decks/${deckId}/extend-today`,
+        { newCards: 0, reviews: 0 },
+        ['newCards'],
+      ],
+      [
+        'POST',
+        '/api/presets',
+        '/api/presets',
+        { name: '', leechAction: 'delete' },
+        ['name', 'leechAction'],
+      ],
+      [
+        'PATCH',
+        '/api/presets/:id',
+        `/api/presets/${presetId}`,
+        { leechThreshold: 0 },
+        ['leechThreshold'],
+      ],
+      ['DELETE', '/api/presets/:id', '/api/presets/not-a-uuid', undefined, ['id']],
       [
         'POST',
         '/api/study/review',

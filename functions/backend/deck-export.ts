@@ -19,7 +19,10 @@ export default new Hono<BackendEnv>().get(
     const deckId = c.req.valid('param').id
     const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
       await requireDeck(sql, deckId)
-      return listCards(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK })
+      return listCards(sql, deckId, {
+        now: new Date(c.var.now()),
+        limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK,
+      })
     })
     return c.body(cardsToCsv(cards), 200, {
       'content-type': 'text/csv; charset=utf-8',

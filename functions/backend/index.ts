@@ -59,6 +59,13 @@ import studyReview from './study-review'
 import studySettings from './study-settings'
 import studySettingsUpdate from './study-settings-update'
 import studyUndo from './study-undo'
+import cardActions from './card-actions'
+import cardMedia from './card-media'
+import deckExtendToday from './deck-extend-today'
+import presetList from './preset-list'
+import presetCreate from './preset-create'
+import presetUpdate from './preset-update'
+import presetDelete from './preset-delete'
 import whoami from './whoami'
 
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
@@ -87,6 +94,11 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', deckGet)
     .route('/', deckUpdate)
     .route('/', deckDelete)
+    .route('/', deckExtendToday)
+    .route('/', presetList)
+    .route('/', presetCreate)
+    .route('/', presetUpdate)
+    .route('/', presetDelete)
     .route('/', cardList)
     .route('/', cardAdd)
     .route('/', deckImport)
@@ -98,6 +110,8 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', cardRestore)
     .route('/', cardUpdate)
     .route('/', cardDelete)
+    .route('/', cardActions)
+    .route('/', cardMedia)
     .route('/', studyQueue)
     .route('/', studyReview)
     .route('/', studyUndo)

@@ -24,9 +24,31 @@ export async function takeCached(db: Db, key: string) {
 }
 
 /**
- * Stores a learner's answer, replacing an earlier one. Media bytes go to the bucket under a random name,
- * owned by that learner (ai.media): the name reveals nothing about the prompt, and nobody else may fetch it.
+ * Puts media bytes in the bucket under a random name, owned by this learner (ai.media): the name reveals
+ * nothing about what made it, and nobody else may fetch it. Answers the key.
  */
+export async function storeMedia(
+  db: Db,
+  s3: Storage,
+  userId: string,
+  m: { bytes: Uint8Array; contentType: string; ext: string },
+) {
+  const key = `${randomHex(32)}.${m.ext}`
+  await s3.client.send(
+    new PutObjectCommand({
+      Bucket: s3.bucket,
+      Key: key,
+      Body: m.bytes,
+      ContentType: m.contentType,
+    }),
+  )
+  await asService(db, (sql) =>
+    sql(`insert into ai.media (key, user_id) values ($1, $2)`, [key, userId]),
+  )
+  return key
+}
+
+/** Stores a learner's answer, replacing an earlier one; its media bytes go to the bucket (storeMedia). */
 export async function storeAnswer(
   db: Db,
   s3: Storage,
@@ -41,22 +63,16 @@ export async function storeAnswer(
     cost: number
   },
 ) {
-  let mediaKey: string | null = null
-  if (a.out.kind !== 'text') {
-    mediaKey = `${randomHex(32)}.${a.out.contentType === 'image/png' ? 'png' : 'wav'}`
-    await s3.client.send(
-      new PutObjectCommand({
-        Bucket: s3.bucket,
-        Key: mediaKey,
-        Body: a.out.bytes,
-        ContentType: a.out.contentType,
-      }),
-    )
-  }
-  const [row] = await asService(db, async (sql) => {
-    if (mediaKey)
-      await sql(`insert into ai.media (key, user_id) values ($1, $2)`, [mediaKey, a.userId])
-    return sql<CacheRow>(
+  const mediaKey =
+    a.out.kind === 'text'
+      ? null
+      : await storeMedia(db, s3, a.userId, {
+          bytes: a.out.bytes,
+          contentType: a.out.contentType,
+          ext: a.out.contentType === 'image/png' ? 'png' : 'wav',
+        })
+  const [row] = await asService(db, (sql) =>
+    sql<CacheRow>(
       `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost) values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
          cost = excluded.cost, updated_at = now() returning *`,
@@ -70,8 +86,8 @@ export async function storeAnswer(
         a.out.kind === 'text' ? null : a.out.contentType,
         a.cost,
       ],
-    )
-  })
+    ),
+  )
   return row
 }
 

@@ -18,6 +18,9 @@ export type Card = CardFields & {
   audioKey: string | null
   due: Date
   state: number
+  suspended: boolean
+  buriedUntil: Date | null
+  flag: number
   version: number
   createdAt: Date
   updatedAt: Date
@@ -34,6 +37,9 @@ export const toCard = (r: Record<string, any>): Card => ({
   audioKey: r.audio_key,
   due: r.due,
   state: r.state,
+  suspended: r.suspended,
+  buriedUntil: r.buried_until,
+  flag: r.flag,
   version: r.version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -67,17 +73,30 @@ export async function makeRoom(sql: Sql, deckId: string, adding: number, max: nu
     throw new ApiError('BAD_REQUEST', `A deck holds at most ${max} cards`, { max })
 }
 
-/** A deck's cards, oldest first, filtered by text and tag; keyset pages on (created_at, id). */
+/** What the card list can show alone: suspended, buried (today), leeches, flagged (any colour, or `flag`). */
+export const CARD_FILTERS = ['suspended', 'buried', 'leech', 'flagged'] as const
+
+/** A deck's cards, oldest first, filtered by text, tag and study state; keyset pages on (created_at, id). */
 export async function listCards(
   sql: Sql,
   deckId: string,
-  o: { q?: string; tag?: string; after?: { at: Date; id: string }; limit: number },
+  o: {
+    q?: string
+    tag?: string
+    is?: (typeof CARD_FILTERS)[number]
+    flag?: number
+    now: Date
+    after?: { at: Date; id: string }
+    limit: number
+  },
 ) {
   const rows = await sql(
     `select * from content.cards where deck_id = $1
        and ($2::text is null or front ilike $2 or back ilike $2 or notes ilike $2)
        and ($3::text is null or $3 = any(tags))
        and ($4::timestamptz is null or (created_at, id) > ($4, $5::uuid))
+       and ($7::text is null or ($7 = 'suspended' and suspended) or ($7 = 'buried' and buried_until > $8)
+            or ($7 = 'leech' and 'leech' = any(tags)) or ($7 = 'flagged' and flag <> 0 and ($9::int is null or flag = $9)))
      order by created_at, id limit $6`,
     [
       deckId,
@@ -86,6 +105,9 @@ export async function listCards(
       o.after?.at ?? null,
       o.after?.id ?? null,
       o.limit,
+      o.is ?? null,
+      o.now,
+      o.flag ?? null,
     ],
   )
   return rows.map(toCard)

@@ -1,16 +1,17 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
+import { copyPreset, type DeckOptions, optionsOf, setOptions } from './deck-options'
 import { todayLimits } from './today'
 
-export type Deck = {
+export type Deck = DeckOptions & {
   id: string
   name: string
   description: string
   sourceLang: string
   targetLang: string
-  newPerDay: number
-  reviewsPerDay: number
+  presetId: string | null
   cardCount: number
+  leechCount: number
   newCount: number
   newTotal: number
   dueCount: number
@@ -23,9 +24,10 @@ const toDeck = (r: Record<string, any>): Deck => ({
   description: r.description,
   sourceLang: r.source_lang,
   targetLang: r.target_lang,
-  newPerDay: r.new_per_day,
-  reviewsPerDay: r.reviews_per_day,
+  ...optionsOf(r),
+  presetId: r.preset_id,
   cardCount: Number(r.card_count ?? 0),
+  leechCount: Number(r.leech_count ?? 0),
   newCount: Number(r.new_count ?? 0),
   newTotal: Number(r.new_total ?? 0),
   dueCount: Number(r.due_count ?? 0),
@@ -36,8 +38,10 @@ const toDeck = (r: Record<string, any>): Deck => ({
 // RLS limits every query to the transaction's user. newCount and dueCount are what today's limits let the
 // learner study now (the study queue holds exactly these); newTotal counts every card not yet seen.
 const WITH_COUNTS = `with ${todayLimits('$2')}
-  select d.*, (select count(*) from content.cards c where c.deck_id = d.id) as card_count, k.new_total, k.new_count, k.due_count
-  from content.decks d join counts k on k.id = d.id`
+  select d.*, a.card_count, a.leech_count, k.new_total, k.new_count, k.due_count
+  from content.decks d join counts k on k.id = d.id
+  cross join lateral (select count(*) as card_count, count(*) filter (where 'leech' = any(c.tags)) as leech_count
+                      from content.cards c where c.deck_id = d.id) a`
 
 export async function listDecks(sql: Sql, now: Date) {
   return (await sql(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now, null])).map(
@@ -50,35 +54,35 @@ export async function getDeck(sql: Sql, id: string, now: Date) {
   return row ? toDeck(row) : null
 }
 
-export type DeckFields = {
+export type DeckFields = Partial<DeckOptions> & {
   name: string
   description?: string
   sourceLang: string
   targetLang: string
-  newPerDay?: number
-  reviewsPerDay?: number
+  presetId?: string | null
 }
 
+/** A new deck: its options as given, else the defaults (retention and maximum interval: the learner's settings). */
 export async function createDeck(sql: Sql, d: DeckFields) {
   const [row] = await sql<{ id: string }>(
-    `insert into content.decks (name, description, source_lang, target_lang, new_per_day, reviews_per_day)
-     values ($1, $2, $3, $4, coalesce($5, 20), coalesce($6, 200)) returning id`,
-    [
-      d.name,
-      d.description ?? '',
-      d.sourceLang,
-      d.targetLang,
-      d.newPerDay ?? null,
-      d.reviewsPerDay ?? null,
-    ],
+    `insert into content.decks (name, description, source_lang, target_lang, desired_retention, maximum_interval)
+     select $1, $2, $3, $4, coalesce(s.desired_retention, 0.9), coalesce(s.maximum_interval, 36500)
+     from (select) one left join content.settings s on true returning id`,
+    [d.name, d.description ?? '', d.sourceLang, d.targetLang],
   )
+  await updateDeck(sql, row.id, { ...d, name: undefined })
   return row.id
 }
 
+/**
+ * Changes the given fields. Options set here are the deck's own (it leaves its preset); `presetId` makes the
+ * deck use that preset's options (null: keep them as its own).
+ */
 export async function updateDeck(sql: Sql, id: string, d: Partial<DeckFields>) {
+  const options = setOptions(d, 6)
   const rows = await sql(
     `update content.decks set name = coalesce($2, name), description = coalesce($3, description), source_lang = coalesce($4, source_lang),
-       target_lang = coalesce($5, target_lang), new_per_day = coalesce($6, new_per_day), reviews_per_day = coalesce($7, reviews_per_day)
+       target_lang = coalesce($5, target_lang)${options.set ? `, ${options.set}, preset_id = null` : ''}
      where id = $1 returning id`,
     [
       id,
@@ -86,11 +90,14 @@ export async function updateDeck(sql: Sql, id: string, d: Partial<DeckFields>) {
       d.description ?? null,
       d.sourceLang ?? null,
       d.targetLang ?? null,
-      d.newPerDay ?? null,
-      d.reviewsPerDay ?? null,
+      ...options.params,
     ],
   )
-  return rows.length > 0
+  if (!rows.length) return false
+  if (d.presetId) await copyPreset(sql, d.presetId, id)
+  else if (d.presetId === null)
+    await sql(`update content.decks set preset_id = null where id = $1`, [id])
+  return true
 }
 
 export async function deleteDeck(sql: Sql, id: string) {

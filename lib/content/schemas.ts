@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Lang } from '../ai/operations'
 import { CEFR_LEVELS } from './levels'
+import { AudioKey, ImageKey } from './media'
 import { Text } from '../validate'
 
 // Field limits that protect the service, with messages a learner can act on. Text, not z.string(): these
@@ -26,9 +27,6 @@ const Example = z.object({
   translation: Text.max(500),
   level: Level.optional(),
 })
-const MediaKey = z
-  .string()
-  .regex(/^[0-9a-f]{64}\.(png|wav)$/, 'must be a media key from an AI answer')
 const chars = (n: number) => `must be at most ${n} characters`
 
 function buildCardSchemas(l: CardLimits) {
@@ -60,10 +58,10 @@ function buildCardSchemas(l: CardLimits) {
       ctx.addIssue({ code: 'custom', message: i.message, path: i.path, input: body })
     return z.NEVER
   })
-  // Media keys come from AI answers: a PATCH may take a proposed one or remove one (null), never invent a name.
+  // Media keys come from AI answers and uploads: a PATCH may take a proposed one or remove one (null).
   const patch = card
     .partial()
-    .extend({ imageKey: MediaKey.nullable().optional(), audioKey: MediaKey.nullable().optional() })
+    .extend({ imageKey: ImageKey.nullable().optional(), audioKey: AudioKey.nullable().optional() })
   return { card, patch, add }
 }
 
@@ -73,12 +71,24 @@ export function cardSchemas(limits: CardLimits) {
   if (!built.has(limits)) built.set(limits, buildCardSchemas(limits))
   return built.get(limits)!
 }
-export const DeckBody = z.object({
+/** A deck's options, as the database CHECKs them (migrations 0005 and 0018). */
+export const DeckOptionsBody = z.object({
+  newPerDay: z.number().int().min(0).max(9999),
+  reviewsPerDay: z.number().int().min(0).max(99999),
+  desiredRetention: z.number().min(0.7).max(0.99),
+  maximumInterval: z.number().int().min(1).max(36500),
+  leechThreshold: z.number().int().min(1).max(99),
+  leechAction: z.enum(['suspend', 'tag']),
+  autoplay: z.boolean(),
+})
+export const DeckBody = DeckOptionsBody.partial().extend({
   name: Text.trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   description: Text.max(2000).optional(),
   sourceLang: Lang,
   targetLang: Lang,
-  newPerDay: z.number().int().min(0).max(9999).optional(),
-  reviewsPerDay: z.number().int().min(0).max(99999).optional(),
+  presetId: z.uuid().nullable().optional(),
+})
+export const PresetBody = DeckOptionsBody.partial().extend({
+  name: Text.trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
 })
 export const IdParam = z.object({ id: z.uuid() })

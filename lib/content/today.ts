@@ -1,18 +1,31 @@
+/** The learner's time zone (UTC until set), as a CTE named `tz` with one column `name`. */
+export const TZ = `tz as (select coalesce((select timezone from content.settings), 'UTC') as name)`
+
+/** The start of the learner's next day after `$now` (a SQL expression over the `tz` CTE): when a burial ends. */
+export const nextDayStart = (now: string) =>
+  `with ${TZ} select (date_trunc('day', ${now}::timestamptz at time zone tz.name) + interval '1 day') at time zone tz.name as start from tz`
+
+/** Whether card `c` may be studied at `$1`: not suspended, not buried. The queue's indexes leave suspended cards out. */
+export const STUDYABLE = `not c.suspended and (c.buried_until is null or c.buried_until <= $1)`
+
 /**
  * What is left of today's allowances, per deck (`lim`), and what that lets the learner study now (`counts`): today starts at midnight in the learner's time zone (UTC until
- * set), and reviews graded since then, not undone, count against the deck's daily new and review limits.
+ * set), and reviews graded since then, not undone, count against the deck's daily new and review limits
+ * (raised by today's custom study, `extra_*` on `extra_on`). Suspended and buried cards are not counted.
  * The one computation behind the deck counts (Home, deck page) and the study queue, so they always agree.
  * `$1` is now; `deckParam` names the parameter holding one deck id, or null for every deck.
  */
 export const todayLimits = (deckParam: string) => `
-  tz as (select coalesce((select timezone from content.settings), 'UTC') as name),
-  day as (select (date_trunc('day', $1::timestamptz at time zone tz.name) at time zone tz.name) as start from tz),
+  ${TZ},
+  day as (select (date_trunc('day', $1::timestamptz at time zone tz.name) at time zone tz.name) as start,
+                 ($1::timestamptz at time zone tz.name)::date as date from tz),
   done as (select deck_id, count(*) filter (where was_new) as new_done, count(*) filter (where not was_new) as rev_done
            from content.reviews, day where reviewed_at >= day.start and undone_at is null group by deck_id),
-  lim as (select d.id, greatest(d.new_per_day - coalesce(x.new_done, 0), 0) as new_left,
-                 greatest(d.reviews_per_day - coalesce(x.rev_done, 0), 0) as rev_left
-          from content.decks d left join done x on x.deck_id = d.id where ${deckParam}::uuid is null or d.id = ${deckParam}),
+  lim as (select d.id, d.desired_retention, d.maximum_interval, d.autoplay,
+                 greatest(d.new_per_day + case when d.extra_on = day.date then d.extra_new else 0 end - coalesce(x.new_done, 0), 0) as new_left,
+                 greatest(d.reviews_per_day + case when d.extra_on = day.date then d.extra_reviews else 0 end - coalesce(x.rev_done, 0), 0) as rev_left
+          from content.decks d cross join day left join done x on x.deck_id = d.id where ${deckParam}::uuid is null or d.id = ${deckParam}),
   counts as (select lim.*, n.total as new_total, least(n.total, lim.new_left) as new_count, least(r.due, lim.rev_left) as due_count
              from lim
-             cross join lateral (select count(*) as total from content.cards c where c.deck_id = lim.id and c.state = 0) n
-             cross join lateral (select count(*) as due from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1) r)`
+             cross join lateral (select count(*) as total from content.cards c where c.deck_id = lim.id and c.state = 0 and ${STUDYABLE}) n
+             cross join lateral (select count(*) as due from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1 and ${STUDYABLE}) r)`

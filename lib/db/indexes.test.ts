@@ -59,12 +59,12 @@ describe('hot queries use their indexes', () => {
   it.each([
     [
       'due reviews of a deck',
-      `select id from content.cards where deck_id = ${deck} and state <> 0 and due <= now() order by due, id limit 50`,
+      `select id from content.cards where deck_id = ${deck} and state <> 0 and due <= now() and not suspended order by due, id limit 50`,
       'cards_deck_due',
     ],
     [
       'new cards of a deck',
-      `select id from content.cards where deck_id = ${deck} and state = 0 order by created_at, id limit 20`,
+      `select id from content.cards where deck_id = ${deck} and state = 0 and not suspended order by created_at, id limit 20`,
       'cards_deck_new',
     ],
     [

@@ -11,7 +11,7 @@ export async function serviceJson<E extends BackendEnv>(
   c: Context<E>,
   role: 'auth' | 'credit' | 'ai',
   path: string,
-  o: { method?: string; body?: unknown; timeoutMs?: number } = {},
+  o: { method?: string; body?: unknown; bytes?: Uint8Array; timeoutMs?: number } = {},
 ): Promise<unknown> {
   const res = await c.var.services.call(role, path, {
     ...o,
