@@ -10,6 +10,7 @@ export const encodeCursor = (t: { createdAt: Date; id: string }) =>
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+export const isUuid = (s: string) => ID.test(s)
 
 function decode(cursor: string) {
   if (!BASE64.test(cursor) || cursor.length % 4) return null
@@ -58,4 +59,28 @@ export function decodeKeyset(cursor: string, sort: string) {
       : null
   if (!parts || parts[0] !== sort) throw new ApiError('BAD_REQUEST', 'Invalid cursor')
   return { value: parts[1], id: parts[2] }
+}
+
+// PostgreSQL's text of a timestamptz, as a keyset cursor carries it: '2026-11-30 09:35:04.045123+00'.
+const PG_TIMESTAMP =
+  /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?[+-](\d\d)(?::(\d\d))?$/
+
+/** Whether PostgreSQL reads this as a timestamptz: a real date from year 1, a real time, an offset under 16 h. */
+export function isPgTimestamp(s: string) {
+  if (s === '-infinity' || s === 'infinity') return true
+  const m = PG_TIMESTAMP.exec(s)
+  if (!m) return false
+  const [y, mo, d, h, mi, sec, , oh, om] = m.slice(1).map((x) => Number(x ?? 0))
+  const day = new Date(Date.UTC(y, mo - 1, d))
+  day.setUTCFullYear(y) // Date.UTC maps years 0–99 to 1900–1999
+  return (
+    y >= 1 &&
+    day.getUTCMonth() === mo - 1 &&
+    day.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    sec < 60 &&
+    oh < 16 &&
+    om < 60
+  )
 }

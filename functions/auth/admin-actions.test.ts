@@ -193,6 +193,9 @@ describe('GET /auth/admin/audit', () => {
       'at,actor,action,subject_id,outcome,reason,before,after,details,request_id,ip',
     )
     expect(lines).toHaveLength(4)
+    // A crafted cursor whose id is no UUID (36 dashes) was a 500 in the query.
+    const crafted = Buffer.from(JSON.stringify(['at', '123', '-'.repeat(36)])).toString('base64url')
+    expect((await as('GET', `/auth/admin/audit?cursor=${crafted}`)).status).toBe(400)
     expect(
       (await as('GET', '/auth/admin/audit?action=DROP TABLE&cursor=x')).body.error.details.map(
         (d: { path: string }) => d.path,

@@ -101,6 +101,19 @@ describe('GET /auth/admin/users', () => {
     ])
     const first = await search('sort=name&limit=1')
     expect((await search(`sort=email&cursor=${first.body.nextCursor}`)).status).toBe(400) // a cursor of another sort
+    // Crafted keyset cursors of the right sort whose value PostgreSQL cannot read (they were 500s).
+    const keyset = (value: string) =>
+      Buffer.from(JSON.stringify(['created', value, first.body.items[0].id])).toString('base64url')
+    for (const value of [
+      '2026-13-45 99:99:99+00',
+      '0000-01-01 00:00:00+00',
+      '2026-02-30 10:00:00+00',
+      '2026-11-30 09:00:00+99',
+    ])
+      expect((await search(`sort=created&cursor=${keyset(value)}`)).status, value).toBe(400)
+    expect(
+      (await search(`sort=created&cursor=${keyset('2026-11-30 09:00:00.123456+00')}`)).status,
+    ).toBe(200)
     const learner = await h.register()
     expect((await get('/auth/admin/users', learner.accessToken)).status).toBe(403)
     expect((await h.call('GET', '/auth/admin/users')).status).toBe(401)

@@ -1,5 +1,6 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
+import { isPgTimestamp } from '../cursor'
 import { UserId } from '../ids'
 import { ROLE_SQL } from './users'
 
@@ -69,9 +70,8 @@ export const toPerson = (r: Record<string, any>): Person => ({
 })
 
 // Cursor values are the database's own text of the sort value: timestamps keep their microseconds.
-const TIMESTAMP = /^(-infinity|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?)$/
 const validAfter = (after: { value: string; id: string }, type: 'timestamptz' | 'text') =>
-  UserId.safeParse(after.id).success && (type === 'text' || TIMESTAMP.test(after.value))
+  UserId.safeParse(after.id).success && (type === 'text' || isPgTimestamp(after.value))
 
 /**
  * A words-and-prefix search: every word of `q` must start a word of the name or the address (accents and

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeKeyset, encodeKeyset } from '../cursor'
+import { decodeKeyset, encodeKeyset, isUuid } from '../cursor'
 import { ApiError } from '../errors'
 import type { RequestMeta } from '../request-meta'
 import type { Sql } from './db'
@@ -90,7 +90,7 @@ export type AuditRow = {
  */
 export async function searchEvents(sql: Sql, f: EventFilter): Promise<AuditRow[]> {
   const after = f.cursor ? decodeKeyset(f.cursor, 'at') : null
-  if (after && (!/^\d{1,17}$/.test(after.value) || !/^[0-9a-f-]{36}$/.test(after.id)))
+  if (after && (!/^\d{1,17}$/.test(after.value) || !isUuid(after.id)))
     throw new ApiError('BAD_REQUEST', 'Invalid cursor')
   const rows = await sql<Record<string, any>>(
     `select e.*, (extract(epoch from e.at) * 1000000)::bigint::text as at_us

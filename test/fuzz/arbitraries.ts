@@ -7,6 +7,7 @@ export class Raw {
 }
 
 const cursor = (at: string, id: string) => btoa(`${at}|${id}`)
+const keyset = (...parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url')
 const UUID = '00000000-0000-4000-8000-000000000000'
 
 /** Strings that broke, or could break, a route: control and invisible characters, huge and odd numbers, cursors. */
@@ -57,6 +58,9 @@ export const HOSTILE_STRINGS = [
   cursor('2024-01-01T00:00:00.000Z', '-'.repeat(36)),
   cursor('2024-01-01T00:00:00.000Z', UUID),
   cursor('', ''),
+  keyset('created', '2026-13-45 99:99:99+00', 'AAAAAAAAAA'),
+  keyset('created', '0000-01-01 00:00:00+00', 'AAAAAAAAAA'),
+  keyset('at', '123', '-'.repeat(36)),
   '====',
   'a'.repeat(10) + '|',
 ]
