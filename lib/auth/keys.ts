@@ -95,7 +95,9 @@ async function currentKey(
     if (!rows.length) rotated = await rotateKey(sql, p, { immediate: true, now })
     rows = await live()
   }
-  const active = rows.find((r) => r.activates_at.getTime() <= now)!
+  // A first key made under the lock by a sign-up whose clock read later than ours (another instance, or a
+  // moment later) is the one key there is: it signs, though it "activates" a little after our `now`.
+  const active = rows.find((r) => r.activates_at.getTime() <= now) ?? rows[rows.length - 1]
   const pending = rows.some((r) => r.activates_at.getTime() > now)
   if (!pending && now - active.activates_at.getTime() > p.rotationDays * 86_400_000)
     rotated = await rotateKey(sql, p, { now })
