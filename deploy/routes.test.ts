@@ -23,3 +23,23 @@ describe('the route table', () => {
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([])
   })
 })
+
+describe('paid routes', () => {
+  it('each run through the money step (paid: hold, then settle), after the user and the AI limit', () => {
+    const ai = rows.filter(
+      (r) =>
+        r.role === 'backend' &&
+        /^\/api\/(cards\/:id\/)?ai\/[a-z]+$/.test(r.path) &&
+        r.method === 'POST',
+    )
+    expect(ai.length).toBe(10) // five AI routes and five AI actions on a card
+    for (const r of ai) {
+      const money = r.chain.filter((m) => /^paid\(ai\.(text|image|speech)\)$/.test(m))
+      expect([r.path, money.length]).toEqual([r.path, 1])
+      expect(r.chain.indexOf(money[0])).toBeGreaterThan(r.chain.indexOf('rateLimit(ai)'))
+    }
+    expect(
+      rows.filter((r) => r.chain.some((m) => m.startsWith('paid(')) && !ai.includes(r)),
+    ).toEqual([])
+  })
+})

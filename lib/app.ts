@@ -7,6 +7,7 @@ import type { Config, ConfigOf, Role } from './config'
 import { MEDIA_MAX_BYTES, UPLOAD_MAX_BYTES, UPLOAD_PATHS } from './content/limits'
 import type { Db } from './db/db'
 import { ApiError, errorBody, onError } from './errors'
+import type { Charge } from './middleware/credits'
 import type { Verifier, UserRole } from './jwt'
 import type { Kv } from './kv'
 import type { Logger } from './log'
@@ -45,7 +46,14 @@ export type RoleDeps<R extends Role> = Deps & { config: ConfigOf<R> }
 
 export type User = { id: string; role: UserRole; email: string; name: string; sessionId: string }
 export type AppEnv<D extends Deps = Deps> = {
-  Variables: D & { requestId: string; now: () => number; user?: User; caller?: Role }
+  Variables: D & {
+    requestId: string
+    now: () => number
+    user?: User
+    caller?: Role
+    /** On a paid route: records its answer's charge (lib/middleware/credits.ts). */
+    charge?: Charge
+  }
 }
 
 const TRUSTED_ID = /^[\w.-]{8,64}$/

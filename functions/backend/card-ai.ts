@@ -2,10 +2,11 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { mostItCosts } from '../../lib/ai/prices'
 import { getCard, getCardWithLanguages, updateCard } from '../../lib/content/cards'
+import type { Db } from '../../lib/db/db'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
-import { COST_HEADER, paidCall } from '../../lib/middleware/credits'
+import { COST_HEADER, paid } from '../../lib/middleware/credits'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { IdParam, Level } from '../../lib/content/schemas'
 import { validate } from '../../lib/validate'
@@ -19,6 +20,7 @@ const Options = z.object({
   n: z.number().int().min(1).max(10).optional(),
   refresh: z.boolean().optional(),
 })
+type Options = z.infer<typeof Options>
 
 /**
  * AI on a card (`POST /api/cards/:id/ai/{translate|examples|explain|image|audio}`): paid like the AI routes
@@ -29,43 +31,49 @@ const Options = z.object({
 const app = new Hono<BackendEnv>()
 for (const [action, a] of Object.entries(ACTIONS)) {
   const route = routeOf(a.op)
+  /** The AI call's input: the card's front and languages, with the request's options. */
+  const inputOf = async (db: Db, userId: string, id: string, options: Options) => {
+    const found = await asUser(db, userId, (sql) => getCardWithLanguages(sql, id))
+    if (!found) throw new ApiError('NOT_FOUND', 'No such card')
+    return { ...a.input(found.card.front, found), ...options }
+  }
   app.post(
     `/api/cards/:id/ai/${action}`,
     requireUser(),
     rateLimit('ai'),
     validate('param', IdParam),
     validate('json', Options),
+    paid<BackendEnv>(route.cost!, async (c) => {
+      const options = Options.parse(await c.req.json()) // validated above: the same value
+      const input = await inputOf(c.var.db, c.var.user!.id, c.req.param('id')!, options)
+      return mostItCosts(a.op, input, route.providers?.[userTypeOf(c.var.user!.role)])
+    }),
     async (c) => {
       const { id } = c.req.valid('param')
-      const found = await asUser(c.var.db, c.var.user.id, (sql) => getCardWithLanguages(sql, id))
-      if (!found) throw new ApiError('NOT_FOUND', 'No such card')
-      const input = { ...a.input(found.card.front, found), ...c.req.valid('json') }
-      return paidCall(
-        c,
-        mostItCosts(a.op, input, route.providers?.[userTypeOf(c.var.user.role)]),
-        async () => {
-          const res = await callRoute(c, route, route.target, { body: input })
-          if (!res.ok)
-            return new Response(res.body, { status: res.status, headers: passHeaders(res) })
-          const answer = (await res.json()) as Answer
-          const value = a.value(answer, c.req.valid('json'))
-          // Placed against the card as it is now (locked), not as it was before the call: it may have been edited.
-          const placed = await asUser(c.var.db, c.var.user.id, async (sql) => {
-            const card = await getCard(sql, id, true)
-            if (!card) return null
-            const { change, proposal } = place(card, a.field, value)
-            return {
-              card: change ? await updateCard(sql, id, change, `ai.${action}`) : card,
-              applied: change ? a.field : null,
-              proposal,
-            }
-          })
-          if (!placed) throw new ApiError('NOT_FOUND', 'No such card')
-          return c.json({ ...placed, cost: answer.cost, demo: answer.plugin === 'offline' }, 200, {
+      const res = await callRoute(c, route, route.target, {
+        body: await inputOf(c.var.db, c.var.user.id, id, c.req.valid('json')),
+      })
+      if (!res.ok) return new Response(res.body, { status: res.status, headers: passHeaders(res) })
+      const answer = (await res.json()) as Answer
+      const value = a.value(answer, c.req.valid('json'))
+      // Placed against the card as it is now (locked), not as it was before the call: it may have been edited.
+      // The charge is recorded before this transaction commits: a charge that fails (hold expired, credit
+      // unreachable) rolls the change back, so no change is unpaid and no charge is for a change not made.
+      return asUser(c.var.db, c.var.user.id, async (sql) => {
+        const card = await getCard(sql, id, true)
+        if (!card) throw new ApiError('NOT_FOUND', 'No such card')
+        const { change, proposal } = place(card, a.field, value)
+        const placed = {
+          card: change ? await updateCard(sql, id, change, `ai.${action}`) : card,
+          applied: change ? a.field : null,
+          proposal,
+        }
+        return c.var.charge!(
+          c.json({ ...placed, cost: answer.cost, demo: answer.plugin === 'offline' }, 200, {
             [COST_HEADER]: String(answer.cost),
-          })
-        },
-      )
+          }),
+        )
+      })
     },
   )
 }

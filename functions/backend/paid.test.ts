@@ -17,7 +17,9 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, fake.delayMs))
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (!fake.noCost) headers['x-cost-micros'] = String(fake.cost)
-    return new Response(JSON.stringify({ result: { echo: body }, cost: fake.cost }), { headers })
+    // `translation`: what AI on a card puts on the card's back
+    const result = { echo: body, translation: `T:${body.text}` }
+    return new Response(JSON.stringify({ result, cost: fake.cost }), { headers })
   })
   p = await platformHarness({
     backendEnv: { AI_URL: ai.url, RATE_LIMIT_AI: '1000/60' },
@@ -66,7 +68,31 @@ async function learner() {
     const m = await money()
     return 500_000 - m.balance + m.pending
   }
-  return { b, id: res.body.user.id as string, send, money, spent }
+  /** A card with an empty back, and its AI translation (which fills the back) sent with a key. */
+  const card = async () => {
+    const deck = await b.call('POST', '/api/decks', {
+      body: { name: 'Tiere', sourceLang: 'de', targetLang: 'en' },
+    })
+    const made = await b.call('POST', `/api/decks/${deck.body.id}/cards`, {
+      body: { front: 'die Katze' },
+    })
+    const id = made.body.id as string
+    return {
+      translate: (key: string, via?: string) =>
+        (via ? p.browser(via) : b).call('POST', `/api/cards/${id}/ai/translate`, {
+          body: {},
+          headers: {
+            'idempotency-key': key,
+            ...(via ? { authorization: `Bearer ${b.token}` } : {}),
+          },
+        }),
+      read: async () => ({
+        back: (await b.call('GET', `/api/cards/${id}`)).body.back as string,
+        history: (await b.call('GET', `/api/cards/${id}/history`)).body.items.length as number,
+      }),
+    }
+  }
+  return { b, id: res.body.user.id as string, send, money, spent, card }
 }
 
 describe('Idempotency-Key on paid calls', () => {
@@ -168,6 +194,34 @@ describe('when the money path fails', () => {
     expect(await l.spent()).toBe(700)
   })
 
+  it('AI on a card whose hold expired: the card is left as it was, nothing is charged, the key runs again', async () => {
+    const l = await learner()
+    const c = await l.card()
+    fake.delayMs = 1500
+    const slow = c.translate('card-expire-1')
+    await new Promise((r) => setTimeout(r, 500))
+    await p.db.owner.query(
+      `update credit.holds set expires_at = now() where status = 'open' and user_id = $1`,
+      [l.id],
+    )
+    const late = await slow
+    fake.delayMs = 0
+    expect([late.status, late.body.error.code]).toEqual([409, 'HOLD_EXPIRED'])
+    expect(await c.read()).toEqual({ back: '', history: 0 })
+    expect(await l.money()).toMatchObject({ held: 0, pending: 0, balance: 500_000 })
+    const again = await c.translate('card-expire-1')
+    expect([again.status, again.body.applied, again.body.card.back]).toEqual([
+      200,
+      'back',
+      'T:die Katze',
+    ])
+    const replay = await c.translate('card-expire-1')
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(JSON.stringify(replay.body)).toBe(JSON.stringify(again.body))
+    expect(await c.read()).toEqual({ back: 'T:die Katze', history: 1 })
+    expect(await l.spent()).toBe(700)
+  })
+
   it('says CREDIT_UNAVAILABLE before the work when credit cannot be reached, and runs nothing', async () => {
     const lone = await p.startBackend({ CREDIT_URL: 'http://127.0.0.1:9' })
     const l = await learner()
@@ -184,10 +238,16 @@ describe('when the money path fails', () => {
     failSettles = 2
     const retried = await l.send('settle-key-01', 'Haus', '/api/ai/translate', viaProxy.url)
     expect([retried.status, retried.body.cost]).toEqual([200, 700])
+    const c = await l.card()
     failSettles = 1000
-    const lost = await l.send('settle-key-02', 'Baum', '/api/ai/translate', viaProxy.url)
+    const [lost, lostCard] = await Promise.all([
+      l.send('settle-key-02', 'Baum', '/api/ai/translate', viaProxy.url),
+      c.translate('settle-card-1', viaProxy.url),
+    ])
     failSettles = 0
     expect([lost.status, lost.body.error.code]).toEqual([503, 'CHARGE_NOT_RECORDED'])
+    expect([lostCard.status, lostCard.body.error.code]).toEqual([503, 'CHARGE_NOT_RECORDED'])
+    expect(await c.read()).toEqual({ back: '', history: 0 }) // its change rolled back with the charge
     expect(await l.spent()).toBe(700) // the second answer was never given, so never charged
     const held = await l.send('settle-key-02', 'Baum')
     expect(held.body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS') // its hold is open until it expires
@@ -198,6 +258,9 @@ describe('when the money path fails', () => {
     await new Promise((r) => setTimeout(r, 2000)) // the sweeper's interval
     const again = await l.send('settle-key-02', 'Baum')
     expect([again.status, again.body.cost]).toEqual([200, 700])
-    expect(await l.spent()).toBe(1400)
+    const cardAgain = await c.translate('settle-card-1')
+    expect([cardAgain.status, cardAgain.body.applied]).toEqual([200, 'back'])
+    expect(await c.read()).toEqual({ back: 'T:die Katze', history: 1 })
+    expect(await l.spent()).toBe(2100)
   }, 40_000)
 })

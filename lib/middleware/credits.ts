@@ -1,10 +1,11 @@
-import type { Context } from 'hono'
+import type { Context, Next } from 'hono'
 import type { AppEnv } from '../app'
 import type { Stored } from '../credit/idempotency'
-import { SETTLE_RETRY_MS } from '../credit/paid'
+import { type CostClass, SETTLE_RETRY_MS } from '../credit/paid'
 import { sha256Hex } from '../crypto'
 import { ApiError } from '../errors'
 import type { Services } from '../services'
+import { named } from './named'
 
 export const COST_HEADER = 'x-cost-micros'
 export const IDEMPOTENCY_KEY = /^[\w.:-]{8,200}$/
@@ -45,66 +46,86 @@ const answer = (s: Stored, replayed: boolean) =>
     },
   })
 
+/** Records the charge of a paid answer and stores it (see `paid`); resolves to what the client is sent. */
+export type Charge = (res: Response) => Promise<Response>
+
 /**
- * One paid call, run at most once per Idempotency-Key (the client's, scoped to the user and bound to the
- * request's method, path and body; a call without one gets a key of its own). Credit holds `hold`, the most
- * the call can cost, then `run` calls the service; a 2xx answer is settled at the cost it reports and
- * stored with that charge in one transaction, and the stored answer is what the client gets, now and on
- * every replay. A failed call releases the hold: nothing is charged and the key may run again.
+ * The money step of a paid route, run at most once per Idempotency-Key (the client's, scoped to the user and
+ * bound to the request's method, path and body; a call without one gets a key of its own). Credit holds
+ * `holdOf(c)`, the most the call can cost, then the handler runs; its 2xx answer is settled at the cost it
+ * reports (X-Cost-Micros) and stored with that charge in one transaction, and the stored answer is what the
+ * client gets, now and on every replay. A handler whose answer goes with a change of its own (AI on a card)
+ * calls `c.var.charge(answer)` inside that change's transaction, so a charge that fails rolls the change back.
+ * A failed call releases the hold: nothing is charged and the key may run again.
  */
-export async function paidCall<E extends AppEnv>(
-  c: Context<E>,
-  hold: number,
-  run: () => Promise<Response>,
-): Promise<Response> {
-  const { services, user, requestId } = c.var
-  if (!services || !user) throw new Error('paidCall runs after requireUser, with deps.services')
-  const sent = c.req.header('idempotency-key')
-  if (sent !== undefined && !IDEMPOTENCY_KEY.test(sent))
-    throw new ApiError('BAD_REQUEST', 'Idempotency-Key must be 8–200 characters of [A-Za-z0-9_.:-]')
-  const attempt = crypto.randomUUID()
-  const begin = {
-    userId: user.id,
-    amount: Math.max(1, hold),
-    key: sent ?? attempt,
-    fingerprint: await fingerprintOf(c),
-    attempt,
-  }
-  const begun = await credit(services, '/internal/holds', begin, requestId)
-  if (!begun)
-    throw new ApiError(
-      'CREDIT_UNAVAILABLE',
-      'Credits are briefly unavailable, so nothing was run or charged; try again shortly',
-      { retryAfter: 5 },
-    )
-  if (begun.status === 200) return answer(begun.json.replay, true)
-  if (begun.status !== 201) {
-    const e = begun.json.error
-    throw new ApiError(
-      e.code,
-      e.code === 'PAYMENT_REQUIRED' ? 'Not enough credits for this action' : e.message,
-      e.details,
-    )
-  }
-  const holdId: string = begun.json.hold.id
-  const res = await run().catch((err: Error) => err)
-  const cost = res instanceof Response ? res.headers.get(COST_HEADER) : null
-  if (!(res instanceof Response) || !res.ok || cost === null || !/^\d{1,15}$/.test(cost)) {
-    await credit(services, `/internal/holds/${holdId}/release`, undefined, requestId) // if lost, the sweeper frees it
-    if (!(res instanceof Response)) throw res
-    if (res.ok)
+export const paid = <E extends AppEnv>(
+  cost: CostClass,
+  holdOf: (c: Context<E>) => number | Promise<number>,
+) =>
+  named(`paid(${cost})`, async (c: Context<E>, next: Next) => {
+    const { services, user, requestId } = c.var
+    if (!services || !user) throw new Error('paid runs after requireUser, with deps.services')
+    const sent = c.req.header('idempotency-key')
+    if (sent !== undefined && !IDEMPOTENCY_KEY.test(sent))
       throw new ApiError(
-        'UPSTREAM_FAILED',
-        'The service answered without its cost; nothing was charged',
+        'BAD_REQUEST',
+        'Idempotency-Key must be 8–200 characters of [A-Za-z0-9_.:-]',
       )
-    return res
-  }
+    const attempt = crypto.randomUUID()
+    const begin = {
+      userId: user.id,
+      amount: Math.max(1, await holdOf(c)),
+      key: sent ?? attempt,
+      fingerprint: await fingerprintOf(c),
+      attempt,
+    }
+    const begun = await credit(services, '/internal/holds', begin, requestId)
+    if (!begun)
+      throw new ApiError(
+        'CREDIT_UNAVAILABLE',
+        'Credits are briefly unavailable, so nothing was run or charged; try again shortly',
+        { retryAfter: 5 },
+      )
+    if (begun.status === 200) return answer(begun.json.replay, true)
+    if (begun.status !== 201) {
+      const e = begun.json.error
+      throw new ApiError(
+        e.code,
+        e.code === 'PAYMENT_REQUIRED' ? 'Not enough credits for this action' : e.message,
+        e.details,
+      )
+    }
+    const holdId: string = begun.json.hold.id
+    let charged: Promise<Response> | undefined
+    const chargeOnce: Charge = (res) => (charged ??= charge(services, holdId, res, requestId))
+    c.set('charge', chargeOnce)
+    await next()
+    if (charged) return // the handler charged its answer itself: it sent what the charge gave, or its error
+    const res = c.res
+    const reported = res.headers.get(COST_HEADER)
+    if (c.error || !res.ok || reported === null || !/^\d{1,15}$/.test(reported)) {
+      await credit(services, `/internal/holds/${holdId}/release`, undefined, requestId) // if lost, the sweeper frees it
+      if (!c.error && res.ok)
+        throw new ApiError(
+          'UPSTREAM_FAILED',
+          'The service answered without its cost; nothing was charged',
+        )
+      return
+    }
+    const stored = await chargeOnce(res)
+    c.res = undefined // the stored answer replaces the handler's whole, headers included
+    c.res = stored
+  })
+
+/** Settles a 2xx answer at its X-Cost-Micros and stores it; throws when the charge was not recorded. */
+async function charge(services: Services, holdId: string, res: Response, requestId: string) {
   const response = {
     status: res.status,
     contentType: res.headers.get('content-type') ?? 'application/json',
     body: await res.text(),
   }
-  const settled = await settle(services, holdId, { actual: Number(cost), response }, requestId)
+  const actual = Number(res.headers.get(COST_HEADER))
+  const settled = await settle(services, holdId, { actual, response }, requestId)
   if (settled?.outcome === 'expired')
     throw new ApiError(
       'HOLD_EXPIRED',
