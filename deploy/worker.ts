@@ -46,13 +46,26 @@ function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher } {
   return deps
 }
 
-/** A role as a workerd module worker; the app is built once per isolate from its bindings. */
-export function workerEntry(role: Role, create: (deps: any) => Hono<any>) {
+/**
+ * A role as a workerd module worker; the app is built once per isolate from its bindings. `scheduled` is the
+ * role's work on its cron trigger (wrangler.toml), with the same deps.
+ */
+export function workerEntry(
+  role: Role,
+  create: (deps: any) => Hono<any>,
+  scheduled?: (deps: any) => Promise<void>,
+) {
+  let deps: ReturnType<typeof workerDeps> | undefined
   let app: Hono<any> | undefined
   return {
     fetch(req: Request, env: WorkerEnv, ctx: unknown) {
-      app ??= create(workerDeps(role, env))
+      app ??= create((deps ??= workerDeps(role, env)))
       return app.fetch(req, env, ctx as never)
     },
+    ...(scheduled && {
+      scheduled(_event: unknown, env: WorkerEnv, ctx: { waitUntil(p: Promise<unknown>): void }) {
+        ctx.waitUntil(scheduled((deps ??= workerDeps(role, env))))
+      },
+    }),
   }
 }

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../lib/config'
+import { newUserId } from '../lib/ids'
 import { serviceKeyEnv } from '../lib/service-keys'
 import { type FakeEdgeApis, startFakeEdgeApis } from '../test/fake-edge-apis'
 import { startRedisServer } from '../test/redis-server'
@@ -59,6 +61,40 @@ describe('role apps in workerd', () => {
     const res = await workers.get('auth')!.dispatchFetch('http://localhost/.well-known/jwks.json')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ keys: [] }) // no key until the first sign-in
+  })
+
+  it('credit expires a hold past its expiry on its cron trigger (wrangler.toml: every minute)', async () => {
+    expect(readFileSync('wrangler.toml', 'utf8')).toMatch(
+      /\[env\.credit\][^[]*\ntriggers = \{ crons = \["\* \* \* \* \*"\] \}/,
+    )
+    const id = newUserId()
+    await db.owner.query(`insert into public.users (id, email, name) values ($1, $2, 'W')`, [
+      id,
+      `${id}@example.com`,
+    ])
+    await db.owner.query(
+      `insert into credit.accounts (user_id, balance, held) values ($1, 10000, 7000)`,
+      [id],
+    )
+    await db.owner.query(
+      `insert into credit.holds (user_id, amount, idempotency_key, expires_at) values
+         ($1, 4000, $1 || ':due', now() - interval '1 second'), ($1, 3000, $1 || ':open', now() + interval '1 hour')`,
+      [id],
+    )
+    const credit = await workers.get('credit')!.getWorker()
+    expect(await credit.scheduled({ cron: '* * * * *' })).toMatchObject({ outcome: 'ok' })
+    expect(
+      await db.owner.query(
+        `select amount::int, status from credit.holds where user_id = $1 order by amount`,
+        [id],
+      ),
+    ).toEqual([
+      { amount: 3000, status: 'open' },
+      { amount: 4000, status: 'expired' },
+    ])
+    expect(
+      await db.owner.query(`select held::int from credit.accounts where user_id = $1`, [id]),
+    ).toEqual([{ held: 3000 }])
   })
 
   it('credit answers an unknown route with the error shape', async () => {

@@ -1,4 +1,6 @@
 import create from '../../functions/credit/index'
+import { sweep } from '../../lib/credit/sweeper'
 import { workerEntry } from '../worker'
 
-export default workerEntry('credit', create)
+// Holds past their expiry are swept on the cron trigger of wrangler.toml (every minute, workerd's finest).
+export default workerEntry('credit', create, sweep)
