@@ -81,7 +81,10 @@ describe('role apps in workerd', () => {
          ($1, 4000, $1 || ':due', now() - interval '1 second'), ($1, 3000, $1 || ':open', now() + interval '1 hour')`,
       [id],
     )
-    const credit = await workers.get('credit')!.getWorker()
+    // miniflare's Fetcher type lacks scheduled(), which the worker has
+    const credit = (await workers.get('credit')!.getWorker()) as unknown as {
+      scheduled(o: { cron: string }): Promise<{ outcome: string }>
+    }
     expect(await credit.scheduled({ cron: '* * * * *' })).toMatchObject({ outcome: 'ok' })
     expect(
       await db.owner.query(
