@@ -1,11 +1,16 @@
 export type BreakerState = 'closed' | 'open' | 'half-open'
 
 /**
- * Whether an answer means the upstream itself is failing: 502/503/504, as a proxy or the role says when it
- * cannot work. A 500 or a 4xx comes from one request (a client's bad input must never open a breaker for
- * everyone); network errors and timeouts count where the call is made.
+ * Whether an answer means the role called is itself failing: a 502/503/504 from something between us and it
+ * (a proxy, a load balancer). An answer of the role's own app (it carries the role's X-Request-Id) never
+ * counts: a role that answers is up, and its errors are about one request or about what stands behind it
+ * (an AI provider, which the AI role guards with a breaker of its own, or load it sheds at once). A client
+ * whose requests make a role answer 5xx must never open a breaker for everyone. Network errors and timeouts
+ * count where the call is made.
  */
-export const upstreamFailed = (status: number) => status === 502 || status === 503 || status === 504
+export const upstreamFailed = (res: Response) =>
+  (res.status === 502 || res.status === 503 || res.status === 504) &&
+  !res.headers.has('x-request-id')
 
 /** A provider's 4xx that one request's content caused; a bad key (401/403), timeout or quota (429) is its health. */
 export const requestRefused = (status?: number) =>

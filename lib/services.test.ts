@@ -112,8 +112,16 @@ describe('the breaker of a role', () => {
   // A stand-in for the auth role answering with whatever status the test sets.
   const upstream = async () => {
     let status = 200
+    let own = false // answers of the role's own app carry its request id; a proxy's do not
     const server = await serveOnLoopback(
-      () => new Response('{}', { status, headers: { 'content-type': 'application/json' } }),
+      () =>
+        new Response('{}', {
+          status,
+          headers: {
+            'content-type': 'application/json',
+            ...(own ? { 'x-request-id': crypto.randomUUID() } : {}),
+          },
+        }),
     )
     const calls = servicesAs('backend', keys, { auth: server.url })
     const send = (n: number) =>
@@ -125,7 +133,12 @@ describe('the breaker of a role', () => {
           ),
         ),
       )
-    return { calls, send, server, set: (s: number) => (status = s) }
+    return {
+      calls,
+      send,
+      server,
+      set: (s: number, byRole = false) => ((status = s), (own = byRole)),
+    }
   }
 
   it.each([400, 401, 404, 409, 422, 429, 500])(
@@ -140,7 +153,18 @@ describe('the breaker of a role', () => {
   )
 
   it.each([502, 503, 504])(
-    'opens after three %i answers and then answers 503 at once',
+    "stays closed through any number of the role's own %i answers (the role is up)",
+    async (status) => {
+      const u = await upstream()
+      u.set(status, true)
+      expect(new Set(await u.send(20))).toEqual(new Set([status]))
+      expect(u.calls.health()).toEqual({ auth: 'closed' })
+      await u.server.close()
+    },
+  )
+
+  it.each([502, 503, 504])(
+    'opens after three %i answers from something in between and then answers 503 at once',
     async (status) => {
       const u = await upstream()
       u.set(status)

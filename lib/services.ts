@@ -79,9 +79,9 @@ export function createServices(opts: {
   }
 
   /**
-   * One call to another role. A refused or reset connection, a timeout, a 502, 503 or 504 counts against the
-   * target's breaker (never a 4xx or 500: one request's fault); while it is open, calls fail at once with
-   * 503 and Retry-After instead of waiting.
+   * One call to another role. A refused or reset connection, a timeout, or a 502, 503 or 504 that the role
+   * itself did not answer counts against the target's breaker (see upstreamFailed); while it is open, calls
+   * fail at once with 503 and Retry-After instead of waiting.
    */
   async function call(target: Role, path: string, o: CallOptions = {}): Promise<Response> {
     const base = opts.urls[target]
@@ -107,7 +107,7 @@ export function createServices(opts: {
     })
     try {
       const res = await (binding ? binding.fetch(req) : fetch(req))
-      if (upstreamFailed(res.status)) breaker.failure()
+      if (upstreamFailed(res)) breaker.failure()
       else breaker.success()
       return res
     } catch (cause) {

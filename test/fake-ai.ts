@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { png, wav } from '../lib/ai/media'
 import { serveOnLoopback } from './loopback'
 
-export type Mode = 'ok' | 'busy-once' | 'fail' | 'slow' | 'malformed' | 'bad-key'
+export type Mode = 'ok' | 'busy-once' | 'fail' | 'slow' | 'malformed' | 'bad-key' | 'refused'
 
 // One JSON answer that fits every text operation (zod drops the fields an operation does not use).
 const ANSWER = JSON.stringify({
@@ -35,6 +35,18 @@ export async function startFakeAi() {
       return c.json(
         { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
         401,
+      )
+    if (state.mode === 'refused')
+      // what OpenAI answers a prompt its content policy refuses
+      return c.json(
+        {
+          error: {
+            message: 'Your request was rejected as a result of our safety system.',
+            type: 'invalid_request_error',
+            code: 'content_policy_violation',
+          },
+        },
+        400,
       )
     if (state.mode === 'busy-once' && state.busyServed++ === 0)
       return c.json({ error: { message: 'rate limited', type: 'rate_limit' } }, 429)

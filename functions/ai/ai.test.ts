@@ -257,6 +257,37 @@ describe('provider trouble', () => {
     },
   )
 
+  it('answers 400 when the provider refuses the content, charges nothing', async () => {
+    const b = await learner()
+    fake.state.mode = 'refused'
+    const res = await b.call('POST', '/api/ai/image', { body: { prompt: `forbidden ${fresh()}` } })
+    expect([res.status, res.body.error.details]).toEqual([400, { provider: 'flux', status: 400 }])
+    expect((await b.call('GET', '/api/credits/balance')).body).toMatchObject({
+      held: 0,
+      pending: 0,
+    })
+  })
+
+  // Issue 15: the backend's breaker counted the AI role's 502s, so three calls a provider failed (or refused)
+  // shut every AI route for everyone for 10 s, though the AI role was up and guards each provider itself.
+  it('a provider failing behind the AI role does not close AI for other learners', async () => {
+    const [a, b] = [await learner(), await learner()]
+    fake.state.mode = 'bad-key'
+    for (let i = 0; i < 4; i++)
+      expect(
+        (
+          await a.call('POST', '/api/ai/translate', {
+            body: { text: fresh(), from: 'de', to: 'en' },
+          })
+        ).status,
+      ).toBe(502)
+    fake.reset()
+    const other = await b.call('POST', '/api/ai/translate', {
+      body: { text: fresh(), from: 'de', to: 'en' },
+    })
+    expect(other.status).toBe(200)
+  })
+
   it('with concurrency 2 and queue 3, 10 simultaneous calls: 5 served, 5 refused at once', async () => {
     // Ten learners, so their holds (one account row each) do not queue the calls before they reach the AI role.
     const learners = await Promise.all(Array.from({ length: 10 }, () => learner()))
@@ -272,5 +303,10 @@ describe('provider trouble', () => {
     expect(refused).toHaveLength(5)
     expect(refused[0].headers.get('retry-after')).toBeTruthy()
     expect(Date.now() - started).toBeLessThan(8000)
+    // The AI role shed the load itself: the gateway's breaker to it stays closed.
+    const again = await learners[0].call('POST', '/api/ai/explain', {
+      body: { text: fresh(), from: 'de', to: 'en' },
+    })
+    expect(again.status).toBe(200)
   })
 })

@@ -115,8 +115,16 @@ export function operationRoute(path: string, name: OperationName) {
       } catch (err) {
         if (err instanceof ApiError) throw err // refused by the gate
         const status = statusOf(err)
-        if (!requestRefused(status)) entry.breaker.failure()
         await log(false, 0, 'failed')
+        // The provider refused what this request asked (a content policy): the learner's to change, not a failure.
+        if (requestRefused(status))
+          throw new ApiError(
+            'BAD_REQUEST',
+            'The AI provider refused this request; change it and try again',
+            { provider: plugin.id, status },
+            { cause: err },
+          )
+        entry.breaker.failure()
         throw new ApiError(
           'UPSTREAM_FAILED',
           status === 429
