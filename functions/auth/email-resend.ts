@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { findAccount } from '../../lib/auth/accounts'
-import { issueCode, resendWait } from '../../lib/auth/codes'
+import { issueCode, RESEND_COOLDOWN_S, resendWait } from '../../lib/auth/codes'
 import { emails } from '../../lib/auth/emails'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -30,5 +30,5 @@ export default new Hono<AuthEnv>().post('/auth/email/resend', requireUser(), asy
       retryAfter: sent.wait,
     })
   await sendMail(c, emails.verify(sent.email, sent.code.secret))
-  return c.json({ sent: true }, 202)
+  return c.json({ sent: true, resendIn: RESEND_COOLDOWN_S }, 202)
 })

@@ -34,6 +34,7 @@ import passwordForgot from './password-forgot'
 import passwordReset from './password-reset'
 import refresh from './refresh'
 import register from './register'
+import registerResend from './register-resend'
 import registerVerify from './register-verify'
 import sessionRevoke from './session-revoke'
 import sessions from './sessions'
@@ -67,6 +68,7 @@ export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) 
     .use('/auth/*', requireService({ from: ['backend'] })) // users reach auth only through the backend
     .route('/', register)
     .route('/', registerVerify)
+    .route('/', registerResend)
     .route('/', login)
     .route('/', loginVerify)
     .route('/', refresh)

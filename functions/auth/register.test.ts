@@ -9,6 +9,8 @@ afterAll(() => h.close())
 
 const start = (email: string, password = 'correct horse battery', name = 'Ada') =>
   h.call('POST', '/auth/register', { body: { email, password, name } })
+const resend = (challenge: string) =>
+  h.call('POST', '/auth/register/resend', { body: { challenge } })
 const finish = (challenge: string, code: string, device?: string) =>
   h.call('POST', '/auth/register/verify', { body: { challenge, code }, device })
 
@@ -20,6 +22,7 @@ describe('POST /auth/register', () => {
     expect(started.body).toEqual({
       challenge: expect.any(String),
       expiresIn: 86_400,
+      resendIn: 60,
       message: expect.stringMatching(/Check your mail/),
     })
     const mail = await h.smtp.latest(email, /verification code/)
@@ -57,6 +60,44 @@ describe('POST /auth/register', () => {
     const fresh = await h.code(email, /verification code/)
     expect((await finish(again.body.challenge, fresh)).status).toBe(201)
     expect((await finish(again.body.challenge, fresh)).status).toBe(401) // single use
+  })
+
+  it('mails a new code at most once a minute; the new one works and the old one dies', async () => {
+    const email = h.email()
+    const started = await start(email)
+    const old = await h.code(email, /verification code/)
+    const early = await resend(started.body.challenge)
+    expect([early.status, early.body.error.code]).toEqual([429, 'RATE_LIMITED'])
+    expect(early.body.error.details.retryAfter).toBeGreaterThan(55)
+    h.advance(60_000)
+    h.smtp.mails.length = 0
+    const again = await resend(started.body.challenge)
+    expect(again.status).toBe(202)
+    expect(again.body).toEqual({ ...started.body, challenge: expect.any(String) })
+    expect(again.body.challenge).not.toBe(started.body.challenge)
+    expect((await resend(again.body.challenge)).status).toBe(429) // the new code starts its own minute
+    const fresh = await h.code(email, /verification code/)
+    expect((await resend(started.body.challenge)).body.error).toMatchObject({
+      code: 'INVALID_CODE',
+      details: { retry: false },
+    })
+    expect((await finish(started.body.challenge, old)).status).toBe(401)
+    expect((await finish(again.body.challenge, fresh)).status).toBe(201)
+    h.advance(60_000)
+    expect((await resend(again.body.challenge)).status).toBe(401) // the account exists: nothing pending
+  })
+
+  it('resends to a taken email exactly as to a new one, mailing its owner the note again', async () => {
+    const owner = await h.register()
+    const taken = await start(owner.email)
+    const created = await start(h.email())
+    await h.smtp.latest(owner.email, /tried to create a Lingudesk account/)
+    h.smtp.mails.length = 0
+    h.advance(60_000)
+    const [a, b] = [await resend(taken.body.challenge), await resend(created.body.challenge)]
+    expect([a.status, Object.keys(a.body)]).toEqual([b.status, Object.keys(b.body)])
+    const note = await h.smtp.latest(owner.email, /tried to create a Lingudesk account/)
+    expect(note.subject).not.toMatch(/\d{6}/)
   })
 
   it('answers a taken email exactly like a new one and mails the owner instead', async () => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { findAccountByEmail, normaliseEmail } from '../../lib/auth/accounts'
+import { findAccountByEmail } from '../../lib/auth/accounts'
+import { RESEND_COOLDOWN_S } from '../../lib/auth/codes'
 import { emails } from '../../lib/auth/emails'
 import { hashPassword, Password } from '../../lib/auth/passwords'
 import { addRegistration, sweepRegistrations } from '../../lib/auth/registrations'
@@ -51,8 +52,16 @@ export default new Hono<AuthEnv>().post('/auth/register', validate('json', Body)
       c,
       owner
         ? emails.alreadyRegistered(owner.email, signIn)
-        : emails.verify(normaliseEmail(email), pending.code),
+        : emails.verify(pending.email, pending.code),
     )
   })
-  return c.json({ challenge: pending.id, expiresIn: pending.expiresIn, message: MESSAGE }, 202)
+  return c.json(
+    {
+      challenge: pending.id,
+      expiresIn: pending.expiresIn,
+      resendIn: RESEND_COOLDOWN_S, // POST /auth/register/resend mails a new code after this
+      message: MESSAGE,
+    },
+    202,
+  )
 })

@@ -12,7 +12,10 @@ import { clearRefreshCookie, setOAuthStateCookie } from './_lib/cookies'
 
 // Routes for people who are not signed in (limited per client address); the rest need an access token.
 const PUBLIC: [string, RegExp][] = [
-  ['POST', /^\/(register|register\/verify|login|login\/verify|password\/forgot|password\/reset)$/],
+  [
+    'POST',
+    /^\/(register|register\/verify|register\/resend|login|login\/verify|password\/forgot|password\/reset)$/,
+  ],
   ['GET', /^\/oauth\/providers$/],
   ['POST', new RegExp(`^/oauth/(${OAUTH_PROVIDERS.join('|')})/start$`)],
 ]

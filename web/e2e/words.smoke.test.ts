@@ -85,12 +85,18 @@ describe.each([
     await page.getByText('Wrong code; try again').waitFor()
     expect(await page.getByText('Your session has ended').count()).toBe(0)
     expect([w.count(/register\/verify/), w.count(/auth\/refresh/)]).toEqual([1, 0])
+    // The minute before a new code starts when this one was sent: clicks meanwhile send nothing.
+    const resend = page.getByRole('button', { name: /^Send a new code \(in \d+ s\)$/ })
+    expect(await resend.isDisabled()).toBe(true)
+    await resend.click({ force: true })
+    expect(w.count(/register\/resend/)).toBe(0)
     expect(await shoot(`words-verify-${name}`)).toEqual([])
     await page.getByLabel('Verification code').fill(first) // a typo cost one of its five tries, not two
     await page.getByRole('button', { name: 'Verify' }).click()
 
     // The first run: three steps and a sample deck.
     await page.getByRole('heading', { name: 'Start in three steps' }).waitFor()
+    await page.getByRole('button', { name: 'Dark mode' }).hover() // readable under the pointer too
     expect(await shoot(`words-first-run-${name}`)).toEqual([])
     await page.getByRole('button', { name: 'Add the sample deck' }).click()
     await page.getByRole('heading', { name: 'Sample: German basics' }).waitFor()

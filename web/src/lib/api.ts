@@ -54,6 +54,8 @@ export type CardChange = {
   }
   createdAt: string
 }
+/** A sign-up's code is on its way; a new one may be asked for in `resendIn` seconds. */
+export type SignUpSent = { challenge: string; resendIn: number; message: string }
 export type Grade = 'again' | 'hard' | 'good' | 'easy'
 export type QueueCard = Card & { intervals: Record<Grade, { due: string; seconds: number }> }
 export type Page<T> = { items: T[]; nextCursor: string | null }
@@ -319,8 +321,11 @@ export function createApi(deps: ApiDeps = {}) {
     auth: {
       /** Starts a sign-up; the code comes by mail (the answer is the same whether or not the address is free). */
       register: (b: { name: string; email: string; password: string }) =>
-        json<{ challenge: string; message: string }>('POST', '/api/auth/register', {
-          body: b,
+        json<SignUpSent>('POST', '/api/auth/register', { body: b, auth: false }),
+      /** A new code for a sign-up, at most one a minute; the answer's challenge replaces the old one. */
+      resendSignUp: (challenge: string) =>
+        json<SignUpSent>('POST', '/api/auth/register/resend', {
+          body: { challenge },
           auth: false,
         }),
       finishSignUp: async (b: { challenge: string; code: string }) =>
@@ -335,7 +340,7 @@ export function createApi(deps: ApiDeps = {}) {
         await json('POST', '/api/auth/email/verify', { body: { code } })
         await refresh() // the new token says the address is verified (and carries an admin role if one came with it)
       },
-      resendEmail: () => json('POST', '/api/auth/email/resend', { body: {} }),
+      resendEmail: () => json<{ resendIn: number }>('POST', '/api/auth/email/resend', { body: {} }),
       forgot: (email: string) =>
         json('POST', '/api/auth/password/forgot', { body: { email }, auth: false }),
       reset: (b: { token: string; password: string }) =>
