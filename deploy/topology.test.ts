@@ -66,11 +66,11 @@ function startRole(host: string, role: string, port: number, env: Record<string,
   procs.push(p)
   let out = ''
   return new Promise<void>((ok, fail) => {
-    p.stdout!.on('data', (d) => {
+    p.stdout.on('data', (d) => {
       out += d
       if (out.includes('"listening"')) ok()
     })
-    p.stderr!.on('data', (d) => (out += d))
+    p.stderr.on('data', (d) => (out += d))
     p.once('exit', (code) => fail(new Error(`${role} exited with ${code}: ${out}`)))
   })
 }
@@ -140,7 +140,7 @@ beforeAll(async () => {
   ])
   procs.push(s3)
   await new Promise<void>((ok) =>
-    s3.stdout!.on('data', (d) => String(d).includes('listening') && ok()),
+    s3.stdout.on('data', (d) => String(d).includes('listening') && ok()),
   )
 
   const common = {

@@ -130,7 +130,7 @@ function pluginFields(ids: readonly string[]) {
     fields[`${id}_TIMEOUT_MS`] = z.coerce.number().int().min(100).max(300_000).default(30_000)
     fields[`${id}_RPM`] = z.coerce.number().int().min(1).max(100_000).default(600)
   }
-  return fields as Record<string, z.ZodType<unknown>>
+  return fields
 }
 const b64Key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes, base64url')
 const days = (n: number) => n * 86_400

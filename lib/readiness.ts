@@ -51,7 +51,7 @@ export function readinessOf(deps: Deps) {
       const errors = Object.fromEntries(
         names.flatMap((n, i) =>
           results[i].status === 'rejected'
-            ? [[n, String((results[i] as PromiseRejectedResult).reason?.message ?? results[i])]]
+            ? [[n, String(results[i].reason?.message ?? results[i])]]
             : [],
         ),
       )

@@ -20,11 +20,11 @@ export function npmStart(dataDir: string, extraEnv: Record<string, string> = {})
   })
   const log = { out: '' }
   const up = new Promise<string>((ok, fail) => {
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       log.out += d
       if (log.out.includes('Lingudesk is up')) ok(log.out)
     })
-    child.stderr!.on('data', (d) => (log.out += d))
+    child.stderr.on('data', (d) => (log.out += d))
     child.once('exit', (code) => fail(new Error(`npm start exited with ${code}:\n${log.out}`)))
   })
   /** Ctrl-C as a terminal sends it (to the whole process group); resolves with everything printed. */

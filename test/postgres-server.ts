@@ -14,7 +14,7 @@ function run(cmd: string, args: string[], asPostgres: boolean, netns?: string) {
   return new Promise<void>((ok, fail) => {
     const p = spawn(f, a, { stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
-    p.stderr!.on('data', (d) => (err += d))
+    p.stderr.on('data', (d) => (err += d))
     p.once('exit', (code) =>
       code === 0 ? ok() : fail(new Error(`${cmd} exited with ${code}: ${err}`)),
     )

@@ -17,7 +17,7 @@ export type RoleProcess = RoleServer & {
 export async function spawnRole(role: Role, env: Record<string, string>): Promise<RoleProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'deploy/start.ts', '--role', role], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', ...env } as NodeJS.ProcessEnv,
+    env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines: Record<string, unknown>[] = []
@@ -25,7 +25,7 @@ export async function spawnRole(role: Role, env: Record<string, string>): Promis
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`${role} did not start in 30 s`)), 30_000)
     void exited.then(() => fail(new Error(`${role} exited at start`)))
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = (() => {
         try {
           return JSON.parse(line) as Record<string, unknown>

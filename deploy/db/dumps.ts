@@ -28,8 +28,8 @@ export function pgTool(
     const p = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
     let out = ''
     let err = ''
-    p.stdout!.on('data', (d) => (out += d))
-    p.stderr!.on('data', (d) => (err += d))
+    p.stdout.on('data', (d) => (out += d))
+    p.stderr.on('data', (d) => (err += d))
     p.once('exit', (code) =>
       code === 0 ? ok(out) : fail(new Error(`${tool} exited with ${code}: ${err.trim()}`)),
     )

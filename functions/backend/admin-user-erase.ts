@@ -43,7 +43,7 @@ export default new Hono<BackendEnv>().post(
     await serviceJson(c, 'ai', '/internal/media/erase', { body: { keys }, timeoutMs: 60_000 })
     await forgetUser(c.var.kv, c.var.config, id)
     const erased = await serviceJson(c, 'auth', `/internal/users/${id}/erase`, {
-      body: { admin: { id: c.var.user!.id, reason, confirm } },
+      body: { admin: { id: c.var.user.id, reason, confirm } },
       timeoutMs: 60_000,
     })
     return c.json(erased as { erased: boolean; pseudonym: string | null })

@@ -23,7 +23,7 @@ export default new Hono<BackendEnv>().post(
     const { reason } = c.req.valid('json')
     const doc = await userDocument(c, id, (sql) =>
       auditAdmin(sql, requestMeta(c), {
-        actor: c.var.user!.id,
+        actor: c.var.user.id,
         action: 'admin.user_exported',
         subjectId: id,
         reason,

@@ -52,10 +52,10 @@ export default new Hono<CreditEnv>().put(
       const before = await planOf(sql, id)
       if (until === null && !before.comp)
         throw new ApiError('CONFLICT', 'There is no plan given by hand to end')
-      await setComp(sql, id, { type: plan ?? before.type, until: ends, reason, by: c.var.user!.id })
+      await setComp(sql, id, { type: plan ?? before.type, until: ends, reason, by: c.var.user.id })
       const after = await planOf(sql, id)
       await auditAdmin(sql, requestMeta(c), {
-        actor: c.var.user!.id,
+        actor: c.var.user.id,
         action: 'admin.plan_changed',
         subjectId: id,
         reason,

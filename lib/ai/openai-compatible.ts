@@ -65,7 +65,7 @@ export async function speak(
 ): Promise<ProviderResult> {
   if (req.kind !== 'audio') throw new Error('speech plugins make audio only')
   const r = await client.audio.speech.create(
-    { model: req.model, voice: req.voice as 'alloy', input: req.text, response_format: 'wav' },
+    { model: req.model, voice: req.voice, input: req.text, response_format: 'wav' },
     { signal },
   )
   return {

@@ -34,7 +34,7 @@ export type Account = {
   available: number
 }
 
-const num = (v: unknown) => Number(v as string) // int8 arrives as text; amounts stay far below 2^53 µ€
+const num = (v: unknown) => Number(v) // int8 arrives as text; amounts stay far below 2^53 µ€
 
 export const toTransaction = (r: Record<string, any>): Transaction => ({
   id: r.id,

@@ -14,7 +14,7 @@ export function createKv(url?: string, log?: Logger, password?: string): Kv {
     enableAutoPipelining: true,
     ...(password && { password }),
   } // auto-pipelining: one write for the commands of a tick
-  const client: Redis = url ? new Redis(url, options) : (new RedisMock() as unknown as Redis)
+  const client: Redis = url ? new Redis(url, options) : new RedisMock()
   client.on('error', (err: Error) => log?.warn('redis error', { error: err.message }))
   const flat = (keys: string[], args: unknown[]) => [...keys, ...args.map(String)]
   return {

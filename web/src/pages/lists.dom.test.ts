@@ -1,7 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { domPlatform } from '../../test/dom-platform'
-import type { AiAction } from '../lib/api'
 import { api } from '../lib/session.svelte'
 import Credits from './Credits.svelte'
 import Deck from './Deck.svelte'
@@ -57,8 +56,7 @@ describe('lists load once per intent', () => {
     const deck = await learner()
     const [card] = (await api.decks.addCards(deck.id, [{ front: 'der Hund' }])).cards
     // 22 paid calls, each a ledger row of its own (MICRO_FLUSH_THRESHOLD=1), plus the month's grant: 23 rows.
-    for (let i = 0; i < 22; i++)
-      await api.cards.ai(card.id, 'image' as AiAction, { refresh: true } as object)
+    for (let i = 0; i < 22; i++) await api.cards.ai(card.id, 'image', { refresh: true } as object)
     asked.length = 0
     render(Credits)
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(21)) // the header and 20 rows
