@@ -141,9 +141,10 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     })),
   )
   // Prometheus scrapes the roles on core-net; the public edge does not expose its metrics.
-  if (deps.metrics && !edge)
+  const { metrics } = deps
+  if (metrics && !edge)
     app.get('/metrics', async (c) => {
-      const { contentType, body } = await deps.metrics!.render()
+      const { contentType, body } = await metrics.render()
       return c.body(body, 200, { 'content-type': contentType })
     })
   // Lets the backend (its status page) check that it can reach this role and that their service keys agree.

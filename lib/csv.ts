@@ -9,18 +9,25 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]
     if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') ((field += '"'), i++)
-      else if (ch === '"') quoted = false
+      if (ch === '"' && src[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (ch === '"') quoted = false
       else field += ch
     } else if (ch === '"' && field === '') quoted = true
-    else if (ch === ',') (row.push(field), (field = ''))
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') {
+      row.push(field)
+      field = ''
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && src[i + 1] === '\n') i++
-      ;(row.push(field), rows.push(row), (row = []), (field = ''))
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
     } else field += ch
   }
   if (quoted) throw new Error('a quoted field is not closed')
-  if (field !== '' || row.length) (row.push(field), rows.push(row))
+  if (field !== '' || row.length) rows.push([...row, field])
   return rows.filter((r) => r.some((f) => f.trim() !== ''))
 }
 

@@ -15,7 +15,7 @@ export function dayWindow(now: number, days: number) {
 }
 
 /** `[{ day, …values }]` rows from SQL (day as a date or text), keyed by YYYY-MM-DD. */
-export const byDay = <T>(rows: Record<string, any>[], pick: (r: Record<string, any>) => T) =>
+export const byDay = <R extends { day?: unknown }, T>(rows: R[], pick: (r: R) => T) =>
   Object.fromEntries(
     rows.map((r) => [
       r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day),

@@ -44,12 +44,13 @@ export function portableDeps(
       urls: urlsOf(config),
       bindings,
     })
-  if ('REDIS_URL' in config && /^https?:/.test(config.REDIS_URL))
-    deps.kv = upstashKv(config.REDIS_URL, config.REDIS_TOKEN!)
-  if ('MAIL_API_URL' in config && config.MAIL_API_URL)
+  // The config requires the token with an https:// URL, and the key with a mail API.
+  if ('REDIS_URL' in config && /^https?:/.test(config.REDIS_URL) && config.REDIS_TOKEN)
+    deps.kv = upstashKv(config.REDIS_URL, config.REDIS_TOKEN)
+  if ('MAIL_API_URL' in config && config.MAIL_API_URL && config.MAIL_API_KEY)
     deps.mailer = httpMailer({
       url: config.MAIL_API_URL,
-      key: config.MAIL_API_KEY!,
+      key: config.MAIL_API_KEY,
       from: config.MAIL_FROM,
     })
   return deps

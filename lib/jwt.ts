@@ -86,7 +86,8 @@ export function createVerifier(o: {
     })
     const claims = AccessClaims.parse(payload)
     if (o.cacheSize) {
-      if (verified.size >= o.cacheSize) verified.delete(verified.keys().next().value!) // oldest first
+      const oldest = verified.keys().next()
+      if (verified.size >= o.cacheSize && !oldest.done) verified.delete(oldest.value)
       verified.set(token, { claims, kid: header.kid })
     }
     return claims

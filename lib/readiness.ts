@@ -1,4 +1,5 @@
 import type { Deps } from './app'
+import type { Db } from './db/db'
 
 const TIMEOUT_MS = 2000
 
@@ -12,8 +13,8 @@ const within = <T>(p: Promise<T>, ms: number) =>
   ])
 
 /** The newest migration must be applied: code never serves a schema older than it was written for. */
-async function schemaAt(deps: Deps, version: string) {
-  const [row] = await deps.db!.query<{ applied: boolean }>(
+async function schemaAt(db: Db, version: string) {
+  const [row] = await db.query<{ applied: boolean }>(
     'select exists (select from public.schema_migrations where name = $1) as applied',
     [version],
   )
@@ -28,11 +29,12 @@ async function schemaAt(deps: Deps, version: string) {
  */
 export function readinessOf(deps: Deps) {
   const required: Record<string, Check> = {}
-  if (deps.db) required.db = () => deps.db!.ping()
-  if (deps.db && deps.schemaVersion) required.migrations = () => schemaAt(deps, deps.schemaVersion!)
-  if (deps.s3) required.s3 = () => deps.s3!.ping()
+  const { db, schemaVersion, s3, kv } = deps
+  if (db) required.db = () => db.ping()
+  if (db && schemaVersion) required.migrations = () => schemaAt(db, schemaVersion)
+  if (s3) required.s3 = () => s3.ping()
   const failOpen: Record<string, Check> = { ...deps.checks }
-  if (deps.kv) failOpen.kv = () => deps.kv!.ping()
+  if (kv) failOpen.kv = () => kv.ping()
   const all = { ...required, ...failOpen }
   let last = ''
 

@@ -4,6 +4,7 @@ import type { Role } from './config'
 import { ServiceRole } from './config'
 import { ApiError } from './errors'
 import { importPublicKey, importSigningKey, type ServiceRoleName } from './service-keys'
+import { cached } from './cached'
 
 export type Fetcher = { fetch: (req: Request) => Promise<Response> }
 export type CallOptions = {
@@ -56,10 +57,7 @@ export function createServices(opts: {
   const verified = new Map<string, { caller: Role; exp: number }>() // tokens are reused for half their life
   const minted = new Map<Role, { token: string; exp: number }>()
   const breakers = new Map<Role, Breaker>()
-  const breakerFor = (target: Role) => {
-    if (!breakers.has(target)) breakers.set(target, createBreaker())
-    return breakers.get(target)!
-  }
+  const breakerFor = (target: Role) => cached(breakers, target, createBreaker)
 
   async function tokenFor(target: Role) {
     const now = Math.floor(Date.now() / 1000)
@@ -135,7 +133,7 @@ export function createServices(opts: {
       }).catch(() => null)
       if (!result) continue
       if (verified.size >= 1000) verified.clear()
-      verified.set(token, { caller: claimed, exp: result.payload.exp! })
+      verified.set(token, { caller: claimed, exp: result.payload.exp ?? 0 }) // required above
       return claimed
     }
     throw new Error(`not signed by a key of ${claimed}`)

@@ -13,7 +13,10 @@ const crc32 = (bytes: Uint8Array) => {
 const concat = (parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
-  for (const p of parts) (out.set(p, at), (at += p.length))
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
   return out
 }
 const u32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255])

@@ -55,9 +55,9 @@ export function mostItCosts(op: OperationName, body: unknown, choice: Choice | u
     kind === 'image'
       ? { images: 1 }
       : kind === 'audio'
-        ? { characters: p.text!.length }
+        ? { characters: (p.text ?? '').length }
         : {
-            inputTokens: bytes(p.system!) + bytes(p.prompt!) + FRAMING_TOKENS,
+            inputTokens: bytes(p.system ?? '') + bytes(p.prompt ?? '') + FRAMING_TOKENS,
             outputTokens: p.maxTokens,
           }
   const candidates = [choice, choice?.fallback, { provider: 'offline', model: 'offline-1' }].filter(

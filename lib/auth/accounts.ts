@@ -20,7 +20,20 @@ export type Account = {
 const SELECT = `select u.id, u.email, u.name, ${ROLE_SQL} as role, u.status, u.email_verified_at, a.password_hash, a.two_factor,
   a.failed_logins, a.lockouts, a.locked_until from public.users u join auth.accounts a on a.user_id = u.id`
 
-const toAccount = (r: Record<string, any>): Account => ({
+type AccountRow = {
+  id: string
+  email: string
+  name: string
+  role: UserRole
+  status: Account['status']
+  email_verified_at: Date | null
+  password_hash: string | null
+  two_factor: boolean
+  failed_logins: number
+  lockouts: number
+  locked_until: Date | null
+}
+const toAccount = (r: AccountRow): Account => ({
   id: r.id,
   email: r.email,
   name: r.name,
@@ -37,14 +50,18 @@ const toAccount = (r: Record<string, any>): Account => ({
 export const normaliseEmail = (email: string) => email.trim().normalize('NFC').toLowerCase()
 
 export async function findAccountByEmail(sql: Sql, email: string, lock = false) {
-  const [row] = await sql(`${SELECT} where lower(u.email) = $1${lock ? ' for update of a' : ''}`, [
-    normaliseEmail(email),
-  ])
+  const [row] = await sql<AccountRow>(
+    `${SELECT} where lower(u.email) = $1${lock ? ' for update of a' : ''}`,
+    [normaliseEmail(email)],
+  )
   return row ? toAccount(row) : null
 }
 
 export async function findAccount(sql: Sql, id: string, lock = false) {
-  const [row] = await sql(`${SELECT} where u.id = $1${lock ? ' for update of a' : ''}`, [id])
+  const [row] = await sql<AccountRow>(
+    `${SELECT} where u.id = $1${lock ? ' for update of a' : ''}`,
+    [id],
+  )
   return row ? toAccount(row) : null
 }
 
@@ -64,7 +81,9 @@ export async function createAccount(
         row.id,
         u.passwordHash,
       ])
-      return (await findAccount(sql, row.id))!
+      const made = await findAccount(sql, row.id)
+      if (!made) throw new Error('the new account is not readable in its own transaction')
+      return made
     }
     if ((await sql(`select 1 from public.users where lower(email) = $1`, [email])).length)
       return null

@@ -10,6 +10,7 @@ import type { Cipher } from '../crypto'
 import { randomToken } from '../crypto'
 import type { Sql } from '../db/db'
 import { ACCESS_TYP, type UserRole } from '../jwt'
+import { cached } from '../cached'
 
 export type KeyPolicy = {
   cipher: Cipher
@@ -101,12 +102,10 @@ async function currentKey(
   const pending = rows.some((r) => r.activates_at.getTime() > now)
   if (!pending && now - active.activates_at.getTime() > p.rotationDays * 86_400_000)
     rotated = await rotateKey(sql, p, { now })
-  if (!imported.has(active.kid))
-    imported.set(
-      active.kid,
-      p.cipher.decrypt(active.private_key_enc).then((pem) => importPKCS8(pem, 'RS256')),
-    )
-  return { kid: active.kid, key: await imported.get(active.kid)!, rotated }
+  const key = cached(imported, active.kid, () =>
+    p.cipher.decrypt(active.private_key_enc).then((pem) => importPKCS8(pem, 'RS256')),
+  )
+  return { kid: active.kid, key: await key, rotated }
 }
 
 export type AccessSubject = {
@@ -142,7 +141,13 @@ export type KeyState = 'next' | 'current' | 'retiring' | 'expired'
 
 /** The signing keys of the last `days` with their state, for the operations panel (no key material). */
 export async function listKeys(sql: Sql, now: number, days = 90) {
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<{
+    kid: string
+    created_at: Date
+    activates_at: Date
+    retire_at: Date | null
+    expire_at: Date | null
+  }>(
     `select kid, created_at, activates_at, retire_at, expire_at from auth.signing_keys
      where expire_at is null or expire_at > $1::timestamptz - $2::int * interval '1 day' order by activates_at desc`,
     [new Date(now), days],
@@ -160,7 +165,7 @@ export async function listKeys(sql: Sql, now: number, days = 90) {
             : 'expired'
     if (state === 'current') current = true
     return {
-      kid: r.kid as string,
+      kid: r.kid,
       state,
       published: t(r.expire_at) > now,
       createdAt: r.created_at,

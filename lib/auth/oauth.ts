@@ -4,6 +4,7 @@ import type { ConfigOf } from '../config'
 import { randomToken, sha256, toBase64Url } from '../crypto'
 import type { Sql } from '../db/db'
 import { OAUTH_PROVIDERS } from './providers'
+import { cached } from '../cached'
 
 export const Provider = z.enum(OAUTH_PROVIDERS)
 export type Provider = z.infer<typeof Provider>
@@ -137,8 +138,8 @@ export async function finishFlow(
   })
   if (!res.ok) throw new Error(`token endpoint answered ${res.status}`)
   const { id_token } = z.object({ id_token: z.string() }).parse(await res.json())
-  if (!jwksCache.has(p.jwksUrl)) jwksCache.set(p.jwksUrl, createRemoteJWKSet(new URL(p.jwksUrl)))
-  const { payload } = await jwtVerify(id_token, jwksCache.get(p.jwksUrl)!, {
+  const jwks = cached(jwksCache, p.jwksUrl, () => createRemoteJWKSet(new URL(p.jwksUrl)))
+  const { payload } = await jwtVerify(id_token, jwks, {
     issuer: p.issuer,
     audience: p.clientId,
     algorithms: ['RS256', 'ES256'],

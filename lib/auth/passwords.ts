@@ -2,6 +2,7 @@ import bcrypt from 'bcryptjs'
 import { z } from 'zod'
 import { sha256, toBase64Url } from '../crypto'
 import COMMON from './common-passwords.json'
+import { cached } from '../cached'
 
 // The 10,000 most common passwords, from @zxcvbn-ts/language-common 4.1.3 (MIT), in frequency order.
 let common: Set<string> | undefined
@@ -26,6 +27,5 @@ export const verifyPassword = async (pw: string, hash: string) =>
 const dummies = new Map<number, Promise<string>>()
 /** Spends the same time as a real check, for unknown or locked accounts. */
 export async function burnPasswordCheck(pw: string, cost: number) {
-  if (!dummies.has(cost)) dummies.set(cost, bcrypt.hash('dummy', cost))
-  await verifyPassword(pw, await dummies.get(cost)!)
+  await verifyPassword(pw, await cached(dummies, cost, () => bcrypt.hash('dummy', cost)))
 }

@@ -56,7 +56,20 @@ const COLUMNS = `u.id, u.email, u.name, ${ROLE_SQL} as role, u.status, u.email_v
   (a.two_factor or u.role = 'admin') as two_factor`
 const FROM = 'from public.users u join auth.accounts a on a.user_id = u.id'
 
-export const toPerson = (r: Record<string, any>): Person => ({
+type PersonRow = {
+  id: string
+  email: string
+  name: string
+  role: string
+  status: string
+  email_verified_at: Date | null
+  two_factor: boolean
+  created_at: Date
+  last_active_at: Date | null
+  comp_role: string | null
+  comp_until: Date
+}
+export const toPerson = (r: PersonRow): Person => ({
   id: r.id,
   email: r.email,
   name: r.name,
@@ -81,7 +94,7 @@ export async function searchPeople(sql: Sql, q: PeopleQuery) {
   const { sql: col, type } = SORTS[q.sort]
   if (q.after && !validAfter(q.after, type)) throw new ApiError('BAD_REQUEST', 'Invalid cursor')
   const dir = q.order === 'asc' ? '>' : '<'
-  const rows = await sql(
+  const rows = await sql<PersonRow & { sort_value: string }>(
     `select ${COLUMNS}, (${col})::text as sort_value ${FROM}
      where ($1::text is null
             or u.search @@ (select to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' & '))
@@ -115,7 +128,7 @@ export async function searchPeople(sql: Sql, q: PeopleQuery) {
 }
 
 export async function findPerson(sql: Sql, id: string) {
-  const [row] = await sql(`select ${COLUMNS} ${FROM} where u.id = $1`, [id])
+  const [row] = await sql<PersonRow>(`select ${COLUMNS} ${FROM} where u.id = $1`, [id])
   return row ? toPerson(row) : null
 }
 

@@ -175,7 +175,14 @@ export type SessionView = {
 }
 
 export async function liveSessions(sql: Sql, userId: string, now: number): Promise<SessionView[]> {
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<{
+    id: string
+    device_id: string
+    user_agent: string | null
+    ip: string | null
+    created_at: Date
+    last_used_at: Date
+  }>(
     `select id, device_id, user_agent, ip, created_at, last_used_at from auth.sessions
      where user_id = $1 and revoked_at is null and expires_at > $2
        and exists (select 1 from auth.refresh_tokens t where t.session_id = sessions.id and t.rotated_at is null and t.expires_at > $2)

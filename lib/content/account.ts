@@ -1,12 +1,12 @@
 import type { Sql } from '../db/db'
 import { listDecks } from './decks'
 import { allCardHistory } from './card-history'
-import { toCard } from './cards'
+import { type CardRow, toCard } from './cards'
 
 /** The learner's content for their data export; media as links they can open while signed in. */
 export async function exportContent(sql: Sql, now: Date) {
   const media = (key: string | null) => (key ? `/api/ai/media/${key}` : null)
-  const cards = await sql(`select * from content.cards order by created_at, id`)
+  const cards = await sql<CardRow>(`select * from content.cards order by created_at, id`)
   return {
     decks: await listDecks(sql, now),
     cards: cards

@@ -1,4 +1,4 @@
-import { createEmptyCard } from 'ts-fsrs'
+import { type CardInput, createEmptyCard } from 'ts-fsrs'
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
 import { requireDeck } from './decks'
@@ -25,7 +25,24 @@ export type Card = CardFields & {
   createdAt: Date
   updatedAt: Date
 }
-export const toCard = (r: Record<string, any>): Card => ({
+export type CardRow = {
+  id: string
+  deck_id: string
+  front: string
+  back: string
+  notes: string
+  examples: Example[]
+  tags: string[]
+  image_key: string | null
+  audio_key: string | null
+  due: Date
+  state: number
+  version: number
+  created_at: Date
+  updated_at: Date
+  fsrs: CardInput
+}
+export const toCard = (r: CardRow): Card => ({
   id: r.id,
   deckId: r.deck_id,
   front: r.front,
@@ -48,7 +65,7 @@ export const toCard = (r: Record<string, any>): Card => ({
 /** Adds cards to a deck (one statement for a bulk add): each starts as a new FSRS card. */
 export async function addCards(sql: Sql, deckId: string, cards: CardFields[], now: Date) {
   const fresh = JSON.stringify(createEmptyCard(now))
-  const rows = await sql(
+  const rows = await sql<CardRow>(
     // created_at steps by a millisecond per card, so a bulk add keeps its order in the deck
     `insert into content.cards (deck_id, front, back, notes, examples, tags, fsrs, due, created_at)
      select $1, x.front, coalesce(x.back, ''), coalesce(x.notes, ''), coalesce(x.examples, '[]'::jsonb),
@@ -90,7 +107,7 @@ export async function listCards(
     limit: number
   },
 ) {
-  const rows = await sql(
+  const rows = await sql<CardRow>(
     `select * from content.cards where deck_id = $1
        and ($2::text is null or front ilike $2 or back ilike $2 or notes ilike $2)
        and ($3::text is null or $3 = any(tags))
@@ -114,23 +131,24 @@ export async function listCards(
 }
 
 export async function getCard(sql: Sql, id: string, lock = false) {
-  const [row] = await sql(`select * from content.cards where id = $1${lock ? ' for update' : ''}`, [
-    id,
-  ])
+  const [row] = await sql<CardRow>(
+    `select * from content.cards where id = $1${lock ? ' for update' : ''}`,
+    [id],
+  )
   return row ? toCard(row) : null
 }
 
 /** A card with its deck's languages (what the AI actions translate between). */
 export async function getCardWithLanguages(sql: Sql, id: string) {
-  const [row] = await sql(
+  const [row] = await sql<CardRow & { source_lang: string; target_lang: string }>(
     `select c.*, d.source_lang, d.target_lang from content.cards c join content.decks d on d.id = c.deck_id where c.id = $1`,
     [id],
   )
   return row
     ? {
         card: toCard(row),
-        sourceLang: row.source_lang as string,
-        targetLang: row.target_lang as string,
+        sourceLang: row.source_lang,
+        targetLang: row.target_lang,
       }
     : null
 }
@@ -146,7 +164,7 @@ const CONTENT = `jsonb_build_object('front', old.front, 'back', old.back, 'notes
  * recorded when nothing changed), so every change can be undone from the card page.
  */
 export async function updateCard(sql: Sql, id: string, c: CardChange, change = 'edit') {
-  const [row] = await sql(
+  const [row] = await sql<CardRow>(
     `with old as (select * from content.cards where id = $1 for update),
      upd as (
        update content.cards x set front = coalesce($2, old.front), back = coalesce($3, old.back), notes = coalesce($4, old.notes),

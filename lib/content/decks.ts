@@ -18,7 +18,22 @@ export type Deck = DeckOptions & {
   createdAt: Date
   updatedAt: Date
 }
-const toDeck = (r: Record<string, any>): Deck => ({
+type DeckRow = {
+  id: string
+  name: string
+  description: string
+  source_lang: string
+  target_lang: string
+  new_per_day: number
+  reviews_per_day: number
+  card_count?: string | number
+  new_count?: string | number
+  new_total?: string | number
+  due_count?: string | number
+  created_at: Date
+  updated_at: Date
+}
+const toDeck = (r: DeckRow): Deck => ({
   id: r.id,
   name: r.name,
   description: r.description,
@@ -44,13 +59,13 @@ const WITH_COUNTS = `with ${todayLimits('$2')}
                       from content.cards c where c.deck_id = d.id) a`
 
 export async function listDecks(sql: Sql, now: Date) {
-  return (await sql(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now, null])).map(
-    toDeck,
-  )
+  return (
+    await sql<DeckRow>(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now, null])
+  ).map(toDeck)
 }
 
 export async function getDeck(sql: Sql, id: string, now: Date) {
-  const [row] = await sql(WITH_COUNTS, [now, id])
+  const [row] = await sql<DeckRow>(WITH_COUNTS, [now, id])
   return row ? toDeck(row) : null
 }
 

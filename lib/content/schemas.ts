@@ -3,6 +3,7 @@ import { Lang } from '../ai/operations'
 import { CEFR_LEVELS } from './levels'
 import { AudioKey, ImageKey } from './media'
 import { Text } from '../validate'
+import { cached } from '../cached'
 
 // Field limits that protect the service, with messages a learner can act on. Text, not z.string(): these
 // fields also arrive as CSV cells, which the edge's JSON check never sees.
@@ -68,8 +69,7 @@ function buildCardSchemas(l: CardLimits) {
 const built = new WeakMap<CardLimits, ReturnType<typeof buildCardSchemas>>()
 /** The card schemas for these limits, made once per config. */
 export function cardSchemas(limits: CardLimits) {
-  if (!built.has(limits)) built.set(limits, buildCardSchemas(limits))
-  return built.get(limits)!
+  return cached(built, limits, () => buildCardSchemas(limits))
 }
 /** A deck's options, as the database CHECKs them (migrations 0005 and 0018). */
 export const DeckOptionsBody = z.object({

@@ -9,7 +9,15 @@ export type Hold = {
   charged: number | null
   expiresAt: Date
 }
-export const toHold = (r: Record<string, any>): Hold => ({
+export type HoldRow = {
+  id: string
+  user_id: string
+  amount: string
+  status: Hold['status']
+  charged: string | null
+  expires_at: Date
+}
+export const toHold = (r: HoldRow): Hold => ({
   id: r.id,
   userId: r.user_id,
   amount: Number(r.amount),
@@ -31,7 +39,7 @@ export async function takeHold(
     throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits for this action', {
       needed: o.amount,
     })
-  const [row] = await sql(
+  const [row] = await sql<HoldRow>(
     `insert into credit.holds (user_id, amount, idempotency_key, expires_at) values ($1, $2, $3, $4) returning *`,
     [o.userId, o.amount, o.key, o.expiresAt],
   )
@@ -40,7 +48,7 @@ export async function takeHold(
 
 /** The hold, locked; an open one past its expiry is expired here (and stays so: the caller commits). */
 export async function lockHold(sql: Sql, holdId: string, now: number) {
-  const [row] = await sql(`select * from credit.holds where id = $1 for update`, [holdId])
+  const [row] = await sql<HoldRow>(`select * from credit.holds where id = $1 for update`, [holdId])
   if (!row) throw new ApiError('NOT_FOUND', 'No such hold')
   const hold = toHold(row)
   if (hold.status !== 'open' || hold.expiresAt.getTime() > now) return hold

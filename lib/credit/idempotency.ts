@@ -1,12 +1,13 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
-import { type Hold, lockHold, takeHold, toHold } from './holds'
+import { type Hold, type HoldRow, lockHold, takeHold, toHold } from './holds'
 import { charge } from './ledger'
 
 /** A paid call's answer as stored with its charge, and as every replay serves it. */
 export type Stored = { status: number; contentType: string; body: string; cost: number }
 
-const toStored = (r: Record<string, any>): Stored => ({
+type StoredRow = { status: number; content_type: string; body: string; cost: string }
+const toStored = (r: StoredRow): Stored => ({
   status: r.status,
   contentType: r.content_type,
   body: r.body,
@@ -31,7 +32,7 @@ export async function beginPaid(
   },
 ): Promise<{ hold: Hold } | { replay: Stored }> {
   // The usual case, a new key with the balance to hold, in one statement: the hold, and the key bound to it.
-  const [taken] = await sql<Record<string, any>>(
+  const [taken] = await sql<HoldRow & { bound: string }>(
     `with a as (
        update credit.accounts set held = held + $4 where user_id = $1 and balance - held - pending >= $4 returning user_id
      ), h as (
@@ -51,7 +52,13 @@ export async function beginPaid(
       o.amount,
     ])
   }
-  const [k] = await sql<Record<string, any>>(
+  const [k] = await sql<
+    (StoredRow | { [K in keyof StoredRow]: null }) & {
+      fingerprint: string
+      hold_status: Hold['status'] | null
+      expires_at: Date | null
+    }
+  >(
     `select k.*, h.status as hold_status, h.expires_at from credit.idempotency_keys k left join credit.holds h on h.id = k.hold_id
      where k.user_id = $1 and k.key = $2 for update of k`,
     [o.userId, o.key],
@@ -65,8 +72,8 @@ export async function beginPaid(
       'IDEMPOTENCY_MISMATCH',
       'This Idempotency-Key was used for another request; use a new key for a new request',
     )
-  if (k.status != null) return { replay: toStored(k) }
-  if (k.hold_status === 'open') {
+  if (k.status !== null) return { replay: toStored(k) }
+  if (k.hold_status === 'open' && k.expires_at) {
     const left = Math.ceil((k.expires_at.getTime() - o.now) / 1000)
     throw new ApiError(
       'IDEMPOTENCY_IN_PROGRESS',
@@ -123,10 +130,12 @@ export async function settlePaid(
   if (hold.status === 'expired') return { outcome: 'expired' }
   if (hold.status === 'released') throw new ApiError('CONFLICT', 'This hold was released')
   if (hold.status === 'settled') {
-    const [k] = await sql(`select * from credit.idempotency_keys where hold_id = $1`, [hold.id])
+    const [k] = await sql<StoredRow>(`select * from credit.idempotency_keys where hold_id = $1`, [
+      hold.id,
+    ])
     return {
       outcome: 'settled',
-      charged: hold.charged!,
+      charged: hold.charged ?? 0, // a settled hold always has its charge
       overrun: 0,
       response: k ? toStored(k) : null,
     }

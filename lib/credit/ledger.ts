@@ -36,7 +36,20 @@ export type Account = {
 
 const num = (v: unknown) => Number(v) // int8 arrives as text; amounts stay far below 2^53 µ€
 
-export const toTransaction = (r: Record<string, any>): Transaction => ({
+export type TransactionRow = {
+  id: string
+  user_id: string
+  kind: Kind
+  amount: string
+  balance_after: string
+  idempotency_key: string
+  actor: string
+  reason: string
+  request_id: string | null
+  refund_of: string | null
+  created_at: Date
+}
+export const toTransaction = (r: TransactionRow): Transaction => ({
   id: r.id,
   userId: r.user_id,
   kind: r.kind,
@@ -49,10 +62,20 @@ export const toTransaction = (r: Record<string, any>): Transaction => ({
   refundOf: r.refund_of,
   createdAt: r.created_at,
 })
-const toAccount = (r: Record<string, any>): Account => {
+type AccountRow = {
+  user_id: string
+  user_type: Account['userType']
+  comp_type: Account['userType'] | null
+  comp_until: Date | null
+  balance: string
+  held: string
+  pending: string
+}
+const toAccount = (r: AccountRow): Account => {
   const [balance, held, pending] = [num(r.balance), num(r.held), num(r.pending)]
   // A plan given by hand (a comp) is the user's type until it ends; then the paid one is again, with no timer.
-  const userType = r.comp_until && r.comp_until.getTime() > Date.now() ? r.comp_type : r.user_type
+  const userType =
+    (r.comp_until && r.comp_until.getTime() > Date.now() && r.comp_type) || r.user_type
   return {
     userId: r.user_id,
     userType,
@@ -66,12 +89,15 @@ const toAccount = (r: Record<string, any>): Account => {
 /** The user's account, created (as free) on first use. */
 export async function account(sql: Sql, userId: string, lock = false): Promise<Account> {
   const read = () =>
-    sql(`select * from credit.accounts where user_id = $1${lock ? ' for update' : ''}`, [userId])
+    sql<AccountRow>(
+      `select * from credit.accounts where user_id = $1${lock ? ' for update' : ''}`,
+      [userId],
+    )
   // Usually one round trip: the row made now or the one there before. A row another transaction made while
   // this statement waited is not in its snapshot: then it is read again.
   const [row] = lock
     ? []
-    : await sql(
+    : await sql<AccountRow>(
         `with made as (insert into credit.accounts (user_id) values ($1) on conflict do nothing returning *)
      select * from made union all select * from credit.accounts where user_id = $1 and not exists (select 1 from made)`,
         [userId],
@@ -83,7 +109,10 @@ export async function account(sql: Sql, userId: string, lock = false): Promise<A
 }
 
 export async function findTransaction(sql: Sql, key: string) {
-  const [row] = await sql(`select * from credit.transactions where idempotency_key = $1`, [key])
+  const [row] = await sql<TransactionRow>(
+    `select * from credit.transactions where idempotency_key = $1`,
+    [key],
+  )
   return row ? toTransaction(row) : null
 }
 
@@ -107,7 +136,7 @@ export async function post(sql: Sql, e: Entry): Promise<Transaction> {
     [e.userId, e.amount],
   )
   if (!acct) throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: -e.amount })
-  const [row] = await sql(
+  const [row] = await sql<TransactionRow>(
     `insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, reason, request_id, refund_of)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
     [
@@ -147,7 +176,8 @@ export async function charge(
     cap?: boolean
   },
 ): Promise<Charge> {
-  const [row] = await sql<Record<string, any>>(
+  type ChargeRow = { idempotency_key: string; user_id: string; amount: string; created_at: Date }
+  const [row] = await sql<ChargeRow & { applied: string }>(
     `with acct as (
        select user_id, balance, held, pending,
               case when $7::boolean then least($3::bigint, balance - held - pending + $6::bigint) else $3::bigint end as charged
@@ -182,11 +212,7 @@ export async function charge(
     throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: c.amount })
   const first =
     row ??
-    (
-      await sql<Record<string, any>>(`select * from credit.charges where idempotency_key = $1`, [
-        c.key,
-      ])
-    )[0]
+    (await sql<ChargeRow>(`select * from credit.charges where idempotency_key = $1`, [c.key]))[0]
   return {
     key: first.idempotency_key,
     userId: first.user_id,

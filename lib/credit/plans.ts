@@ -17,7 +17,17 @@ const PAYING = ['active', 'trialing', 'past_due']
 
 /** The plan of a user and its source (the account must exist: `account()` makes it). */
 export async function planOf(sql: Sql, userId: string): Promise<Plan> {
-  const [r] = await sql<Record<string, any>>(
+  const [r] = await sql<{
+    user_type: UserType
+    subscription_id: string | null
+    subscription_status: string | null
+    subscription_at: Date | null
+    comp_type: UserType
+    comp_until: Date
+    comp_reason: string
+    comp_by: string
+    comp_live: boolean | null
+  }>(
     `select user_type, subscription_id, subscription_status, subscription_at, comp_type, comp_until, comp_reason, comp_by,
             comp_until > now() as comp_live from credit.accounts where user_id = $1`,
     [userId],

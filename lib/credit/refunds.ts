@@ -1,6 +1,6 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
-import { findTransaction, lockKey, post, toTransaction } from './ledger'
+import { findTransaction, lockKey, post, toTransaction, type TransactionRow } from './ledger'
 
 /**
  * Gives back credits taken by a debit (all that is left of it when no amount is given). Refunds of one debit
@@ -18,7 +18,9 @@ export async function refundDebit(
   },
 ) {
   await lockKey(sql, `refund-of:${r.transactionId}`)
-  const [row] = await sql(`select * from credit.transactions where id = $1`, [r.transactionId])
+  const [row] = await sql<TransactionRow>(`select * from credit.transactions where id = $1`, [
+    r.transactionId,
+  ])
   if (!row) throw new ApiError('NOT_FOUND', 'No such transaction')
   const original = toTransaction(row)
   if (original.kind !== 'debit') throw new ApiError('BAD_REQUEST', 'Only debits can be refunded')

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/db'
-import { type Kind, toTransaction } from './ledger'
+import { type Kind, toTransaction, type TransactionRow } from './ledger'
 
 type After = { at: Date; id: string } | null
 
@@ -9,7 +9,7 @@ export async function userTransactions(
   userId: string,
   o: { after: After; limit: number },
 ) {
-  const rows = await sql(
+  const rows = await sql<TransactionRow>(
     `select * from credit.transactions where user_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3::uuid))
      order by created_at desc, id desc limit $4`,
     [userId, o.after?.at ?? null, o.after?.id ?? null, o.limit],
@@ -20,9 +20,10 @@ export async function userTransactions(
 /** A user's whole ledger, oldest first (their data export). */
 export async function allUserTransactions(sql: Sql, userId: string) {
   return (
-    await sql(`select * from credit.transactions where user_id = $1 order by created_at, id`, [
-      userId,
-    ])
+    await sql<TransactionRow>(
+      `select * from credit.transactions where user_id = $1 order by created_at, id`,
+      [userId],
+    )
   ).map(toTransaction)
 }
 
@@ -40,7 +41,7 @@ export type Search = {
 
 /** Transactions for admins, newest first: every filter optional, keyset pages on (created_at, id). */
 export async function searchTransactions(sql: Sql, q: Search) {
-  const rows = await sql(
+  const rows = await sql<TransactionRow>(
     `select t.* from credit.transactions t
      where ($1::text is null or t.user_id = $1)
        and ($2::text is null or t.user_id in (select id from public.users where lower(email) = $2))

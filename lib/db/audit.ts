@@ -80,7 +80,7 @@ export type AuditRow = {
   requestId: string | null
   ip: string | null
   userAgent: string | null
-  details: Record<string, any>
+  details: Record<string, unknown>
   cursor: string
 }
 
@@ -92,7 +92,19 @@ export async function searchEvents(sql: Sql, f: EventFilter): Promise<AuditRow[]
   const after = f.cursor ? decodeKeyset(f.cursor, 'at') : null
   if (after && (!/^\d{1,17}$/.test(after.value) || !isUuid(after.id)))
     throw new ApiError('BAD_REQUEST', 'Invalid cursor')
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<{
+    id: string
+    at: Date
+    actor: string
+    action: string
+    subject_id: string | null
+    outcome: string
+    request_id: string | null
+    ip: string | null
+    user_agent: string | null
+    details: Record<string, unknown>
+    at_us: string
+  }>(
     `select e.*, (extract(epoch from e.at) * 1000000)::bigint::text as at_us
      from audit.search_events($1, $2, $3, $4, $5, timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7, $8) e`,
     [

@@ -1,3 +1,3 @@
 /** Names a middleware after its configuration, e.g. `rateLimit(ai)`: `npm run routes` prints the chain by name. */
-export const named = <F extends Function>(name: string, fn: F): F =>
+export const named = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
   Object.defineProperty(fn, 'name', { value: name })

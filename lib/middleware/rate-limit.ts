@@ -6,6 +6,7 @@ import type { Kv } from '../kv'
 import { createLimiter, type LimitResult } from '../rate-limit'
 import { requestMeta } from '../request-meta'
 import { named } from './named'
+import { cached } from '../cached'
 
 export type LimitClass = 'standard' | 'ai' | 'public'
 
@@ -17,16 +18,12 @@ const SETTING = {
 const limiters = new WeakMap<Kv, Map<string, (id: string) => Promise<LimitResult>>>() // per store, per class
 
 function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
-  if (!limiters.has(kv)) limiters.set(kv, new Map())
-  const byClass = limiters.get(kv)!
+  const byClass = cached(limiters, kv, () => new Map())
   const { limit, windowS } = config[SETTING[cls]]
   const key = `${cls}:${limit}/${windowS}`
-  if (!byClass.has(key))
-    byClass.set(
-      key,
-      createLimiter(kv, cls, { limit, windowS, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS }),
-    )
-  return byClass.get(key)!
+  return cached(byClass, key, () =>
+    createLimiter(kv, cls, { limit, windowS, timeoutMs: config.RATE_LIMIT_TIMEOUT_MS }),
+  )
 }
 
 /**

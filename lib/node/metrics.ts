@@ -60,7 +60,8 @@ export function createNodeMetrics(role: string): Metrics {
         this.reset()
         // A reading that fails (the database is down) leaves the gauge empty for this scrape instead of failing
         // the scrape, which would read as the role being down.
-        const readings = await Promise.resolve(readers.get(name)!()).catch(() => [])
+        const read = readers.get(name)
+        const readings = read ? await Promise.resolve(read()).catch(() => []) : []
         for (const r of readings) this.set(r.labels ?? {}, r.value)
       },
     })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { must } from '../../test/must'
 import { picoSpeaker } from './pico'
 
 /** Root mean square of a 16-bit PCM WAV's samples (after its 44-byte header), and its length in seconds. */
@@ -21,11 +22,11 @@ describe('keyless speech (SVOX Pico in WASM)', () => {
       speak('Il cane gioca.', 'it'),
     ])
     for (const wav of said) {
-      const { seconds, rms } = measure(wav!)
+      const { seconds, rms } = measure(must(wav, 'speech'))
       expect(seconds).toBeGreaterThan(0.7) // a sentence, not the offline tone of 0.6 s
       expect(rms).toBeGreaterThan(1000) // speech, not silence
     }
-    expect(measure(said[0]!).seconds).toBeGreaterThan(measure(said[2]!).seconds) // longer text, longer audio
+    expect(measure(must(said[0])).seconds).toBeGreaterThan(measure(must(said[2])).seconds) // longer text, longer audio
     expect(await speak('犬', 'ja')).toBeNull()
   })
 })

@@ -15,7 +15,8 @@ const VOICES: Record<(typeof OFFLINE_SPEECH_LANGS)[number], [ta: string, sg: str
 const RATE = 16_000
 const MEMORY = 2_500_000 // Pico's working memory, as its Android wrapper gives it
 
-type Pico = Record<string, any> & {
+// The engine's C functions (`_pico_*`, `_malloc`, `_free`) take and return pointers and integers.
+type Pico = Record<`_${string}`, (...args: number[]) => number> & {
   HEAPU8: Uint8Array
   HEAP16: Int16Array
   HEAP32: Int32Array
@@ -35,8 +36,10 @@ export function picoSpeaker(dir: URL = new URL('./pico-lingware/', import.meta.u
     const run = turn.then(async () => {
       const m = await load()
       for (const f of voice)
-        if (!written.has(f))
-          (m.FS.writeFile(`/${f}`, new Uint8Array(await readFile(new URL(f, dir)))), written.add(f))
+        if (!written.has(f)) {
+          m.FS.writeFile(`/${f}`, new Uint8Array(await readFile(new URL(f, dir))))
+          written.add(f)
+        }
       return pcmWav(synthesize(m, text, voice), RATE)
     })
     turn = run.catch(() => null)
@@ -46,7 +49,11 @@ export function picoSpeaker(dir: URL = new URL('./pico-lingware/', import.meta.u
 
 function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
   const held: number[] = []
-  const alloc = (n: number) => (held.push(m._malloc(n)), held.at(-1)!)
+  const alloc = (n: number) => {
+    const at = m._malloc(n)
+    held.push(at)
+    return at
+  }
   const cString = (s: string) => {
     const bytes = new TextEncoder().encode(`${s}\0`)
     const at = alloc(bytes.length)
