@@ -12,7 +12,8 @@ export type HistoryEntry = {
   before: Content
   createdAt: Date
 }
-const toEntry = (r: Record<string, any>): HistoryEntry => ({
+type HistoryRow = { id: string; card_id: string; change: string; before: Content; created_at: Date }
+const toEntry = (r: HistoryRow): HistoryEntry => ({
   id: r.id,
   cardId: r.card_id,
   change: r.change,
@@ -22,7 +23,7 @@ const toEntry = (r: Record<string, any>): HistoryEntry => ({
 
 /** A card's recent changes, newest first, each with what it replaced. */
 export async function cardHistory(sql: Sql, cardId: string, limit = 50): Promise<HistoryEntry[]> {
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<HistoryRow>(
     `select * from content.card_history where card_id = $1 order by created_at desc, id limit $2`,
     [cardId, limit],
   )
@@ -31,9 +32,7 @@ export async function cardHistory(sql: Sql, cardId: string, limit = 50): Promise
 
 /** Every change to every card of the learner, oldest first (the data export). */
 export async function allCardHistory(sql: Sql): Promise<HistoryEntry[]> {
-  const rows = await sql<Record<string, any>>(
-    `select * from content.card_history order by created_at, id`,
-  )
+  const rows = await sql<HistoryRow>(`select * from content.card_history order by created_at, id`)
   return rows.map(toEntry)
 }
 

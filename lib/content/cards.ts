@@ -37,6 +37,9 @@ export type CardRow = {
   audio_key: string | null
   due: Date
   state: number
+  suspended: boolean
+  buried_until: Date | null
+  flag: number
   version: number
   created_at: Date
   updated_at: Date

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/db'
-import { withIntervals } from './study'
+import { type QueueRow, withIntervals } from './study'
 import { STUDYABLE, TZ } from './today'
 
 /**
@@ -15,7 +15,7 @@ export async function customQueue(
       and ($3::int is null or (c.state <> 0 and c.due <= $1::timestamptz + $3 * interval '1 day'))
       and ($4::text is null or $4 = any(c.tags))`
   const params = [o.now, o.deckId ?? null, o.aheadDays ?? null, o.tag ?? null]
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<QueueRow>(
     `select c.*, d.desired_retention, d.maximum_interval, d.autoplay ${where}
      order by (c.state = 0 or c.due > $1), (c.state <> 0), c.due, c.created_at, c.id limit $5`,
     [...params, o.limit],

@@ -23,7 +23,17 @@ const COLUMNS: Record<keyof DeckOptions, string> = {
 }
 const NAMES = Object.keys(COLUMNS) as (keyof DeckOptions)[]
 
-export const optionsOf = (r: Record<string, any>): DeckOptions => ({
+/** The options' columns as a row carries them (numeric arrives as text). */
+export type DeckOptionsRow = {
+  new_per_day: number
+  reviews_per_day: number
+  desired_retention: string | number
+  maximum_interval: number
+  leech_threshold: number
+  leech_action: DeckOptions['leechAction']
+  autoplay: boolean
+}
+export const optionsOf = (r: DeckOptionsRow): DeckOptions => ({
   newPerDay: r.new_per_day,
   reviewsPerDay: r.reviews_per_day,
   desiredRetention: Number(r.desired_retention),

@@ -1,6 +1,12 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
-import { copyPreset, type DeckOptions, optionsOf, setOptions } from './deck-options'
+import {
+  copyPreset,
+  type DeckOptions,
+  type DeckOptionsRow,
+  optionsOf,
+  setOptions,
+} from './deck-options'
 import { todayLimits } from './today'
 
 export type Deck = DeckOptions & {
@@ -18,15 +24,15 @@ export type Deck = DeckOptions & {
   createdAt: Date
   updatedAt: Date
 }
-type DeckRow = {
+type DeckRow = DeckOptionsRow & {
   id: string
   name: string
   description: string
   source_lang: string
   target_lang: string
-  new_per_day: number
-  reviews_per_day: number
+  preset_id: string | null
   card_count?: string | number
+  leech_count?: string | number
   new_count?: string | number
   new_total?: string | number
   due_count?: string | number

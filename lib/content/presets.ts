@@ -1,9 +1,16 @@
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
-import { copyPreset, type DeckOptions, optionsOf, setOptions } from './deck-options'
+import {
+  copyPreset,
+  type DeckOptions,
+  type DeckOptionsRow,
+  optionsOf,
+  setOptions,
+} from './deck-options'
 
 export type Preset = DeckOptions & { id: string; name: string; deckCount: number }
-const toPreset = (r: Record<string, any>): Preset => ({
+type PresetRow = DeckOptionsRow & { id: string; name: string; deck_count?: string }
+const toPreset = (r: PresetRow): Preset => ({
   id: r.id,
   name: r.name,
   ...optionsOf(r),
@@ -15,11 +22,13 @@ const WITH_COUNT = `select p.*, (select count(*) from content.decks d where d.pr
 export const MAX_PRESETS = 100
 
 export async function listPresets(sql: Sql) {
-  return (await sql(`${WITH_COUNT} order by p.name, p.id limit ${MAX_PRESETS}`)).map(toPreset)
+  return (await sql<PresetRow>(`${WITH_COUNT} order by p.name, p.id limit ${MAX_PRESETS}`)).map(
+    toPreset,
+  )
 }
 
 export async function getPreset(sql: Sql, id: string) {
-  const [row] = await sql(`${WITH_COUNT} where p.id = $1`, [id])
+  const [row] = await sql<PresetRow>(`${WITH_COUNT} where p.id = $1`, [id])
   return row ? toPreset(row) : null
 }
 

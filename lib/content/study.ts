@@ -1,22 +1,18 @@
-import {
-  type Card as FsrsCard,
-  type CardInput,
-  type FSRS,
-  fsrs,
-  generatorParameters,
-  type Grade,
-  Rating,
-} from 'ts-fsrs'
+import { type Card as FsrsCard, type FSRS, fsrs, generatorParameters, Rating } from 'ts-fsrs'
+import { cached } from '../cached'
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
-import { type Card, toCard } from './cards'
+import { type Card, type CardRow, toCard } from './cards'
+import type { DeckOptions } from './deck-options'
 import { STUDYABLE, todayLimits } from './today'
 
 export type Settings = { timezone: string; desiredRetention: number; maximumInterval: number }
 
 export async function studySettings(sql: Sql): Promise<Settings> {
   await sql(`insert into content.settings default values on conflict do nothing`)
-  const [r] = await sql<Record<string, any>>(`select * from content.settings`)
+  const [r] = await sql<{ timezone: string; desired_retention: string; maximum_interval: number }>(
+    `select * from content.settings`,
+  )
   return {
     timezone: r.timezone,
     desiredRetention: Number(r.desired_retention),
@@ -44,22 +40,21 @@ export async function updateStudySettings(sql: Sql, s: Partial<Settings>) {
 
 /** A deck's scheduling options, as its rows carry them (desired_retention, maximum_interval). */
 type Scheduling = { desired_retention: string | number; maximum_interval: number }
+/** A study queue's row: the card with its deck's scheduling options and autoplay. */
+export type QueueRow = CardRow & Scheduling & { autoplay: boolean }
 const schedulers = new Map<string, FSRS>()
 // Fuzz off: the same history always gives the same intervals (and tests can compare with ts-fsrs).
 function scheduler(s: Scheduling) {
   const key = `${s.desired_retention}/${s.maximum_interval}`
-  if (!schedulers.has(key))
-    schedulers.set(
-      key,
-      fsrs(
-        generatorParameters({
-          request_retention: Number(s.desired_retention),
-          maximum_interval: s.maximum_interval,
-          enable_fuzz: false,
-        }),
-      ),
-    )
-  return schedulers.get(key)!
+  return cached(schedulers, key, () =>
+    fsrs(
+      generatorParameters({
+        request_retention: Number(s.desired_retention),
+        maximum_interval: s.maximum_interval,
+        enable_fuzz: false,
+      }),
+    ),
+  )
 }
 
 const GRADES = {
@@ -71,16 +66,16 @@ const GRADES = {
 export type GradeName = keyof typeof GRADES
 
 /** Queue rows (cards with their deck's options) as cards with each grade's next interval, shown before the answer. */
-export function withIntervals(rows: Record<string, any>[], now: Date) {
+export function withIntervals(rows: QueueRow[], now: Date) {
   return rows.map((r) => {
-    const preview = scheduler(r as Scheduling).repeat(r.fsrs as CardInput, now)
+    const preview = scheduler(r).repeat(r.fsrs, now)
     const intervals = Object.fromEntries(
       Object.entries(GRADES).map(([name, rating]) => {
-        const due = preview[rating as Grade].card.due
+        const due = preview[rating].card.due
         return [name, { due, seconds: Math.round((due.getTime() - now.getTime()) / 1000) }]
       }),
     )
-    return { ...toCard(r), autoplay: r.autoplay as boolean, intervals }
+    return { ...toCard(r), autoplay: r.autoplay, intervals }
   })
 }
 
@@ -90,7 +85,7 @@ export function withIntervals(rows: Record<string, any>[], now: Date) {
  * is read through its (deck, due) and (deck, created) indexes, never scanned; suspended and buried cards wait.
  */
 export async function dueQueue(sql: Sql, o: { deckId?: string; now: Date; limit: number }) {
-  const rows = await sql<Record<string, any>>(
+  const rows = await sql<QueueRow>(
     `with ${todayLimits('$2')}
      select q.*, lim.desired_retention, lim.maximum_interval, lim.autoplay from (
        select c.* from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1
@@ -127,7 +122,9 @@ export async function gradeCard(
   sql: Sql,
   o: { cardId: string; grade: GradeName; version: number; durationMs: number; now: Date },
 ): Promise<Card & { leech: boolean }> {
-  const [row] = await sql<Record<string, any>>(
+  const [row] = await sql<
+    CardRow & Scheduling & { leech_threshold: number; leech_action: DeckOptions['leechAction'] }
+  >(
     `select c.*, d.desired_retention, d.maximum_interval, d.leech_threshold, d.leech_action
      from content.cards c join content.decks d on d.id = c.deck_id where c.id = $1 for update of c`,
     [o.cardId],
@@ -137,13 +134,9 @@ export async function gradeCard(
     throw new ApiError('CONFLICT', 'This card was already graded; reload the queue', {
       version: row.version,
     })
-  const next = scheduler(row as Scheduling).next(
-    row.fsrs as CardInput,
-    o.now,
-    GRADES[o.grade] as Grade,
-  ).card
+  const next = scheduler(row).next(row.fsrs, o.now, GRADES[o.grade]).card
   const leech = becomesLeech(row.fsrs.lapses ?? 0, next.lapses, row.leech_threshold)
-  const [updated] = await sql(
+  const [updated] = await sql<CardRow>(
     `update content.cards set fsrs = $2, due = $3, state = $4, version = version + 1,
        tags = case when $5 and not 'leech' = any(tags) then tags || '{leech}'::text[] else tags end,
        suspended = suspended or ($5 and $6 = 'suspend')
@@ -178,13 +171,18 @@ export async function gradeCard(
 
 /** Undoes the user's last review: the card gets back its exact earlier FSRS state (and loses a leech mark it made). */
 export async function undoLastReview(sql: Sql, now: Date) {
-  const [last] = await sql<Record<string, any>>(
+  const [last] = await sql<{
+    id: string
+    card_id: string
+    state_before: FsrsCard & { due: string }
+    leeched: boolean
+  }>(
     `select * from content.reviews where undone_at is null order by reviewed_at desc, id desc limit 1 for update`,
   )
   if (!last) throw new ApiError('NOT_FOUND', 'Nothing to undo')
   await sql(`update content.reviews set undone_at = $2 where id = $1`, [last.id, now])
-  const before = last.state_before as FsrsCard & { due: string }
-  const [card] = await sql(
+  const before = last.state_before
+  const [card] = await sql<CardRow>(
     `update content.cards set fsrs = $2, due = $3, state = $4, version = version + 1,
        tags = case when $5 then array_remove(tags, 'leech') else tags end, suspended = suspended and not $5
      where id = $1 returning *`,

@@ -3,7 +3,7 @@ import type { AppEnv } from '../app'
 import type { Stored } from '../credit/idempotency'
 import { type CostClass, SETTLE_RETRY_MS } from '../credit/paid'
 import { sha256Hex } from '../crypto'
-import { ApiError } from '../errors'
+import { ApiError, type ErrorCode } from '../errors'
 import type { Services } from '../services'
 import { named } from './named'
 
@@ -27,13 +27,22 @@ async function fingerprintOf(c: Context) {
   return sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${canonical(body)}`)
 }
 
+/** What credit's hold and settle routes answer (lib/credit/idempotency.ts), error bodies included. */
+type CreditReply = {
+  replay?: Stored
+  hold?: { id: string }
+  outcome?: 'settled' | 'expired'
+  response?: Stored
+  error?: { code: ErrorCode; message: string; details?: unknown }
+}
+
 /** A call to credit; null when it could not be reached (or answered 5xx). */
 async function credit(services: Services, path: string, body: unknown, requestId: string) {
   const res = await services
     .call('credit', path, { method: 'POST', body, requestId })
     .catch(() => null)
   if (!res || res.status >= 500) return null
-  return { status: res.status, json: (await res.json()) as Record<string, any> }
+  return { status: res.status, json: (await res.json()) as CreditReply }
 }
 
 const answer = (s: Stored, replayed: boolean) =>
@@ -86,16 +95,17 @@ export const paid = <E extends AppEnv>(
         'Credits are briefly unavailable, so nothing was run or charged; try again shortly',
         { retryAfter: 5 },
       )
-    if (begun.status === 200) return answer(begun.json.replay, true)
-    if (begun.status !== 201) {
-      const e = begun.json.error
+    const { replay, hold: held, error: e } = begun.json
+    if (begun.status === 200 && replay) return answer(replay, true)
+    if (begun.status !== 201 || !held) {
+      if (!e) throw new Error(`credit answered ${begun.status} without an error body`)
       throw new ApiError(
         e.code,
         e.code === 'PAYMENT_REQUIRED' ? 'Not enough credits for this action' : e.message,
         e.details,
       )
     }
-    const holdId: string = begun.json.hold.id
+    const holdId = held.id
     let charged: Promise<Response> | undefined
     const chargeOnce: Charge = (res) => (charged ??= charge(services, holdId, res, requestId))
     c.set('charge', chargeOnce)
@@ -145,10 +155,7 @@ async function settle(services: Services, holdId: string, body: unknown, request
   const deadline = Date.now() + SETTLE_RETRY_MS
   for (let wait = 200; ; wait = Math.min(wait * 2, 2000)) {
     const r = await credit(services, `/internal/holds/${holdId}/settle`, body, requestId)
-    if (r)
-      return r.status === 200
-        ? (r.json as { outcome: 'settled' | 'expired'; response?: Stored })
-        : null
+    if (r) return r.status === 200 ? r.json : null
     if (Date.now() + wait > deadline) return null
     await new Promise((ok) => setTimeout(ok, wait))
   }
