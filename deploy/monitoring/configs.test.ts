@@ -5,6 +5,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { createApp } from '../../lib/app'
+import { loadConfig } from '../../lib/config'
+import { createLogger } from '../../lib/log'
 
 const HERE = import.meta.dirname
 const yaml = async (name: string) => parse(await readFile(join(HERE, name), 'utf8'))
@@ -66,5 +69,54 @@ describe('deploy/monitoring', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+
+  // No Loki or Fluent Bit binary here (Debian's `loki` package is an unrelated genetics program, and Grafana
+  // Loki's code may not be vendored), so the log path is checked by shape: the files agree with each other,
+  // with compose, and with the lines the roles really write.
+  it('ships the roles’ JSON lines to Loki by shape: address, port, storage, retention, labels from real fields', async () => {
+    const loki = await yaml('loki.yml')
+    const bit = await yaml('fluent-bit.yaml')
+    const compose = parse(await readFile(join(HERE, '..', 'compose.yaml'), 'utf8'))
+    const port = loki.server.http_listen_port
+    // Loki shares the log server's network namespace (Prometheus's address) and keeps its data in its volume.
+    expect(compose.services.loki.network_mode).toBe('service:prometheus')
+    const logServer = compose.services.prometheus.networks['core-net'].ipv4_address
+    expect(compose.services.loki.volumes).toContain(`lokidata:${loki.common.path_prefix}`)
+    expect(
+      loki.common.storage.filesystem.chunks_directory.startsWith(loki.common.path_prefix),
+    ).toBe(true)
+    // Loki 3: schema v13 needs the tsdb index; retention needs the compactor with a delete-request store.
+    expect(loki.schema_config.configs.at(-1)).toMatchObject({ store: 'tsdb', schema: 'v13' })
+    expect(loki.compactor).toMatchObject({
+      retention_enabled: true,
+      delete_request_store: 'filesystem',
+    })
+    expect(loki.limits_config.retention_period).toBe('720h')
+    const datasources = parse(
+      await readFile(join(HERE, 'grafana/provisioning/datasources/datasources.yml'), 'utf8'),
+    )
+    expect(datasources.datasources.find((d: { type: string }) => d.type === 'loki').url).toBe(
+      `http://127.0.0.1:${port}`,
+    )
+    const out = bit.pipeline.outputs.find((o: { name: string }) => o.name === 'loki')
+    expect([out.host, out.port]).toEqual([logServer, port])
+    // The labels Fluent Bit sets come from the fields of a real access-log line, which carries the request id
+    // a LogQL query finds it by: {job="lingudesk"} | json | requestId="…".
+    const lines: string[] = []
+    const app = createApp('frontend', {
+      config: loadConfig('frontend', {}),
+      log: createLogger('frontend', 'info', (l) => lines.push(l)),
+    } as never)
+    await app.request('/no-such-page')
+    const line = JSON.parse(lines.find((l) => JSON.parse(l).msg === 'request')!)
+    expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    const labels = Object.fromEntries(
+      (out.labels as string).split(',').map((l) => l.trim().split('=') as [string, string]),
+    )
+    expect(labels).toEqual({ job: 'lingudesk', role: '$role', level: '$level' })
+    for (const v of Object.values(labels).filter((v) => v.startsWith('$')))
+      expect(typeof line[v.slice(1)]).toBe('string')
+    expect(out.line_format).toBe('json')
   })
 })
