@@ -1,7 +1,14 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { mostItCosts } from '../../lib/ai/prices'
-import { getCard, getCardWithLanguages, updateCard } from '../../lib/content/cards'
+import {
+  type Card,
+  type Example,
+  getCard,
+  getCardWithLanguages,
+  updateCard,
+} from '../../lib/content/cards'
+import type { Stored } from '../../lib/credit/idempotency'
 import type { Db } from '../../lib/db/db'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -37,17 +44,36 @@ for (const [action, a] of Object.entries(ACTIONS)) {
     if (!found) throw new ApiError('NOT_FOUND', 'No such card')
     return { ...a.input(found.card.front, found), ...options }
   }
+  /**
+   * Before a replay: an answer whose change never reached the card (the backend died between credit's commit
+   * and the card's) gets its change now, so the card agrees with what was paid for. Only then is the card older
+   * than the stored answer's; a later edit makes it newer, and that edit stands.
+   */
+  const catchUp = async (c: Context<BackendEnv>, stored: Stored) => {
+    const paidFor = JSON.parse(stored.body) as { card: Card; applied: string | null }
+    if (stored.status !== 200 || !paidFor.applied) return
+    await asUser(c.var.db, c.var.user!.id, async (sql) => {
+      const card = await getCard(sql, paidFor.card.id, true)
+      if (!card || card.updatedAt.getTime() >= new Date(paidFor.card.updatedAt).getTime()) return
+      const { change } = place(card, a.field, paidFor.card[a.field] as string | Example[])
+      if (change) await updateCard(sql, card.id, change, `ai.${action}`)
+    })
+  }
   app.post(
     `/api/cards/:id/ai/${action}`,
     requireUser(),
     rateLimit('ai'),
     validate('param', IdParam),
     validate('json', Options),
-    paid<BackendEnv>(route.cost!, async (c) => {
-      const options = Options.parse(await c.req.json()) // validated above: the same value
-      const input = await inputOf(c.var.db, c.var.user!.id, c.req.param('id')!, options)
-      return mostItCosts(a.op, input, route.providers?.[userTypeOf(c.var.user!.role)])
-    }),
+    paid<BackendEnv>(
+      route.cost!,
+      async (c) => {
+        const options = Options.parse(await c.req.json()) // validated above: the same value
+        const input = await inputOf(c.var.db, c.var.user!.id, c.req.param('id')!, options)
+        return mostItCosts(a.op, input, route.providers?.[userTypeOf(c.var.user!.role)])
+      },
+      catchUp,
+    ),
     async (c) => {
       const { id } = c.req.valid('param')
       const res = await callRoute(c, route, route.target, {

@@ -78,6 +78,7 @@ async function learner() {
     })
     const id = made.body.id as string
     return {
+      id,
       translate: (key: string, via?: string) =>
         (via ? p.browser(via) : b).call('POST', `/api/cards/${id}/ai/translate`, {
           body: {},
@@ -218,6 +219,29 @@ describe('when the money path fails', () => {
     const replay = await c.translate('card-expire-1')
     expect(replay.headers.get('idempotent-replayed')).toBe('true')
     expect(JSON.stringify(replay.body)).toBe(JSON.stringify(again.body))
+    expect(await c.read()).toEqual({ back: 'T:die Katze', history: 1 })
+    expect(await l.spent()).toBe(700)
+  })
+
+  it('AI on a card, charged but the card’s commit lost (backend killed between them): a replay makes the change, once', async () => {
+    const l = await learner()
+    const c = await l.card()
+    const first = await c.translate('card-lost-01')
+    expect(first.body.applied).toBe('back')
+    // The card as it was before the call, as if its transaction had died after credit's commit.
+    await p.db.owner.transaction(async (sql) => {
+      await sql(`set local session_replication_role = replica`) // no triggers: updated_at and history as before
+      await sql(
+        `update content.cards set back = '', updated_at = updated_at - interval '1 second' where id = $1`,
+        [c.id],
+      )
+      await sql(`delete from content.card_history where card_id = $1`, [c.id])
+    })
+    expect(await c.read()).toEqual({ back: '', history: 0 })
+    const replay = await c.translate('card-lost-01')
+    expect(JSON.stringify(replay.body)).toBe(JSON.stringify(first.body))
+    expect(await c.read()).toEqual({ back: 'T:die Katze', history: 1 })
+    await c.translate('card-lost-01') // the card is up to date now: nothing more
     expect(await c.read()).toEqual({ back: 'T:die Katze', history: 1 })
     expect(await l.spent()).toBe(700)
   })

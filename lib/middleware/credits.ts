@@ -70,6 +70,8 @@ export type Charge = (res: Response) => Promise<Response>
 export const paid = <E extends AppEnv>(
   cost: CostClass,
   holdOf: (c: Context<E>) => number | Promise<number>,
+  /** Before a stored answer is replayed: a route whose answer goes with a change of its own makes sure of it. */
+  replaying?: (c: Context<E>, stored: Stored) => Promise<void>,
 ) =>
   named(`paid(${cost})`, async (c: Context<E>, next: Next) => {
     const { services, user, requestId } = c.var
@@ -96,7 +98,10 @@ export const paid = <E extends AppEnv>(
         { retryAfter: 5 },
       )
     const { replay, hold: held, error: e } = begun.json
-    if (begun.status === 200 && replay) return answer(replay, true)
+    if (begun.status === 200 && replay) {
+      await replaying?.(c, replay)
+      return answer(replay, true)
+    }
     if (begun.status !== 201 || !held) {
       if (!e) throw new Error(`credit answered ${begun.status} without an error body`)
       throw new ApiError(
