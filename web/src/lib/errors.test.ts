@@ -44,6 +44,14 @@ describe('the error presenter', () => {
     ).toBe('/#/forgot')
   })
 
+  it('says a password typed to confirm a change was wrong, not that the person lacks rights', () => {
+    const p = present(err(403, 'FORBIDDEN', 'The password is wrong'), { about: 'password' })
+    expect(p.headline).toBe('The password is wrong')
+    expect(p.help).not.toMatch(/sign out/)
+    expect(p.help).toMatch(/lock/)
+    expect(p.link?.href).toBe('/#/forgot')
+  })
+
   it('gives a lock its time left and the reset link', () => {
     const p = present(err(429, 'ACCOUNT_LOCKED', 'locked', { retryAfter: 240 }, 240))
     expect(p.headline).toBe('This account is locked for 4 minutes')

@@ -12,11 +12,11 @@ export type Presented = {
 }
 /**
  * Who reads the message and about what: an admin acting on a learner's account, or a learner on a page where
- * a used-up code or link has a way forward.
+ * a used-up code or link has a way forward, or who typed their password to confirm a change.
  */
 export type Context = {
   audience?: 'learner' | 'admin'
-  about?: 'reset-link' | 'email-code' | 'sign-in-code'
+  about?: 'reset-link' | 'email-code' | 'sign-in-code' | 'password'
 }
 
 const LABELS: Record<string, string> = {
@@ -125,6 +125,12 @@ export function present(e: unknown, ctx: Context = {}): Presented {
       )
     }
     case 'FORBIDDEN':
+      if (ctx.about === 'password')
+        return out(
+          e.message,
+          'Check it and try again: five wrong passwords in a row lock the account for a while.',
+          { href: '/#/forgot', label: 'Forgot your password?' },
+        )
       return out(
         e.message,
         admin ? null : 'If you think you should be allowed, sign out and in again.',
