@@ -15,6 +15,7 @@ import { redirectToHttps, reloadOnChange, tlsOptions } from '../lib/node/tls'
 import { ensurePartitions, loadMigrations, migrateWith } from '../lib/node/migrations'
 import { ensureBucket } from '../lib/s3'
 import type { Fetcher } from '../lib/services'
+import type { Upstream } from '../lib/upstream'
 
 type Factory = (deps: any) => Hono<any>
 export type RoleServer = {
@@ -33,7 +34,7 @@ export async function startRole(
   create: Factory,
   o: { env: Env; migrationsDir: URL | string; assetsDir: string; kv?: Kv },
 ): Promise<RoleServer> {
-  const deps: Deps & { assets?: Fetcher } = nodeDeps(role, o.env, { kv: o.kv })
+  const deps: Deps & { assets?: Fetcher; backend?: Upstream } = nodeDeps(role, o.env, { kv: o.kv })
   const { config, log } = deps
   let partitionTimer: ReturnType<typeof setInterval> | undefined
   if ('MIGRATION_DATABASE_URL' in config && config.MIGRATION_DATABASE_URL) {
@@ -107,6 +108,7 @@ export async function startRole(
         ;(server as Server).closeIdleConnections() // idle keep-alive sockets would hold close() for seconds
         await closed
         await deps.db?.close()
+        await deps.backend?.close()
         if (!o.kv) await deps.kv?.close()
       })()),
   }

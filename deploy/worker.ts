@@ -6,6 +6,7 @@ import { createDb, type DbRole } from '../lib/db/db'
 import { dbRoleOf, portableDeps } from '../lib/deps'
 import { createLogger } from '../lib/log'
 import type { Fetcher } from '../lib/services'
+import { fetchUpstream, type Upstream } from '../lib/upstream'
 
 /** Worker bindings: string vars for the config, Service Bindings for the other roles and the assets. */
 export type WorkerEnv = Record<string, unknown> & {
@@ -29,18 +30,19 @@ const perRequestDb = (url: string, role: DbRole) =>
     },
   })
 
-function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher } {
+function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher; backend?: Upstream } {
   const vars = Object.fromEntries(
     Object.entries(env).filter(([, v]) => typeof v === 'string'),
   ) as Record<string, string>
   const config = loadConfig(role, vars)
-  const deps: Deps & { assets?: Fetcher } = {
+  const deps: Deps & { assets?: Fetcher; backend?: Upstream } = {
     config,
     log: createLogger(role, config.LOG_LEVEL),
     peerAddress: (c) => c.req.header('cf-connecting-ip'),
     assets: env.ASSETS,
     ...portableDeps(role, config, { auth: env.AUTH, credit: env.CREDIT, ai: env.AI }),
   }
+  if ('BACKEND_URL' in config) deps.backend = fetchUpstream(config.BACKEND_URL)
   if ('DATABASE_URL' in config)
     deps.db = perRequestDb(config.DATABASE_URL, dbRoleOf(role as Exclude<Role, 'frontend'>))
   return deps

@@ -1,13 +1,24 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { gunzipSync } from 'node:zlib'
+import { rawRequest } from '../../test/raw-http'
 import { MIGRATIONS_DIR } from '../../lib/node/migrations'
 import { startRole, type RoleServer } from '../../deploy/serve'
 import createFrontendApp from './index'
 
+const BIG = JSON.stringify({
+  items: Array.from({ length: 200 }, (_, i) => ({ id: i, front: `word ${i}` })),
+})
 // A loopback peer standing where the backend would be, reporting what reached it.
 let upstream: Server
-let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[] = []
+let seen: {
+  method?: string
+  url?: string
+  headers: IncomingHttpHeaders
+  body: string
+  port?: number
+}[] = []
 let frontend: RoleServer
 let backendUrl: string
 
@@ -16,9 +27,21 @@ beforeAll(async () => {
     let body = ''
     req.on('data', (d) => (body += d))
     req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body })
-      res.writeHead(201, { 'content-type': 'application/json', 'set-cookie': 'rt=1; HttpOnly' })
-      res.end(JSON.stringify({ ok: true }))
+      seen.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body,
+        port: req.socket.remotePort,
+      })
+      if (req.url?.startsWith('/api/big')) {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        return res.end(BIG)
+      }
+      res.statusCode = 201
+      res.setHeader('content-type', 'application/json')
+      res.setHeader('set-cookie', 'rt=1; HttpOnly')
+      res.end(JSON.stringify({ ok: true })) // with its Content-Length, as the backend sends it
     })
   })
   await new Promise<void>((ok) => upstream.listen(0, '127.0.0.1', ok))
@@ -93,6 +116,35 @@ describe('frontend /api proxy', () => {
       headers: { 'x-forwarded-proto': 'https' },
     })
     expect(tls.headers.get('strict-transport-security')).toContain('max-age=31536000')
+  })
+
+  it('reaches the backend over kept-alive connections of its pool', async () => {
+    seen = []
+    for (let i = 0; i < 5; i++) await fetch(`${frontend.url}/api/whoami`)
+    expect(new Set(seen.map((s) => s.port)).size).toBe(1)
+    // Not fetch on Node: fetch would add an Accept-Encoding of its own.
+    expect(seen[0].headers['accept-encoding']).toBeUndefined()
+  })
+
+  it('gzips answers over 1 kB for clients that take gzip, and nothing else', async () => {
+    const get = (path: string, encoding?: string) =>
+      rawRequest(frontend.url + path, { headers: encoding ? { 'accept-encoding': encoding } : {} })
+    const zipped = await get('/api/big', 'gzip, deflate, br')
+    expect(zipped.headers['content-encoding']).toBe('gzip')
+    expect(zipped.headers.vary).toContain('Accept-Encoding')
+    expect(gunzipSync(zipped.body).toString()).toBe(BIG)
+    expect(zipped.body.length).toBeLessThan(BIG.length / 3)
+    // The backend never sees an Accept-Encoding (neither the client's nor fetch's own): the edge compresses.
+    expect(seen.at(-1)!.headers['accept-encoding']).toBeUndefined()
+    for (const refused of [undefined, 'br', 'gzip;q=0']) {
+      const plain = await get('/api/big', refused)
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.headers.vary).toContain('Accept-Encoding')
+      expect(plain.body.toString()).toBe(BIG)
+    }
+    const small = await get('/api/whoami', 'gzip')
+    expect(small.headers['content-encoding']).toBeUndefined()
+    expect(JSON.parse(small.body.toString())).toEqual({ ok: true })
   })
 
   it('answers 503 in the error shape when the backend is unreachable', async () => {

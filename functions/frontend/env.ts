@@ -1,5 +1,6 @@
 import type { AppEnv, RoleDeps } from '../../lib/app'
 import type { Fetcher } from '../../lib/services'
+import type { Upstream } from '../../lib/upstream'
 
-export type FrontendDeps = RoleDeps<'frontend'> & { assets: Fetcher }
+export type FrontendDeps = RoleDeps<'frontend'> & { assets: Fetcher; backend: Upstream }
 export type FrontendEnv = AppEnv<FrontendDeps>

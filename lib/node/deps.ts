@@ -10,6 +10,8 @@ import { createKv } from './kv'
 import { createMailer } from './mail'
 import { createNodeMetrics } from './metrics'
 import { picoSpeaker } from './pico'
+import { poolUpstream } from './upstream'
+import type { Upstream } from '../upstream'
 
 /** A role's dependencies on Node, from its environment. `kv` lets roles in one process share a store. */
 export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } = {}): RoleDeps<R> {
@@ -37,6 +39,8 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
         config.REDIS_PASSWORD,
       )
   if (role === 'ai') (deps as Deps & { speaker?: unknown }).speaker = picoSpeaker()
+  if ('BACKEND_URL' in config)
+    (deps as Deps & { backend?: Upstream }).backend = poolUpstream(config.BACKEND_URL)
   if ('SMTP_URL' in config && !deps.mailer)
     deps.mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, log)
   return deps as RoleDeps<R>

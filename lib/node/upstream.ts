@@ -1,0 +1,40 @@
+import { Readable } from 'node:stream'
+import { Pool } from 'undici'
+import { HOP_BY_HOP, type Upstream } from '../upstream'
+
+// An answer up to this size is read whole and sent on in one write; larger or unsized ones stream through.
+const BUFFER_MAX = 64 * 1024
+const NO_BODY = new Set([101, 204, 205, 304])
+
+/**
+ * The backend over a pool of keep-alive connections (undici's Pool, HTTP/1.1): no fetch machinery (Request,
+ * Response, Headers, AbortSignal) per request, and no new TCP handshake once the pool is warm.
+ */
+export function poolUpstream(base: string, o: { connections?: number } = {}): Upstream {
+  const pool = new Pool(new URL(base).origin, { connections: o.connections ?? 128 })
+  return {
+    async request({ method, path, headers, body }) {
+      const res = await pool.request({
+        method: method as 'GET',
+        path,
+        headers,
+        body: body && Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+      })
+      const answer: [string, string][] = []
+      for (const [name, value] of Object.entries(res.headers))
+        if (value !== undefined && !HOP_BY_HOP.has(name))
+          for (const v of Array.isArray(value) ? value : [value]) answer.push([name, v])
+      const size = Number(res.headers['content-length'] ?? Infinity)
+      if (NO_BODY.has(res.statusCode) || method === 'HEAD') {
+        res.body.resume() // nothing to read; frees the connection
+        return new Response(null, { status: res.statusCode, headers: answer })
+      }
+      const content =
+        size <= BUFFER_MAX
+          ? new Uint8Array(await res.body.arrayBuffer())
+          : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>)
+      return new Response(content, { status: res.statusCode, headers: answer })
+    },
+    close: () => pool.close(),
+  }
+}
