@@ -31,8 +31,7 @@ export const securityHeaders = (kind: 'api' | 'spa') => {
   const base = headers(kind)
   return createMiddleware(async function securityHeaders(c, next) {
     await base(c, next)
-    const https =
-      new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+    const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto') === 'https'
     if (https) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
   })
 }
