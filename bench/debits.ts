@@ -16,6 +16,7 @@ import { startS3 } from '../test/s3-server'
 import { servicesAs } from '../test/service-identity'
 import { benchDatabase } from './database'
 import { signUp } from '../test/sign-up'
+import { record } from './results'
 
 const CLIENTS = 50
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -195,3 +196,12 @@ console.table([
 console.log(
   `(a)/pgbench = ${(a.perS / base).toFixed(3)} (target ≥ 0.25) · (b)/pgbench = ${(b.perS / base).toFixed(3)} (target ≥ 0.5)`,
 )
+await record('debits', {
+  clients: CLIENTS,
+  seconds: SECONDS,
+  'pgbench per s': Math.round(base),
+  '(b) credit begin + settle': { 'per s': Math.round(b.perS), 'p50 ms': b.p50, 'p99 ms': b.p99 },
+  '(a) backend paid translate': { 'per s': Math.round(a.perS), 'p50 ms': a.p50, 'p99 ms': a.p99 },
+  '(a)/pgbench': +(a.perS / base).toFixed(3),
+  '(b)/pgbench': +(b.perS / base).toFixed(3),
+})

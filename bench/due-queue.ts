@@ -6,6 +6,7 @@ import { asUser } from '../lib/db/tx'
 import { newUserId } from '../lib/ids'
 import { createPgDb } from '../lib/node/db'
 import { benchDatabase } from './database'
+import { record } from './results'
 
 const CARDS = 100_000
 const run = async (url: string, sql: string, params: unknown[] = []) => {
@@ -56,6 +57,12 @@ try {
   console.log(
     `\nDue queue, one user with ${CARDS} cards in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
   )
+  await record('due queue', {
+    cards: CARDS,
+    runs: times.length,
+    'p50 ms': +at(0.5),
+    'p99 ms': +at(0.99),
+  })
 } finally {
   await bench.drop()
 }
