@@ -14,7 +14,7 @@ import { signUp } from '../test/sign-up'
 
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
 const CONNECTIONS = 50
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10)
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
 const MAIL_DIR = `/tmp/lingudesk-bench-mail-${process.pid}`
 // Free ports of this moment: other benchmarks and test platforms may share the machine.
 const PORTS = {
@@ -70,40 +70,71 @@ const { accessToken } = await signUp(url('backend'), MAIL_DIR)
 console.log('servers up, token', accessToken ? 'issued' : 'MISSING')
 const auth = ['-H', `authorization=Bearer ${accessToken}`, '-H', 'x-forwarded-for=192.0.2.1']
 
-async function load(name: string, target: string, headers: string[] = []) {
-  const cannon = (seconds: number) =>
-    promisify(execFile)(
-      process.execPath,
-      [AUTOCANNON, '--json', '-c', String(CONNECTIONS), '-d', String(seconds), ...headers, target],
-      { maxBuffer: 1 << 26 },
-    )
-  await cannon(1) // warm-up
-  const r = JSON.parse((await cannon(DURATION_S)).stdout)
+// The cases take turns, ROUNDS times, and each figure is the median over the rounds: on a machine shared with
+// other work the load changes by the minute, and the ratios should compare cases under the same load.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CASES = [
+  { name: '(a) bare Hono', target: `${url('bare')}/`, headers: [] as string[] },
+  { name: '(b) backend: JWT + rate limit', target: `${url('backend')}/api/whoami`, headers: auth },
+  { name: '(c) (b) through the frontend', target: `${url('frontend')}/api/whoami`, headers: auth },
+]
+type Figures = { 'req/s': number; 'p50 ms': number; 'p99 ms': number }
+
+async function load(name: string, target: string, headers: string[], seconds: number) {
+  const r = JSON.parse(
+    (
+      await promisify(execFile)(
+        process.execPath,
+        [
+          AUTOCANNON,
+          '--json',
+          '-c',
+          String(CONNECTIONS),
+          '-d',
+          String(seconds),
+          ...headers,
+          target,
+        ],
+        { maxBuffer: 1 << 26 },
+      )
+    ).stdout,
+  )
   if (r.non2xx || r.errors)
     throw new Error(
       `${name}: ${r.non2xx} non-2xx, ${r.errors} errors; by status ${JSON.stringify(r.statusCodeStats)}`,
     )
   return {
-    case: name,
     'req/s': Math.round(r.requests.average),
     'p50 ms': r.latency.p50,
     'p99 ms': r.latency.p99,
-  }
+  } as Figures
 }
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]
 
 try {
-  const a = await load('(a) bare Hono', `${url('bare')}/`)
-  const b = await load('(b) backend: JWT + rate limit', `${url('backend')}/api/whoami`, auth)
-  const c = await load('(c) (b) through the frontend', `${url('frontend')}/api/whoami`, auth)
+  for (const k of CASES) await load(k.name, k.target, k.headers, 1) // warm-up
+  const rounds: Figures[][] = []
+  for (let i = 0; i < ROUNDS; i++) {
+    const round: Figures[] = []
+    for (const k of CASES) round.push(await load(k.name, k.target, k.headers, DURATION_S))
+    rounds.push(round)
+  }
+  const [a, b, c] = CASES.map((k, i) => ({
+    case: k.name,
+    'req/s': median(rounds.map((r) => r[i]['req/s'])),
+    'p50 ms': median(rounds.map((r) => r[i]['p50 ms'])),
+    'p99 ms': median(rounds.map((r) => r[i]['p99 ms'])),
+  }))
   console.log(
-    `\nGateway: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, one process per server`,
+    `\nGateway: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s per case, loopback, one process per server, medians`,
   )
   console.table([a, b, c])
+  // Each ratio within its round (the same minute's load), then the median over the rounds.
   const ratios = {
-    'b/a': +(b['req/s'] / a['req/s']).toFixed(3),
-    'c/a': +(c['req/s'] / a['req/s']).toFixed(3),
-    'p99 b-a ms': b['p99 ms'] - a['p99 ms'],
-    'p99 c-a ms': c['p99 ms'] - a['p99 ms'],
+    'b/a': +median(rounds.map(([ra, rb]) => rb['req/s'] / ra['req/s'])).toFixed(3),
+    'c/a': +median(rounds.map(([ra, , rc]) => rc['req/s'] / ra['req/s'])).toFixed(3),
+    'p99 b-a ms': median(rounds.map(([ra, rb]) => rb['p99 ms'] - ra['p99 ms'])),
+    'p99 c-a ms': median(rounds.map(([ra, , rc]) => rc['p99 ms'] - ra['p99 ms'])),
   }
   console.log(
     `b/a = ${ratios['b/a']} (target ≥ 0.5) · c/a = ${ratios['c/a']} (target ≥ 0.35)\n` +
@@ -115,7 +146,8 @@ try {
   console.log(`first page JS + CSS on the wire: ${spa['JS+CSS bytes']} bytes (target ≤ 40 kB)`)
   await record('gateway', {
     connections: CONNECTIONS,
-    seconds: DURATION_S,
+    'seconds per round': DURATION_S,
+    rounds: ROUNDS,
     cases: [a, b, c],
     ...ratios,
     'first load': spa,
