@@ -134,6 +134,18 @@ describe('operations end to end (gateway → AI role → provider)', () => {
     expect((await offline('speech', { text: fresh(), language: 'de' })).media.contentType).toBe(
       'audio/wav',
     )
+    // Speech in the card's language: SVOX Pico reads German aloud; Japanese, which it lacks, gets the tone.
+    const seconds = async (body: object) => {
+      const { media } = await offline('speech', body)
+      const wav = await fetch(p.backend.url + media.url, {
+        headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip },
+      })
+      return ((await wav.arrayBuffer()).byteLength - 44) / 2 / 16_000 // 16-bit mono at 16 kHz
+    }
+    expect(
+      await seconds({ text: `Der Hund spielt im Garten ${fresh()}.`, language: 'de' }),
+    ).toBeGreaterThan(1)
+    expect(await seconds({ text: `犬 ${fresh()}`, language: 'ja' })).toBeCloseTo(0.6, 2)
     expect(calls()).toBe(0)
   })
 

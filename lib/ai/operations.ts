@@ -85,7 +85,12 @@ export const OPERATIONS = {
       ...Refresh,
     }),
     output: null,
-    prompt: (i: { text: string }) => ({ text: i.text }),
+    // The engine needs the language to pick a voice that speaks it (SVOX Pico offline), and the voice asked for.
+    prompt: (i: { text: string; language: string; voice: string }) => ({
+      text: i.text,
+      language: i.language,
+      voice: i.voice,
+    }),
   },
 }
 export type OperationName = keyof typeof OPERATIONS
