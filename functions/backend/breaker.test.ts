@@ -53,3 +53,40 @@ describe("the backend's breaker to auth", () => {
     expect(await breaker()).toBe('closed')
   }, 60_000)
 })
+
+// Issue 15, from outside: 20 sign-ins at once from one address (within the public limit) made auth's bcrypt
+// work (real cost 12) outlast the backend's 10 s timeout, and three timeouts shut /api/auth/* for everyone.
+// Auth now runs a few password checks at once and sheds the rest at once (503 + Retry-After, its own answer).
+describe('a burst of password checks', () => {
+  let q: PlatformHarness
+  beforeAll(async () => {
+    q = await platformHarness({
+      processes: true,
+      authEnv: { BCRYPT_COST: '12' },
+      backendEnv: { RATE_LIMIT_PUBLIC: '100000/60' },
+    })
+  }, 60_000)
+  afterAll(() => q?.close())
+
+  it('never stalls auth past the timeout nor opens the breaker for other users', async () => {
+    const someone = q.browser()
+    await someone.register()
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        q.browser().call('POST', '/api/auth/login', {
+          body: { email: `nobody${i}@example.com`, password: 'a wrong password' },
+        }),
+      ),
+    )
+    const statuses = burst.map((r) => r.status)
+    expect(new Set(statuses)).toEqual(new Set([401, 503]))
+    // Each 503 is auth shedding a check at once (with its wait), none a timeout or the breaker (they name the service).
+    const shed = burst.filter((r) => r.status === 503)
+    expect(
+      shed.every((r) => !('service' in r.body.error.details) && r.headers.get('retry-after')),
+    ).toBe(true)
+    expect((await someone.call('GET', '/api/auth/me')).status).toBe(200)
+    const admin = await q.admin()
+    expect((await admin.call('GET', '/api/admin/status')).body.breakers.auth).toBe('closed')
+  }, 90_000)
+})

@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs'
 import { z } from 'zod'
 import { sha256, toBase64Url } from '../crypto'
+import { createGate } from '../gate'
 import COMMON from './common-passwords.json'
 import { cached } from '../cached'
 
@@ -19,7 +20,24 @@ export const Password = z
 // never a NUL), so passwords that differ after byte 72 stay different.
 const prehash = async (pw: string) => toBase64Url(await sha256(pw.normalize('NFC')))
 
-export const hashPassword = async (pw: string, cost: number) => bcrypt.hash(await prehash(pw), cost)
+/**
+ * bcrypt is CPU work on the role's one thread, so checks in flight only share it: one runs (more would only
+ * make each slower), the next wait their turn for at most 1 s, and the rest are refused (503 + Retry-After)
+ * instead of queueing past the caller's 10 s timeout. Otherwise a burst of sign-ins (one client's, within its
+ * limit) stalls auth for everyone and trips the gateway's breaker. Per instance: more throughput is more
+ * instances (at cost 12, about 4 checks a second each).
+ */
+export const passwordWork = createGate({
+  concurrency: 1,
+  queue: 1000,
+  maxWaitMs: 1000,
+  busy: 'Too many sign-ins right now; try again in a moment',
+})
+
+export const hashPassword = (pw: string, cost: number) =>
+  passwordWork.run(async () => bcrypt.hash(await prehash(pw), cost))
+
+/** Inside passwordWork (the one password check runs them). */
 
 export const verifyPassword = async (pw: string, hash: string) =>
   bcrypt.compare(await prehash(pw), hash)

@@ -1,6 +1,6 @@
 import { createBreaker } from '../../../lib/breaker'
 import type { ConfigOf } from '../../../lib/config'
-import { createGate } from '../../../lib/ai/gate'
+import { createGate } from '../../../lib/gate'
 import type { Plugin, PluginId, PluginSettings, Speaker } from '../../../lib/ai/types'
 import chatgpt from './chatgpt'
 import chatterbox from './chatterbox'
@@ -46,7 +46,12 @@ export function createPlugins(config: ConfigOf<'ai'>, extras: Extras = {}) {
         id,
         {
           plugin,
-          gate: createGate({ concurrency, queue, rpm }),
+          gate: createGate({
+            concurrency,
+            queue,
+            rpm,
+            busy: 'Too many AI requests right now; try again shortly',
+          }),
           breaker: createBreaker({ threshold: 5, cooldownMs: 30_000 }),
         },
       ]

@@ -6,7 +6,7 @@ import {
   startPasswordCheck,
 } from '../../../lib/auth/accounts'
 import { emails } from '../../../lib/auth/emails'
-import { burnPasswordCheck, verifyPassword } from '../../../lib/auth/passwords'
+import { burnPasswordCheck, passwordWork, verifyPassword } from '../../../lib/auth/passwords'
 import { audit } from '../../../lib/db/audit'
 import { asService } from '../../../lib/db/tx'
 import { ApiError } from '../../../lib/errors'
@@ -33,7 +33,16 @@ export const lockedOut = (until: Date, now: number) => {
  * the same lockout, so a stolen access token buys no more guesses than the sign-in form. Every outcome
  * costs one bcrypt check. `action` names the audit event (user.login, user.password_check).
  */
-export async function checkPassword<E extends AuthEnv>(
+export const checkPassword = <E extends AuthEnv>(
+  c: Context<E>,
+  account: Account | null,
+  password: string,
+  o: { action: string; for?: string },
+): Promise<PasswordCheck> =>
+  // Admitted before it counts: a check refused for load leaves the account's count as it was.
+  passwordWork.run(() => runCheck(c, account, password, o))
+
+async function runCheck<E extends AuthEnv>(
   c: Context<E>,
   account: Account | null,
   password: string,

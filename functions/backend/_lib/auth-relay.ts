@@ -26,6 +26,8 @@ export async function relayAuth(
     },
     timeoutMs: 10_000,
   })
+  const retry = res.headers.get('retry-after') // a lock's or a shed check's wait, for clients that read the header
+  if (retry) c.header('Retry-After', retry)
   const json = res.status === 204 ? null : ((await res.json()) as Record<string, unknown>)
   if (json && typeof json.refreshToken === 'string') {
     setRefreshCookie(c, json.refreshToken, Number(json.refreshExpiresIn))
