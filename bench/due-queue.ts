@@ -26,7 +26,9 @@ try {
     user,
     `${user}@bench.example`,
   ])
-  // 10 decks × 10,000 cards: a third new, the rest reviewed with dues spread over ±60 days.
+  // 10 decks × 10,000 cards: a third new, the rest reviewed with dues spread over ±60 days. In each deck 6,000
+  // cards are the two siblings of 3,000 reversed notes, the rest Basic notes; one card in 20 has a sibling
+  // studied today (buried until tomorrow).
   const fresh = JSON.stringify(createEmptyCard(new Date()))
   await run(
     url,
@@ -34,13 +36,23 @@ try {
                   select gen_random_uuid(), $1, 'Deck ' || g, 'de', 'en', 20, 200 from generate_series(1, 10) g`,
     [user],
   )
+  const note = `md5(d.id || '-' || case when g <= $2 * 6 / 10 then (g + 1) / 2 else g end)::uuid`
   await run(
     url,
-    `insert into content.cards (user_id, deck_id, front, fsrs, due, state, created_at)
-                  select $1, d.id, 'card ' || g, $2::jsonb, now() + ((random() * 120 - 60) * interval '1 day'),
-                         case when g % 3 = 0 then 0 else 2 end, now() - g * interval '1 second'
-                  from (select id, row_number() over () as k from content.decks) d, generate_series(1, $3) g`,
-    [user, fresh, CARDS / 10],
+    `insert into content.notes (id, user_id, deck_id, type, fields)
+                  select distinct on (${note}) ${note}, $1, d.id, case when g <= $2 * 6 / 10 then 'reversed' else 'basic' end,
+                         jsonb_build_object('front', 'card ' || g, 'back', 'back ' || g)
+                  from content.decks d, generate_series(1, $2) g`,
+    [user, CARDS / 10],
+  )
+  await run(
+    url,
+    `insert into content.cards (user_id, deck_id, note_id, ord, front, fsrs, due, state, created_at, sibling_buried_until)
+                  select $1, d.id, ${note}, case when g <= $2 * 6 / 10 then g % 2 else 0 end, 'card ' || g, $3::jsonb,
+                         now() + ((random() * 120 - 60) * interval '1 day'), case when g % 3 = 0 then 0 else 2 end,
+                         now() - g * interval '1 second', case when g % 20 = 0 then now() + interval '1 day' end
+                  from content.decks d, generate_series(1, $2) g`,
+    [user, CARDS / 10, fresh],
   )
   await run(url, 'analyze')
   const db = createPgDb(url, 'lingudesk_backend', 4)
@@ -55,7 +67,7 @@ try {
   times.sort((a, b) => a - b)
   const at = (p: number) => times[Math.floor(p * (times.length - 1))].toFixed(1)
   console.log(
-    `\nDue queue, one user with ${CARDS} cards in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+    `\nDue queue, one user with ${CARDS} cards (Basic and reversed notes, siblings buried) in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
   )
   await record('due queue', {
     cards: CARDS,

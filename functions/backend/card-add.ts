@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import { addCards, makeRoom } from '../../lib/content/cards'
+import { makeRoom } from '../../lib/content/cards'
+import { addNotes, basicNotes } from '../../lib/content/notes'
 import { cardSchemas, IdParam } from '../../lib/content/schemas'
 import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
@@ -7,7 +8,7 @@ import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
-/** Adds one card, or many at once (all or none), within the deck's limit. */
+/** Adds one card, or many at once (all or none), within the deck's limit: each is a Basic note's card. */
 export default new Hono<BackendEnv>().post(
   '/api/decks/:id/cards',
   requireUser(),
@@ -21,7 +22,8 @@ export default new Hono<BackendEnv>().post(
     const added = await asUser(c.var.db, c.var.user.id, async (sql) => {
       const deckId = c.req.valid('param').id
       await makeRoom(sql, deckId, incoming.length, max)
-      return addCards(sql, deckId, incoming, new Date(c.var.now()))
+      const notes = await addNotes(sql, deckId, basicNotes(incoming), new Date(c.var.now()))
+      return notes.flatMap((n) => n.cards)
     })
     return c.json('cards' in body ? { cards: added } : added[0], 201)
   },

@@ -1,13 +1,8 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { mostItCosts } from '../../lib/ai/prices'
-import {
-  type Card,
-  type Example,
-  getCard,
-  getCardWithLanguages,
-  updateCard,
-} from '../../lib/content/cards'
+import { type Card, type Example, getCard, getCardWithLanguages } from '../../lib/content/cards'
+import { editCard } from '../../lib/content/notes'
 import type { Stored } from '../../lib/credit/idempotency'
 import type { Db } from '../../lib/db/db'
 import { asUser } from '../../lib/db/tx'
@@ -56,7 +51,8 @@ for (const [action, a] of Object.entries(ACTIONS)) {
       const card = await getCard(sql, paidFor.card.id, true)
       if (!card || card.updatedAt.getTime() >= new Date(paidFor.card.updatedAt).getTime()) return
       const { change } = place(card, a.field, paidFor.card[a.field] as string | Example[])
-      if (change) await updateCard(sql, card.id, change, `ai.${action}`)
+      if (change)
+        await editCard(sql, card.id, change, c.var.config, new Date(c.var.now()), `ai.${action}`)
     })
   }
   app.post(
@@ -90,7 +86,9 @@ for (const [action, a] of Object.entries(ACTIONS)) {
         if (!card) throw new ApiError('NOT_FOUND', 'No such card')
         const { change, proposal } = place(card, a.field, value)
         const placed = {
-          card: change ? await updateCard(sql, id, change, `ai.${action}`) : card,
+          card: change
+            ? await editCard(sql, id, change, c.var.config, new Date(c.var.now()), `ai.${action}`)
+            : card,
           applied: change ? a.field : null,
           proposal,
         }

@@ -18,7 +18,9 @@ export default new Hono<BackendEnv>().post(
   validate('param', Params),
   async (c) => {
     const { id, entryId } = c.req.valid('param')
-    const card = await asUser(c.var.db, c.var.user.id, (sql) => restoreCard(sql, id, entryId))
+    const card = await asUser(c.var.db, c.var.user.id, (sql) =>
+      restoreCard(sql, id, entryId, c.var.config, new Date(c.var.now())),
+    )
     if (!card) throw new ApiError('NOT_FOUND', 'No such change of this card')
     return c.json(card)
   },

@@ -8,6 +8,7 @@ let owner: Learner
 let other: Learner
 let deckId: string
 let cardId: string
+let noteId: string
 let presetId: string
 type Learner = ReturnType<PlatformHarness['browser']>
 
@@ -24,11 +25,13 @@ beforeAll(async () => {
       body: { name: 'Mine', sourceLang: 'es', targetLang: 'en' },
     })
   ).body.id
-  cardId = (
+  const card = (
     await owner.call('POST', `/api/decks/${deckId}/cards`, {
       body: { front: 'la casa', back: 'the house' },
     })
-  ).body.id
+  ).body
+  cardId = card.id
+  noteId = card.noteId
   presetId = (await owner.call('POST', '/api/presets', { body: { name: 'Mine' } })).body.id
 })
 afterAll(() => p.close())
@@ -45,6 +48,8 @@ const BODY: Record<string, unknown> = {
   'PATCH /api/decks/:id': { name: 'x' },
   'POST /api/decks/:id/cards': { front: 'x' },
   'PATCH /api/cards/:id': { back: 'x' },
+  'POST /api/decks/:id/notes': { type: 'reversed', fields: { front: 'x', back: 'y' } },
+  'PATCH /api/notes/:id': { fields: { back: 'x' } },
   'POST /api/study/review': { cardId: ':card', grade: 'good', version: 0, durationMs: 1 },
   'PUT /api/study/settings': { timezone: 'Europe/Madrid' },
   'POST /api/cards/actions': { ids: [':card'], action: 'suspend' },
@@ -60,6 +65,7 @@ const fill = (s: string) =>
     .replace('/api/decks/:id', '/api/decks/:deck')
     .replace('/api/cards/:id', '/api/cards/:card')
     .replace('/api/presets/:id', `/api/presets/${presetId}`)
+    .replace('/api/notes/:id', `/api/notes/${noteId}`)
     .replace(':key', 'k'.repeat(64) + '.png')
     .replace(':entryId', '00000000-0000-4000-8000-000000000000')
     .replace(':deck', deckId)
@@ -87,10 +93,10 @@ describe('learner routes', () => {
     expect(imported.status).toBe(401)
   })
 
-  it('show another learner’s deck or card as missing (404) on every route that names one, and change nothing', async () => {
+  it('show another learner’s deck, card, preset or note as missing (404) on every route that names one, and change nothing', async () => {
     const naming = SIGNED_IN.filter(
       ({ method, path }) =>
-        `${method} ${path}` !== IMPORT && /^\/api\/(decks|cards|presets)\/:id/.test(path),
+        `${method} ${path}` !== IMPORT && /^\/api\/(decks|cards|presets|notes)\/:id/.test(path),
     )
     expect(naming.length).toBeGreaterThan(10)
     for (const [method, path] of [
@@ -116,6 +122,10 @@ describe('learner routes', () => {
     expect(imported.status).toBe(404)
     expect((await other.call('GET', '/api/decks')).body.decks).toEqual([])
     expect((await other.call('GET', '/api/study/queue')).body.cards).toEqual([])
+    expect((await owner.call('GET', `/api/notes/${noteId}`)).body.fields).toEqual({
+      front: 'la casa',
+      back: 'the house',
+    })
     const mine = await owner.call('GET', `/api/cards/${cardId}`)
     expect(mine.body).toMatchObject({ front: 'la casa', back: 'the house', version: 0 })
     expect((await owner.call('GET', `/api/decks/${deckId}`)).body).toMatchObject({
@@ -186,6 +196,23 @@ describe('learner routes', () => {
           ['refresh'],
         ],
       ),
+      ['GET', '/api/decks/:id/notes', `/api/decks/${deckId}/notes?limit=0`, undefined, ['limit']],
+      [
+        'POST',
+        '/api/decks/:id/notes',
+        `/api/decks/${deckId}/notes`,
+        { type: 'cloze', fields: { text: 'no deletion', extra: 'x' } },
+        ['fields', 'fields.text'],
+      ],
+      ['GET', '/api/notes/:id', '/api/notes/not-a-uuid', undefined, ['id']],
+      [
+        'PATCH',
+        '/api/notes/:id',
+        `/api/notes/${noteId}`,
+        { fields: { front: 5 }, removeEmptyCards: 'yes' },
+        ['fields.front', 'removeEmptyCards'],
+      ],
+      ['DELETE', '/api/notes/:id', '/api/notes/not-a-uuid', undefined, ['id']],
       [
         'GET',
         '/api/study/queue',

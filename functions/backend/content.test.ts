@@ -178,7 +178,7 @@ describe('CSV import and export', () => {
       headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip },
     })
     expect(await exported.text()).toBe(
-      'front,back,notes,tags\r\ngehen,to go,,verb\r\n"Haus, das","the ""house""",,noun a1\r\n',
+      'type,front,back,addReverse,notes,tags\r\nbasic,gehen,to go,,,verb\r\nbasic,"Haus, das","the ""house""",,,noun a1\r\n',
     )
   })
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { cardsToCsv } from '../../lib/content/card-csv'
-import { listCards } from '../../lib/content/cards'
+import { notesToCsv } from '../../lib/content/card-csv'
 import { requireDeck } from '../../lib/content/decks'
+import { listNotes } from '../../lib/content/notes'
 import { IdParam } from '../../lib/content/schemas'
 import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
@@ -9,7 +9,7 @@ import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
-/** A deck's cards as CSV, in the columns the import reads. */
+/** A deck's notes as CSV, one row each with its type and fields, in the columns the import reads. */
 export default new Hono<BackendEnv>().get(
   '/api/decks/:id/export',
   requireUser(),
@@ -17,14 +17,11 @@ export default new Hono<BackendEnv>().get(
   validate('param', IdParam),
   async (c) => {
     const deckId = c.req.valid('param').id
-    const cards = await asUser(c.var.db, c.var.user.id, async (sql) => {
+    const notes = await asUser(c.var.db, c.var.user.id, async (sql) => {
       await requireDeck(sql, deckId)
-      return listCards(sql, deckId, {
-        now: new Date(c.var.now()),
-        limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK,
-      })
+      return listNotes(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK })
     })
-    return c.body(cardsToCsv(cards), 200, {
+    return c.body(notesToCsv(notes), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="deck.csv"',
     })

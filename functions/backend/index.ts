@@ -50,6 +50,12 @@ import deckImport from './deck-import'
 import deckList from './deck-list'
 import deckUpdate from './deck-update'
 import type { BackendDeps } from './env'
+import noteAdd from './note-add'
+import noteDelete from './note-delete'
+import noteGet from './note-get'
+import noteList from './note-list'
+import noteTypes from './note-types'
+import noteUpdate from './note-update'
 import oauthCallback from './oauth-callback'
 import paddleWebhook from './paddle-webhook'
 import stats from './stats'
@@ -103,6 +109,12 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', cardAdd)
     .route('/', deckImport)
     .route('/', deckExport)
+    .route('/', noteTypes)
+    .route('/', noteList)
+    .route('/', noteAdd)
+    .route('/', noteGet)
+    .route('/', noteUpdate)
+    .route('/', noteDelete)
     .route('/', cardAiPrices)
     .route('/', cardAi)
     .route('/', cardGet)

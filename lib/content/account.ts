@@ -12,6 +12,9 @@ export async function exportContent(sql: Sql, now: Date) {
     cards: cards
       .map(toCard)
       .map((card) => ({ ...card, imageUrl: media(card.imageKey), audioUrl: media(card.audioKey) })),
+    notes: await sql(
+      `select id, deck_id, type, fields, created_at, updated_at from content.notes order by created_at, id`,
+    ),
     cardHistory: await allCardHistory(sql),
     reviews: await sql(
       `select card_id, grade, duration_ms, reviewed_at, undone_at, state_before, state_after from content.reviews order by reviewed_at, id`,

@@ -1,5 +1,7 @@
 import type { Sql } from '../db/db'
-import { type Card, type CardChange, updateCard } from './cards'
+import type { Card, CardChange } from './cards'
+import { editCard } from './notes'
+import type { CardLimits } from './schemas'
 
 type Content = Required<Omit<CardChange, 'imageKey' | 'audioKey'>> & {
   imageKey: string | null
@@ -36,15 +38,20 @@ export async function allCardHistory(sql: Sql): Promise<HistoryEntry[]> {
   return rows.map(toEntry)
 }
 
-/** Puts back what one change replaced; the restore is a change of its own, so it can be undone in turn. */
+/**
+ * Puts back what one change replaced; the restore is a change of its own, so it can be undone in turn. A front
+ * or back goes back to the card's note (a cloze card's text is restored by editing its note).
+ */
 export async function restoreCard(
   sql: Sql,
   cardId: string,
   historyId: string,
+  limits: CardLimits,
+  now: Date,
 ): Promise<Card | null> {
   const [row] = await sql<{ before: Content }>(
     `select before from content.card_history where id = $1 and card_id = $2`,
     [historyId, cardId],
   )
-  return row ? updateCard(sql, cardId, row.before, 'restore') : null
+  return row ? editCard(sql, cardId, row.before, limits, now, 'restore') : null
 }

@@ -14,6 +14,10 @@ export type CardFields = {
 export type Card = CardFields & {
   id: string
   deckId: string
+  noteId: string
+  ord: number
+  /** Its note's fields no longer make it (a cloze number removed): kept, out of the queue. */
+  empty: boolean
   imageKey: string | null
   audioKey: string | null
   due: Date
@@ -28,6 +32,9 @@ export type Card = CardFields & {
 export type CardRow = {
   id: string
   deck_id: string
+  note_id: string
+  ord: number
+  empty: boolean
   front: string
   back: string
   notes: string
@@ -48,6 +55,9 @@ export type CardRow = {
 export const toCard = (r: CardRow): Card => ({
   id: r.id,
   deckId: r.deck_id,
+  noteId: r.note_id,
+  ord: r.ord,
+  empty: r.empty,
   front: r.front,
   back: r.back,
   notes: r.notes,
@@ -65,19 +75,27 @@ export const toCard = (r: CardRow): Card => ({
   updatedAt: r.updated_at,
 })
 
+/** A card of a note (lib/content/notes.ts makes them). */
+export type NewCard = CardFields & { noteId: string; ord: number }
+
 /** Adds cards to a deck (one statement for a bulk add): each starts as a new FSRS card. */
-export async function addCards(sql: Sql, deckId: string, cards: CardFields[], now: Date) {
+export async function insertCards(sql: Sql, deckId: string, cards: NewCard[], now: Date) {
   const fresh = JSON.stringify(createEmptyCard(now))
   const rows = await sql<CardRow>(
     // created_at steps by a millisecond per card, so a bulk add keeps its order in the deck
-    `insert into content.cards (deck_id, front, back, notes, examples, tags, fsrs, due, created_at)
-     select $1, x.front, coalesce(x.back, ''), coalesce(x.notes, ''), coalesce(x.examples, '[]'::jsonb),
+    `insert into content.cards (deck_id, note_id, ord, front, back, notes, examples, tags, fsrs, due, created_at)
+     select $1, x.note_id, x.ord, x.front, coalesce(x.back, ''), coalesce(x.notes, ''), coalesce(x.examples, '[]'::jsonb),
             coalesce(array(select jsonb_array_elements_text(x.tags)), '{}'), $3::jsonb, $4::timestamptz, $4::timestamptz + x.n * interval '1 millisecond'
-     from rows from (jsonb_to_recordset($2::jsonb) as (front text, back text, notes text, examples jsonb, tags jsonb))
-          with ordinality as x(front, back, notes, examples, tags, n)
+     from rows from (jsonb_to_recordset($2::jsonb) as (note_id uuid, ord smallint, front text, back text, notes text, examples jsonb, tags jsonb))
+          with ordinality as x(note_id, ord, front, back, notes, examples, tags, n)
      order by x.n
      returning *`,
-    [deckId, JSON.stringify(cards), fresh, now],
+    [
+      deckId,
+      JSON.stringify(cards.map(({ noteId, ...c }) => ({ ...c, note_id: noteId }))),
+      fresh,
+      now,
+    ],
   )
   return rows.map(toCard)
 }
@@ -197,6 +215,16 @@ export async function updateCard(sql: Sql, id: string, c: CardChange, change = '
   return row ? toCard(row) : null
 }
 
+/** Deletes a card, and its note when that was the note's last card. */
 export async function deleteCard(sql: Sql, id: string) {
-  return (await sql(`delete from content.cards where id = $1 returning id`, [id])).length > 0
+  const [gone] = await sql<{ note_id: string }>(
+    `delete from content.cards where id = $1 returning note_id`,
+    [id],
+  )
+  if (!gone) return false
+  await sql(
+    `delete from content.notes n where n.id = $1 and not exists (select 1 from content.cards c where c.note_id = n.id)`,
+    [gone.note_id],
+  )
+  return true
 }

@@ -10,13 +10,14 @@ export async function customQueue(
   sql: Sql,
   o: { deckId?: string; now: Date; limit: number; aheadDays?: number; tag?: string },
 ) {
-  const where = `from content.cards c join content.decks d on d.id = c.deck_id
+  const where = `from content.cards c join content.decks d on d.id = c.deck_id join content.notes n on n.id = c.note_id
     where ($2::uuid is null or c.deck_id = $2) and ${STUDYABLE}
       and ($3::int is null or (c.state <> 0 and c.due <= $1::timestamptz + $3 * interval '1 day'))
       and ($4::text is null or $4 = any(c.tags))`
   const params = [o.now, o.deckId ?? null, o.aheadDays ?? null, o.tag ?? null]
   const rows = await sql<QueueRow>(
-    `select c.*, d.desired_retention, d.maximum_interval, d.autoplay ${where}
+    `select c.*, d.desired_retention, d.maximum_interval, d.autoplay, n.type as note_type, n.fields as note_fields
+     ${where}
      order by (c.state = 0 or c.due > $1), (c.state <> 0), c.due, c.created_at, c.id limit $5`,
     [...params, o.limit],
   )

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { Lang } from '../ai/operations'
 import { CEFR_LEVELS } from './levels'
 import { AudioKey, ImageKey } from './media'
+import { clozeNumbers, MAX_CLOZE } from './cloze'
+import { NOTE_TYPE_IDS, type NoteFields, type NoteType } from './note-types'
 import { Text } from '../validate'
 import { cached } from '../cached'
 
@@ -63,7 +65,51 @@ function buildCardSchemas(l: CardLimits) {
   const patch = card
     .partial()
     .extend({ imageKey: ImageKey.nullable().optional(), audioKey: AudioKey.nullable().optional() })
-  return { card, patch, add }
+  const front = card.shape.front
+  const back = Text.max(l.CONTENT_MAX_BACK_CHARS, chars(l.CONTENT_MAX_BACK_CHARS))
+  // A reversed card shows the back as its front, so there the back must also fit a front.
+  const turns = Math.min(l.CONTENT_MAX_FRONT_CHARS, l.CONTENT_MAX_BACK_CHARS)
+  const turning = Text.max(turns, chars(turns))
+  const clozeText = Text.max(l.CONTENT_MAX_FRONT_CHARS, chars(l.CONTENT_MAX_FRONT_CHARS))
+    .refine(
+      (t) => clozeNumbers(t).length > 0,
+      'needs at least one cloze deletion, like {{c1::answer}} or {{c1::answer::hint}}',
+    )
+    .refine(
+      (t) => clozeNumbers(t).every((n) => n >= 1 && n <= MAX_CLOZE),
+      `cloze numbers go from c1 to c${MAX_CLOZE}`,
+    )
+  const fields = {
+    basic: z.strictObject({ front, back: back.default('') }),
+    reversed: z.strictObject({ front: front.max(turns, chars(turns)), back: turning.default('') }),
+    'optional-reversed': z.strictObject({
+      front: front.max(turns, chars(turns)),
+      back: turning.default(''),
+      addReverse: Text.max(20, chars(20)).default(''),
+    }),
+    typed: z.strictObject({ front, back: back.trim().min(1, 'is required: the answer to type') }),
+    cloze: z.strictObject({ text: clozeText, backExtra: back.default('') }),
+  } satisfies Record<NoteType, z.ZodType>
+  const extras = { tags: card.shape.tags }
+  // The type picks the fields' schema, so errors name the field of that type that needs a change.
+  const note = z.discriminatedUnion(
+    'type',
+    NOTE_TYPE_IDS.map((type) =>
+      z.object({ type: z.literal(type), fields: fields[type], ...extras }),
+    ) as unknown as [
+      z.ZodObject<{
+        type: z.ZodLiteral<NoteType>
+        fields: z.ZodType<NoteFields>
+        tags: typeof extras.tags
+      }>,
+    ],
+  )
+  const notePatch = z.object({
+    fields: z.record(z.string().max(40), Text).optional(),
+    ...extras,
+    removeEmptyCards: z.boolean().default(false),
+  })
+  return { card, patch, add, fields, note, notePatch }
 }
 
 const built = new WeakMap<CardLimits, ReturnType<typeof buildCardSchemas>>()
@@ -87,6 +133,7 @@ export const DeckBody = DeckOptionsBody.partial().extend({
   sourceLang: Lang,
   targetLang: Lang,
   presetId: z.uuid().nullable().optional(),
+  burySiblings: z.boolean().optional(),
 })
 export const PresetBody = DeckOptionsBody.partial().extend({
   name: Text.trim().min(1, 'is required').max(100, 'must be at most 100 characters'),

@@ -4,7 +4,8 @@ import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
 import { type Card, type CardRow, toCard } from './cards'
 import type { DeckOptions } from './deck-options'
-import { STUDYABLE, todayLimits } from './today'
+import type { NoteFields, NoteType } from './note-types'
+import { STUDYABLE, todayLimits, TZ } from './today'
 
 export type Settings = { timezone: string; desiredRetention: number; maximumInterval: number }
 
@@ -41,7 +42,8 @@ export async function updateStudySettings(sql: Sql, s: Partial<Settings>) {
 /** A deck's scheduling options, as its rows carry them (desired_retention, maximum_interval). */
 type Scheduling = { desired_retention: string | number; maximum_interval: number }
 /** A study queue's row: the card with its deck's scheduling options and autoplay. */
-export type QueueRow = CardRow & Scheduling & { autoplay: boolean }
+export type QueueRow = CardRow &
+  Scheduling & { autoplay: boolean; note_type: NoteType; note_fields: NoteFields }
 const schedulers = new Map<string, FSRS>()
 // Fuzz off: the same history always gives the same intervals (and tests can compare with ts-fsrs).
 function scheduler(s: Scheduling) {
@@ -65,7 +67,10 @@ const GRADES = {
 } as const
 export type GradeName = keyof typeof GRADES
 
-/** Queue rows (cards with their deck's options) as cards with each grade's next interval, shown before the answer. */
+/**
+ * Queue rows (cards with their deck's options and their note's `note_type` and `note_fields`, which render
+ * them) as cards with each grade's next interval, shown before the answer.
+ */
 export function withIntervals(rows: QueueRow[], now: Date) {
   return rows.map((r) => {
     const preview = scheduler(r).repeat(r.fsrs, now)
@@ -75,7 +80,8 @@ export function withIntervals(rows: QueueRow[], now: Date) {
         return [name, { due, seconds: Math.round((due.getTime() - now.getTime()) / 1000) }]
       }),
     )
-    return { ...toCard(r), autoplay: r.autoplay, intervals }
+    const note = { type: r.note_type, fields: r.note_fields }
+    return { ...toCard(r), note, autoplay: r.autoplay, intervals }
   })
 }
 
@@ -83,17 +89,22 @@ export function withIntervals(rows: QueueRow[], now: Date) {
  * Due reviews, then new cards, per deck within what is left of today's limits (lib/content/today.ts), and how
  * many that is in all (`total`, the sum of the decks' due and new counts; `cards` stops at `limit`). Each deck
  * is read through its (deck, due) and (deck, created) indexes, never scanned; suspended and buried cards wait.
+ * Where the deck buries siblings, one card per note comes (the first in queue order); grading it buries the
+ * others until the next day, so `cards` may hold fewer than `total` counts.
  */
 export async function dueQueue(sql: Sql, o: { deckId?: string; now: Date; limit: number }) {
   const rows = await sql<QueueRow>(
     `with ${todayLimits('$2')}
-     select q.*, lim.desired_retention, lim.maximum_interval, lim.autoplay from (
-       select c.* from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1
-                                              and ${STUDYABLE} order by c.due, c.id limit least(lim.rev_left, $3)) c
-       union all
-       select c.* from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state = 0
-                                              and ${STUDYABLE} order by c.created_at, c.id limit least(lim.new_left, $3)) c
-     ) q join lim on lim.id = q.deck_id order by (q.state = 0), q.due, q.id limit $3`,
+     select q.*, lim.desired_retention, lim.maximum_interval, lim.autoplay, n.type as note_type, n.fields as note_fields from (
+       select distinct on (case when q.bury_siblings then q.note_id else q.id end) q.* from (
+         select c.*, lim.bury_siblings from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1
+                                                and ${STUDYABLE} order by c.due, c.id limit least(lim.rev_left, $3)) c
+         union all
+         select c.*, lim.bury_siblings from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state = 0
+                                                and ${STUDYABLE} order by c.created_at, c.id limit least(lim.new_left, $3)) c
+       ) q order by case when q.bury_siblings then q.note_id else q.id end, (q.state = 0), q.due, q.created_at, q.id
+     ) q join lim on lim.id = q.deck_id join content.notes n on n.id = q.note_id
+     order by (q.state = 0), q.due, q.created_at, q.id limit $3`,
     [o.now, o.deckId ?? null, o.limit],
   )
   const [{ total }] = await sql<{ total: string }>(
@@ -102,6 +113,27 @@ export async function dueQueue(sql: Sql, o: { deckId?: string; now: Date; limit:
     [o.now, o.deckId ?? null],
   )
   return { cards: withIntervals(rows, o.now), total: Number(total) }
+}
+
+// Midnight in the learner's time zone: today's start ($1 now), or the next day's with `+ interval '1 day'`.
+const DAY_START = (plus = '') =>
+  `(date_trunc('day', $1::timestamptz at time zone tz.name)${plus}) at time zone tz.name`
+
+/**
+ * The siblings of `cardId` wait for the next day while any other card of their note was studied today (reviews
+ * not undone), where the deck buries siblings; otherwise they are free. Run after every grade and undo.
+ */
+async function burySiblings(sql: Sql, cardId: string, now: Date) {
+  await sql(
+    `with ${TZ}
+     update content.cards s set sibling_buried_until = case when d.bury_siblings and exists (
+         select 1 from content.reviews r join content.cards o on o.id = r.card_id
+         where o.note_id = s.note_id and o.id <> s.id and r.undone_at is null and r.reviewed_at >= ${DAY_START()})
+       then ${DAY_START(" + interval '1 day'")} end
+     from tz, content.cards me, content.decks d
+     where me.id = $2 and s.note_id = me.note_id and s.id <> me.id and d.id = s.deck_id`,
+    [now, cardId],
+  )
 }
 
 /**
@@ -166,6 +198,7 @@ export async function gradeCard(
       leech,
     ],
   )
+  await burySiblings(sql, o.cardId, o.now)
   return { ...toCard(updated), leech }
 }
 
@@ -188,5 +221,6 @@ export async function undoLastReview(sql: Sql, now: Date) {
      where id = $1 returning *`,
     [last.card_id, JSON.stringify(before), before.due, before.state, last.leeched],
   )
+  await burySiblings(sql, last.card_id, now)
   return card ? toCard(card) : null
 }

@@ -5,8 +5,13 @@ export const TZ = `tz as (select coalesce((select timezone from content.settings
 export const nextDayStart = (now: string) =>
   `with ${TZ} select (date_trunc('day', ${now}::timestamptz at time zone tz.name) + interval '1 day') at time zone tz.name as start from tz`
 
-/** Whether card `c` may be studied at `$1`: not suspended, not buried. The queue's indexes leave suspended cards out. */
-export const STUDYABLE = `not c.suspended and (c.buried_until is null or c.buried_until <= $1)`
+/**
+ * Whether card `c` may be studied at `$1`: not suspended, not buried, not empty (its note no longer makes it),
+ * and not waiting for the next day because a sibling (another card of its note) was studied today. The queue's
+ * indexes leave suspended cards out.
+ */
+export const STUDYABLE = `not c.suspended and (c.buried_until is null or c.buried_until <= $1) and not c.empty
+  and (c.sibling_buried_until is null or c.sibling_buried_until <= $1)`
 
 /**
  * What is left of today's allowances, per deck (`lim`), and what that lets the learner study now (`counts`): today starts at midnight in the learner's time zone (UTC until
@@ -21,7 +26,7 @@ export const todayLimits = (deckParam: string) => `
                  ($1::timestamptz at time zone tz.name)::date as date from tz),
   done as (select deck_id, count(*) filter (where was_new) as new_done, count(*) filter (where not was_new) as rev_done
            from content.reviews, day where reviewed_at >= day.start and undone_at is null group by deck_id),
-  lim as (select d.id, d.desired_retention, d.maximum_interval, d.autoplay,
+  lim as (select d.id, d.desired_retention, d.maximum_interval, d.autoplay, d.bury_siblings,
                  greatest(d.new_per_day + case when d.extra_on = day.date then d.extra_new else 0 end - coalesce(x.new_done, 0), 0) as new_left,
                  greatest(d.reviews_per_day + case when d.extra_on = day.date then d.extra_reviews else 0 end - coalesce(x.rev_done, 0), 0) as rev_left
           from content.decks d cross join day left join done x on x.deck_id = d.id where ${deckParam}::uuid is null or d.id = ${deckParam}),

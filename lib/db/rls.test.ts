@@ -95,11 +95,31 @@ describe('links across users', () => {
     const deckA = await addDeck(a, 'A deck')
     const deckB = await addDeck(b, 'B deck')
     const cardB = await addCard(b, deckB)
-    await expect(addCard(a, deckB)).rejects.toThrow(/cards_deck_user_fkey/)
+    // a card written without a note gets a Basic note first (migration 0017), which the same rule refuses
+    await expect(addCard(a, deckB)).rejects.toThrow(/(cards|notes)_deck_user_fkey/)
     await expect(addReview(a, cardB, deckA)).rejects.toThrow(/reviews_card_user_fkey/)
     const cardA = await addCard(a, deckA)
     await expect(addReview(a, cardA, deckB)).rejects.toThrow(/reviews_deck_user_fkey/)
     await addReview(a, cardA, deckA) // the own links still work
+  })
+
+  it('keep notes to their user: unseen by others, and no card of one user on another’s note', async () => {
+    const deckA = await addDeck(a, 'A notes')
+    const noteB = await addCard(b, await addDeck(b, 'B notes')) // its Basic note takes the card's id
+    const seen = await asUser(backend, a, (sql) =>
+      sql('select id from content.notes where id = $1', [noteB]),
+    )
+    const changed = await asUser(backend, a, (sql) =>
+      sql(`update content.notes set fields = '{}' where id = $1 returning id`, [noteB]),
+    )
+    expect([seen, changed]).toEqual([[], []])
+    const onTheirs = asUser(backend, a, (sql) =>
+      sql(
+        `insert into content.cards (deck_id, note_id, ord, front, fsrs, due) values ($1, $2, 1, 'x', '{}', now())`,
+        [deckA, noteB],
+      ),
+    )
+    await expect(onTheirs).rejects.toThrow(/cards_note_user_fkey/)
   })
 
   it('keep charges to the user’s own holds and refunds to the user’s own transactions', async () => {

@@ -29,6 +29,7 @@ type Actor = {
   userId: string
   deckId: string
   cardId: string
+  noteId: string
   sessionId: string
 }
 let user: Actor
@@ -95,6 +96,7 @@ async function actor(old?: Actor, asAdmin = false): Promise<Actor> {
     sessionId: signedIn.body.sessionId,
     deckId: deck.body.id,
     cardId: card.body.id,
+    noteId: card.body.noteId,
   }
 }
 
@@ -136,6 +138,7 @@ const idFor = (path: string, name: string) => {
   const owner = path.match(new RegExp(`/(\\w+)/:${name}`))?.[1] ?? ''
   const known: Record<string, string> = {
     cards: user.cardId,
+    notes: user.noteId,
     decks: user.deckId,
     users: user.userId,
     balance: user.userId,
@@ -149,7 +152,15 @@ type Sent = ReturnType<typeof requestFor> extends fc.Arbitrary<infer T> ? T : ne
 
 /** One generated request for a route: who sends it, its path parameters, query and body. */
 function requestFor(r: FuzzRoute) {
-  const ids = [user.userId, user.deckId, user.cardId, user.sessionId, admin.userId, admin.deckId]
+  const ids = [
+    user.userId,
+    user.deckId,
+    user.cardId,
+    user.noteId,
+    user.sessionId,
+    admin.userId,
+    admin.deckId,
+  ]
   // Mostly the id of what the path names (`/cards/:id` → the card), else any id, a valid-looking one or hostile.
   const param = (name: string) =>
     fc.oneof(

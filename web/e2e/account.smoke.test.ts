@@ -40,7 +40,7 @@ describe('a learner’s account in a real browser', () => {
     )
     await page.getByRole('table', { name: /Preview/ }).waitFor()
     expect(await shoot('import')).toEqual([])
-    await page.getByRole('button', { name: 'Import 2 cards' }).click()
+    await page.getByRole('button', { name: 'Import 2 notes' }).click()
     await page.getByText('Imported 2 cards from cards.csv.').waitFor()
     await page.getByRole('link', { name: 'casa, a', exact: true }).waitFor()
     const [download] = await Promise.all([
@@ -48,7 +48,7 @@ describe('a learner’s account in a real browser', () => {
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ])
     expect(await readFile((await download.path())!, 'utf8')).toBe(
-      'front,back,notes,tags\r\nobrigado,thank you,,polite\r\n"casa, a",the house,,noun\r\n',
+      'type,front,back,addReverse,notes,tags\r\nbasic,obrigado,thank you,,,polite\r\nbasic,"casa, a",the house,,,noun\r\n',
     )
 
     // Two-step sign-in on: the next sign-in asks for the mailed code.

@@ -5,6 +5,7 @@
 
 import type { Card as ServerCard, Example } from '../../../lib/content/cards'
 import type { Deck as ServerDeck } from '../../../lib/content/decks'
+import type { NoteFields, NoteType } from '../../../lib/content/note-types'
 import type { Settings } from '../../../lib/content/study'
 import type { UserRole } from '../../../lib/jwt'
 import type * as A from './admin-types'
@@ -22,7 +23,16 @@ export type User = {
 }
 export type Deck = Json<ServerDeck>
 export type DeckInput = Partial<
-  Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'newPerDay' | 'reviewsPerDay'>
+  Pick<
+    Deck,
+    | 'name'
+    | 'description'
+    | 'sourceLang'
+    | 'targetLang'
+    | 'newPerDay'
+    | 'reviewsPerDay'
+    | 'burySiblings'
+  >
 >
 export type { Example }
 /** A card as the server answers it: every field present. */
@@ -57,14 +67,29 @@ export type CardChange = {
 /** A sign-up's code is on its way; a new one may be asked for in `resendIn` seconds. */
 export type SignUpSent = { challenge: string; resendIn: number; message: string }
 export type Grade = 'again' | 'hard' | 'good' | 'easy'
-export type QueueCard = Card & { intervals: Record<Grade, { due: string; seconds: number }> }
+export type QueueCard = Card & {
+  note: { type: NoteType; fields: NoteFields }
+  intervals: Record<Grade, { due: string; seconds: number }>
+}
+export type { NoteFields, NoteType }
+/** A note with the cards its type made from its fields. */
+export type Note = {
+  id: string
+  deckId: string
+  type: NoteType
+  fields: NoteFields
+  createdAt: string
+  updatedAt: string
+  cards: Card[]
+}
+export type NoteInput = { type: NoteType; fields: NoteFields; tags?: string[] }
 export type Page<T> = { items: T[]; nextCursor: string | null }
 export type ImportResult = {
   dryRun: boolean
   valid: number
   imported: number
   errors: { row: number; issues: { path: string; message: string }[] }[]
-  preview: CardInput[]
+  preview: { type: NoteType; fields: NoteFields; card: { tags?: string[] } }[]
 }
 export type Stats = {
   timezone: string
