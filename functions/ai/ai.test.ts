@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeAi, startFakeAi } from '../../test/fake-ai'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 let fake: FakeAi
 let p: PlatformHarness
@@ -107,7 +108,7 @@ describe('operations end to end (gateway → AI role → provider)', () => {
   it('answers every operation with the offline plugin when no configured provider fits', async () => {
     const b = await learner()
     const offline = async (op: string, body: object) => {
-      const res = await fetch(`${p.ai!.url}/ai/${op}`, {
+      const res = await fetch(`${must(p.ai).url}/ai/${op}`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${b.token}`,

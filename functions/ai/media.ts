@@ -28,7 +28,8 @@ export default new Hono<AiEnv>().get(
         if (err.name === 'NoSuchKey') throw new ApiError('NOT_FOUND', 'No such media')
         throw err
       })
-    const bytes = new Uint8Array(await obj.Body!.transformToByteArray())
+    if (!obj.Body) throw new ApiError('NOT_FOUND', 'No such media')
+    const bytes = new Uint8Array(await obj.Body.transformToByteArray())
     return c.body(bytes, 200, {
       'content-type': obj.ContentType ?? 'application/octet-stream',
       'cache-control': 'private, max-age=31536000, immutable',

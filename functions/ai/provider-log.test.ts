@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeAi, startFakeAi } from '../../test/fake-ai'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 // The AI role as its own process, its provider (OpenAI's wire format on loopback) refusing the key: the
 // learner sees only "the provider failed", and the ai role's log says why.
@@ -31,14 +32,14 @@ describe("a provider's failure", () => {
     const { requestId } = res.body.error
     await expect
       .poll(() =>
-        p.processes.ai!.lines.find((l) => l.requestId === requestId && l.level === 'error'),
+        must(p.processes.ai).lines.find((l) => l.requestId === requestId && l.level === 'error'),
       )
       .toBeDefined()
-    const logged = p.processes.ai!.lines.find(
-      (l) => l.requestId === requestId && l.level === 'error',
-    )!
+    const logged = must(
+      must(p.processes.ai).lines.find((l) => l.requestId === requestId && l.level === 'error'),
+    )
     expect(logged).toMatchObject({ msg: 'request failed', code: 'UPSTREAM_FAILED', status: 502 })
     expect(String(logged.causes)).toContain('invalid x-api-key')
-    expect(JSON.stringify(p.processes.ai!.lines)).not.toContain('sk-test-0123456789abcdef')
+    expect(JSON.stringify(must(p.processes.ai).lines)).not.toContain('sk-test-0123456789abcdef')
   })
 })

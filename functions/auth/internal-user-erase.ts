@@ -53,13 +53,13 @@ export default new Hono<AuthEnv>().post(
           { requestId: c.var.requestId },
           { actor: admin ? admin.id : pseudonym, action: 'user.erased', subjectId: pseudonym },
         )
-      if (erased && admin)
+      if (erased && admin && account)
         await auditAdmin(sql, requestMeta(c), {
           actor: admin.id,
           action: 'admin.user_erased',
           subjectId: pseudonym,
           reason: admin.reason,
-          before: { status: account!.status },
+          before: { status: account.status },
           after: { status: 'deleted' },
         })
       return { email: erased, ended }

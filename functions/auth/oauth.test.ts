@@ -2,6 +2,7 @@ import { exportPKCS8, generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AuthHarness, authHarness } from '../../test/auth-harness'
 import { type FakeOidc, startFakeOidc } from '../../test/fake-oidc'
+import { must } from '../../test/must'
 
 let h: AuthHarness
 let google: FakeOidc
@@ -114,7 +115,7 @@ describe('OAuth sign-in', () => {
     const a = await h.call('POST', '/auth/oauth/google/start')
     const b = await h.call('POST', '/auth/oauth/google/start')
     const codeA = (await google.consent(a.body.url)).code
-    const stateB = new URL(b.body.url).searchParams.get('state')!
+    const stateB = must(new URL(b.body.url).searchParams.get('state'))
     expect(
       (
         await h.call('POST', '/auth/oauth/google/callback', {

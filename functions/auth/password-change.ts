@@ -29,7 +29,7 @@ export default new Hono<AuthEnv>().post(
     const { db, kit } = c.var
     const userId = c.var.user.id
     const account = await asService(db, (sql) => findAccount(sql, userId))
-    await confirmPassword(c, account, currentPassword, 'password_change')
+    const { email } = await confirmPassword(c, account, currentPassword, 'password_change')
     const hash = await hashPassword(newPassword, kit.config.BCRYPT_COST)
     const ended = await asService(db, async (sql) => {
       await setPassword(sql, userId, hash)
@@ -43,7 +43,7 @@ export default new Hono<AuthEnv>().post(
       return ids
     })
     await denyAccess(c, ended)
-    await sendMail(c, emails.passwordChanged(account!.email))
+    await sendMail(c, emails.passwordChanged(email))
     return c.json({ changed: true, signedOut: true })
   },
 )

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AuthHarness, authHarness } from '../../test/auth-harness'
+import { must } from '../../test/must'
 
 let h: AuthHarness
 beforeAll(async () => {
@@ -12,9 +13,9 @@ const reset = (token: string, password: string) =>
   h.call('POST', '/auth/password/reset', { body: { token, password } })
 const tokenFrom = async (email: string) => {
   const mail = await h.smtp.latest(email, /Reset your/)
-  return mail.body.match(
-    /https:\/\/lingudesk\.example\/reset-password#token=([A-Za-z0-9_-]{43})/,
-  )![1]
+  return must(
+    mail.body.match(/https:\/\/lingudesk\.example\/reset-password#token=([A-Za-z0-9_-]{43})/),
+  )[1]
 }
 
 describe('password reset', () => {

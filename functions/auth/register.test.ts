@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AuthHarness, authHarness } from '../../test/auth-harness'
+import { must } from '../../test/must'
 
 let h: AuthHarness
 beforeAll(async () => {
@@ -27,7 +28,7 @@ describe('POST /auth/register', () => {
     })
     const mail = await h.smtp.latest(email, /verification code/)
     expect(mail.body).toContain('Content-Type: text/html')
-    const res = await finish(started.body.challenge, mail.subject.match(/(\d{6})/)![1])
+    const res = await finish(started.body.challenge, must(mail.subject.match(/(\d{6})/))[1])
     expect(res.status).toBe(201)
     expect(res.body.user).toMatchObject({ email, name: 'Ada', role: 'user', emailVerified: true })
     expect(res.body.user.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{10}$/)

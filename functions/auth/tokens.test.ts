@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, exportSPKI, generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AuthHarness, authHarness } from '../../test/auth-harness'
+import { must } from '../../test/must'
 
 let h: AuthHarness
 let user: Awaited<ReturnType<AuthHarness['register']>>
@@ -48,7 +49,7 @@ describe('access tokens', () => {
       'sid',
       'sub',
     ])
-    expect(claims.exp! - claims.iat!).toBe(900)
+    expect(must(claims.exp) - must(claims.iat)).toBe(900)
     expect((await me(user.accessToken)).status).toBe(200)
     expect((await me(await h.forge({ typ: 'at+jwt' }, base()))).status).toBe(200) // the forging helper itself works
   })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeAi, startFakeAi } from '../../test/fake-ai'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 import { startRedisServer } from '../../test/redis-server'
+import { must } from '../../test/must'
 
 let fake: FakeAi
 let redis: Awaited<ReturnType<typeof startRedisServer>>
@@ -79,7 +80,7 @@ async function redisMentioning(needles: string[]) {
 
 const s3 = () =>
   new S3Client({
-    endpoint: p.s3!.S3_ENDPOINT,
+    endpoint: must(p.s3).S3_ENDPOINT,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -90,8 +91,11 @@ async function bucket() {
   const objects = new Map<string, string>()
   for (const o of (await client.send(new ListObjectsV2Command({ Bucket: 'ai-media' }))).Contents ??
     []) {
-    const body = await client.send(new GetObjectCommand({ Bucket: 'ai-media', Key: o.Key! }))
-    objects.set(o.Key!, Buffer.from(await body.Body!.transformToByteArray()).toString('latin1'))
+    const body = await client.send(new GetObjectCommand({ Bucket: 'ai-media', Key: must(o.Key) }))
+    objects.set(
+      must(o.Key),
+      Buffer.from(await must(body.Body).transformToByteArray()).toString('latin1'),
+    )
   }
   return objects
 }

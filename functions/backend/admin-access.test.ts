@@ -3,6 +3,7 @@ import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 import type { RouteSpec } from './_lib/routes'
+import { must } from '../../test/must'
 
 /** Every endpoint of the backend served by another role (each file that exports its `route`). */
 async function routedSpecs() {
@@ -26,7 +27,7 @@ beforeAll(async () => {
 })
 afterAll(() => p.close())
 
-const routesOf = (app: Hono<any>, match: RegExp) => {
+const routesOf = (app: Pick<Hono, 'routes'>, match: RegExp) => {
   const seen = new Map<string, { method: string; path: string }>()
   for (const r of app.routes)
     if (r.method !== 'ALL' && match.test(r.path))
@@ -46,7 +47,7 @@ const READ_BY_BACKEND_STATS = new Set([
 
 describe('every admin route refuses everyone but admins', () => {
   it('at the gateway: 401 without a token, 403 for a learner', async () => {
-    const routes = routesOf(p.backend.app!, /^\/api\/admin(\/|$)/)
+    const routes = routesOf(must(p.backend.app), /^\/api\/admin(\/|$)/)
     expect(routes.length).toBeGreaterThan(15)
     for (const r of routes) {
       const anon = await learner.call(r.method, fill(r.path), {
@@ -62,9 +63,9 @@ describe('every admin route refuses everyone but admins', () => {
   it('in each service too, and each service admin route is reached only through an admin endpoint of the backend', async () => {
     const ROUTES = await routedSpecs()
     const services = [
-      ['auth', p.auth.app!, /^\/auth\/admin\//],
-      ['credit', p.credit.app!, /^\/admin\//],
-      ['ai', p.ai!.app!, /^\/ai\/admin\//],
+      ['auth', must(p.auth.app), /^\/auth\/admin\//],
+      ['credit', must(p.credit.app), /^\/admin\//],
+      ['ai', must(must(p.ai).app), /^\/ai\/admin\//],
     ] as const
     for (const [role, app, match] of services) {
       for (const r of routesOf(app, match)) {

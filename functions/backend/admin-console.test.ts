@@ -18,7 +18,7 @@ async function learner() {
   return Object.assign(b, { id: res.body.user.id as string, email, password })
 }
 const auditOf = (subject: string, action: string) =>
-  p.db.owner.query<{ actor: string; details: Record<string, any> }>(
+  p.db.owner.query<{ actor: string; details: Record<string, unknown> }>(
     `select actor, details from audit.events where subject_id = $1 and action = $2 order by at`,
     [subject, action],
   )

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 // A database of this file's own, seeded with a week whose every figure is known.
 let p: PlatformHarness
@@ -41,7 +42,7 @@ beforeAll(async () => {
     q(
       `insert into content.reviews (user_id, card_id, deck_id, grade, duration_ms, was_new, state_before, state_after, version_before, reviewed_at, undone_at)
        values ($1, $2, $3, 3, 1000, false, '{}', '{}', 0, $4, $5)`,
-      [user, cards.get(user)!.id, cards.get(user)!.deck_id, when, undone ? when : null],
+      [user, must(cards.get(user)).id, must(cards.get(user)).deck_id, when, undone ? when : null],
     )
   for (const r of [
     ['STATSAAAA1', at(0)],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 let p: PlatformHarness
 beforeAll(async () => {
@@ -67,7 +68,7 @@ describe('/api/auth through the backend', () => {
   it('logout ends the session and clears the cookie', async () => {
     const b = p.browser()
     await b.register()
-    const cookie = b.jar.get('ld_refresh')!
+    const cookie = must(b.jar.get('ld_refresh'))
     const res = await b.call('POST', '/api/auth/logout')
     expect(res.status).toBe(204)
     expect(res.setCookie[0]).toMatch(/^ld_refresh=; Max-Age=0; Path=\/api\/auth/)

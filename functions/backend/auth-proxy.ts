@@ -57,7 +57,10 @@ export default new Hono<BackendEnv>()
       raw,
     })
     if (status < 300 && SIGNS_OUT.has(path)) clearRefreshCookie(c)
-    if (status === 200 && /^\/oauth\/\w+\/start$/.test(path))
-      setOAuthStateCookie(c, new URL(String(json!.url)).searchParams.get('state')!)
+    const state =
+      status === 200 && /^\/oauth\/\w+\/start$/.test(path)
+        ? new URL(String(json?.url)).searchParams.get('state')
+        : null
+    if (state) setOAuthStateCookie(c, state)
     return json === null ? c.body(null, status) : c.json(json, status)
   })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 // Issue 15: three registrations with a NUL byte every 10 s kept sign-in at 503 for everyone, because the
 // backend's breaker counted auth's 500s. Now client input is refused at the edge, a 500 never counts, and
@@ -39,7 +40,7 @@ describe("the backend's breaker to auth", () => {
     const breaker = async () => (await admin.call('GET', '/api/admin/status')).body.breakers.auth
     expect(await breaker()).toBe('closed')
 
-    await p.processes.auth!.kill()
+    await must(p.processes.auth).kill()
     const down = await Promise.all([1, 2, 3].map(() => signIn(email, password)))
     expect(down.map((r) => [r.status, r.body.error.details.service])).toEqual(
       Array(3).fill([503, 'auth']),

@@ -4,6 +4,7 @@ import { png, wav } from '../../lib/ai/media'
 import { MEDIA_MAX_BYTES } from '../../lib/content/limits'
 import { sniffMedia } from '../../lib/content/media'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 // A learner's own pictures and sounds: through the backend to the AI role's bucket, refused before storing.
 let p: PlatformHarness
@@ -35,7 +36,7 @@ const upload = async (b: Learner, cardId: string, bytes: Uint8Array, type = 'ima
 }
 const stored = async () => {
   const s3 = new S3Client({
-    endpoint: p.s3!.S3_ENDPOINT,
+    endpoint: must(p.s3).S3_ENDPOINT,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dueQueue, gradeCard } from '../../lib/content/study'
 import { asUser } from '../../lib/db/tx'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 let p: PlatformHarness
 beforeAll(async () => {
@@ -283,7 +284,7 @@ describe('study with FSRS', () => {
       `select fsrs, due, state from content.cards where id = $1`,
       [first.id],
     )
-    const next = twoTabs.find((r) => r.status === 200)!.body
+    const next = must(twoTabs.find((r) => r.status === 200)).body
     await b.call('POST', '/api/study/review', {
       body: { cardId: first.id, grade: 'again', version: next.version, durationMs: 900 },
     })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 // The inputs that gave 500s (issue 15), through the public API to the roles as separate processes.
 let p: PlatformHarness
@@ -157,7 +158,7 @@ describe('deeply nested JSON', () => {
       `${p.backend.url}/api/ai/translate`,
       `${p.auth.url}/auth/register`,
       `${p.credit.url}/internal/holds`,
-      `${p.ai!.url}/ai/translate`,
+      `${must(p.ai).url}/ai/translate`,
     ]) {
       const res = await fetch(url, {
         method: 'POST',

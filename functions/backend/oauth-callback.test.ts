@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOidc, startFakeOidc } from '../../test/fake-oidc'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 let google: FakeOidc
 let p: PlatformHarness
@@ -49,7 +50,7 @@ describe('OAuth through the gateway', () => {
     )
     expect(back.status).toBe(303)
     expect(back.headers.get('location')).toBe('/#/')
-    const refresh = back.headers.getSetCookie().find((c) => c.startsWith('ld_refresh='))!
+    const refresh = must(back.headers.getSetCookie().find((c) => c.startsWith('ld_refresh=')))
     b.jar.set('ld_refresh', refresh.split(';')[0].split('=')[1])
     const session = await b.call('POST', '/api/auth/refresh', { auth: false })
     expect(session.status).toBe(200)

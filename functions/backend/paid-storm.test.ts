@@ -10,6 +10,7 @@ import { type RoleProcess, startRoleProcess } from '../../test/role-process'
 import { startS3 } from '../../test/s3-server'
 import { signUp } from '../../test/sign-up'
 import { type TestDatabase, testDatabase } from '../../test/testing'
+import { must } from '../../test/must'
 
 // Paid calls through the public API with every role its own process, on real PostgreSQL and a Redis of this
 // test's own: a storm of concurrent calls and repeated keys, then the same with roles killed mid-stream.
@@ -224,13 +225,13 @@ describe('paid calls under load and faults', () => {
     const statuses = [...answers.values()].flat().map((a) => a?.status)
     // Clients whose answer was "try again" (a 503 after the work, a key still running) retry with their keys.
     await resolve(
-      keys.filter((k) => !answers.get(k.key)!.some(final)).map((k) => ({ ...k, copies: 1 })),
+      keys.filter((k) => !must(answers.get(k.key)).some(final)).map((k) => ({ ...k, copies: 1 })),
       Date.now() + 30_000,
     )
     expect(statuses.filter((s) => s === 402).length).toBeGreaterThan(0) // the balances ran out
     expect(statuses.filter((s) => s === 409).length).toBeGreaterThan(0) // repeated keys ran once
     for (const k of keys.filter((k) => k.copies > 1)) {
-      const first = answers.get(k.key)!.find(ok)
+      const first = must(answers.get(k.key)).find(ok)
       const replay = await send(k) // after the storm: the stored answer, byte for byte
       if (first) expect(replay).toEqual(first)
     }
@@ -258,10 +259,10 @@ describe('paid calls under load and faults', () => {
     await db.owner.query(`update credit.holds set expires_at = now() where status = 'open'`)
     await new Promise((r) => setTimeout(r, 2500))
     await resolve(
-      all.filter((k) => !answers.get(k.key)!.some(final)),
+      all.filter((k) => !must(answers.get(k.key)).some(final)),
       Date.now() + 45_000,
     )
-    expect(all.filter((k) => !answers.get(k.key)!.some(final)).map((k) => k.key)).toEqual([])
+    expect(all.filter((k) => !must(answers.get(k.key)).some(final)).map((k) => k.key)).toEqual([])
     await check(all)
   }, 240_000)
 })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveOnLoopback } from '../../test/loopback'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 // A loopback AI service whose cost, delay and answers the tests set; it counts the calls that reach it.
 const fake = { calls: 0, cost: 700, delayMs: 0, noCost: false }
@@ -108,10 +109,10 @@ describe('Idempotency-Key on paid calls', () => {
     // One ran; the others were told it is running (or, on a loaded machine, that the AI limiter's Redis was slow).
     expect(sends.filter((s) => s.status === 200)).toHaveLength(1)
     expect(sends.every((s) => s.status === 200 || s.status === 409 || s.status === 503)).toBe(true)
-    const busy = sends.find((s) => s.status === 409)!
+    const busy = must(sends.find((s) => s.status === 409))
     expect(busy.body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS')
     expect(Number(busy.headers.get('retry-after'))).toBeGreaterThan(0)
-    const first = sends.find((s) => s.status === 200)!
+    const first = must(sends.find((s) => s.status === 200))
     const replay = await l.send('same-key-0001', 'Haus')
     expect(fake.calls - calls).toBe(1)
     expect(JSON.stringify(replay.body)).toBe(JSON.stringify(first.body))

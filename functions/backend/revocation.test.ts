@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 import { startRedisServer } from '../../test/redis-server'
+import { must } from '../../test/must'
 
 // A Redis of this file's own: the last test stops it.
 let redis: Awaited<ReturnType<typeof startRedisServer>>
@@ -36,7 +37,7 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const a = p.browser()
     const { email, password } = await a.register()
     const other = await secondDevice(email, password)
-    const token = a.token!
+    const token = must(a.token)
     expect((await decks(a)).status).toBe(200) // verified and cached
     expect((await a.call('POST', '/api/auth/logout')).status).toBe(204)
     await refusedNow(a, token)
@@ -49,11 +50,11 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const lost = await secondDevice(email, password)
     expect((await decks(lost)).status).toBe(200)
     const { sessions } = (await a.call('GET', '/api/auth/sessions')).body
-    const mine = a.token!.split('.')[1]
+    const mine = must(a.token).split('.')[1]
     const sid = JSON.parse(Buffer.from(mine, 'base64url').toString()).sid
     const target = sessions.find((s: { id: string }) => s.id !== sid)
     expect((await a.call('DELETE', `/api/auth/sessions/${target.id}`)).status).toBe(204)
-    await refusedNow(lost, lost.token!)
+    await refusedNow(lost, must(lost.token))
     expect((await decks(a)).status).toBe(200)
   })
 
@@ -61,7 +62,7 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const a = p.browser()
     const { email, password } = await a.register()
     const b = await secondDevice(email, password)
-    const [ta, tb] = [a.token!, b.token!]
+    const [ta, tb] = [must(a.token), must(b.token)]
     expect(
       (
         await a.call('POST', '/api/auth/password', {
@@ -73,12 +74,12 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     await refusedNow(b, tb)
 
     const c = await secondDevice(email, 'a second passphrase')
-    const tc = c.token!
+    const tc = must(c.token)
     expect((await decks(c)).status).toBe(200)
     await p.browser().call('POST', '/api/auth/password/forgot', { body: { email } })
-    const link = (await p.smtp.latest(email, /Reset your/)).body.match(
-      /#token=([A-Za-z0-9_-]{43})/,
-    )![1]
+    const link = must(
+      (await p.smtp.latest(email, /Reset your/)).body.match(/#token=([A-Za-z0-9_-]{43})/),
+    )[1]
     expect(
       (
         await p.browser().call('POST', '/api/auth/password/reset', {
@@ -101,7 +102,7 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
         body: { email: boss.email, password: boss.password },
       })
     ).body.challenge
-    const code = (await p.smtp.latest(boss.email, /sign-in code/)).subject.match(/(\d{6})/)![1]
+    const code = must((await p.smtp.latest(boss.email, /sign-in code/)).subject.match(/(\d{6})/))[1]
     expect(
       (await admin.call('POST', '/api/auth/login/verify', { body: { challenge, code } })).status,
     ).toBe(200)
@@ -110,15 +111,15 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
       body: { status: 'disabled', reason: 'abuse report' },
     })
     expect(disabled.status).toBe(200)
-    await refusedNow(victim, victim.token!)
-    await refusedNow(other, other.token!)
+    await refusedNow(victim, must(victim.token))
+    await refusedNow(other, must(other.token))
   })
 
   it('with Redis down: fails open at the gateway (nobody is signed out), auth still refuses a revoked session, AI fails closed', async () => {
     const a = p.browser()
     const { email, password } = await a.register()
     const gone = await secondDevice(email, password)
-    const revokedToken = gone.token!
+    const revokedToken = must(gone.token)
     expect((await gone.call('POST', '/api/auth/logout')).status).toBe(204)
     await refusedNow(gone, revokedToken)
 

@@ -51,7 +51,10 @@ async function runCheck<E extends AuthEnv>(
   const { db, kit, now } = c.var
   const meta = requestMeta(c)
   const details = o.for ? { for: o.for } : {}
-  const usable = account?.status === 'active' && account.passwordHash ? account : null
+  const usable =
+    account?.status === 'active' && account.passwordHash
+      ? { ...account, passwordHash: account.passwordHash }
+      : null
   const started = usable
     ? await asService(db, (sql) => startPasswordCheck(sql, usable.id, now()))
     : null
@@ -71,7 +74,7 @@ async function runCheck<E extends AuthEnv>(
       ? { verdict: 'locked', until: started.locked }
       : { verdict: 'unusable' }
   }
-  if (!(await verifyPassword(password, usable.passwordHash!))) {
+  if (!(await verifyPassword(password, usable.passwordHash))) {
     const lockedUntil = await asService(db, async (sql) => {
       await audit(sql, meta, {
         actor: usable.id,
@@ -121,5 +124,6 @@ export async function confirmPassword<E extends AuthEnv>(
     for: purpose,
   })
   if (check.verdict === 'locked') throw lockedOut(check.until, c.var.now())
-  if (check.verdict !== 'ok') throw new ApiError('FORBIDDEN', 'The password is wrong')
+  if (check.verdict !== 'ok' || !account) throw new ApiError('FORBIDDEN', 'The password is wrong')
+  return account
 }

@@ -1,4 +1,5 @@
 import type { Card, CardChange, Example } from '../../../lib/content/cards'
+import { ApiError } from '../../../lib/errors'
 import { MAX_EXAMPLES } from '../../../lib/content/schemas'
 import { route as examples } from '../ai-examples'
 import { route as explain } from '../ai-explain'
@@ -9,13 +10,19 @@ import type { RouteSpec } from './routes'
 
 type Langs = { sourceLang: string; targetLang: string }
 export type Answer = {
-  result?: Record<string, any>
+  result?: { translation?: string; examples?: Example[]; explanation?: string }
   media?: { key: string }
   cost: number
   plugin?: string
 }
 type Field = 'back' | 'notes' | 'examples' | 'imageKey' | 'audioKey'
 export type Proposal = { field: Field; value: string | Example[] }
+/** The part of the AI role's answer an action needs: an answer without it is the AI role's fault. */
+const part = <T>(v: T | undefined): T => {
+  if (v === undefined)
+    throw new ApiError('UPSTREAM_FAILED', 'The AI answer lacks what this action needs')
+  return v
+}
 const text = (f: string, d: Langs) => ({ text: f, from: d.sourceLang, to: d.targetLang })
 
 // Each action: the AI operation it runs on the card's front, the card field its answer is for, and the answer
@@ -25,32 +32,32 @@ export const ACTIONS = {
     op: 'translate',
     input: text,
     field: 'back',
-    value: (a: Answer) => a.result!.translation as string,
+    value: (a: Answer) => part(a.result?.translation),
   },
   examples: {
     op: 'examples',
     input: text,
     field: 'examples',
     value: (a: Answer, o: { level?: string }) =>
-      (a.result!.examples as Example[]).map((e) => ({ ...e, level: o.level ?? 'B1' })),
+      part(a.result?.examples).map((e) => ({ ...e, level: o.level ?? 'B1' })),
   },
   explain: {
     op: 'explain',
     input: text,
     field: 'notes',
-    value: (a: Answer) => a.result!.explanation as string,
+    value: (a: Answer) => part(a.result?.explanation),
   },
   image: {
     op: 'image',
     input: (f: string) => ({ prompt: f }),
     field: 'imageKey',
-    value: (a: Answer) => a.media!.key,
+    value: (a: Answer) => part(a.media?.key),
   },
   audio: {
     op: 'speech',
     input: (f: string, d: Langs) => ({ text: f, language: d.sourceLang }),
     field: 'audioKey',
-    value: (a: Answer) => a.media!.key,
+    value: (a: Answer) => part(a.media?.key),
   },
 } as const satisfies Record<string, { op: string; field: Field; input: unknown; value: unknown }>
 
