@@ -200,8 +200,8 @@ await record('debits', {
   clients: CLIENTS,
   seconds: SECONDS,
   'pgbench per s': Math.round(base),
-  '(b) credit begin + settle': { 'per s': Math.round(b.perS), 'p50 ms': b.p50, 'p99 ms': b.p99 },
-  '(a) backend paid translate': { 'per s': Math.round(a.perS), 'p50 ms': a.p50, 'p99 ms': a.p99 },
+  '(b) credit begin + settle': { 'per s': Math.round(b.perS), 'p50 ms': +b.p50, 'p99 ms': +b.p99 },
+  '(a) backend paid translate': { 'per s': Math.round(a.perS), 'p50 ms': +a.p50, 'p99 ms': +a.p99 },
   '(a)/pgbench': +(a.perS / base).toFixed(3),
   '(b)/pgbench': +(b.perS / base).toFixed(3),
 })
