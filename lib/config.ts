@@ -166,6 +166,8 @@ const SCHEMAS = {
     RATE_LIMIT_STANDARD: rateLimit('50/60'),
     RATE_LIMIT_AI: rateLimit('10/60'),
     RATE_LIMIT_PUBLIC: rateLimit('20/60'),
+    // A person's page is four calls and every action reloads it: admins at work need more than learners.
+    RATE_LIMIT_ADMIN: rateLimit('300/60'),
     RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(5000).default(1000),
     JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     CONTENT_MAX_CARDS_PER_DECK: z.coerce.number().int().min(1).max(1_000_000).default(20_000),

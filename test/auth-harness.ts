@@ -110,7 +110,7 @@ export async function authHarness(env: Record<string, string> = {}) {
     },
     async admin() {
       const u = await h.register()
-      await db.owner.query(`update public.users set role = 'admin' where id = $1`, [u.user.id])
+      await db.owner.query(`update public.users set admin = true where id = $1`, [u.user.id])
       const challenge = await h.login(u.email, u.password)
       const code = await h.code(u.email, /sign-in code/)
       const res = await call('POST', '/auth/login/verify', {

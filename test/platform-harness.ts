@@ -158,7 +158,7 @@ export async function platformHarness(
   async function admin() {
     const b = browser()
     const { email, password, res } = await b.register()
-    await db.owner.query(`update public.users set role = 'admin' where id = $1`, [res.body.user.id])
+    await db.owner.query(`update public.users set admin = true where id = $1`, [res.body.user.id])
     const { body } = await b.call('POST', '/api/auth/login', { body: { email, password } })
     const code = (await smtp.latest(email, /sign-in code/)).subject.match(/(\d{6})/)![1]
     await b.call('POST', '/api/auth/login/verify', { body: { challenge: body.challenge, code } })

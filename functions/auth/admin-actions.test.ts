@@ -103,6 +103,138 @@ describe('PUT /auth/admin/users/:id/status', () => {
   })
 })
 
+describe('PUT /auth/admin/users/:id/admin', () => {
+  const rights = (id: string, body: unknown, token = admin.accessToken) =>
+    h.call('PUT', `/auth/admin/users/${id}/admin`, { token, body })
+
+  it('grants and removes admin rights, signing the person out each time; the plan stays apart', async () => {
+    const u = await h.register()
+    await h.db.owner.query(`update public.users set role = 'plus' where id = $1`, [u.user.id])
+    const granted = await rights(u.user.id, { admin: true, reason: 'new support lead' })
+    expect(granted.body).toEqual({
+      id: u.user.id,
+      admin: true,
+      changed: true,
+      sessionIds: [u.sessionId],
+    })
+    expect((await refresh(u.refreshToken)).status).toBe(401)
+    // A new admin signs in with the emailed code, and the token carries the role.
+    const challenge = await h.login(u.email, u.password)
+    expect(challenge.body.challenge).toBeTruthy()
+    const code = await h.code(u.email, /sign-in code/)
+    const signedIn = await h.call('POST', '/auth/login/verify', {
+      body: { challenge: challenge.body.challenge, code },
+    })
+    expect(decodeJwt(signedIn.body.accessToken).role).toBe('admin')
+    // Paddle's plan changes while they are an admin still count.
+    const fromCredit = await h.call('PUT', `/internal/users/${u.user.id}/role`, {
+      service: false,
+      headers: { 'x-service-token': await h.tokenFrom('credit') },
+      body: { role: 'premium' },
+    })
+    expect(fromCredit.body.changed).toBe(true)
+    expect((await rights(u.user.id, { admin: true, reason: 'twice over' })).body).toMatchObject({
+      changed: false,
+    })
+
+    const removed = await rights(u.user.id, { admin: false, reason: 'left the team' })
+    expect(removed.body).toMatchObject({ admin: false, changed: true })
+    expect(removed.body.sessionIds).toContain(signedIn.body.sessionId)
+    expect((await refresh(signedIn.body.refreshToken)).status).toBe(401)
+    const back = await h.login(u.email, u.password)
+    expect(decodeJwt(back.body.accessToken).role).toBe('premium')
+    expect(await adminRows(u.user.id, 'admin.rights_changed')).toEqual([
+      {
+        actor: admin.user.id,
+        details: {
+          reason: 'new support lead',
+          before: { admin: false },
+          after: { admin: true },
+          sessionsEnded: 1,
+        },
+      },
+      {
+        actor: admin.user.id,
+        details: {
+          reason: 'left the team',
+          before: { admin: true },
+          after: { admin: false },
+          sessionsEnded: 1,
+        },
+      },
+    ])
+  })
+
+  it('refuses an admin their own rights, non-admins, unverified or disabled accounts, bad bodies', async () => {
+    const u = await h.register()
+    expect((await rights(admin.user.id, { admin: false, reason: 'stepping down' })).status).toBe(
+      403,
+    )
+    expect(
+      (await rights(u.user.id, { admin: true, reason: 'me please' }, u.accessToken)).status,
+    ).toBe(403)
+    const bad = await rights(u.user.id, { admin: 'yes', reason: '' })
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'admin',
+      'reason',
+    ])
+    expect((await rights('0000000000', { admin: true, reason: 'nobody here' })).status).toBe(404)
+    await h.db.owner.query(`update public.users set email_verified_at = null where id = $1`, [
+      u.user.id,
+    ])
+    expect((await rights(u.user.id, { admin: true, reason: 'codes go nowhere' })).status).toBe(409)
+    await h.db.owner.query(
+      `update public.users set email_verified_at = now(), status = 'disabled' where id = $1`,
+      [u.user.id],
+    )
+    expect((await rights(u.user.id, { admin: true, reason: 'disabled one' })).status).toBe(409)
+    expect(await adminRows(u.user.id, 'admin.rights_changed')).toEqual([])
+  })
+
+  it('never leaves no active admin: two admins removing each other at once', async () => {
+    const [a, b] = [await h.admin(), await h.admin()]
+    const others = await h.db.owner.query<{ id: string }>(
+      `select id from public.users where admin and id <> all($1)`,
+      [[a.user.id, b.user.id]],
+    )
+    // Only these two are admins here, as if they were the last ones.
+    await h.db.owner.query(`update public.users set admin = false where id = any($1)`, [
+      others.map((r) => r.id),
+    ])
+    try {
+      // Both requests start while the two rows are held, so they overlap for certain.
+      const [ab, ba] = await h.db.owner
+        .transaction(async (sql) => {
+          await sql(`select 1 from public.users where id = any($1) for update`, [
+            [a.user.id, b.user.id],
+          ])
+          const both = Promise.all([
+            rights(b.user.id, { admin: false, reason: 'coup attempt' }, a.accessToken),
+            h.call('PUT', `/auth/admin/users/${a.user.id}/status`, {
+              token: b.accessToken,
+              body: { status: 'disabled', reason: 'counter coup' },
+            }),
+          ])
+          for (let waiting = 0; waiting < 2; await new Promise((r) => setTimeout(r, 20)))
+            [{ waiting }] = await h.db.owner.query<{ waiting: number }>(
+              `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+            )
+          return { both }
+        })
+        .then((t) => t.both)
+      expect([ab.status, ba.status].sort()).toEqual([200, 403])
+      const [{ n }] = await h.db.owner.query<{ n: string }>(
+        `select count(*) as n from public.users where admin and status = 'active'`,
+      )
+      expect(Number(n)).toBe(1)
+    } finally {
+      await h.db.owner.query(`update public.users set admin = true where id = any($1)`, [
+        others.map((r) => r.id),
+      ])
+    }
+  })
+})
+
 describe('POST /auth/admin/users/:id/sessions/revoke', () => {
   it('ends one session or all of them', async () => {
     const u = await h.register()

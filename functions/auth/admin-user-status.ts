@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { findPerson, otherActiveAdmins } from '../../lib/auth/people'
-import { liveSessions, revokeSessions } from '../../lib/auth/sessions'
+import { findPerson, lockActiveAdmins } from '../../lib/auth/people'
+import { revokeSessions } from '../../lib/auth/sessions'
 import { setUserStatus } from '../../lib/auth/users'
 import { auditAdmin, Reason } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
@@ -17,7 +17,7 @@ export const Body = z.object({ status: z.enum(['active', 'disabled']), reason: R
 
 /**
  * An admin disables an account (every session ends with it) or enables it again, with a reason. No admin
- * can disable themselves, nor the last active admin.
+ * can disable themselves, and the actor must still be an active admin (locked): the last one always stays.
  */
 export default new Hono<AuthEnv>().put(
   '/auth/admin/users/:id/status',
@@ -31,18 +31,11 @@ export default new Hono<AuthEnv>().put(
       throw new ApiError('FORBIDDEN', 'Admins cannot change their own status')
     const now = c.var.now()
     const sessionIds = await asService(c.var.db, async (sql) => {
+      await lockActiveAdmins(sql, c.var.user.id)
       const person = await findPerson(sql, id)
       if (!person || person.status === 'deleted') throw new ApiError('NOT_FOUND', 'No such user')
-      if (
-        status === 'disabled' &&
-        person.role === 'admin' &&
-        (await otherActiveAdmins(sql, id)) === 0
-      )
-        throw new ApiError('CONFLICT', 'This is the last active admin')
-      const ending =
-        status === 'disabled' ? (await liveSessions(sql, id, now)).map((s) => s.id) : []
       await setUserStatus(sql, id, status)
-      if (status === 'disabled') await revokeSessions(sql, id, 'disabled', now)
+      const ending = status === 'disabled' ? await revokeSessions(sql, id, 'disabled', now) : []
       await auditAdmin(sql, requestMeta(c), {
         actor: c.var.user.id,
         action: 'admin.user_status',

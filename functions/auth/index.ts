@@ -11,6 +11,7 @@ import adminRotateKeys from './admin-rotate-keys'
 import adminStats from './admin-stats'
 import adminUser from './admin-user'
 import adminUserSessions from './admin-user-sessions'
+import adminUserAdmin from './admin-user-admin'
 import adminUserStatus from './admin-user-status'
 import adminUserVerification from './admin-user-verification'
 import adminUsers from './admin-users'
@@ -93,5 +94,6 @@ export default function createAuthApp(deps: Omit<AuthDeps, 'kit' | 'verifier'>) 
     .route('/', adminUser)
     .route('/', adminUserSessions)
     .route('/', adminUserStatus)
+    .route('/', adminUserAdmin)
     .route('/', adminUserVerification)
 }

@@ -170,7 +170,7 @@ describe('email second factor', () => {
 
   it('is always on for admins, who cannot turn it off', async () => {
     const u = await h.register()
-    await h.db.owner.query(`update public.users set role = 'admin' where id = $1`, [u.user.id])
+    await h.db.owner.query(`update public.users set admin = true where id = $1`, [u.user.id])
     expect((await h.login(u.email, u.password)).body.twoFactorRequired).toBe(true)
     const off = await h.call('PUT', '/auth/two-factor', {
       token: u.accessToken,

@@ -180,7 +180,7 @@ describe('POST /auth/register', () => {
 async function unverified(o: { email?: string } = {}) {
   const u = await h.register(o)
   await h.db.owner.query(
-    `update public.users set email_verified_at = null, role = 'user' where id = $1`,
+    `update public.users set email_verified_at = null, admin = false where id = $1`,
     [u.user.id],
   )
   expect((await h.call('POST', '/auth/email/resend', { token: u.accessToken })).status).toBe(202)

@@ -157,6 +157,29 @@ describe('a person in the admin console', () => {
     ).toBe(200)
   })
 
+  it('is made an admin and loses the rights again, signed out at once each time', async () => {
+    const l = await learner()
+    expect((await l.call('GET', '/api/admin/users')).status).toBe(403)
+    const rights = (grant: boolean, reason: string) =>
+      admin.call('PUT', `/api/admin/users/${l.id}/admin`, { body: { admin: grant, reason } })
+    expect((await rights(true, 'joins the support team')).body.changed).toBe(true)
+    expect((await l.call('GET', '/api/credits/balance')).status).toBe(401) // the old token, at once
+    const { body } = await l.call('POST', '/api/auth/login', {
+      body: { email: l.email, password: l.password },
+    })
+    const code = (await p.smtp.latest(l.email, /sign-in code/)).subject.match(/(\d{6})/)![1]
+    await l.call('POST', '/api/auth/login/verify', { body: { challenge: body.challenge, code } })
+    expect((await l.call('GET', '/api/admin/users')).status).toBe(200)
+    expect((await rights(false, 'left the support team')).body.changed).toBe(true)
+    expect((await l.call('GET', '/api/admin/users')).status).toBe(401)
+    await l.call('POST', '/api/auth/login', { body: { email: l.email, password: l.password } })
+    expect((await l.call('GET', '/api/admin/users')).status).toBe(403)
+    expect((await auditOf(l.id, 'admin.rights_changed')).map((r) => r.details.reason)).toEqual([
+      'joins the support team',
+      'left the support team',
+    ])
+  })
+
   it('has their data exported on request, with a reason', async () => {
     const l = await learner()
     await l.call('POST', '/api/decks', {
@@ -213,5 +236,15 @@ describe('a person in the admin console', () => {
         },
       },
     ])
+  })
+})
+
+describe('the admin console’s own rate limit', () => {
+  it('lets an admin work quickly (a person’s page and its actions are many calls) apart from their learner budget', async () => {
+    const calls = await Promise.all(
+      Array.from({ length: 60 }, () => admin.call('GET', '/api/admin/keys')),
+    )
+    expect(calls.map((r) => r.status).filter((s) => s !== 200)).toEqual([])
+    expect((await admin.call('GET', '/api/credits/balance')).status).toBe(200) // 60 > the standard 50
   })
 })

@@ -30,7 +30,7 @@ type AiPart = { cost: Daily<{ calls: number; cost: number }> }
 export default new Hono<BackendEnv>().get(
   '/api/admin/stats',
   requireUser({ roles: ['admin'] }),
-  rateLimit('standard'),
+  rateLimit('admin'),
   validate('query', DaysQuery),
   async (c) => {
     const n = c.req.valid('query').days

@@ -8,7 +8,7 @@ import type { BackendEnv } from './env'
 export default new Hono<BackendEnv>().get(
   '/api/admin/status',
   requireUser({ roles: ['admin'] }),
-  rateLimit('standard'),
+  rateLimit('admin'),
   async (c) => {
     const { services, down } = await probeServices(c)
     const aiProviders =

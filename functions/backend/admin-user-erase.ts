@@ -27,7 +27,7 @@ const mismatch = () =>
 export default new Hono<BackendEnv>().post(
   '/api/admin/users/:id/erase',
   requireUser({ roles: ['admin'] }),
-  rateLimit('standard'),
+  rateLimit('admin'),
   validate('param', z.object({ id: UserId })),
   validate('json', Body),
   async (c) => {

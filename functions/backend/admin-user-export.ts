@@ -15,7 +15,7 @@ export const Body = z.object({ reason: Reason })
 export default new Hono<BackendEnv>().post(
   '/api/admin/users/:id/export',
   requireUser({ roles: ['admin'] }),
-  rateLimit('standard'),
+  rateLimit('admin'),
   validate('param', z.object({ id: UserId })),
   validate('json', Body),
   async (c) => {

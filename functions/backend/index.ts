@@ -15,6 +15,7 @@ import adminUserErase from './admin-user-erase'
 import adminUserExport from './admin-user-export'
 import adminUserPlan from './admin-user-plan'
 import adminUserSessionsRevoke from './admin-user-sessions-revoke'
+import adminUserAdmin from './admin-user-admin'
 import adminUserStatus from './admin-user-status'
 import adminUserVerification from './admin-user-verification'
 import adminUsers from './admin-users'
@@ -148,6 +149,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', adminUsers)
     .route('/', adminUser)
     .route('/', adminUserStatus)
+    .route('/', adminUserAdmin)
     .route('/', adminUserSessionsRevoke)
     .route('/', adminUserVerification)
     .route('/', adminUserCredits)

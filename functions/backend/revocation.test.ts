@@ -96,7 +96,7 @@ describe('revoked sessions lose their access tokens at the gateway', () => {
     const other = await secondDevice(email, password)
     const admin = p.browser()
     const boss = await admin.register()
-    await p.db.owner.query(`update public.users set role = 'admin' where email = $1`, [boss.email])
+    await p.db.owner.query(`update public.users set admin = true where email = $1`, [boss.email])
     const challenge = (
       await admin.call('POST', '/api/auth/login', {
         body: { email: boss.email, password: boss.password },

@@ -41,6 +41,7 @@ export type Person = {
   email: string
   name: string
   role: string
+  admin: boolean
   status: string
   emailVerified: boolean
   twoFactor: boolean
@@ -51,9 +52,9 @@ export type Person = {
 
 const likePrefix = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%'
 
-const COLUMNS = `u.id, u.email, u.name, ${ROLE_SQL} as role, u.status, u.email_verified_at, u.created_at, u.last_active_at,
+const COLUMNS = `u.id, u.email, u.name, ${ROLE_SQL} as role, u.admin, u.status, u.email_verified_at, u.created_at, u.last_active_at,
   case when u.comp_until > now() then u.comp_role end as comp_role, case when u.comp_until > now() then u.comp_until end as comp_until,
-  (a.two_factor or u.role = 'admin') as two_factor`
+  (a.two_factor or u.admin) as two_factor`
 const FROM = 'from public.users u join auth.accounts a on a.user_id = u.id'
 
 type PersonRow = {
@@ -74,6 +75,7 @@ export const toPerson = (r: PersonRow): Person => ({
   email: r.email,
   name: r.name,
   role: r.role,
+  admin: r.admin,
   status: r.status,
   emailVerified: r.email_verified_at !== null,
   twoFactor: r.two_factor,
@@ -103,7 +105,7 @@ export async function searchPeople(sql: Sql, q: PeopleQuery) {
        and ($3::text is null or ${ROLE_SQL} = $3)
        and (case when $4::text is null then u.status <> 'deleted' else u.status = $4 end)
        and ($5::boolean is null or (u.email_verified_at is not null) = $5)
-       and ($6::boolean is null or (a.two_factor or u.role = 'admin') = $6)
+       and ($6::boolean is null or (a.two_factor or u.admin) = $6)
        and ($7::timestamptz is null or u.created_at >= $7) and ($8::timestamptz is null or u.created_at < $8)
        and ($9::timestamptz is null or u.last_active_at >= $9) and ($10::timestamptz is null or u.last_active_at < $10)
        and ($11::text is null or (${col}, u.id) ${dir} ($11::${type}, $12::text))
@@ -132,11 +134,15 @@ export async function findPerson(sql: Sql, id: string) {
   return row ? toPerson(row) : null
 }
 
-/** Active admins other than `except`: the last one may not be disabled. */
-export async function otherActiveAdmins(sql: Sql, except: string) {
-  const [r] = await sql<{ n: string }>(
-    `select count(*) as n from public.users where role = 'admin' and status = 'active' and id <> $1`,
-    [except],
+/**
+ * Before an admin disables or demotes an account: the actor must still be an active admin, checked with
+ * every active admin's row locked until the transaction ends. With no admin acting on themselves, the last
+ * active admin always stays, also when two admins demote or disable each other at once.
+ */
+export async function lockActiveAdmins(sql: Sql, actor: string) {
+  const rows = await sql<{ id: string }>(
+    `select id from public.users where admin and status = 'active' order by id for update`,
   )
-  return Number(r.n)
+  if (!rows.some((r) => r.id === actor))
+    throw new ApiError('FORBIDDEN', 'You are no longer an active admin')
 }

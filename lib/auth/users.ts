@@ -2,8 +2,8 @@ import type { Sql } from '../db/db'
 
 // Changes to a user's row in public.users (and their 2FA switch), each one statement.
 
-/** The role tokens carry: a plan given by hand (a comp) wins over the paid one until it ends; admins stay admins. */
-export const ROLE_SQL = `case when u.role <> 'admin' and u.comp_until > now() then u.comp_role else u.role end`
+/** The role tokens carry: 'admin' for admins; else a plan given by hand (a comp) until it ends, else the paid one. */
+export const ROLE_SQL = `case when u.admin then 'admin' when u.comp_until > now() then u.comp_role else u.role end`
 
 /** The user got an access token today: a day of activity (UTC) and the time last seen. */
 export async function recordActivity(sql: Sql, userId: string, now: number) {
@@ -42,20 +42,25 @@ export async function markEmailVerified(sql: Sql, userId: string, at: Date) {
 /** Makes the user an admin when their (now proven) address is listed; true when that changed the role. */
 export async function promoteListedAdmin(sql: Sql, userId: string, adminEmails: string[]) {
   const rows = await sql(
-    `update public.users set role = 'admin' where id = $1 and role <> 'admin' and lower(email) = any($2) returning id`,
+    `update public.users set admin = true where id = $1 and not admin and lower(email) = any($2) returning id`,
     [userId, adminEmails],
   )
   return rows.length > 0
 }
 
-/** Sets the paid type; admins keep their role. Null when there is no such user, else whether it changed. */
+/** Sets the paid type (admins keep their rights apart). Null when there is no such user, else whether it changed. */
 export async function setUserType(sql: Sql, userId: string, role: 'user' | 'plus' | 'premium') {
   const rows = await sql(
-    `update public.users set role = $2 where id = $1 and role not in ('admin', $2) returning id`,
+    `update public.users set role = $2 where id = $1 and role <> $2 returning id`,
     [userId, role],
   )
   if (rows.length) return true
   return (await sql(`select 1 from public.users where id = $1`, [userId])).length ? false : null
+}
+
+/** Grants or removes admin rights; the plan in `role` stays as it is. */
+export async function setAdmin(sql: Sql, userId: string, admin: boolean) {
+  await sql(`update public.users set admin = $2 where id = $1`, [userId, admin])
 }
 
 /** False when there is no such user (an erased one included). */

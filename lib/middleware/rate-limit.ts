@@ -8,12 +8,13 @@ import { requestMeta } from '../request-meta'
 import { named } from './named'
 import { cached } from '../cached'
 
-export type LimitClass = 'standard' | 'ai' | 'public'
+export type LimitClass = 'standard' | 'ai' | 'public' | 'admin'
 
 const SETTING = {
   standard: 'RATE_LIMIT_STANDARD',
   ai: 'RATE_LIMIT_AI',
   public: 'RATE_LIMIT_PUBLIC',
+  admin: 'RATE_LIMIT_ADMIN',
 } as const
 const limiters = new WeakMap<Kv, Map<string, (id: string) => Promise<LimitResult>>>() // per store, per class
 
@@ -82,7 +83,7 @@ export async function forgetUser(
   userId: string,
   now = Date.now(),
 ) {
-  const keys = (['standard', 'ai'] as const).flatMap((cls) => {
+  const keys = (['standard', 'ai', 'admin'] as const).flatMap((cls) => {
     const window = Math.floor(now / (config[SETTING[cls]].windowS * 1000))
     return [window - 1, window, window + 1].map((n) => `rl:${cls}:user:${userId}:${n}`)
   })

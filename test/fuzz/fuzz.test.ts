@@ -68,7 +68,7 @@ async function actor(old?: Actor, asAdmin = false): Promise<Actor> {
     code: mailed,
   })
   if (asAdmin) {
-    await p.db.owner.query(`update public.users set role = 'admin' where id = $1`, [
+    await p.db.owner.query(`update public.users set admin = true where id = $1`, [
       signedIn.body.user.id,
     ])
     const { challenge } = (await call('POST', '/api/auth/login', { email, password })).body

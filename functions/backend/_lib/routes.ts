@@ -29,7 +29,7 @@ export type RouteSpec = {
   providers?: Record<UserType, ProviderChoice>
 }
 
-/** An admin endpoint on a core service: the gateway checks the role too, standard limit, free, 10 s. */
+/** An admin endpoint on a core service: the gateway checks the role too, the admin limit, free, 10 s. */
 export const adminRoute = (
   method: RouteSpec['method'],
   path: `/api/admin/${string}`,
@@ -40,7 +40,7 @@ export const adminRoute = (
   path,
   service,
   target,
-  limit: 'standard',
+  limit: 'admin',
   cost: null,
   timeoutMs: 10_000,
   admin: true,

@@ -6,6 +6,7 @@ export type Person = {
   email: string
   name: string
   role: 'user' | 'plus' | 'premium' | 'admin'
+  admin: boolean
   status: 'active' | 'locked' | 'disabled' | 'deleted'
   emailVerified: boolean
   twoFactor: boolean

@@ -470,6 +470,10 @@ export function createApi(deps: ApiDeps = {}) {
         json<A.AiUsage>('GET', `/api/admin/users/${id}/ai-usage`, { query: { days } }),
       setStatus: (id: string, b: { status: 'active' | 'disabled'; reason: string }) =>
         json('PUT', `/api/admin/users/${id}/status`, { body: b }),
+      setAdmin: (id: string, b: { admin: boolean; reason: string }) =>
+        json<{ changed: boolean; sessionIds: string[] }>('PUT', `/api/admin/users/${id}/admin`, {
+          body: b,
+        }),
       revokeSessions: (id: string, b: { sessionId?: string; reason: string }) =>
         json<{ ended: number }>('POST', `/api/admin/users/${id}/sessions/revoke`, { body: b }),
       resendVerification: (id: string, reason: string) =>
