@@ -62,6 +62,7 @@ type PersonRow = {
   email: string
   name: string
   role: string
+  admin: boolean
   status: string
   email_verified_at: Date | null
   two_factor: boolean
