@@ -199,6 +199,15 @@ describe('a person in the admin console', () => {
     ])
   })
 
+  it('is not there: exporting an unknown id answers 404 from every part, never 5xx', async () => {
+    // Auth and credit are asked at once: credit must not answer otherwise (it did: 401, so 503 when first).
+    expect((await p.service('credit', '/internal/users/0000000000/export')).status).toBe(404)
+    const res = await admin.call('POST', '/api/admin/users/0000000000/export', {
+      body: { reason: 'who is this' },
+    })
+    expect(res.status).toBe(404)
+  })
+
   it('is erased only with their address typed, never an admin; the erasure is audited under the pseudonym', async () => {
     const l = await learner()
     const wrong = await admin.call('POST', `/api/admin/users/${l.id}/erase`, {

@@ -108,6 +108,7 @@ beforeAll(async () => {
       RATE_LIMIT_STANDARD: unlimited,
       RATE_LIMIT_AI: unlimited,
       RATE_LIMIT_PUBLIC: unlimited,
+      RATE_LIMIT_ADMIN: unlimited,
     },
     creditEnv: { GRANT_FREE: '1000000000000', GRANT_PREMIUM: '1000000000000' },
   })
