@@ -2,9 +2,10 @@ import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROLES, ServiceRole } from '../lib/config'
+import { withPassword } from '../lib/node/db'
 import { createKv } from '../lib/node/kv'
 import { startEmbedded } from '../lib/node/embedded'
-import { MIGRATIONS_DIR } from '../lib/node/migrations'
+import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
 import { localSecrets } from '../lib/node/secrets'
 import { ROLE_APPS } from './roles'
 import { exitOnConfigError, runRole, startRole } from './serve'
@@ -49,6 +50,10 @@ async function startAll() {
     undefined,
     env.REDIS_PASSWORD,
   )
+  // Once, before the roles start: on embedded PGlite every connection waits for the one migrating, so four
+  // roles migrating at once could each time out connecting while the first applies every migration.
+  const owner = env.MIGRATION_DATABASE_URL
+  if (owner) await migrateWith(withPassword(owner, env.MIGRATION_DATABASE_PASSWORD), MIGRATIONS_DIR)
   const servers = await Promise.all(
     ROLES.map((r) => startRole(r, ROLE_APPS[r], { env, kv, ...paths })),
   )

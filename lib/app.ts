@@ -109,11 +109,11 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     })
   })
   app.use(securityHeaders(edge ? 'spa' : 'api'))
-  const limitOf = (maxSize: number, message: string) =>
+  const limitOf = (maxSize: number, message: string, details?: object) =>
     bodyLimit({
       maxSize,
       onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', message)
+        throw new ApiError('PAYLOAD_TOO_LARGE', message, details)
       },
     })
   const limitBody = limitOf(
@@ -123,6 +123,7 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
   const limitUpload = limitOf(
     Math.max(UPLOAD_MAX_BYTES, deps.config.BODY_LIMIT_BYTES),
     `An upload may be at most ${UPLOAD_MAX_BYTES / 1024 / 1024} MB (an image ${MEDIA_MAX_BYTES.image / 1024 / 1024} MB)`,
+    { max: UPLOAD_MAX_BYTES },
   )
   // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
   app.use((c, next) =>

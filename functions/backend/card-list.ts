@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { CARD_FILTERS, listCards } from '../../lib/content/cards'
+import { CARD_FILTERS } from '../../lib/content/card-filters'
+import { listCards } from '../../lib/content/cards'
 import { requireDeck } from '../../lib/content/decks'
 import { IdParam, Tag } from '../../lib/content/schemas'
 import { Cursor, encodeCursor } from '../../lib/cursor'

@@ -1,6 +1,7 @@
 import { type CardInput, createEmptyCard } from 'ts-fsrs'
 import type { Sql } from '../db/db'
 import { ApiError } from '../errors'
+import type { CardFilter } from './card-filters'
 import { requireDeck } from './decks'
 
 export type Example = { sentence: string; translation: string; level?: string }
@@ -111,9 +112,6 @@ export async function makeRoom(sql: Sql, deckId: string, adding: number, max: nu
     throw new ApiError('BAD_REQUEST', `A deck holds at most ${max} cards`, { max })
 }
 
-/** What the card list can show alone: suspended, buried (today), leeches, flagged (any colour, or `flag`). */
-export const CARD_FILTERS = ['suspended', 'buried', 'leech', 'flagged'] as const
-
 /** A deck's cards, oldest first, filtered by text, tag and study state; keyset pages on (created_at, id). */
 export async function listCards(
   sql: Sql,
@@ -121,7 +119,7 @@ export async function listCards(
   o: {
     q?: string
     tag?: string
-    is?: (typeof CARD_FILTERS)[number]
+    is?: CardFilter
     flag?: number
     now: Date
     after?: { at: Date; id: string }

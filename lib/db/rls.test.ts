@@ -122,6 +122,28 @@ describe('links across users', () => {
     await expect(onTheirs).rejects.toThrow(/cards_note_user_fkey/)
   })
 
+  it('keep deck option presets to their owner: hidden from others, and no deck can use another’s', async () => {
+    const presetOf = (userId: string) =>
+      asUser(backend, userId, async (sql) => {
+        const [row] = await sql<{ id: string }>(
+          `insert into content.deck_presets (name) values ('Daily') returning id`,
+        )
+        return row.id
+      })
+    const presetB = await presetOf(b)
+    const deckA = await addDeck(a, 'A with options')
+    expect(await asUser(backend, a, (sql) => sql('select * from content.deck_presets'))).toEqual([])
+    await expect(
+      asUser(backend, a, (sql) =>
+        sql('update content.decks set preset_id = $2 where id = $1', [deckA, presetB]),
+      ),
+    ).rejects.toThrow(/decks_preset_user_fkey/)
+    const presetA = await presetOf(a)
+    await asUser(backend, a, (sql) =>
+      sql('update content.decks set preset_id = $2 where id = $1', [deckA, presetA]),
+    )
+  })
+
   it('keep charges to the user’s own holds and refunds to the user’s own transactions', async () => {
     const credit = t.as('lingudesk_credit')
     const [hold] = await asService(credit, (sql) =>

@@ -6,6 +6,8 @@
 import type { Card as ServerCard, Example } from '../../../lib/content/cards'
 import type { Deck as ServerDeck } from '../../../lib/content/decks'
 import type { NoteFields, NoteType } from '../../../lib/content/note-types'
+import type { CARD_ACTIONS } from '../../../lib/content/card-states'
+import type { Preset as ServerPreset } from '../../../lib/content/presets'
 import type { Settings } from '../../../lib/content/study'
 import type { UserRole } from '../../../lib/jwt'
 import type * as A from './admin-types'
@@ -22,18 +24,25 @@ export type User = {
   twoFactor: boolean
 }
 export type Deck = Json<ServerDeck>
-export type DeckInput = Partial<
-  Pick<
-    Deck,
-    | 'name'
-    | 'description'
-    | 'sourceLang'
-    | 'targetLang'
-    | 'newPerDay'
-    | 'reviewsPerDay'
-    | 'burySiblings'
-  >
+/** A deck's study options (the options page), which a preset shares between decks. */
+export type DeckOptions = Pick<
+  Deck,
+  | 'newPerDay'
+  | 'reviewsPerDay'
+  | 'desiredRetention'
+  | 'maximumInterval'
+  | 'leechThreshold'
+  | 'leechAction'
+  | 'autoplay'
 >
+export type DeckInput = Partial<
+  Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'presetId' | 'burySiblings'> &
+    DeckOptions
+>
+export type Preset = ServerPreset
+export type CardAction = (typeof CARD_ACTIONS)[number]
+import type { CardFilter } from '../../../lib/content/card-filters'
+export { CARD_FILTERS, type CardFilter } from '../../../lib/content/card-filters'
 export type { Example }
 /** A card as the server answers it: every field present. */
 export type Card = Json<Required<ServerCard>>
@@ -69,6 +78,7 @@ export type SignUpSent = { challenge: string; resendIn: number; message: string 
 export type Grade = 'again' | 'hard' | 'good' | 'easy'
 export type QueueCard = Card & {
   note: { type: NoteType; fields: NoteFields }
+  autoplay: boolean
   intervals: Record<Grade, { due: string; seconds: number }>
 }
 export type { NoteFields, NoteType }
@@ -198,6 +208,8 @@ type Options = {
   body?: unknown
   query?: Record<string, string | number | undefined>
   csv?: string
+  /** A file sent as it is (an upload: the server reads its type from its content). */
+  file?: Blob
   auth?: boolean
   key?: string
 }
@@ -242,8 +254,9 @@ export function createApi(deps: ApiDeps = {}) {
     if (token && o.auth !== false) headers.authorization = `Bearer ${token}`
     if (o.body !== undefined) headers['content-type'] = 'application/json'
     if (o.csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8'
+    if (o.file) headers['content-type'] = 'application/octet-stream'
     if (o.key) headers['idempotency-key'] = o.key
-    const body = o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
+    const body = o.file ?? o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
     try {
       return await doFetch(base ? url.href : url.pathname + url.search, {
         method,
@@ -398,8 +411,19 @@ export function createApi(deps: ApiDeps = {}) {
       get: (id: string) => json<Deck>('GET', `/api/decks/${id}`),
       update: (id: string, b: DeckInput) => json<Deck>('PATCH', `/api/decks/${id}`, { body: b }),
       remove: (id: string) => json('DELETE', `/api/decks/${id}`),
-      cards: (id: string, q: { q?: string; tag?: string; cursor?: string; limit?: number } = {}) =>
-        json<Page<Card>>('GET', `/api/decks/${id}/cards`, { query: q }),
+      cards: (
+        id: string,
+        q: {
+          q?: string
+          tag?: string
+          is?: CardFilter
+          flag?: number
+          cursor?: string
+          limit?: number
+        } = {},
+      ) => json<Page<Card>>('GET', `/api/decks/${id}/cards`, { query: q }),
+      extendToday: (id: string, b: { newCards?: number; reviews?: number }) =>
+        json<Deck>('POST', `/api/decks/${id}/extend-today`, { body: b }),
       addCards: (id: string, cards: CardInput[]) =>
         json<{ cards: Card[] }>('POST', `/api/decks/${id}/cards`, { body: { cards } }),
       importCsv: (id: string, csv: string, dryRun: boolean) =>
@@ -420,17 +444,29 @@ export function createApi(deps: ApiDeps = {}) {
       history: (id: string) => json<{ items: CardChange[] }>('GET', `/api/cards/${id}/history`),
       restore: (id: string, entryId: string) =>
         json<Card>('POST', `/api/cards/${id}/history/${entryId}/restore`),
+      act: (ids: string[], action: CardAction, flag?: number) =>
+        json<{ updated: number }>('POST', '/api/cards/actions', { body: { ids, action, flag } }),
+      upload: (id: string, file: Blob) => json<Card>('POST', `/api/cards/${id}/media`, { file }),
+    },
+    presets: {
+      list: () => json<{ presets: Preset[] }>('GET', '/api/presets'),
+      create: (b: Partial<DeckOptions> & { name: string }) =>
+        json<Preset>('POST', '/api/presets', { body: b }),
+      update: (id: string, b: Partial<DeckOptions> & { name?: string }) =>
+        json<Preset>('PATCH', `/api/presets/${id}`, { body: b }),
+      remove: (id: string) => json('DELETE', `/api/presets/${id}`),
     },
     /** Media need the access token, so they arrive as blobs for object URLs (the CSP allows blob:). */
     media: async (key: string) =>
       URL.createObjectURL(await (await raw('GET', `/api/ai/media/${key}`)).blob()),
     study: {
-      queue: (deckId?: string) =>
+      /** Today's queue, or custom study: `ahead` days of reviews, or every card with `tag`. */
+      queue: (deckId?: string, custom: { ahead?: number; tag?: string } = {}) =>
         json<{ cards: QueueCard[]; total: number }>('GET', '/api/study/queue', {
-          query: { deckId, limit: 200 },
+          query: { deckId, limit: 200, ...custom },
         }),
       review: (b: { cardId: string; grade: Grade; version: number; durationMs: number }) =>
-        json<Card>('POST', '/api/study/review', { body: b }),
+        json<Card & { leech: boolean }>('POST', '/api/study/review', { body: b }),
       undo: () => json<Card>('POST', '/api/study/undo', { body: {} }),
       settings: () => json<StudySettings>('GET', '/api/study/settings'),
       saveSettings: (b: Partial<StudySettings>) =>

@@ -26,6 +26,9 @@ const LABELS: Record<string, string> = {
   reviewsPerDay: 'Reviews per day',
   desiredRetention: 'Desired retention',
   maximumInterval: 'Maximum interval',
+  leechThreshold: 'Leech threshold',
+  leechAction: 'Leech action',
+  newCards: 'New cards',
   timezone: 'Time zone',
   currentPassword: 'Current password',
   newPassword: 'New password',
@@ -138,6 +141,8 @@ export function present(e: unknown, ctx: Context = {}): Presented {
     case 'NOT_FOUND':
       return out(e.message, 'It may have been deleted, perhaps in another tab.')
     case 'PAYLOAD_TOO_LARGE':
+      if ((e.details as { max?: number })?.max)
+        return out(e.message, 'Choose a smaller file, or make this one smaller first.')
       return out(
         'That is too large to send',
         'Files and texts up to 1 MB are accepted; split it into smaller parts.',

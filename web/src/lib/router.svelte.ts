@@ -10,6 +10,7 @@ const PATTERNS: [string, RegExp][] = [
   ['verify', /^\/verify$/],
   ['forgot', /^\/forgot$/],
   ['deck', /^\/decks\/(?<id>[\w-]+)$/],
+  ['deck-options', /^\/decks\/(?<id>[\w-]+)\/options$/],
   ['card', /^\/cards\/(?<id>[\w-]+)$/],
   ['study', /^\/study$/],
   ['stats', /^\/stats$/],

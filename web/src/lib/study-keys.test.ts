@@ -31,4 +31,17 @@ describe('study keyboard shortcuts', () => {
     expect(studyKey(key('u', { ctrlKey: true }), true)).toBeNull()
     expect(studyKey(key('x'), true)).toBeNull()
   })
+
+  it('suspends with s or @, buries with b or -, and flags with f, before or after the answer', () => {
+    expect(['s', '@', 'b', '-', 'f'].map((k) => studyKey(key(k), false)?.kind)).toEqual([
+      'suspend',
+      'suspend',
+      'bury',
+      'bury',
+      'flag',
+    ])
+    expect(studyKey(key('s'), true)).toEqual({ kind: 'suspend' })
+    expect(studyKey(key('b', { inField: true }), true)).toBeNull()
+    expect(studyKey(key('f', { ctrlKey: true }), true)).toBeNull()
+  })
 })

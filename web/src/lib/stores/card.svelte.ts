@@ -1,3 +1,4 @@
+import { MEDIA_MAX_BYTES, UPLOAD_MAX_BYTES } from '../../../../lib/content/limits'
 import {
   type AiAction,
   type AiAnswer,
@@ -36,6 +37,8 @@ const FIELD = {
 } as const
 const tagsOf = (s: string) => s.split(/[\s,]+/).filter(Boolean)
 
+const MB = (bytes: number) => `${bytes / 1024 / 1024} MB`
+
 /** One card's page: the card, the learner's unsaved form, AI answers and proposals, and the change history. */
 export class CardPage {
   card = $state<Card | null>(null)
@@ -49,6 +52,8 @@ export class CardPage {
   actionError = $state<unknown>(null)
   note = $state<string | null>(null)
   running = $state<string | null>(null)
+  /** The action the note or the error is about (shown beside its own form). */
+  lastAction = $state<string | null>(null)
   /** Whether the form holds edits the card does not have. */
   readonly dirty = $derived.by(() => {
     const c = this.card
@@ -94,6 +99,7 @@ export class CardPage {
   }
   private async act(name: string, f: () => Promise<string | null>) {
     this.running = name
+    this.lastAction = name
     this.actionError = null
     this.note = null
     try {
@@ -154,6 +160,24 @@ export class CardPage {
     this.act('undo', async () => {
       this.show(await this.api.cards.restore(this.id, entry.id))
       return 'Undone: the card is as it was before that change.'
+    })
+  /** Puts the learner's own picture or sound on the card (the server tells which by its content). */
+  upload = (file: File) =>
+    this.act('upload', async () => {
+      if (file.size > UPLOAD_MAX_BYTES)
+        throw new Error(
+          `${file.name} is too large: a sound may be at most ${MB(MEDIA_MAX_BYTES.audio)}, a picture ${MB(MEDIA_MAX_BYTES.image)}`,
+        )
+      const card = await this.api.cards.upload(this.id, file)
+      const field = card.imageKey !== this.card?.imageKey ? 'picture' : 'sound'
+      this.show(card)
+      return `Added your ${field}. Undo it under Changes.`
+    })
+  /** Takes the picture or sound off the card (kept under Changes). */
+  removeMedia = (field: 'imageKey' | 'audioKey') =>
+    this.act('upload', async () => {
+      await this.change({ [field]: null })
+      return `Removed the ${FIELD[field]}. Undo it under Changes.`
     })
   remove = async () => {
     await this.api.cards.remove(this.id)

@@ -1,10 +1,11 @@
-import type { Api, Card, Deck } from '../api'
+import type { Api, Card, CardFilter, Deck } from '../api'
 
 /** How long typing must pause before a search is sent. */
 export const SEARCH_DEBOUNCE_MS = 300
 
 /**
- * A deck page's data: the deck and its cards, filtered by `search` and `tag`. `load()` fetches both once;
+ * A deck page's data: the deck and its cards, filtered by `search`, `tag` and study state (`is`, `flag`), and
+ * the cards ticked for a bulk action (`selected`). `load()` fetches both once;
  * `filter()` fetches the cards again (at once from the Filter button, after a pause in typing from
  * `typed()`); a reply to an older filter than the latest is dropped; `more()` appends the next page once.
  */
@@ -14,6 +15,9 @@ export class DeckPage {
   cursor = $state<string | null>(null)
   search = $state('')
   tag = $state('')
+  is = $state<CardFilter | ''>('')
+  flag = $state(0)
+  selected = $state<string[]>([])
   error = $state<unknown>(null)
   listError = $state<unknown>(null)
   loadingMore = $state(false)
@@ -51,6 +55,7 @@ export class DeckPage {
       if (mine !== this.asked) return
       this.cards = page.items
       this.cursor = page.nextCursor
+      this.selected = []
       this.listError = null
     } catch (err) {
       if (mine === this.asked) this.listError = err
@@ -78,6 +83,8 @@ export class DeckPage {
     return this.api.decks.cards(this.id, {
       q: this.search.trim() || undefined,
       tag: this.tag.trim() || undefined,
+      is: this.is || undefined,
+      flag: this.is === 'flagged' && this.flag ? this.flag : undefined,
       cursor,
       limit: 50,
     })
