@@ -18,6 +18,8 @@ export class DeckOptionsPage {
   deck = $state<Deck | null>(null)
   presets = $state<Preset[]>([])
   form = $state<DeckOptions | null>(null)
+  /** The deck's own, never a preset's: siblings of a note wait for another day. */
+  burySiblings = $state(true)
   error = $state<unknown>(null)
   busy = $state(false)
   saved = $state<string | null>(null)
@@ -44,6 +46,7 @@ export class DeckOptionsPage {
   private show(deck: Deck) {
     this.deck = deck
     this.form = pick(deck)
+    this.burySiblings = deck.burySiblings
   }
   private async run(what: string, f: () => Promise<void>) {
     this.busy = true
@@ -58,15 +61,16 @@ export class DeckOptionsPage {
       this.busy = false
     }
   }
-  /** Saves the form: into the preset the deck uses, or as the deck's own options. */
+  /** Saves the form: into the preset the deck uses, or as the deck's own options (bury siblings: the deck's). */
   save() {
     return this.run('Saved.', async () => {
       const preset = this.preset
+      const burySiblings = this.burySiblings
       if (preset) {
         await this.api.presets.update(preset.id, pick(this.form!))
         this.presets = (await this.api.presets.list()).presets
-        this.show(await this.api.decks.get(this.id))
-      } else this.show(await this.api.decks.update(this.id, pick(this.form!)))
+        this.show(await this.api.decks.update(this.id, { burySiblings }))
+      } else this.show(await this.api.decks.update(this.id, { ...pick(this.form!), burySiblings }))
     })
   }
   /** The deck uses this preset (null: keeps the options as its own). */
