@@ -1,6 +1,7 @@
 import { afterAll, bench, describe } from 'vitest'
 import { startFakeAi } from '../test/fake-ai'
 import { platformHarness } from '../test/platform-harness'
+import { must } from '../test/must'
 
 // A cache hit vs a provider call, through the gateway and the AI role, on loopback (fake OpenAI-format
 // provider answering at once, so the difference is our own work: cache lookup vs provider round trip,
@@ -21,7 +22,7 @@ afterAll(async () => {
 })
 
 const direct = async (extra: object) => {
-  const res = await fetch(`${p.ai!.url}/ai/translate`, {
+  const res = await fetch(`${must(p.ai).url}/ai/translate`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${b.token}`,

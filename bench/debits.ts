@@ -17,6 +17,7 @@ import { servicesAs } from '../test/service-identity'
 import { benchDatabase } from './database'
 import { signUp } from '../test/sign-up'
 import { record } from './results'
+import { must } from '../test/must'
 
 const CLIENTS = 50
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -58,7 +59,7 @@ async function pgbench() {
       String(SECONDS),
       db.url,
     ])
-    return Number(stdout.match(/tps = ([\d.]+)/)![1])
+    return Number(must(stdout.match(/tps = ([\d.]+)/))[1])
   } finally {
     await db.drop()
   }

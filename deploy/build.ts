@@ -44,7 +44,7 @@ export async function bundleWorker(role: Role, outfile?: string) {
     outfile,
     logLevel: 'error',
   })
-  return outfile ?? result.outputFiles![0].text
+  return outfile ?? result.outputFiles?.[0].text ?? ''
 }
 
 /** One self-contained Node bundle (ESM, Node 20) from `contents`, a module in the repository's root. */

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { must } from '../test/must'
 
 // deploy/compose.yaml as Debian's docker-compose (1.29) resolves it, with every secret of the example env file
 // filled with the characters that break URLs.
@@ -52,9 +53,9 @@ describe('deploy/compose.yaml in docker-compose', () => {
     for (const role of ['backend', 'auth', 'credit', 'ai'])
       // each role can sign as itself only
       expect(
-        Object.keys(services[role].environment!).filter((k) => k.startsWith('SERVICE_KEY_')),
+        Object.keys(must(services[role].environment)).filter((k) => k.startsWith('SERVICE_KEY_')),
       ).toEqual([`SERVICE_KEY_${role.toUpperCase()}`])
-    expect(services.ai.environment!.S3_SECRET_ACCESS_KEY).toBe(SECRET)
+    expect(must(services.ai.environment).S3_SECRET_ACCESS_KEY).toBe(SECRET)
     const owner = Object.entries(services).filter(
       ([, s]) =>
         Object.values(s.environment ?? {}).includes(SECRET) &&
@@ -64,7 +65,7 @@ describe('deploy/compose.yaml in docker-compose', () => {
   })
 
   it('lets auth out for mail and OAuth, and keeps core-net internal', () => {
-    expect(Object.keys(services.auth.networks!).sort()).toEqual(['auth-egress', 'core-net'])
+    expect(Object.keys(must(services.auth.networks)).sort()).toEqual(['auth-egress', 'core-net'])
     expect(networks['core-net'].internal).toBe(true)
     expect(networks['auth-egress'].internal).toBeUndefined()
   })

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceKeyEnv } from '../lib/service-keys'
 import { freePort } from '../test/loopback'
 import { type TestDatabase, testDatabase } from '../test/testing'
+import { must } from '../test/must'
 
 // The shipped Dockerfile built as CI can: Debian's buildah (vfs storage, chroot isolation, docker format so the
 // HEALTHCHECK stays) with the base made from Debian packages (deploy/docker/base.sh: debootstrap, cached by
@@ -163,15 +164,15 @@ describe('the role image', () => {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let log = ''
-    container.stdout!.on('data', (d) => (log += d))
-    container.stderr!.on('data', (d) => (log += d))
+    must(container.stdout).on('data', (d) => (log += d))
+    must(container.stderr).on('data', (d) => (log += d))
     let ready: Response | undefined
     for (let i = 0; i < 120 && !ready?.ok; i++) {
       ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined)
       if (!ready?.ok) await new Promise((r) => setTimeout(r, 500))
     }
     expect([ready?.status, log.includes('"listening"')]).toEqual([200, true])
-    expect(await ready!.json()).toEqual({
+    expect(await must(ready).json()).toEqual({
       status: 'ready',
       role: 'backend',
       checks: { db: 'up', migrations: 'up', kv: 'up' },

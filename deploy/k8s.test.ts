@@ -7,6 +7,7 @@ import * as models from 'kubernetes-models'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { configKeys, ROLES } from '../lib/config'
+import { must } from '../test/must'
 
 // deploy/k8s as `kubectl kustomize` renders it (kubectl's built-in kustomize, offline), with each secrets/*.env
 // made from its example: every object checked against its Kubernetes schema, and who gets which secret.
@@ -15,8 +16,15 @@ type Obj = {
   kind: string
   metadata: { name: string }
   data?: Record<string, string>
-  spec?: any
+  spec?: { template?: { spec?: PodSpec }; jobTemplate?: { spec: { template: { spec: PodSpec } } } }
 }
+type PodSpec = {
+  containers: {
+    envFrom?: { secretRef?: { name: string } }[]
+    env?: { valueFrom?: { secretKeyRef?: { name: string } } }[]
+  }[]
+}
+type Model = new (o: Obj) => { validate(): void }
 let dir: string
 let objects: Obj[]
 
@@ -44,20 +52,23 @@ function modelOf(o: Obj) {
       : group
           .replace(/\.(\w)/g, (_, c: string) => c.toUpperCase())
           .replace(/^(\w+)K8sIo$/, '$1K8sIo')
-  const ns = (models as Record<string, any>)[key]
-  return group === 'v1' ? ns[o.kind] : ns?.[version]?.[o.kind]
+  // kubernetes-models: a namespace per group, a namespace per version in it, a class per kind
+  const ns = (models as Record<string, Record<string, unknown> | undefined>)[key]
+  const kinds = (group === 'v1' ? ns : ns?.[version]) as Record<string, Model> | undefined
+  return kinds?.[o.kind]
 }
 const podSpecOf = (o: Obj) =>
-  o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec?.template?.spec
+  o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec.template.spec : o.spec?.template?.spec
 /** The Secrets a pod spec reads, by name prefix (kustomize appends a content hash). */
-const secretsOf = (spec: any) =>
+const secretsOf = (spec: PodSpec | undefined) =>
   new Set(
-    spec.containers
-      .flatMap((c: any) => [
-        ...(c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean),
-        ...(c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef?.name).filter(Boolean),
+    (spec?.containers ?? [])
+      .flatMap((c) => [
+        ...(c.envFrom ?? []).map((e) => e.secretRef?.name),
+        ...(c.env ?? []).map((e) => e.valueFrom?.secretKeyRef?.name),
       ])
-      .map((n: string) => n.replace(/-[a-z0-9]{10}$/, '')),
+      .filter((n) => n !== undefined)
+      .map((n) => n.replace(/-[a-z0-9]{10}$/, '')),
   )
 
 describe('deploy/k8s', () => {
@@ -92,14 +103,16 @@ describe('deploy/k8s', () => {
       backup: ['lingudesk-ops'],
     })
     for (const role of ROLES.filter((r) => r !== 'frontend')) {
-      const secret = objects.find(
-        (o) => o.kind === 'Secret' && o.metadata.name.startsWith(`lingudesk-${role}-`),
-      )!
+      const secret = must(
+        objects.find(
+          (o) => o.kind === 'Secret' && o.metadata.name.startsWith(`lingudesk-${role}-`),
+        ),
+      )
       const keys = Object.keys(secret.data ?? {})
       expect([role, keys.filter((k) => !configKeys(role).includes(k))]).toEqual([role, []]) // nothing another role reads
       expect(keys).toContain('DATABASE_PASSWORD')
     }
-    const config = objects.find((o) => o.kind === 'ConfigMap')!
-    expect(Object.keys(config.data!).filter((k) => /PASSWORD|SECRET|KEY/.test(k))).toEqual([])
+    const config = must(objects.find((o) => o.kind === 'ConfigMap'))
+    expect(Object.keys(must(config.data)).filter((k) => /PASSWORD|SECRET|KEY/.test(k))).toEqual([])
   })
 })

@@ -7,10 +7,10 @@ import { portableDeps } from '../lib/deps'
 import { createLogger } from '../lib/log'
 import { createNodeMetrics } from '../lib/node/metrics'
 import { serviceKeyEnv } from '../lib/service-keys'
-import { ROLE_APPS } from './roles'
+import { ROLE_APPS, type RoleFactory } from './roles'
 
 export type RouteRow = { method: string; path: string; role: Role; file: string; chain: string[] }
-type Entry = { method: string; path: string; handler: Function }
+type Entry = Hono['routes'][number]
 
 const ROOT = new URL('../', import.meta.url)
 // Enough configuration to build every role app; nothing here is ever called.
@@ -37,7 +37,7 @@ function build(role: Role) {
     assets: { fetch: () => new Response(null) },
   }
   return {
-    app: (ROLE_APPS[role] as (d: never) => Hono<any>)(deps as never),
+    app: (ROLE_APPS[role] as RoleFactory)(deps as never),
     base: createApp(role, deps as never),
   }
 }
@@ -50,7 +50,7 @@ export const endpointFiles = (role: Role) =>
 
 /** Which endpoint file registered each handler. */
 async function filesOf(role: Role) {
-  const owner = new Map<Function, string>()
+  const owner = new Map<Entry['handler'], string>()
   for (const file of endpointFiles(role)) {
     const mod = (await import(fileURLToPath(new URL(file, ROOT)))) as Record<string, unknown>
     for (const value of Object.values(mod))

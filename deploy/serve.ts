@@ -2,7 +2,6 @@ import type { Server } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { Hono } from 'hono'
 import type { Deps } from '../lib/app'
 import { type Config, ConfigError, type Env, type Role } from '../lib/config'
 import { startSweeper } from '../lib/credit/sweeper'
@@ -14,24 +13,24 @@ import { nodeDeps } from '../lib/node/deps'
 import { redirectToHttps, reloadOnChange, tlsOptions } from '../lib/node/tls'
 import { ensurePartitions, loadMigrations, migrateWith } from '../lib/node/migrations'
 import { ensureBucket } from '../lib/s3'
+import type { RoleApp, RoleFactory } from './roles'
 import type { Fetcher } from '../lib/services'
 import type { Upstream } from '../lib/upstream'
 
-type Factory = (deps: any) => Hono<any>
 export type RoleServer = {
   role: Role
   url: string
   redirectUrl?: string
   close(): Promise<void>
   /** The app and its configuration, when it runs in this process (tests read its routes). */
-  app?: Hono<any>
+  app?: RoleApp
   config?: Config
 }
 
 /** Starts one role as an HTTP server on Node with deps built from `env`. */
 export async function startRole(
   role: Role,
-  create: Factory,
+  create: RoleFactory,
   o: { env: Env; migrationsDir: URL | string; assetsDir: string; kv?: Kv },
 ): Promise<RoleServer> {
   const deps: Deps & { assets?: Fetcher; backend?: Upstream } = nodeDeps(role, o.env, { kv: o.kv })
@@ -68,8 +67,8 @@ export async function startRole(
   const app = create(deps)
   // The public edge may serve HTTPS itself (certificate files in config), with a plain-HTTP port that redirects.
   const tls =
-    'TLS_CERT_FILE' in config && config.TLS_CERT_FILE
-      ? { cert: config.TLS_CERT_FILE, key: config.TLS_KEY_FILE! }
+    'TLS_CERT_FILE' in config && config.TLS_CERT_FILE && config.TLS_KEY_FILE // the config wants both or none
+      ? { cert: config.TLS_CERT_FILE, key: config.TLS_KEY_FILE }
       : undefined
   const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
     const https = tls && { createServer: createHttpsServer, serverOptions: tlsOptions(tls) }
@@ -124,7 +123,7 @@ export function exitOnConfigError(err: unknown): never {
 /** A container's entry: one role against real services, stopped cleanly on SIGTERM/SIGINT. */
 export async function runRole(
   role: Role,
-  create: Factory,
+  create: RoleFactory,
   o: { migrationsDir: URL | string; assetsDir: string },
 ) {
   const server = await startRole(role, create, { env: process.env, ...o }).catch(exitOnConfigError)

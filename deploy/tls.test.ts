@@ -1,3 +1,4 @@
+import type { TLSSocket } from 'node:tls'
 import { execFile } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -11,6 +12,7 @@ import { MIGRATIONS_DIR } from '../lib/node/migrations'
 import { freePort } from '../test/loopback'
 import { type PlatformHarness, platformHarness } from '../test/platform-harness'
 import { type RoleServer, startRole } from './serve'
+import { must } from '../test/must'
 
 // The public edge as shipped: the frontend serves HTTPS itself (TLS 1.2+, a certificate the test makes with
 // openssl, reloaded when its files change) and redirects plain HTTP; the SPA and /api over it carry HSTS and
@@ -73,10 +75,10 @@ async function https(
         res.on('data', (d) => (body += d))
         res.on('end', () =>
           ok({
-            status: res.statusCode!,
+            status: must(res.statusCode),
             headers: res.headers,
             body,
-            cert: (res.socket as any).getPeerX509Certificate?.(),
+            cert: (res.socket as TLSSocket).getPeerX509Certificate?.(),
           }),
         )
       },
@@ -142,12 +144,14 @@ describe('HTTPS at the edge', () => {
       ca: await ca(),
       body: {
         challenge: JSON.parse(started.body).challenge,
-        code: mail.subject.match(/(\d{6})/)![1],
+        code: must(mail.subject.match(/(\d{6})/))[1],
       },
     })
     expect(reg.status).toBe(201)
     expect(reg.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
-    const cookie = (reg.headers['set-cookie'] as string[]).find((c) => c.includes('ld_refresh'))!
+    const cookie = must(
+      (reg.headers['set-cookie'] as string[]).find((c) => c.includes('ld_refresh')),
+    )
     expect(cookie).toMatch(/^__Host-ld_refresh=[^;]+;.*Path=\/;.*HttpOnly;.*Secure;.*SameSite=Lax/)
   })
 

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse, parseAllDocuments } from 'yaml'
+import { must } from '../test/must'
 
 // What can be checked of the deployment files without Docker or a cluster: that they encode the design.
 const DEPLOY = import.meta.dirname
@@ -52,7 +53,7 @@ describe('deploy/compose.yaml', () => {
     ).toEqual(['frontend'])
     // Roles reach the database through pgBouncer (6432), each as its own DB role.
     for (const role of ['backend', 'auth', 'credit', 'ai'])
-      expect(services[role].environment!.DATABASE_URL).toMatch(
+      expect(must(services[role].environment).DATABASE_URL).toMatch(
         new RegExp(`^postgres://lingudesk_${role}@10\\.0\\.0\\.5:6432/`),
       )
   })

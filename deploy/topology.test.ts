@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceKeyEnv } from '../lib/service-keys'
+import { must } from '../test/must'
 import { startPostgresServer } from '../test/postgres-server'
 
 // The design's hosts as Linux network namespaces: two bridges (edge-net, core-net) in a switch namespace,
@@ -61,7 +62,7 @@ function startRole(host: string, role: string, port: number, env: Record<string,
     HOST: '0.0.0.0',
     PORT: String(port),
     LOG_LEVEL: 'warn',
-    PATH: process.env.PATH!,
+    PATH: must(process.env.PATH),
   })
   procs.push(p)
   let out = ''

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Hono } from 'hono'
+import type { RoleApp, RoleFactory, RoleTask } from './roles'
 import type { Deps } from '../lib/app'
 import { loadConfig, type Role } from '../lib/config'
 import { createDb, type DbRole } from '../lib/db/db'
@@ -52,13 +52,9 @@ function workerDeps(role: Role, env: WorkerEnv): Deps & { assets?: Fetcher; back
  * A role as a workerd module worker; the app is built once per isolate from its bindings. `scheduled` is the
  * role's work on its cron trigger (wrangler.toml), with the same deps.
  */
-export function workerEntry(
-  role: Role,
-  create: (deps: any) => Hono<any>,
-  scheduled?: (deps: any) => Promise<void>,
-) {
+export function workerEntry(role: Role, create: RoleFactory, scheduled?: RoleTask) {
   let deps: ReturnType<typeof workerDeps> | undefined
-  let app: Hono<any> | undefined
+  let app: RoleApp | undefined
   return {
     fetch(req: Request, env: WorkerEnv, ctx: unknown) {
       app ??= create((deps ??= workerDeps(role, env)))

@@ -8,6 +8,7 @@ import { type FakeEdgeApis, startFakeEdgeApis } from '../test/fake-edge-apis'
 import { startRedisServer } from '../test/redis-server'
 import { testDatabase, type TestDatabase } from '../test/testing'
 import { bundleWorker } from './build'
+import { must } from '../test/must'
 
 const COMPATIBILITY_DATE = '2026-04-01' // ≥ 2025-09-15, which pg needs for node:fs and friends
 
@@ -46,19 +47,21 @@ afterAll(async () => {
 
 describe('role apps in workerd', () => {
   it.each(ROLES)('%s answers /healthz', async (role) => {
-    const res = await workers.get(role)!.dispatchFetch('http://localhost/healthz')
+    const res = await must(workers.get(role)).dispatchFetch('http://localhost/healthz')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ status: 'ok', role })
   })
 
   it('auth reaches PostgreSQL from workerd in /readyz', async () => {
-    const res = await workers.get('auth')!.dispatchFetch('http://localhost/readyz')
+    const res = await must(workers.get('auth')).dispatchFetch('http://localhost/readyz')
     expect(await res.json()).toEqual({ status: 'ready', role: 'auth', checks: { db: 'up' } })
     expect(res.status).toBe(200)
   })
 
   it('auth serves its key set from PostgreSQL under RLS in workerd', async () => {
-    const res = await workers.get('auth')!.dispatchFetch('http://localhost/.well-known/jwks.json')
+    const res = await must(workers.get('auth')).dispatchFetch(
+      'http://localhost/.well-known/jwks.json',
+    )
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ keys: [] }) // no key until the first sign-in
   })
@@ -82,7 +85,7 @@ describe('role apps in workerd', () => {
       [id],
     )
     // miniflare's Fetcher type lacks scheduled(), which the worker has
-    const credit = (await workers.get('credit')!.getWorker()) as unknown as {
+    const credit = (await must(workers.get('credit')).getWorker()) as unknown as {
       scheduled(o: { cron: string }): Promise<{ outcome: string }>
     }
     expect(await credit.scheduled({ cron: '* * * * *' })).toMatchObject({ outcome: 'ok' })
@@ -101,7 +104,7 @@ describe('role apps in workerd', () => {
   })
 
   it('credit answers an unknown route with the error shape', async () => {
-    const res = await workers.get('credit')!.dispatchFetch('http://localhost/nope')
+    const res = await must(workers.get('credit')).dispatchFetch('http://localhost/nope')
     expect(res.status).toBe(404)
     expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } })
   })
@@ -180,7 +183,7 @@ describe('backend + auth in workerd through a Service Binding', () => {
     expect(started.headers.get('ratelimit-limit')).toBe('20') // counted in Redis through the REST API
     for (let i = 0; i < 100 && !apis.mails.length; i++) await new Promise((r) => setTimeout(r, 50)) // mailed after the answer
     expect(apis.mails.map((m) => m.to)).toEqual([email])
-    const code = /\b(\d{6})\b/.exec(apis.mails[0].subject)![1]
+    const code = must(/\b(\d{6})\b/.exec(apis.mails[0].subject))[1]
     const { challenge } = (await started.json()) as { challenge: string }
     const registered = await call('/api/auth/register/verify', { body: { challenge, code } })
     expect(registered.status).toBe(201)

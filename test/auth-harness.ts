@@ -7,6 +7,7 @@ import { serviceKeyEnv } from '../lib/service-keys'
 import { servicesAs } from './service-identity'
 import { startSmtpCapture } from './smtp-capture'
 import { testDatabase } from './testing'
+import { must } from './must'
 
 type CallOptions = {
   body?: unknown
@@ -95,7 +96,7 @@ export async function authHarness(env: Record<string, string> = {}) {
       call('POST', '/auth/login', { body: { email, password }, device }),
     async code(email: string, subject: RegExp) {
       const mail = await smtp.latest(email, subject)
-      return mail.subject.match(/(\d{6})/)![1]
+      return must(mail.subject.match(/(\d{6})/))[1]
     },
     /** Signs arbitrary header and claims with the current signing key, as an attacker who had it could. */
     async forge(header: Record<string, unknown>, claims: Record<string, unknown>) {

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { sha256, toBase64Url } from '../lib/crypto'
 import { serveOnLoopback } from './loopback'
+import { must } from './must'
 
 export type FakeIdentity = {
   sub: string
@@ -101,8 +102,11 @@ export async function startFakeOidc(o: {
     /** The browser's part: open the authorization URL, follow nothing, read code and state off the redirect. */
     async consent(authorizationUrl: string) {
       const res = await fetch(authorizationUrl, { redirect: 'manual' })
-      const back = new URL(res.headers.get('location')!)
-      return { code: back.searchParams.get('code')!, state: back.searchParams.get('state')! }
+      const back = new URL(must(res.headers.get('location')))
+      return {
+        code: must(back.searchParams.get('code')),
+        state: must(back.searchParams.get('state')),
+      }
     },
     close: server.close,
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { must } from './must'
 
 // `npm start` on embedded defaults: none of the *_URL variables, a data folder of the test's own.
 const EMBEDDED = [
@@ -32,7 +33,7 @@ export function npmStart(dataDir: string, extraEnv: Record<string, string> = {})
     new Promise<string>((ok) => {
       if (child.exitCode !== null) return ok(log.out)
       child.once('close', () => ok(log.out)) // 'close': after stdout has drained, unlike 'exit'
-      process.kill(-child.pid!, 'SIGINT')
+      process.kill(-must(child.pid), 'SIGINT')
     })
   return { child, up, log, stop }
 }

@@ -4,6 +4,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './loopback'
+import { must } from './must'
 
 const SHIPPED = new URL('../deploy/db/pgbouncer.ini', import.meta.url)
 
@@ -54,7 +55,7 @@ export async function startPgBouncer(o: {
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let log = ''
-  proc.stderr!.on('data', (d) => (log += d))
+  must(proc.stderr).on('data', (d) => (log += d))
   const listening = () =>
     new Promise<boolean>((ok) => {
       const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), ok(true)))

@@ -10,6 +10,7 @@ import { servicesAs } from './service-identity'
 import { startSmtpCapture } from './smtp-capture'
 import { type RoleProcess, spawnRole } from './spawn-role'
 import { type TestDatabase, testDatabase } from './testing'
+import { must } from './must'
 
 const ORIGIN = 'http://127.0.0.1:8080'
 
@@ -143,7 +144,9 @@ export async function platformHarness(
           body: { email, password, name: 'Gia' },
         })
         if (started.status !== 202) throw new Error(`register: ${JSON.stringify(started.body)}`)
-        const code = (await smtp.latest(email, /verification code/)).subject.match(/(\d{6})/)![1]
+        const code = must(
+          (await smtp.latest(email, /verification code/)).subject.match(/(\d{6})/),
+        )[1]
         const res = await b.call('POST', '/api/auth/register/verify', {
           body: { challenge: started.body.challenge, code },
         })
@@ -160,7 +163,7 @@ export async function platformHarness(
     const { email, password, res } = await b.register()
     await db.owner.query(`update public.users set admin = true where id = $1`, [res.body.user.id])
     const { body } = await b.call('POST', '/api/auth/login', { body: { email, password } })
-    const code = (await smtp.latest(email, /sign-in code/)).subject.match(/(\d{6})/)![1]
+    const code = must((await smtp.latest(email, /sign-in code/)).subject.match(/(\d{6})/))[1]
     await b.call('POST', '/api/auth/login/verify', { body: { challenge: body.challenge, code } })
     return Object.assign(b, { email, password, userId: res.body.user.id as string })
   }
@@ -197,7 +200,7 @@ export async function platformHarness(
     serviceToken: (role: 'ai' | 'auth' | 'credit') => asBackend.tokenFor(role),
     /** With `processes`: starts a role again on its port after it was killed. */
     restart: async (role: Role) => {
-      const port = new URL(processes[role]!.url).port
+      const port = new URL(must(processes[role]).url).port
       const s = (processes[role] = await spawnRole(role, { ...common, ...envOf[role], PORT: port }))
       servers.push(s)
       return s

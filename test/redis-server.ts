@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { Redis } from 'ioredis'
 import { freePort } from './loopback'
+import { must } from './must'
 
 /** A Redis server of the test's own on a spare port, which the test may stop, pause or restart. */
 export async function startRedisServer(o: { password?: string } = {}) {
@@ -48,7 +49,7 @@ export async function startRedisServer(o: { password?: string } = {}) {
     url,
     stop: async () => {
       if (!proc || proc.exitCode !== null) return
-      const exited = new Promise((r) => proc!.once('exit', r))
+      const exited = new Promise((r) => must(proc).once('exit', r))
       proc.kill('SIGKILL')
       await exited
     },

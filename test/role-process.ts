@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import type { Role } from '../lib/config'
 import { freePort } from './loopback'
+import { must } from './must'
 
 /**
  * One role as its own Node process (`deploy/start.ts --role`, as a container runs it) on a port of its own,
@@ -30,7 +31,7 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
   }
   async function kill() {
     if (!proc || proc.exitCode !== null) return
-    const exited = new Promise((r) => proc!.once('exit', r))
+    const exited = new Promise((r) => must(proc).once('exit', r))
     proc.kill('SIGKILL')
     await exited
   }

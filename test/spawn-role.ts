@@ -34,7 +34,10 @@ export async function spawnRole(role: Role, env: Record<string, string>): Promis
         }
       })()
       lines.push(entry)
-      if (entry.msg === 'listening') (clearTimeout(timer), ok(String(entry.url)))
+      if (entry.msg === 'listening') {
+        clearTimeout(timer)
+        ok(String(entry.url))
+      }
     })
   })
   const kill = async () => {

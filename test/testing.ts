@@ -4,6 +4,7 @@ import type { Db, DbRole } from '../lib/db/db'
 import { createPgDb } from '../lib/node/db'
 import { startPglite } from '../lib/node/embedded'
 import { migrateWith } from '../lib/node/migrations'
+import { cached } from '../lib/cached'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -58,10 +59,7 @@ export async function testDatabase(opts: { empty?: boolean } = {}): Promise<Test
     if (!opts.empty) await migrateWith(url)
   }
   const pools = new Map<DbRole, Db>() // one pool per role, made on first use
-  const as = (role: DbRole) => {
-    if (!pools.has(role)) pools.set(role, createPgDb(url, role, 4))
-    return pools.get(role)!
-  }
+  const as = (role: DbRole) => cached(pools, role, () => createPgDb(url, role, 4))
   const owner = createPgDb(url, 'lingudesk_backend', 4)
   return {
     url,

@@ -10,6 +10,7 @@ import { migrateWith } from '../../lib/node/migrations'
 import { startPostgresServer } from '../../test/postgres-server'
 import { bundleOps } from '../build'
 import { s3FromEnv } from './dumps'
+import { must } from '../../test/must'
 
 // Backups as the ops image runs them: the built bundles (backup.mjs, restore.mjs, migrate.mjs) in a folder of their
 // own, run by node with no repository and no tsx, pg_dump against a real PostgreSQL 15 (CI's, or one this test
@@ -38,7 +39,7 @@ const node = (bundle: string, args: string[], env: Record<string, string> = {}) 
   new Promise<string>((ok, fail) => {
     const p = spawn(process.execPath, [join(ops, bundle), ...args], {
       cwd: ops,
-      env: { PATH: process.env.PATH!, ...env },
+      env: { PATH: must(process.env.PATH), ...env },
     })
     let out = ''
     p.stdout.on('data', (d) => (out += d))
@@ -182,7 +183,7 @@ describe('backup and restore from the built bundles', () => {
       (await s3FromEnv().send(new ListObjectsV2Command({ Bucket: 'backups', Prefix: 'nightly/' })))
         .Contents ?? []
     )
-      .map((o) => o.Key!)
+      .map((o) => must(o.Key))
       .sort()
     expect(listed.map((k) => k.replace(/lingudesk-[\dTZ-]+/, ''))).toEqual([
       'nightly/.dump',
@@ -205,7 +206,7 @@ describe('backup and restore from the built bundles', () => {
       MIGRATION_DATABASE_URL: at(source.url, names.migrated),
       MIGRATION_DATABASE_PASSWORD: 'unused/with trust:auth',
     })
-    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toMatchObject({
+    expect(JSON.parse(must(out.trim().split('\n').at(-1)))).toMatchObject({
       msg: 'migrated',
       applied: expect.arrayContaining(['0001_foundation.sql', '0013_service_logins.sql']),
     })

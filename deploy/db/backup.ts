@@ -21,7 +21,8 @@ const { values } = parseArgs({
   },
 })
 const db = values.db ?? process.env.DATABASE_URL
-if (!values.to || !db) {
+const { to } = values
+if (!to || !db) {
   console.error(
     'usage: node backup.mjs --to <folder | s3://bucket/prefix> [--keep N] [--every 24h] [--db URL]  (or DATABASE_URL; DATABASE_PASSWORD)',
   )
@@ -31,7 +32,7 @@ const once = async () => {
   const name = await backup({
     db,
     password: process.env.DATABASE_PASSWORD,
-    to: values.to!,
+    to,
     keep: Number(values.keep),
   })
   console.log(

@@ -115,7 +115,7 @@ export async function backup(o: {
         (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: keyOf('lingudesk-') })))
           .Contents ?? []
       const old = oldest(
-        listed.map((x) => x.Key!),
+        listed.flatMap((x) => (x.Key ? [x.Key] : [])),
         o.keep,
       )
       if (old.length)
@@ -173,7 +173,8 @@ export async function restore(o: { from: string; into: string; password?: string
         const obj = await s3.send(
           new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${suffix}` }),
         )
-        await writeFile(join(work, `restore${suffix}`), await obj.Body!.transformToByteArray())
+        if (!obj.Body) throw new Error(`${prefix}${suffix} has no body`)
+        await writeFile(join(work, `restore${suffix}`), await obj.Body.transformToByteArray())
         return join(work, `restore${suffix}`)
       }
       files = { dump: await fetchTo('.dump'), roles: await fetchTo('.roles.sql') }

@@ -6,6 +6,7 @@ import { type PlatformHarness, platformHarness } from '../../test/platform-harne
 import { startPostgresServer } from '../../test/postgres-server'
 import { startRedisServer } from '../../test/redis-server'
 import { testDatabase } from '../../test/testing'
+import { must } from '../../test/must'
 
 // Every role as production runs it: through Debian's pgBouncer in transaction mode with the shipped ini, each
 // on its own login role, and the backend's Redis behind a password. The passwords hold every character
@@ -87,7 +88,7 @@ describe('every role through pgBouncer (transaction mode, the shipped ini)', () 
     const after = (await b.call('GET', '/api/credits/balance')).body
     expect(after.balance - after.pending).toBe(500_000 - 3000) // sub-cent usage waits as pending
     expect((await b.call('GET', '/api/status')).body).toEqual({ status: 'up' }) // every core service answered
-    for (const role of [p.backend, p.auth, p.credit, p.ai!])
+    for (const role of [p.backend, p.auth, p.credit, must(p.ai)])
       expect((await fetch(`${role.url}/readyz`)).status).toBe(200)
   })
 

@@ -8,6 +8,7 @@ import { parse } from 'yaml'
 import { createApp } from '../../lib/app'
 import { loadConfig } from '../../lib/config'
 import { createLogger } from '../../lib/log'
+import { must } from '../../test/must'
 
 const HERE = import.meta.dirname
 const yaml = async (name: string) => parse(await readFile(join(HERE, name), 'utf8'))
@@ -40,11 +41,11 @@ describe('deploy/monitoring', () => {
     expect(jobs.lingudesk.kubernetes_sd_configs).toEqual([
       { role: 'pod', namespaces: { names: ['lingudesk'] } },
     ])
-    expect(jobs.lingudesk.relabel_configs!.map((r) => r.target_label).filter(Boolean)).toEqual([
-      '__address__',
-      'role',
-      'pod',
-    ])
+    expect(
+      must(jobs.lingudesk.relabel_configs)
+        .map((r) => r.target_label)
+        .filter(Boolean),
+    ).toEqual(['__address__', 'role', 'pod'])
     expect(jobs.node.kubernetes_sd_configs).toEqual([{ role: 'node' }])
     // The same rules as the servers' Prometheus.
     expect(k8s.rule_files).toEqual((await yaml('prometheus.yml')).rule_files)
@@ -109,7 +110,7 @@ describe('deploy/monitoring', () => {
       log: createLogger('frontend', 'info', (l) => lines.push(l)),
     } as never)
     await app.request('/no-such-page')
-    const line = JSON.parse(lines.find((l) => JSON.parse(l).msg === 'request')!)
+    const line = JSON.parse(must(lines.find((l) => JSON.parse(l).msg === 'request')))
     expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/)
     const labels = Object.fromEntries(
       (out.labels as string).split(',').map((l) => l.trim().split('=') as [string, string]),

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { z } from 'zod'
+import { must } from '../must'
 
 /** A JSON token written as is: numbers JSON.stringify cannot write (1e400, -0) and nesting too deep to build. */
 export class Raw {
@@ -205,7 +206,9 @@ function validFrom(s: JsonSchema, extra: string[]): fc.Arbitrary<unknown> {
           })
           .chain((keys) =>
             fc.record(
-              Object.fromEntries(Object.keys(keys).map((k) => [k, validFrom(POOL.get(k)!, extra)])),
+              Object.fromEntries(
+                Object.keys(keys).map((k) => [k, validFrom(must(POOL.get(k)), extra)]),
+              ),
             ),
           ),
         hostileValue(extra),
@@ -231,7 +234,8 @@ function replaceLeaf(v: unknown, n: number, by: unknown): unknown {
   const walk = (x: unknown) => {
     if (x === null || typeof x !== 'object') return
     for (const [k, child] of Object.entries(x))
-      child !== null && typeof child === 'object' ? walk(child) : leaves.push([x as never, k])
+      if (child !== null && typeof child === 'object') walk(child)
+      else leaves.push([x as never, k])
   }
   walk(copy)
   if (!leaves.length) return by
@@ -260,14 +264,12 @@ export const valueFrom = (s: JsonSchema, extra: string[]): fc.Arbitrary<unknown>
 // leaves it unrepresentable ({}), the input side says what goes in.
 function merge(input: JsonSchema, output: JsonSchema): JsonSchema {
   if (!Object.keys(output).some((k) => k !== '$schema')) return input
-  if (output.properties && input.properties)
+  const inputs = input.properties
+  if (output.properties && inputs)
     return {
       ...output,
       properties: Object.fromEntries(
-        Object.entries(output.properties).map(([k, v]) => [
-          k,
-          input.properties![k] ? merge(input.properties![k], v) : v,
-        ]),
+        Object.entries(output.properties).map(([k, v]) => [k, inputs[k] ? merge(inputs[k], v) : v]),
       ),
     }
   if (output.items && input.items) return { ...output, items: merge(input.items, output.items) }

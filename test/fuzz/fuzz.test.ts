@@ -12,6 +12,7 @@ import {
   toParam,
 } from './arbitraries'
 import { borrowSchemas, type FuzzRoute, fillPath, lastly, paramsOf, routesOf } from './routes'
+import { must } from '../must'
 
 // Every route of every inner role, sent generated bodies, queries and parameters: mostly what its own zod
 // schemas accept, part hostile. Any 5xx fails. Replay a failure with the printed seed:
@@ -58,11 +59,11 @@ async function actor(old?: Actor, asAdmin = false): Promise<Actor> {
   const again =
     old && (await call('POST', '/api/auth/login', { email: old.email, password: old.password }))
   if (again?.status === 200)
-    return { ...old!, token: again.body.accessToken, sessionId: again.body.sessionId }
+    return { ...must(old), token: again.body.accessToken, sessionId: again.body.sessionId }
   const email = `fuzz.${randomBytes(5).toString('hex')}@example.com`
   const password = `fuzzing passphrase ${randomBytes(4).toString('hex')}`
   const started = await call('POST', '/api/auth/register', { email, password, name: 'Fuzz' })
-  const mailed = (await p.smtp.latest(email, /verification code/)).subject.match(/(\d{6})/)![1]
+  const mailed = must((await p.smtp.latest(email, /verification code/)).subject.match(/(\d{6})/))[1]
   let signedIn = await call('POST', '/api/auth/register/verify', {
     challenge: started.body.challenge,
     code: mailed,
@@ -72,7 +73,7 @@ async function actor(old?: Actor, asAdmin = false): Promise<Actor> {
       signedIn.body.user.id,
     ])
     const { challenge } = (await call('POST', '/api/auth/login', { email, password })).body
-    const code = (await p.smtp.latest(email, /sign-in code/)).subject.match(/(\d{6})/)![1]
+    const code = must((await p.smtp.latest(email, /sign-in code/)).subject.match(/(\d{6})/))[1]
     signedIn = await call('POST', '/api/auth/login/verify', { challenge, code })
   }
   const token = signedIn.body.accessToken
@@ -114,7 +115,8 @@ beforeAll(async () => {
   })
   user = await actor()
   admin = await actor(undefined, true)
-  const of = (role: FuzzedRole) => routesOf(role, p[role]!.app!, p[role]!.config!)
+  const of = (role: FuzzedRole) =>
+    routesOf(role, must(must(p[role]).app), must(must(p[role]).config))
   const inner = [...of('auth'), ...of('credit'), ...of('ai')].filter((r) => !r.path.endsWith('/*')) // middleware of a subtree
   const all = [...borrowSchemas(of('backend'), inner), ...inner]
   const unique = new Map(all.map((r) => [`${r.role} ${r.method} ${r.path}`, r]))
@@ -257,12 +259,15 @@ async function send(r: FuzzRoute, q: Sent) {
       : q.body instanceof Raw && q.type !== 'application/json'
         ? q.body.text
         : toJson(q.body)
-  const res = await fetch(`${p[r.role as FuzzedRole]!.url}${path}${search ? `?${search}` : ''}`, {
-    method: r.method,
-    headers,
-    body,
-    redirect: 'manual',
-  })
+  const res = await fetch(
+    `${must(p[r.role as FuzzedRole]).url}${path}${search ? `?${search}` : ''}`,
+    {
+      method: r.method,
+      headers,
+      body,
+      redirect: 'manual',
+    },
+  )
   return { status: res.status, text: await res.text() }
 }
 

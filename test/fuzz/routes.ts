@@ -2,6 +2,7 @@ import type { Hono } from 'hono'
 import type { z } from 'zod'
 import type { Config, Role } from '../../lib/config'
 import { schemaOf } from '../../lib/validate'
+import { cached } from '../../lib/cached'
 
 export type Target = 'json' | 'query' | 'param' | 'header'
 export type FuzzRoute = {
@@ -17,16 +18,21 @@ const METHODS_OF_ALL = ['GET', 'POST', 'PUT', 'DELETE']
  * Every route a role app answers, read from the app itself (Hono's `app.routes`), with the zod schemas of its
  * validators: a new route cannot escape the fuzz suite. Middleware-only entries (`ALL /*`) are left out.
  */
-export function routesOf(role: Role, app: Hono<any>, config: Config): FuzzRoute[] {
+export function routesOf(role: Role, app: Pick<Hono, 'routes'>, config: Config): FuzzRoute[] {
   const byKey = new Map<string, FuzzRoute>()
   for (const r of app.routes) {
     if (r.path === '/*') continue
     for (const method of r.method === 'ALL' ? METHODS_OF_ALL : [r.method]) {
       const key = `${method} ${r.path}`
-      if (!byKey.has(key)) byKey.set(key, { role, method, path: r.path, schemas: {} })
+      const route = cached(byKey, key, (): FuzzRoute => ({
+        role,
+        method,
+        path: r.path,
+        schemas: {},
+      }))
       const v = schemaOf.get(r.handler)
       if (v && v.target in { json: 1, query: 1, param: 1, header: 1 })
-        byKey.get(key)!.schemas[v.target as Target] =
+        route.schemas[v.target as Target] =
           typeof v.schema === 'function' ? v.schema({ var: { config } } as never) : v.schema
     }
   }

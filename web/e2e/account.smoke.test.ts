@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { APP, type BrowserPlatform, browserPlatform } from './harness'
+import { must } from '../../test/must'
 
 const EMAIL = `account.${Date.now()}@example.com`
 const FIRST = 'a first long passphrase'
@@ -47,7 +48,7 @@ describe('a learner’s account in a real browser', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ])
-    expect(await readFile((await download.path())!, 'utf8')).toBe(
+    expect(await readFile(must(await download.path()), 'utf8')).toBe(
       'type,front,back,addReverse,notes,tags\r\nbasic,obrigado,thank you,,,polite\r\nbasic,"casa, a",the house,,,noun\r\n',
     )
 
@@ -76,9 +77,9 @@ describe('a learner’s account in a real browser', () => {
     expect(await shoot('forgot')).toEqual([])
     await page.getByLabel('Email').fill(EMAIL)
     await page.getByRole('button', { name: 'Send reset link' }).click()
-    const link = /https?:\/\/\S+/.exec(
-      (await t.mail(EMAIL, /Reset your Lingudesk password/)).text,
-    )![0]
+    const link = must(
+      /https?:\/\/\S+/.exec((await t.mail(EMAIL, /Reset your Lingudesk password/)).text),
+    )[0]
     expect(link.startsWith(APP)).toBe(true)
     await page.goto(link)
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
@@ -103,7 +104,7 @@ describe('a learner’s account in a real browser', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download my data (JSON)' }).click(),
     ])
-    const exported = JSON.parse(await readFile((await data.path())!, 'utf8'))
+    const exported = JSON.parse(await readFile(must(await data.path()), 'utf8'))
     expect(exported.profile.email).toBe(EMAIL)
     expect(exported.cards.map((c: { front: string }) => c.front).sort()).toEqual([
       'casa, a',

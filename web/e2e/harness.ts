@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { npmStart } from '../../test/npm-start'
+import { must } from '../../test/must'
 
 // The SPA in Debian's chromium against the platform as `npm start` runs it (embedded defaults, mail in files).
 export const APP = 'http://127.0.0.1:8080'
@@ -57,7 +58,7 @@ export async function browserPlatform(env: Record<string, string> = {}) {
     throw new Error(`no mail to ${to} matching ${subject}`)
   }
   const mailedCode = async (to: string, subject: RegExp) =>
-    codes[codes.push(/\b(\d{6})\b/.exec((await mail(to, subject)).subject)![1]) - 1]
+    codes[codes.push(must(/\b(\d{6})\b/.exec((await mail(to, subject)).subject))[1]) - 1]
 
   const axeSource = await readFile(AXE, 'utf8')
   /** The serious and critical WCAG 2.1 AA problems axe-core finds on the page now, one line each. */

@@ -1,6 +1,7 @@
 import type { Dialog, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { APP, type BrowserPlatform, browserPlatform } from './harness'
+import { must } from '../../test/must'
 
 // Issue 17 as a learner meets it, at desktop and phone width: what they write stays, messages say what
 // happened, lists load once, counts agree, two tabs, locks and codes. Paid calls reach the ledger one by one
@@ -164,16 +165,16 @@ describe.each([
     await page.getByRole('heading', { name: 'der Hund' }).waitFor()
     await page.getByRole('button', { name: 'Save card' }).click()
     await page.getByText('Saved. You can undo it under Changes.').waitFor()
-    const deckUrl = (await page
-      .getByRole('link', { name: '← Back to the deck' })
-      .getAttribute('href'))!
-    const deckId = deckUrl.split('/').pop()!
+    const deckUrl = must(
+      await page.getByRole('link', { name: '← Back to the deck' }).getAttribute('href'),
+    )
+    const deckId = must(deckUrl.split('/').pop())
 
     // 7: the credit history loads once and appends one page; 21 image calls make 21 ledger rows.
     await page.evaluate(async (cardId) => {
       const res = await fetch('/api/auth/refresh', {
         method: 'POST',
-        headers: { 'x-device-id': localStorage.getItem('ld_device')! },
+        headers: { 'x-device-id': must(localStorage.getItem('ld_device')) },
       })
       const { accessToken } = await res.json()
       for (let i = 0; i < 21; i++)
@@ -253,9 +254,9 @@ describe.each([
     await page.getByText(/a reset link is on its way/).waitFor()
     await page.getByRole('button', { name: 'Use another address or send again' }).click()
     await page.getByRole('button', { name: 'Send reset link' }).waitFor()
-    const link = /https?:\/\/\S+/.exec(
-      (await t.mail(email, /Reset your Lingudesk password/)).text,
-    )![0]
+    const link = must(
+      /https?:\/\/\S+/.exec((await t.mail(email, /Reset your Lingudesk password/)).text),
+    )[0]
     await page.goto(link)
     await page.getByLabel('New password').fill(`${PASSWORD} again`)
     await page.getByRole('button', { name: 'Set password' }).click()

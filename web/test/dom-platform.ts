@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { inject } from 'vitest'
+import { must } from '../../test/must'
 
 type Options = Parameters<typeof import('../../test/platform-harness').platformHarness>[0]
 
@@ -25,10 +26,10 @@ export async function domPlatform(o: Options = {}) {
   const mails: { to: string[]; subject: string }[] = []
   const backend = await new Promise<string>((ok, fail) => {
     let out = ''
-    child.stdout!.on('data', (d) => {
+    must(child.stdout).on('data', (d) => {
       out += d
       const lines = out.split('\n')
-      out = lines.pop()!
+      out = must(lines.pop())
       for (const line of lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)))
         if (line.mail) mails.push(line.mail)
         else ok(line.backend)
@@ -42,7 +43,7 @@ export async function domPlatform(o: Options = {}) {
       const found = [...mails]
         .reverse()
         .find((m) => m.to.includes(to) && /\b\d{6}\b/.test(m.subject))
-      if (found) return /\b(\d{6})\b/.exec(found.subject)![1]
+      if (found) return must(/\b(\d{6})\b/.exec(found.subject))[1]
       await new Promise((r) => setTimeout(r, 50))
     }
     throw new Error(`no code mailed to ${to}`)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../../test/platform-harness'
 import { ApiError, createApi } from './api'
+import { must } from '../../../test/must'
 
 // The SPA's client against the real backend and auth roles, with a browser-like cookie jar.
 let p: PlatformHarness
@@ -50,7 +51,7 @@ async function signUp(api: ReturnType<typeof createApi>, name: string) {
     email: address,
     password: 'a long spa passphrase',
   })
-  const code = (await p.smtp.latest(address, /verification code/)).subject.match(/(\d{6})/)![1]
+  const code = must((await p.smtp.latest(address, /verification code/)).subject.match(/(\d{6})/))[1]
   return api.auth.finishSignUp({ challenge, code })
 }
 

@@ -6,6 +6,7 @@ import Credits from './Credits.svelte'
 import Deck from './Deck.svelte'
 import Home from './Home.svelte'
 import Study from './Study.svelte'
+import { must } from '../../../test/must'
 
 // Pages rendered in happy-dom against the real roles: each list loads once per intent (issue 17, points 7–9).
 let p: Awaited<ReturnType<typeof domPlatform>>
@@ -34,7 +35,7 @@ globalThis.fetch = async (input, init) => {
   const url = new URL(String(input), location.href)
   asked.push(url.pathname + url.search)
   const res = await browserFetch(input, init)
-  if (slow?.match.test(url.search)) await new Promise((r) => setTimeout(r, slow!.ms))
+  if (slow?.match.test(url.search)) await new Promise((r) => setTimeout(r, must(slow).ms))
   return res
 }
 const count = (re: RegExp) => asked.filter((a) => re.test(a)).length
