@@ -40,14 +40,20 @@ export function picoSpeaker(dir: URL = new URL('./pico-lingware/', import.meta.u
           m.FS.writeFile(`/${f}`, new Uint8Array(await readFile(new URL(f, dir))))
           written.add(f)
         }
-      return pcmWav(synthesize(m, text, voice), RATE)
+      return pcmWav(await synthesize(m, text, voice), RATE)
     })
     turn = run.catch(() => null)
     return run
   }
 }
 
-function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
+// Synthesis is CPU work on the role's one thread: it gives the event loop back every few milliseconds, so a
+// long text (seconds of work) never stalls the role's other requests (another learner's translation, the
+// database pool's connects).
+const SLICE_MS = 20
+const yieldToOthers = () => new Promise<void>((ok) => setImmediate(ok))
+
+async function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
   const held: number[] = []
   const alloc = (n: number) => {
     const at = m._malloc(n)
@@ -90,6 +96,7 @@ function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
     const count = alloc(4)
     const kind = alloc(4)
     const parts: Int16Array[] = []
+    let slice = performance.now()
     for (let done = 0; done < input.length;) {
       m.HEAP32[put >> 2] = 0
       ok(m._pico_putTextUtf8(engine, input.at + done, input.length - done, put), 'text')
@@ -102,6 +109,10 @@ function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
         const n = i16(count)
         if (n > 0) parts.push(new Int16Array(m.HEAPU8.slice(out, out + n).buffer))
         m.HEAP16[count >> 1] = 0
+        if (performance.now() - slice > SLICE_MS) {
+          await yieldToOthers() // the heap is this call's alone meanwhile: syntheses run one at a time
+          slice = performance.now()
+        }
       }
     }
     m._pico_disposeEngine(system, engineRef)
