@@ -53,6 +53,8 @@ export type AppEnv<D extends Deps = Deps> = {
     caller?: Role
     /** On a paid route: records its answer's charge (lib/middleware/credits.ts). */
     charge?: Charge
+    /** On a paid route: an earlier attempt under this key ended uncharged (lib/middleware/credits.ts). */
+    rerun?: boolean
   }
 }
 

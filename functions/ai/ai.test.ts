@@ -236,6 +236,39 @@ describe('cache first', () => {
     expect(calls()).toBe(1)
     expect(replies.filter((r) => !r.body.cached)).toHaveLength(1)
   })
+
+  it('a key whose hold expired while the provider ran: its retry is charged in full from the cache, once', async () => {
+    const b = await learner()
+    const who = (await b.call('GET', '/api/whoami')).body.id
+    const spent = async () => {
+      const m = (await b.call('GET', '/api/credits/balance')).body
+      return 500_000 - m.balance + m.pending
+    }
+    await spent() // this month's grant
+    const body = { text: fresh(), from: 'de', to: 'en' }
+    const send = () =>
+      b.call('POST', '/api/ai/translate', { body, headers: { 'idempotency-key': 'rerun-key-01' } })
+    fake.state.holdMs = 1000 // within the provider's timeout (1500 ms)
+    const slow = send()
+    await new Promise((r) => setTimeout(r, 300))
+    await p.db.owner.query(
+      `update credit.holds set expires_at = now() where status = 'open' and user_id = $1`,
+      [who],
+    )
+    const late = await slow
+    fake.state.holdMs = 0
+    expect([late.status, late.body.error.code]).toEqual([409, 'HOLD_EXPIRED'])
+    expect(await spent()).toBe(0)
+    const again = await send()
+    expect([again.status, again.body.cached, again.body.cost]).toEqual([200, true, 621])
+    expect(again.headers.get('x-cost-micros')).toBe('621')
+    expect(await spent()).toBe(621)
+    const replay = await send()
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(JSON.stringify(replay.body)).toBe(JSON.stringify(again.body))
+    expect(await spent()).toBe(621)
+    expect(calls()).toBe(1)
+  })
 })
 
 describe('provider trouble', () => {

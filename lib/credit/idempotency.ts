@@ -16,7 +16,8 @@ const toStored = (r: StoredRow): Stored => ({
 
 /**
  * Starts a paid call under the user's key. A new key, or a key whose earlier attempt ended uncharged
- * (failed, or its hold expired), takes a hold: the call runs. A key whose call was charged answers its
+ * (failed, or its hold expired), takes a hold: the call runs (for such a key, `rerun`: the earlier attempt
+ * may have done the work, so its cached answer is not free). A key whose call was charged answers its
  * stored response; a key whose call is running is 409; a key used for another request is 422.
  */
 export async function beginPaid(
@@ -30,7 +31,7 @@ export async function beginPaid(
     expiresAt: Date
     now: number
   },
-): Promise<{ hold: Hold } | { replay: Stored }> {
+): Promise<{ hold: Hold; rerun?: true } | { replay: Stored }> {
   // The usual case, a new key with the balance to hold, in one statement: the hold, and the key bound to it.
   const [taken] = await sql<HoldRow & { bound: string }>(
     `with a as (
@@ -94,7 +95,7 @@ export async function beginPaid(
     o.key,
     hold.id,
   ])
-  return { hold }
+  return { hold, rerun: true }
 }
 
 /** The answer with the cost it was charged: the JSON body's `cost` says the same as the cost header. */

@@ -8,6 +8,8 @@ import type { Services } from '../services'
 import { named } from './named'
 
 export const COST_HEADER = 'x-cost-micros'
+/** On a call to the service of a paid route: an earlier attempt under this key may have done the work uncharged. */
+export const RERUN_HEADER = 'x-paid-rerun'
 export const IDEMPOTENCY_KEY = /^[\w.:-]{8,200}$/
 
 /** JSON with object keys sorted at every depth: the same request always has the same text. */
@@ -31,6 +33,7 @@ async function fingerprintOf(c: Context) {
 type CreditReply = {
   replay?: Stored
   hold?: { id: string }
+  rerun?: true
   outcome?: 'settled' | 'expired'
   response?: Stored
   error?: { code: ErrorCode; message: string; details?: unknown }
@@ -65,7 +68,8 @@ export type Charge = (res: Response) => Promise<Response>
  * reports (X-Cost-Micros) and stored with that charge in one transaction, and the stored answer is what the
  * client gets, now and on every replay. A handler whose answer goes with a change of its own (AI on a card)
  * calls `c.var.charge(answer)` inside that change's transaction, so a charge that fails rolls the change back.
- * A failed call releases the hold: nothing is charged and the key may run again.
+ * A failed call releases the hold: nothing is charged and the key may run again; that run is a `rerun` (the
+ * service is told, RERUN_HEADER), priced in full even from a cache the uncharged attempt filled.
  */
 export const paid = <E extends AppEnv>(
   cost: CostClass,
@@ -97,7 +101,7 @@ export const paid = <E extends AppEnv>(
         'Credits are briefly unavailable, so nothing was run or charged; try again shortly',
         { retryAfter: 5 },
       )
-    const { replay, hold: held, error: e } = begun.json
+    const { replay, hold: held, rerun, error: e } = begun.json
     if (begun.status === 200 && replay) {
       await replaying?.(c, replay)
       return answer(replay, true)
@@ -114,6 +118,7 @@ export const paid = <E extends AppEnv>(
     let charged: Promise<Response> | undefined
     const chargeOnce: Charge = (res) => (charged ??= charge(services, holdId, res, requestId))
     c.set('charge', chargeOnce)
+    c.set('rerun', rerun === true)
     await next()
     if (charged) return // the handler charged its answer itself: it sent what the charge gave, or its error
     const res = c.res

@@ -11,7 +11,7 @@ import {
   type ProviderResult,
   statusOf,
 } from '../../../lib/ai/types'
-import { COST_HEADER } from '../../../lib/middleware/credits'
+import { COST_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
 import { sha256Hex } from '../../../lib/crypto'
 import { ApiError } from '../../../lib/errors'
 import { requireUser } from '../../../lib/middleware/auth'
@@ -50,8 +50,8 @@ const answer = (row: CacheRow, cached: boolean) => ({
 
 /**
  * One learner operation, cache first: an identical earlier answer is served without the provider (costing
- * the configured fraction); identical calls in flight share one provider call; answers are validated
- * before they are returned or cached; every call is a row in ai.requests.
+ * the configured fraction, or in full on a paid call's rerun); identical calls in flight share one provider
+ * call; answers are validated before they are returned or cached; every call is a row in ai.requests.
  */
 export function operationRoute(path: string, name: OperationName) {
   const op = OPERATIONS[name]
@@ -85,10 +85,13 @@ export function operationRoute(path: string, name: OperationName) {
         requestId: c.var.requestId,
       })
     }
+    // A paid call whose earlier attempt under the same key ran uncharged: the answer it cached is not free.
+    const rerun = c.req.header(RERUN_HEADER) === 'true'
     const respond = async (row: CacheRow, cached: boolean, usage?: object) => {
-      const cost = cached
-        ? Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION)
-        : Number(row.cost)
+      const cost =
+        cached && !rerun
+          ? Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION)
+          : Number(row.cost)
       await log(cached, cost, 'ok', usage)
       c.header(COST_HEADER, String(cost))
       return c.json({ ...answer(row, cached), cost })

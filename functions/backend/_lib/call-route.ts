@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { User } from '../../../lib/app'
-import { COST_HEADER } from '../../../lib/middleware/credits'
+import { COST_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
 import { requestMeta } from '../../../lib/request-meta'
 import type { BackendEnv } from '../env'
 import { type RouteSpec, userTypeOf } from './routes'
@@ -25,6 +25,7 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
       'x-ai-provider': choice?.provider,
       'x-ai-model': choice?.model,
       'x-ai-fallback': choice?.fallback && `${choice.fallback.provider}:${choice.fallback.model}`,
+      [RERUN_HEADER]: c.var.rerun ? 'true' : undefined,
     },
   })
 }
