@@ -4,4 +4,6 @@ import { applyTheme } from './lib/theme.svelte'
 import './app.css'
 
 applyTheme()
-mount(App, { target: document.getElementById('app')! })
+const target = document.getElementById('app')
+if (!target) throw new Error('index.html has no #app element')
+mount(App, { target })

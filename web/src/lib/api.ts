@@ -231,7 +231,7 @@ const randomDevice = () =>
 export function createApi(deps: ApiDeps = {}) {
   const base = deps.base ?? ''
   const doFetch = deps.fetch ?? ((input, init) => fetch(input, init))
-  let device = deps.storage?.getItem('ld_device') ?? null
+  let device = deps.storage?.getItem('ld_device') ?? ''
   if (!device) {
     device = randomDevice()
     deps.storage?.setItem('ld_device', device)
@@ -250,7 +250,7 @@ export function createApi(deps: ApiDeps = {}) {
     const url = new URL(base + path, base || location.origin)
     for (const [k, v] of Object.entries(o.query ?? {}))
       if (v !== undefined && v !== '') url.searchParams.set(k, String(v))
-    const headers: Record<string, string> = { 'x-device-id': device! }
+    const headers: Record<string, string> = { 'x-device-id': device }
     if (token && o.auth !== false) headers.authorization = `Bearer ${token}`
     if (o.body !== undefined) headers['content-type'] = 'application/json'
     if (o.csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8'
@@ -389,7 +389,8 @@ export function createApi(deps: ApiDeps = {}) {
       },
       setTwoFactor: async (b: { enabled: boolean; password: string }) => {
         const u = await json<User>('PUT', '/api/auth/two-factor', { body: b })
-        if (token) setSession({ accessToken: token, user: { ...user!, twoFactor: u.twoFactor } })
+        if (token && user)
+          setSession({ accessToken: token, user: { ...user, twoFactor: u.twoFactor } })
       },
       sessions: () => json<{ sessions: Session[] }>('GET', '/api/auth/sessions'),
       revokeSession: (id: string) => json('DELETE', `/api/auth/sessions/${id}`),

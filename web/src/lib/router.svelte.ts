@@ -24,6 +24,8 @@ const PATTERNS: [string, RegExp][] = [
   ['admin-ops', /^\/admin\/operations$/],
 ]
 
+// The query is a value read once per navigation, never changed in place: nothing to react to.
+/* eslint-disable svelte/prefer-svelte-reactivity */
 export function parse(pathname: string, hash: string): Route {
   if (pathname === '/reset-password')
     return { name: 'reset', params: {}, query: new URLSearchParams(hash.slice(1)) }
@@ -34,6 +36,7 @@ export function parse(pathname: string, hash: string): Route {
   }
   return { name: 'notfound', params: {}, query: new URLSearchParams(search) }
 }
+/* eslint-enable svelte/prefer-svelte-reactivity */
 
 export const router = $state({ route: parse(location.pathname, location.hash) })
 

@@ -125,7 +125,7 @@ export class CardPage {
   /** Runs an AI action on the saved card: call `save()` first when the form is dirty. */
   runAi = (action: AiAction, level: string) =>
     this.act(action, async () => {
-      const label = AI_ACTIONS.find((a) => a.action === action)!.label
+      const label = AI_ACTIONS.find((a) => a.action === action)?.label ?? action
       const r = await this.api.cards.ai(
         this.id,
         action,
@@ -143,8 +143,8 @@ export class CardPage {
   /** Takes the proposal: instead of the field's value, or added below it. */
   accept = (how: 'replace' | 'add') =>
     this.act('accept', async () => {
-      const p = this.proposal!
-      const card = this.card!
+      const { proposal: p, card } = this
+      if (!p || !card) return null
       const value =
         how === 'replace'
           ? p.value

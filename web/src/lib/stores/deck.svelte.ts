@@ -62,12 +62,13 @@ export class DeckPage {
     }
   }
   more() {
-    if (!this.cursor) return Promise.resolve()
+    const { cursor } = this
+    if (!cursor) return Promise.resolve()
     const mine = this.asked
     return (this.paging ??= (async () => {
       this.loadingMore = true
       try {
-        const page = await this.fetch(this.cursor!)
+        const page = await this.fetch(cursor)
         if (mine !== this.asked) return // the filter changed meanwhile: this page belongs to the old list
         this.cards = [...(this.cards ?? []), ...page.items]
         this.cursor = page.nextCursor

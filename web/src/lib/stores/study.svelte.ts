@@ -43,6 +43,7 @@ export class StudySession {
     this.deckId = deckId
     const saved = JSON.parse(store.getItem(this.key) ?? 'null') as Progress | null
     // A session lasts the day it started in: yesterday's progress is not today's.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- two dates compared once, not state
     if (saved && new Date(saved.started).toDateString() === new Date().toDateString())
       ({ done: this.done, started: this.started } = saved)
   }
@@ -83,7 +84,7 @@ export class StudySession {
         this.note = `“${card.front.slice(0, 80)}” is a leech: you have forgotten it many times, so it is tagged leech${graded.suspended ? ' and suspended' : ''}. Rewrite it or add a mnemonic${graded.suspended ? ', then unsuspend it from its deck' : ''}.`
       this.done = [...this.done, g]
       this.save()
-      if (this.index + 1 < this.queue!.length) this.index += 1
+      if (this.index + 1 < (this.queue?.length ?? 0)) this.index += 1
       else await this.load() // learning steps may bring cards back today
       return true
     } catch (err) {
@@ -151,8 +152,9 @@ export class StudySession {
       this.done = this.done.slice(0, -1)
       this.save()
       await this.load()
-      const at = this.queue!.findIndex((c) => c.id === restored.id)
-      if (at > 0) this.queue = [this.queue![at], ...this.queue!.filter((_, i) => i !== at)]
+      const queue = this.queue ?? []
+      const at = queue.findIndex((c) => c.id === restored.id)
+      if (at > 0) this.queue = [queue[at], ...queue.filter((_, i) => i !== at)]
       this.note = `Undid the review of “${restored.front.slice(0, 80)}”.`
     } catch (err) {
       this.error = err
