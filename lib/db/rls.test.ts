@@ -173,6 +173,19 @@ describe('links across users', () => {
     )
     await expect(refund).rejects.toThrow(/transactions_refund_user_fkey/)
   })
+  it('name every parent owned by a user together with the user, in every table', async () => {
+    // Foreign keys ignore RLS: a child that names an owned parent by id alone can be linked across users.
+    const loose = await t.owner.query<{ name: string }>(
+      `select c.conname as name
+         from pg_constraint c
+         join pg_attribute pu on pu.attrelid = c.confrelid and pu.attname = 'user_id'
+         join pg_attribute cu on cu.attrelid = c.conrelid and cu.attname = 'user_id'
+        where c.contype = 'f' and c.confrelid <> 'public.users'::regclass
+          and not (cu.attnum = any (c.conkey) and pu.attnum = any (c.confkey))
+        order by 1`,
+    )
+    expect(loose.map((r) => r.name)).toEqual([])
+  })
 })
 
 describe('database roles', () => {
