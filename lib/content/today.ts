@@ -22,6 +22,9 @@ export const STUDYABLE = `not c.suspended and (c.buried_until is null or c.burie
  * of any size.
  * `$1` is now; `deckParam` names the parameter holding one deck id, or null for every deck.
  */
+// Where the deck buries siblings, the cards of one note count once: the queue shows one of them.
+const ONE_PER_NOTE = `case when lim.bury_siblings then x.note_id else x.id end`
+
 export const todayLimits = (deckParam: string) => `
   ${TZ},
   day as (select (date_trunc('day', $1::timestamptz at time zone tz.name) at time zone tz.name) as start,
@@ -34,7 +37,7 @@ export const todayLimits = (deckParam: string) => `
           from content.decks d cross join day left join done x on x.deck_id = d.id where ${deckParam}::uuid is null or d.id = ${deckParam}),
   counts as (select lim.*, n.n as new_count, r.n as due_count
              from lim
-             cross join lateral (select count(*) as n from (select from content.cards c where c.deck_id = lim.id and c.state = 0
-                                                            and ${STUDYABLE} order by c.created_at, c.id limit lim.new_left) x) n
-             cross join lateral (select count(*) as n from (select from content.cards c where c.deck_id = lim.id and c.state <> 0
-                                                            and c.due <= $1 and ${STUDYABLE} order by c.due, c.id limit lim.rev_left) x) r)`
+             cross join lateral (select count(distinct ${ONE_PER_NOTE}) as n from (select c.id, c.note_id from content.cards c where c.deck_id = lim.id
+                                   and c.state = 0 and ${STUDYABLE} order by c.created_at, c.id limit lim.new_left) x) n
+             cross join lateral (select count(distinct ${ONE_PER_NOTE}) as n from (select c.id, c.note_id from content.cards c where c.deck_id = lim.id
+                                   and c.state <> 0 and c.due <= $1 and ${STUDYABLE} order by c.due, c.id limit lim.rev_left) x) r)`

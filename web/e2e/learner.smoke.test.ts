@@ -49,7 +49,7 @@ describe('the learner and admin app in a real browser', () => {
     ]) {
       await page.getByLabel('Front').fill(front)
       await page.getByLabel('Back').fill(back)
-      await page.getByRole('button', { name: 'Add card' }).click()
+      await page.getByRole('button', { name: 'Add note' }).click()
       await page.getByRole('link', { name: front, exact: true }).waitFor()
     }
     await expect.poll(() => page.locator('ul.cards li').count()).toBe(2)

@@ -434,6 +434,15 @@ export function createApi(deps: ApiDeps = {}) {
         }),
       exportCsv: async (id: string) => (await raw('GET', `/api/decks/${id}/export`)).blob(),
     },
+    notes: {
+      add: (deckId: string, b: NoteInput) =>
+        json<Note>('POST', `/api/decks/${deckId}/notes`, { body: b }),
+      get: (id: string) => json<Note>('GET', `/api/notes/${id}`),
+      update: (
+        id: string,
+        b: { fields?: NoteFields; tags?: string[]; removeEmptyCards?: boolean },
+      ) => json<Note>('PATCH', `/api/notes/${id}`, { body: b }),
+    },
     cards: {
       get: (id: string) => json<Card>('GET', `/api/cards/${id}`),
       update: (id: string, b: CardInput) => json<Card>('PATCH', `/api/cards/${id}`, { body: b }),
