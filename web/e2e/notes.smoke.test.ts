@@ -30,7 +30,7 @@ describe('notes in a real browser', () => {
     await text.fill('Berlin ist die Hauptstadt von Deutschland')
     await text.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 6)) // "Berlin"
     await page.getByRole('button', { name: 'Cloze deletion [c1]' }).click()
-    await text.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(37, 48)) // "Deutschland"
+    await text.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(38, 49)) // "Deutschland"
     await page.getByRole('button', { name: 'Cloze deletion [c2]' }).click()
     expect(await text.inputValue()).toBe(
       '{{c1::Berlin}} ist die Hauptstadt von {{c2::Deutschland}}',
@@ -72,10 +72,10 @@ describe('notes in a real browser', () => {
     const answer = page.getByLabel('Type the answer')
     await answer.fill('Cafe')
     await answer.press('Enter')
-    await page.getByLabel('Your answer differs').waitFor()
+    await page.getByText(/^Not quite/).waitFor()
     expect(await page.locator('.typed-diff span').allInnerTexts()).toEqual(['Caf', 'é', 'e'])
     await page.getByLabel('Ignore accents').check()
-    await page.getByLabel('Your answer is right').waitFor()
+    await page.getByText('Right.', { exact: true }).waitFor()
     expect(await shoot('study-typed')).toEqual([])
     await page.getByRole('button', { name: /Good/ }).click()
 
@@ -92,7 +92,7 @@ describe('notes in a real browser', () => {
     await answer.dispatchEvent('compositionend')
     expect(await page.getByRole('button', { name: /Show answer/ }).count()).toBe(1)
     await answer.press('Enter')
-    await page.getByLabel('Your answer differs').waitFor()
+    await page.getByText(/^Not quite/).waitFor()
     expect(await page.locator('.typed-diff span').allInnerTexts()).toEqual(['学', '校', '生'])
     expect(await page.locator('.typed-diff .diff-missing').innerText()).toBe('校')
     await page.getByRole('button', { name: /Good/ }).click()
