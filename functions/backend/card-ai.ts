@@ -30,6 +30,13 @@ type Options = z.infer<typeof Options>
  * an empty field or adds examples; it never replaces what the learner wrote, but comes back as a `proposal` to
  * accept, add or discard. `demo` says the offline stand-in answered (no provider configured).
  */
+/** Ends the placing transaction, rolled back, with what it worked out. */
+class Placed extends Error {
+  constructor(readonly placed: { card: Card | null; applied: string | null; proposal: unknown }) {
+    super('placed')
+  }
+}
+
 const app = new Hono<BackendEnv>()
 for (const [action, a] of Object.entries(ACTIONS)) {
   const route = routeOf(a.op)
@@ -44,7 +51,7 @@ for (const [action, a] of Object.entries(ACTIONS)) {
    * and the card's) gets its change now, so the card agrees with what was paid for. Only then is the card older
    * than the stored answer's; a later edit makes it newer, and that edit stands.
    */
-  const catchUp = async (c: Context<BackendEnv>, stored: Stored) => {
+  const catchUp = async <E extends BackendEnv>(c: Context<E>, stored: Stored) => {
     const paidFor = JSON.parse(stored.body) as { card: Card; applied: string | null }
     if (stored.status !== 200 || !paidFor.applied) return
     await asUser(c.var.db, c.var.user!.id, async (sql) => {
@@ -78,26 +85,30 @@ for (const [action, a] of Object.entries(ACTIONS)) {
       if (!res.ok) return new Response(res.body, { status: res.status, headers: passHeaders(res) })
       const answer = (await res.json()) as Answer
       const value = a.value(answer, c.req.valid('json'))
-      // Placed against the card as it is now (locked), not as it was before the call: it may have been edited.
-      // The charge is recorded before this transaction commits: a charge that fails (hold expired, credit
-      // unreachable) rolls the change back, so no change is unpaid and no charge is for a change not made.
-      return asUser(c.var.db, c.var.user.id, async (sql) => {
+      // Placed against the card as it is now (locked), in a transaction rolled back at once: the card stays as
+      // it was until the charge is recorded, and no connection is held while credit records it (the embedded
+      // database serves one connection at a time). Once charged, the change is made as a replay makes it, so
+      // a charge that fails changes nothing, and an edit the learner saved in between stands.
+      const placed = await asUser(c.var.db, c.var.user.id, async (sql) => {
         const card = await getCard(sql, id, true)
         if (!card) throw new ApiError('NOT_FOUND', 'No such card')
         const { change, proposal } = place(card, a.field, value)
-        const placed = {
-          card: change
-            ? await editCard(sql, id, change, c.var.config, new Date(c.var.now()), `ai.${action}`)
-            : card,
-          applied: change ? a.field : null,
-          proposal,
-        }
-        return c.var.charge!(
-          c.json({ ...placed, cost: answer.cost, demo: answer.plugin === 'offline' }, 200, {
-            [COST_HEADER]: String(answer.cost),
-          }),
-        )
+        const edited = change
+          ? await editCard(sql, id, change, c.var.config, new Date(c.var.now()), `ai.${action}`)
+          : card
+        throw new Placed({ card: edited, applied: change ? a.field : null, proposal })
+      }).catch((err: unknown) => {
+        if (err instanceof Placed) return err.placed
+        throw err
       })
+      const sent = await c.var.charge!(
+        c.json({ ...placed, cost: answer.cost, demo: answer.plugin === 'offline' }, 200, {
+          [COST_HEADER]: String(answer.cost),
+        }),
+      )
+      if (sent.status === 200)
+        await catchUp(c, { status: 200, contentType: '', body: await sent.clone().text(), cost: 0 })
+      return sent
     },
   )
 }
