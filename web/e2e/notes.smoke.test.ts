@@ -36,7 +36,9 @@ describe('notes in a real browser', () => {
       '{{c1::Berlin}} ist die Hauptstadt von {{c2::Deutschland}}',
     )
     await add()
-    await page.getByRole('link', { name: '[…] ist die Hauptstadt von Deutschland' }).waitFor()
+    await page
+      .getByRole('link', { name: '[…] ist die Hauptstadt von Deutschland', exact: true })
+      .waitFor()
     await type.selectOption({ label: 'Basic (type in the answer)' })
     expect(await shoot('note-editor')).toEqual([])
     for (const [front, back] of [
