@@ -1,4 +1,5 @@
 import { type IncomingHttpHeaders, request } from 'node:http'
+import { must } from './must'
 
 /**
  * One HTTP request with the body as sent on the wire: fetch would add its own Accept-Encoding and
@@ -13,7 +14,7 @@ export const rawRequest = (
       const chunks: Buffer[] = []
       res.on('data', (d: Buffer) => chunks.push(d))
       res.on('end', () =>
-        ok({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+        ok({ status: must(res.statusCode), headers: res.headers, body: Buffer.concat(chunks) }),
       )
       res.on('error', fail)
     })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { must } from '../../test/must'
 
 let p: PlatformHarness
 let admin: Awaited<ReturnType<PlatformHarness['admin']>>
@@ -167,7 +168,7 @@ describe('a person in the admin console', () => {
     const { body } = await l.call('POST', '/api/auth/login', {
       body: { email: l.email, password: l.password },
     })
-    const code = (await p.smtp.latest(l.email, /sign-in code/)).subject.match(/(\d{6})/)![1]
+    const code = must((await p.smtp.latest(l.email, /sign-in code/)).subject.match(/(\d{6})/))[1]
     await l.call('POST', '/api/auth/login/verify', { body: { challenge: body.challenge, code } })
     expect((await l.call('GET', '/api/admin/users')).status).toBe(200)
     expect((await rights(false, 'left the support team')).body.changed).toBe(true)

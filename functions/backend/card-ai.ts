@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { mostItCosts } from '../../lib/ai/prices'
+import type { User } from '../../lib/app'
 import { type Card, type Example, getCard, getCardWithLanguages } from '../../lib/content/cards'
 import { editCard } from '../../lib/content/notes'
 import type { Stored } from '../../lib/credit/idempotency'
@@ -15,6 +16,8 @@ import { validate } from '../../lib/validate'
 import { callRoute, passHeaders } from './_lib/call-route'
 import { ACTIONS, type Answer, place, routeOf } from './_lib/card-actions'
 import type { BackendEnv } from './env'
+
+type Env = BackendEnv & { Variables: { user: User } }
 import { userTypeOf } from './_lib/routes'
 
 const Options = z.object({
@@ -40,6 +43,8 @@ class Placed extends Error {
 const app = new Hono<BackendEnv>()
 for (const [action, a] of Object.entries(ACTIONS)) {
   const route = routeOf(a.op)
+  const { cost } = route
+  if (!cost) throw new Error(`the ${a.op} route has no cost class`)
   /** The AI call's input: the card's front and languages, with the request's options. */
   const inputOf = async (db: Db, userId: string, id: string, options: Options) => {
     const found = await asUser(db, userId, (sql) => getCardWithLanguages(sql, id))
@@ -51,10 +56,10 @@ for (const [action, a] of Object.entries(ACTIONS)) {
    * and the card's) gets its change now, so the card agrees with what was paid for. Only then is the card older
    * than the stored answer's; a later edit makes it newer, and that edit stands.
    */
-  const catchUp = async <E extends BackendEnv>(c: Context<E>, stored: Stored) => {
+  const catchUp = async <E extends Env>(c: Context<E>, stored: Stored) => {
     const paidFor = JSON.parse(stored.body) as { card: Card; applied: string | null }
     if (stored.status !== 200 || !paidFor.applied) return
-    await asUser(c.var.db, c.var.user!.id, async (sql) => {
+    await asUser(c.var.db, c.var.user.id, async (sql) => {
       const card = await getCard(sql, paidFor.card.id, true)
       if (!card || card.updatedAt.getTime() >= new Date(paidFor.card.updatedAt).getTime()) return
       const { change } = place(card, a.field, paidFor.card[a.field] as string | Example[])
@@ -68,12 +73,12 @@ for (const [action, a] of Object.entries(ACTIONS)) {
     rateLimit('ai'),
     validate('param', IdParam),
     validate('json', Options),
-    paid<BackendEnv>(
-      route.cost!,
+    paid<Env>(
+      cost,
       async (c) => {
         const options = Options.parse(await c.req.json()) // validated above: the same value
-        const input = await inputOf(c.var.db, c.var.user!.id, c.req.param('id')!, options)
-        return mostItCosts(a.op, input, route.providers?.[userTypeOf(c.var.user!.role)])
+        const input = await inputOf(c.var.db, c.var.user.id, c.req.param('id') ?? '', options)
+        return mostItCosts(a.op, input, route.providers?.[userTypeOf(c.var.user.role)])
       },
       catchUp,
     ),
@@ -101,7 +106,9 @@ for (const [action, a] of Object.entries(ACTIONS)) {
         if (err instanceof Placed) return err.placed
         throw err
       })
-      const sent = await c.var.charge!(
+      const { charge } = c.var
+      if (!charge) throw new Error('card AI runs after paid()')
+      const sent = await charge(
         c.json({ ...placed, cost: answer.cost, demo: answer.plugin === 'offline' }, 200, {
           [COST_HEADER]: String(answer.cost),
         }),

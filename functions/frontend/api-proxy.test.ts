@@ -6,6 +6,7 @@ import { rawRequest } from '../../test/raw-http'
 import { MIGRATIONS_DIR } from '../../lib/node/migrations'
 import { startRole, type RoleServer } from '../../deploy/serve'
 import createFrontendApp from './index'
+import { must } from '../../test/must'
 
 const BIG = JSON.stringify({
   items: Array.from({ length: 200 }, (_, i) => ({ id: i, front: `word ${i}` })),
@@ -135,7 +136,7 @@ describe('frontend /api proxy', () => {
     expect(gunzipSync(zipped.body).toString()).toBe(BIG)
     expect(zipped.body.length).toBeLessThan(BIG.length / 3)
     // The backend never sees an Accept-Encoding (neither the client's nor fetch's own): the edge compresses.
-    expect(seen.at(-1)!.headers['accept-encoding']).toBeUndefined()
+    expect(must(seen.at(-1)).headers['accept-encoding']).toBeUndefined()
     for (const refused of [undefined, 'br', 'gzip;q=0']) {
       const plain = await get('/api/big', refused)
       expect(plain.headers['content-encoding']).toBeUndefined()

@@ -8,6 +8,7 @@ import { MIGRATIONS_DIR } from '../../lib/node/migrations'
 import { rawRequest } from '../../test/raw-http'
 import { precompress } from '../../web/precompress'
 import createFrontendApp from './index'
+import { must } from '../../test/must'
 
 let dir: string
 const BIG = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word ${i}`))}\n`
@@ -20,7 +21,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'assets', 'app-1234.js'), 'console.log(1)')
   await writeFile(join(dir, 'assets', 'big-5678.js'), BIG)
   // The build's own step writes the compressed twins (a file that would not shrink gets none).
-  const plugin = precompress() as any
+  const plugin = precompress() as unknown as {
+    configResolved(c: { root: string; build: { outDir: string } }): void
+    writeBundle(...args: unknown[]): Promise<void>
+  }
   plugin.configResolved({ root: dir, build: { outDir: '.' } })
   await plugin.writeBundle(
     {},
@@ -112,7 +116,10 @@ describe('frontend static files on the wire', () => {
 
   it('answers 304 with no body when the client holds the same representation', async () => {
     const first = await get(big, { 'accept-encoding': 'br' })
-    const again = await get(big, { 'accept-encoding': 'br', 'if-none-match': first.headers.etag! })
+    const again = await get(big, {
+      'accept-encoding': 'br',
+      'if-none-match': must(first.headers.etag),
+    })
     expect(again.status).toBe(304)
     expect(again.body.length).toBe(0)
     expect(again.headers.etag).toBe(first.headers.etag)
@@ -120,7 +127,7 @@ describe('frontend static files on the wire', () => {
     // Another encoding is another representation: its ETag differs, so the body is sent.
     const other = await get(big, {
       'accept-encoding': 'gzip',
-      'if-none-match': first.headers.etag!,
+      'if-none-match': must(first.headers.etag),
     })
     expect(other.status).toBe(200)
     expect(other.headers['content-encoding']).toBe('gzip')

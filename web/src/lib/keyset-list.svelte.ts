@@ -28,4 +28,5 @@ export class KeysetList<T> {
 
 /** A day picked in a date input, as the start of that day (`next`: of the day after, for "to"), UTC. */
 export const dayStart = (d: string, next = false) =>
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value turned into text at once, not state
   d ? new Date(Date.parse(`${d}T00:00:00Z`) + (next ? 86_400_000 : 0)).toISOString() : undefined

@@ -64,13 +64,13 @@ export class DeckOptionsPage {
   /** Saves the form: into the preset the deck uses, or as the deck's own options (bury siblings: the deck's). */
   save() {
     return this.run('Saved.', async () => {
-      const preset = this.preset
-      const burySiblings = this.burySiblings
+      const { preset, burySiblings, form } = this
+      if (!form) return
       if (preset) {
-        await this.api.presets.update(preset.id, pick(this.form!))
+        await this.api.presets.update(preset.id, pick(form))
         this.presets = (await this.api.presets.list()).presets
         this.show(await this.api.decks.update(this.id, { burySiblings }))
-      } else this.show(await this.api.decks.update(this.id, { ...pick(this.form!), burySiblings }))
+      } else this.show(await this.api.decks.update(this.id, { ...pick(form), burySiblings }))
     })
   }
   /** The deck uses this preset (null: keeps the options as its own). */
@@ -86,7 +86,9 @@ export class DeckOptionsPage {
   /** A new preset from the form, which this deck then uses. */
   saveAs(name: string) {
     return this.run(`Saved as the preset “${name}”.`, async () => {
-      const made = await this.api.presets.create({ name, ...pick(this.form!) })
+      const { form } = this
+      if (!form) return
+      const made = await this.api.presets.create({ name, ...pick(form) })
       this.show(await this.api.decks.update(this.id, { presetId: made.id }))
       this.presets = (await this.api.presets.list()).presets
     })

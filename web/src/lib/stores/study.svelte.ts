@@ -111,11 +111,11 @@ export class StudySession {
       await this.api.cards.act([card.id], action, action === 'flag' ? flag : undefined)
       const what = card.front.slice(0, 80)
       if (action === 'flag') {
-        this.queue = this.queue!.map((c) => (c.id === card.id ? { ...c, flag } : c))
+        this.queue = (this.queue ?? []).map((c) => (c.id === card.id ? { ...c, flag } : c))
         this.note = flag ? `Flagged “${what}” ${FLAGS[flag]}.` : `Took the flag off “${what}”.`
         this.reverted = null
       } else {
-        this.queue = this.queue!.filter((c) => c.id !== card.id)
+        this.queue = (this.queue ?? []).filter((c) => c.id !== card.id)
         this.total -= 1
         this.note =
           action === 'suspend'
