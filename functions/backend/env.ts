@@ -1,4 +1,5 @@
 import type { AppEnv, RoleDeps } from '../../lib/app'
+import type { Optimiser } from '../../lib/content/fsrs-weights'
 import type { Db } from '../../lib/db/db'
 import type { Verifier } from '../../lib/jwt'
 import type { Kv } from '../../lib/kv'
@@ -9,5 +10,7 @@ export type BackendDeps = RoleDeps<'backend'> & {
   kv: Kv
   services: Services
   verifier: Verifier
+  /** FSRS optimisation where the runtime has it (Node: the fsrs-rs binding; not in workerd). */
+  optimiser?: Optimiser
 }
 export type BackendEnv = AppEnv<BackendDeps>

@@ -63,6 +63,7 @@ import stats from './stats'
 import status from './status'
 import studyQueue from './study-queue'
 import studyReview from './study-review'
+import studyOptimise from './study-optimise'
 import studySettings from './study-settings'
 import studySettingsUpdate from './study-settings-update'
 import studyUndo from './study-undo'
@@ -129,6 +130,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', studyReview)
     .route('/', studyUndo)
     .route('/', studySettings)
+    .route('/', studyOptimise)
     .route('/', studySettingsUpdate)
     .route('/', stats)
     .route('/', accountExport)

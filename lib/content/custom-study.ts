@@ -1,5 +1,6 @@
 import type { Sql } from '../db/db'
 import { type QueueRow, withIntervals } from './study'
+import { WEIGHTS_IN_USE } from './fsrs-weights'
 import { STUDYABLE, TZ } from './today'
 
 /**
@@ -16,7 +17,7 @@ export async function customQueue(
       and ($4::text is null or $4 = any(c.tags))`
   const params = [o.now, o.deckId ?? null, o.aheadDays ?? null, o.tag ?? null]
   const rows = await sql<QueueRow>(
-    `select c.*, d.desired_retention, d.maximum_interval, d.autoplay, n.type as note_type, n.fields as note_fields
+    `select c.*, d.desired_retention, d.maximum_interval, ${WEIGHTS_IN_USE}, d.autoplay, n.type as note_type, n.fields as note_fields
      ${where}
      order by (c.state = 0 or c.due > $1), (c.state <> 0), c.due, c.created_at, c.id limit $5`,
     [...params, o.limit],

@@ -13,3 +13,10 @@ export const MEDIA_MAX_BYTES = { image: 2 * 1024 * 1024, audio: 5 * 1024 * 1024 
  */
 export const UPLOAD_PATHS = /^\/(api\/cards\/[^/]+\/media|ai\/media)$/
 export const UPLOAD_MAX_BYTES = Math.max(...Object.values(MEDIA_MAX_BYTES))
+
+/**
+ * FSRS optimisation per learner (issue 19): weights are fitted once a learner has this many reviews, and
+ * "optimise now" runs at most once per cooldown (a fit reads every review the learner has).
+ */
+export const FSRS_FIT_MIN_REVIEWS = 1000
+export const FSRS_FIT_COOLDOWN_MS = 60 * 60 * 1000

@@ -5,11 +5,15 @@ import { ApiError } from '../errors'
 import { type Card, type CardRow, toCard } from './cards'
 import type { DeckOptions } from './deck-options'
 import type { NoteFields, NoteType } from './note-types'
+import { type Optimisation, optimisation, WEIGHTS_IN_USE } from './fsrs-weights'
 import { STUDYABLE, todayLimits, TZ } from './today'
 
 export type Settings = { timezone: string; desiredRetention: number; maximumInterval: number }
 
-export async function studySettings(sql: Sql): Promise<Settings> {
+/** The learner's settings, with the figures of their FSRS optimisation (null before the first). */
+export async function studySettings(
+  sql: Sql,
+): Promise<Settings & { optimisation: Optimisation | null }> {
   await sql(`insert into content.settings default values on conflict do nothing`)
   const [r] = await sql<{ timezone: string; desired_retention: string; maximum_interval: number }>(
     `select * from content.settings`,
@@ -18,6 +22,7 @@ export async function studySettings(sql: Sql): Promise<Settings> {
     timezone: r.timezone,
     desiredRetention: Number(r.desired_retention),
     maximumInterval: r.maximum_interval,
+    optimisation: await optimisation(sql),
   }
 }
 
@@ -39,24 +44,33 @@ export async function updateStudySettings(sql: Sql, s: Partial<Settings>) {
   return studySettings(sql)
 }
 
-/** A deck's scheduling options, as its rows carry them (desired_retention, maximum_interval). */
-type Scheduling = { desired_retention: string | number; maximum_interval: number }
+/**
+ * A deck's scheduling options, as its rows carry them (desired_retention, maximum_interval), and the learner's
+ * fitted FSRS weights where they predict better than the defaults (WEIGHTS_IN_USE).
+ */
+type Scheduling = {
+  desired_retention: string | number
+  maximum_interval: number
+  weights?: number[] | null
+}
 /** A study queue's row: the card with its deck's scheduling options and autoplay. */
 export type QueueRow = CardRow &
   Scheduling & { autoplay: boolean; note_type: NoteType; note_fields: NoteFields }
 const schedulers = new Map<string, FSRS>()
 // Fuzz off: the same history always gives the same intervals (and tests can compare with ts-fsrs).
+// Only default-weight schedulers are cached: fitted weights are one learner's, and cheap to build.
 function scheduler(s: Scheduling) {
-  const key = `${s.desired_retention}/${s.maximum_interval}`
-  return cached(schedulers, key, () =>
+  const make = () =>
     fsrs(
       generatorParameters({
         request_retention: Number(s.desired_retention),
         maximum_interval: s.maximum_interval,
         enable_fuzz: false,
+        ...(s.weights ? { w: s.weights } : {}),
       }),
-    ),
-  )
+    )
+  if (s.weights) return make()
+  return cached(schedulers, `${s.desired_retention}/${s.maximum_interval}`, make)
 }
 
 const GRADES = {
@@ -95,7 +109,7 @@ export function withIntervals(rows: QueueRow[], now: Date) {
 export async function dueQueue(sql: Sql, o: { deckId?: string; now: Date; limit: number }) {
   const rows = await sql<QueueRow>(
     `with ${todayLimits('$2')}
-     select q.*, lim.desired_retention, lim.maximum_interval, lim.autoplay, n.type as note_type, n.fields as note_fields from (
+     select q.*, lim.desired_retention, lim.maximum_interval, ${WEIGHTS_IN_USE}, lim.autoplay, n.type as note_type, n.fields as note_fields from (
        select distinct on (case when q.bury_siblings then q.note_id else q.id end) q.* from (
          select c.*, lim.bury_siblings from lim cross join lateral (select * from content.cards c where c.deck_id = lim.id and c.state <> 0 and c.due <= $1
                                                 and ${STUDYABLE} order by c.due, c.id limit least(lim.rev_left, $3)) c
@@ -157,7 +171,7 @@ export async function gradeCard(
   const [row] = await sql<
     CardRow & Scheduling & { leech_threshold: number; leech_action: DeckOptions['leechAction'] }
   >(
-    `select c.*, d.desired_retention, d.maximum_interval, d.leech_threshold, d.leech_action
+    `select c.*, d.desired_retention, d.maximum_interval, ${WEIGHTS_IN_USE}, d.leech_threshold, d.leech_action
      from content.cards c join content.decks d on d.id = c.deck_id where c.id = $1 for update of c`,
     [o.cardId],
   )

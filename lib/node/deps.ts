@@ -8,6 +8,7 @@ import { createLogger } from '../log'
 import { createPgDb, withPassword } from './db'
 import { createKv } from './kv'
 import { createMailer } from './mail'
+import { fsrsOptimiser } from './fsrs-optimiser'
 import { createNodeMetrics } from './metrics'
 import { picoSpeaker } from './pico'
 import { poolUpstream } from './upstream'
@@ -39,6 +40,7 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
         config.REDIS_PASSWORD,
       )
   if (role === 'ai') (deps as Deps & { speaker?: unknown }).speaker = picoSpeaker()
+  if (role === 'backend') (deps as Deps & { optimiser?: unknown }).optimiser = fsrsOptimiser
   if ('BACKEND_URL' in config)
     (deps as Deps & { backend?: Upstream }).backend = poolUpstream(config.BACKEND_URL)
   if ('SMTP_URL' in config && !deps.mailer)

@@ -1,0 +1,150 @@
+import { createEmptyCard, default_w, fsrs, generatorParameters, Rating } from 'ts-fsrs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CardHistory } from '../../lib/content/fsrs-weights'
+import { fsrsOptimiser, score, toItems } from '../../lib/node/fsrs-optimiser'
+import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+
+const DAY = 86_400_000
+// Seeded randomness: the same histories on every run.
+const mulberry32 = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+// A learner whose memory FSRS describes with these weights: initial stabilities well above the defaults'.
+const TRUE_W = [1.5, 4, 8, 20, ...default_w.slice(4)]
+
+/** `cards` cards reviewed `perCard` times by the true-weights learner, at loosely kept intervals. */
+function simulate(seed: number, cards: number, perCard: number, start = Date.UTC(2025, 0, 1)) {
+  const rand = mulberry32(seed)
+  const f = fsrs(generatorParameters({ w: TRUE_W, enable_short_term: false, enable_fuzz: false }))
+  return Array.from({ length: cards }, () => {
+    let card = createEmptyCard(new Date(start))
+    let at = start + Math.floor(rand() * 30) * DAY
+    const reviews: { grade: number; days: number; at: number }[] = []
+    for (let i = 0; i < perCard; i++) {
+      const recalled =
+        i === 0 ? rand() > 0.3 : rand() < f.get_retrievability(card, new Date(at), false)
+      const u = rand()
+      const grade = !recalled
+        ? Rating.Again
+        : u < 0.15
+          ? Rating.Hard
+          : u < 0.85
+            ? Rating.Good
+            : Rating.Easy
+      const prev = reviews.at(-1)?.at
+      reviews.push({ grade, at, days: prev === undefined ? 0 : Math.round((at - prev) / DAY) })
+      card = f.next(card, new Date(at), grade).card
+      at += Math.max(1, Math.round(card.scheduled_days * (0.6 + rand() * 0.8))) * DAY
+    }
+    return reviews
+  })
+}
+
+describe('FSRS optimiser (fsrs-rs binding)', () => {
+  it('fits weights that predict held-out reviews of a known learner better than the defaults', async () => {
+    const train = simulate(19, 400, 8)
+    const heldOut = toItems(simulate(20, 200, 8) as CardHistory[])
+    const fit = await fsrsOptimiser.fit(train)
+    expect(fit.weights).toHaveLength(21)
+    const defaults = score(heldOut)
+    const fitted = score(heldOut, fit.weights)
+    expect(fitted.logLoss).toBeLessThan(defaults.logLoss)
+    expect(fitted.rmse).toBeLessThan(defaults.rmse)
+    // The fit recovers the learner's large first-day stabilities (Good: 8 days, defaults about 2.3).
+    expect(fit.weights[2]).toBeGreaterThan(default_w[2] * 1.5)
+  })
+})
+
+describe('POST /api/study/optimise', () => {
+  let p: PlatformHarness
+  beforeAll(async () => {
+    p = await platformHarness({ backendEnv: { RATE_LIMIT_STANDARD: '100000/60' } })
+  })
+  afterAll(() => p.close())
+
+  const learnerWithCards = async (n: number) => {
+    const b = p.browser()
+    await b.register()
+    const deck = (
+      await b.call('POST', '/api/decks', {
+        body: { name: 'Wörter', sourceLang: 'de', targetLang: 'en' },
+      })
+    ).body
+    const cards = Array.from({ length: n }, (_, i) => ({ front: `Wort ${i}` }))
+    const added = await b.call('POST', `/api/decks/${deck.id}/cards`, { body: { cards } })
+    return { b, cards: added.body.cards as { id: string }[] }
+  }
+  // A simulated history written straight into the learner's reviews (the API would take 1,000 grades).
+  const seedReviews = async (cardIds: string[], perCard: number) => {
+    const rows = simulate(7, cardIds.length, perCard).flatMap((h, i) =>
+      h.map((r) => ({ card: cardIds[i], grade: r.grade, at: new Date(r.at).toISOString() })),
+    )
+    await p.db.owner.query(
+      `insert into content.reviews (user_id, card_id, deck_id, grade, duration_ms, was_new, state_before, state_after, version_before, reviewed_at)
+       select c.user_id, c.id, c.deck_id, x.grade, 1000, false, '{}', '{}', 0, x.at
+       from jsonb_to_recordset($1::jsonb) x(card uuid, grade int, at timestamptz) join content.cards c on c.id = x.card`,
+      [JSON.stringify(rows)],
+    )
+    return rows.length
+  }
+  const easyInterval = async (b: ReturnType<PlatformHarness['browser']>) => {
+    const q = (await b.call('GET', '/api/study/queue?limit=1')).body
+    return q.cards[0].intervals.easy.seconds as number
+  }
+
+  it('fits, stores the figures, shows them in the settings and schedules with the weights when better', async () => {
+    const { b, cards } = await learnerWithCards(50)
+    const reviews = await seedReviews(
+      cards.map((c) => c.id),
+      24,
+    )
+    const before = await easyInterval(b)
+    const res = await b.call('POST', '/api/study/optimise')
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ reviews, inUse: true })
+    expect(res.body.fitted.logLoss).toBeLessThan(res.body.default.logLoss)
+    expect(res.body.fitted.weights).toHaveLength(21)
+    const settings = (await b.call('GET', '/api/study/settings')).body
+    expect(settings.optimisation).toEqual(res.body)
+    // A new card's first "easy" comes from the learner's weights (w[3]: 20 days for this learner, 8 by default).
+    expect(await easyInterval(b)).toBeGreaterThan(before)
+
+    const again = await b.call('POST', '/api/study/optimise')
+    expect(again.status).toBe(429)
+    expect(again.body.error.details.retryAfterSeconds).toBeGreaterThan(0)
+
+    // Weights that predict worse than the defaults stay unused.
+    await p.db.owner.query(
+      `update content.fsrs_weights set log_loss_fitted = log_loss_default + 0.1 where user_id = (select user_id from content.cards where id = $1)`,
+      [cards[0].id],
+    )
+    expect((await b.call('GET', '/api/study/settings')).body.optimisation.inUse).toBe(false)
+    expect(await easyInterval(b)).toBe(before)
+  })
+
+  it('refuses fewer than 1,000 reviews with a 400 that says how many, and never reads another learner’s', async () => {
+    const other = await learnerWithCards(50)
+    await seedReviews(
+      other.cards.map((c) => c.id),
+      24,
+    )
+    const { b, cards } = await learnerWithCards(10)
+    await seedReviews(
+      cards.map((c) => c.id),
+      10,
+    )
+    const res = await b.call('POST', '/api/study/optimise')
+    expect(res.status).toBe(400)
+    expect(res.body.error).toMatchObject({
+      code: 'BAD_REQUEST',
+      details: { reviews: 100, required: 1000 },
+    })
+    expect((await b.call('GET', '/api/study/settings')).body.optimisation).toBeNull()
+    expect((await other.b.call('POST', '/api/study/optimise')).status).toBe(200)
+    expect((await b.call('GET', '/api/study/settings')).body.optimisation).toBeNull()
+    expect((await p.browser().call('POST', '/api/study/optimise')).status).toBe(401)
+  })
+})

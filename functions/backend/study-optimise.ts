@@ -1,0 +1,31 @@
+import { Hono } from 'hono'
+import { historiesToFit, saveFit } from '../../lib/content/fsrs-weights'
+import { asUser } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { rateLimit } from '../../lib/middleware/rate-limit'
+import type { BackendEnv } from './env'
+
+/**
+ * "Optimise now": fits FSRS weights to the learner's reviews (at least FSRS_FIT_MIN_REVIEWS, once per
+ * FSRS_FIT_COOLDOWN_MS) and answers the figures. The fit runs between two transactions, holding none.
+ */
+export default new Hono<BackendEnv>().post(
+  '/api/study/optimise',
+  requireUser(),
+  rateLimit('standard'),
+  async (c) => {
+    const optimiser = c.var.optimiser
+    if (!optimiser)
+      throw new ApiError(
+        'UNAVAILABLE',
+        'Optimisation runs only on the Node backend; try again later',
+      )
+    const userId = c.var.user.id
+    const { histories, reviews } = await asUser(c.var.db, userId, (sql) =>
+      historiesToFit(sql, new Date()),
+    )
+    const fit = await optimiser.fit(histories)
+    return c.json(await asUser(c.var.db, userId, (sql) => saveFit(sql, fit, reviews, new Date())))
+  },
+)
