@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Deps } from '../lib/app'
 import { type Config, ConfigError, type Env, type Role } from '../lib/config'
+import { startRoleOutbox } from '../lib/credit/role-outbox'
 import { startSweeper } from '../lib/credit/sweeper'
 import type { Kv } from '../lib/kv'
 import { staticAssets } from '../lib/node/assets'
@@ -64,6 +65,16 @@ export async function startRole(
   // Every credit instance sweeps: expired holds are freed within an interval, whoever is busy.
   const stopSweeper =
     role === 'credit' ? startSweeper(deps as Parameters<typeof startSweeper>[0]) : undefined
+  // And delivers plan changes to auth from its outbox, retrying while auth is down (lib/credit/role-outbox.ts).
+  const stopOutbox =
+    role === 'credit' && deps.db && deps.services
+      ? startRoleOutbox({
+          ...deps,
+          db: deps.db,
+          services: deps.services,
+          now: deps.now ?? Date.now,
+        })
+      : undefined
   const app = create(deps)
   // The public edge may serve HTTPS itself (certificate files in config), with a plain-HTTP port that redirects.
   const tls =
@@ -101,6 +112,7 @@ export async function startRole(
       (closing ??= (async () => {
         clearInterval(partitionTimer)
         stopSweeper?.()
+        await stopOutbox?.()
         stopReloading?.()
         redirect?.close()
         const closed = new Promise<void>((ok) => server.close(() => ok()))

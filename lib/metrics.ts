@@ -23,6 +23,10 @@ export const COUNTERS = {
     labels: { outcome: ['reserved', 'refused', 'settled', 'released', 'expired'] },
   },
   credit_overruns_total: { role: 'credit', labels: {} },
+  credit_role_outbox_total: {
+    role: 'credit',
+    labels: { outcome: ['delivered', 'retried', 'dropped'] },
+  },
   paddle_events_total: {
     role: 'credit',
     labels: { outcome: ['applied', 'duplicate', 'ignored', 'bad_signature', 'malformed'] },
@@ -38,6 +42,11 @@ export const GAUGES = {
     labels: [],
   },
   credit_held_micro_euros: { help: 'credits held by open holds', labels: [] },
+  credit_role_outbox_depth: { help: 'plan changes waiting to reach auth', labels: [] },
+  credit_role_outbox_oldest_seconds: {
+    help: 'how long the oldest plan change has waited to reach auth',
+    labels: [],
+  },
   ai_queue_depth: { help: 'calls waiting for a provider slot', labels: ['plugin'] },
   dependency_up: {
     help: 'whether a dependency of the role answered its readiness check (1) or not (0)',

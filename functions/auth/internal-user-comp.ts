@@ -17,7 +17,8 @@ export const Body = z.object({
 
 /**
  * The credit service passes on a plan given by hand until a date (a comp; `until: null` ends it): tokens carry
- * it until then, then the paid plan again, with no timer. The admin's reason is audited by credit.
+ * it until then, then the paid plan again, with no timer. The admin's reason is audited by credit. Credit
+ * sends it again until it is confirmed (its outbox): the same change twice is one change, audited once.
  */
 export default new Hono<AuthEnv>().put(
   '/internal/users/:id/comp',
@@ -27,16 +28,18 @@ export default new Hono<AuthEnv>().put(
   async (c) => {
     const { id } = c.req.valid('param')
     const { role, until } = c.req.valid('json')
-    await asService(c.var.db, async (sql) => {
-      if (!(await setComp(sql, id, role, until ? new Date(until) : null)))
-        throw new ApiError('NOT_FOUND', 'No such user')
-      await audit(sql, requestMeta(c), {
-        actor: 'credit',
-        action: 'user.comp_changed',
-        subjectId: id,
-        details: { role, until },
-      })
+    const changed = await asService(c.var.db, async (sql) => {
+      const result = await setComp(sql, id, role, until ? new Date(until) : null)
+      if (result === null) throw new ApiError('NOT_FOUND', 'No such user')
+      if (result)
+        await audit(sql, requestMeta(c), {
+          actor: 'credit',
+          action: 'user.comp_changed',
+          subjectId: id,
+          details: { role, until },
+        })
+      return result
     })
-    return c.json({ id, role, until })
+    return c.json({ id, role, until, changed })
   },
 )

@@ -10,7 +10,10 @@ import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
 
-/** The credit service sets a user's paid type; the next access token carries it. Admins stay admins. */
+/**
+ * The credit service sets a user's paid type; the next access token carries it. Admins stay admins. Credit
+ * sends it again until it is confirmed (its outbox): the same type twice changes and audits nothing.
+ */
 export default new Hono<AuthEnv>().put(
   '/internal/users/:id/role',
   requireService({ from: ['credit'] }),

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ensureMonthlyGrant } from '../../lib/credit/grants'
 import { account } from '../../lib/credit/ledger'
 import { planOf, setComp } from '../../lib/credit/plans'
+import { AUTH_ROLE, deliverRoleChanges, queueRoleChange } from '../../lib/credit/role-outbox'
 import { userExists } from '../../lib/credit/subscriptions'
 import { auditAdmin, Reason } from '../../lib/db/audit'
 import { asService } from '../../lib/db/tx'
@@ -13,7 +14,6 @@ import { validate } from '../../lib/validate'
 import type { CreditEnv } from './env'
 import { UserId } from './_lib/shared'
 
-const ROLE = { free: 'user', plus: 'plus', premium: 'premium' } as const
 const MAX_COMP_MS = 5 * 366 * 86_400_000
 
 /** `until: null` ends a comp now. */
@@ -64,22 +64,16 @@ export default new Hono<CreditEnv>().put(
       })
       if (after.type !== before.type)
         await ensureMonthlyGrant(sql, c.var.config, await account(sql, id), now)
+      await queueRoleChange(sql, id, {
+        kind: 'comp',
+        body: { role: AUTH_ROLE[after.type], until: after.comp ? ends.toISOString() : null },
+      })
       return after
     })
-    // Tokens carry the plan: auth learns it after the commit. Sending the same change again is safe.
-    const res = await c.var.services
-      .call('auth', `/internal/users/${id}/comp`, {
-        method: 'PUT',
-        body: { role: ROLE[after.type], until: after.comp ? ends.toISOString() : null },
-        requestId: c.var.requestId,
-      })
-      .catch(() => null)
-    if (!res?.ok)
-      throw new ApiError(
-        'UNAVAILABLE',
-        'The plan is saved but sign-in has not taken it yet; send it again',
-        { retryAfter: 5 },
-      )
+    // Tokens carry the plan: auth learns it at once when it is up, else from the outbox worker's retries.
+    await deliverRoleChanges(c.var, id).catch((err: Error) =>
+      c.var.log.warn('plan change queued for auth', { userId: id, error: err.message }),
+    )
     return c.json(after)
   },
 )

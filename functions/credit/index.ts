@@ -1,5 +1,6 @@
 import { createApp } from '../../lib/app'
 import { accountsTotal } from '../../lib/credit/reports'
+import { roleOutboxState } from '../../lib/credit/role-outbox'
 import { asService } from '../../lib/db/tx'
 import { verifierFromAuth } from '../../lib/jwt'
 import { requireService } from '../../lib/middleware/service-auth'
@@ -26,6 +27,12 @@ export default function createCreditApp(deps: Omit<CreditDeps, 'verifier'>) {
   ]
   deps.metrics?.gauge('credit_pending_micro_euros', total('pending')) // a growing backlog means flushing stopped
   deps.metrics?.gauge('credit_held_micro_euros', total('held'))
+  // A plan change that cannot reach auth waits here: a growing age means auth keeps refusing or is down.
+  const outbox = () => asService(deps.db, (sql) => roleOutboxState(sql, (deps.now ?? Date.now)()))
+  deps.metrics?.gauge('credit_role_outbox_depth', async () => [{ value: (await outbox()).depth }])
+  deps.metrics?.gauge('credit_role_outbox_oldest_seconds', async () => [
+    { value: (await outbox()).oldestSeconds },
+  ])
   return createApp('credit', { ...deps, verifier })
     .use('/internal/*', fromBackend)
     .use('/credits/*', fromBackend)

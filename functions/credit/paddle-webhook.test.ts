@@ -1,5 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { paddleEvent, paddleSignature, sendPaddle } from '../../test/paddle'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 const OLD = 'pdl_ntfset_old_secret_0123456789'
@@ -19,31 +19,9 @@ beforeAll(async () => {
 })
 afterAll(() => p.close())
 
-// Signatures computed here with node:crypto, independently of the code under test.
-const sign = (raw: string, secret: string, ts = Math.floor(Date.now() / 1000)) =>
-  `ts=${ts};h1=${createHmac('sha256', secret).update(`${ts}:${raw}`).digest('hex')}`
-const send = (raw: string, signature?: string) =>
-  fetch(`${p.backend.url}/api/webhooks/paddle`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-forwarded-for': `203.0.113.${Math.floor(Math.random() * 250)}`,
-      ...(signature ? { 'paddle-signature': signature } : {}),
-    },
-    body: raw,
-  })
-const event = (
-  type: string,
-  userId: string,
-  data: Record<string, unknown>,
-  occurredAt = new Date().toISOString(),
-) =>
-  JSON.stringify({
-    event_id: `evt_${randomBytes(8).toString('hex')}`,
-    event_type: type,
-    occurred_at: occurredAt,
-    data: { custom_data: { user_id: userId }, ...data },
-  })
+const sign = paddleSignature
+const event = paddleEvent
+const send = (raw: string, signature?: string) => sendPaddle(p.backend.url, raw, signature)
 const account = async (userId: string) =>
   (
     await p.db.owner.query<{ user_type: string; balance: string }>(

@@ -6,13 +6,12 @@ import {
   userExists,
 } from '../../lib/credit/subscriptions'
 import { PaddleEvent, verifyPaddleSignature } from '../../lib/credit/paddle'
+import { AUTH_ROLE, deliverRoleChanges, queueRoleChange } from '../../lib/credit/role-outbox'
 import { asService } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { UserId } from '../../lib/ids'
 import { issuesOf } from '../../lib/validate'
 import type { CreditEnv } from './env'
-
-const ROLE = { free: 'user', plus: 'plus', premium: 'premium' } as const
 
 /**
  * Paddle notifications (forwarded raw by the backend). Verified before anything else; each event_id takes
@@ -55,25 +54,24 @@ export default new Hono<CreditEnv>().post('/webhooks/paddle', async (c) => {
   const result = await asService(db, async (sql) => {
     if (!(await recordPaddleEvent(sql, ev, raw))) return { duplicate: true }
     if (!userId || !(await userExists(sql, userId))) return { ignored: 'unknown user' }
-    if (ev.event_type.startsWith('subscription.')) return applySubscription(sql, config, ev, userId)
-    if (ev.event_type === 'transaction.completed') return applyTopUp(sql, config, ev, userId)
-    return { ignored: ev.event_type }
+    const applied = ev.event_type.startsWith('subscription.')
+      ? await applySubscription(sql, config, ev, userId)
+      : ev.event_type === 'transaction.completed'
+        ? await applyTopUp(sql, config, ev, userId)
+        : { ignored: ev.event_type }
+    // In this transaction: a committed plan change always reaches auth, however long auth is down.
+    if ('userType' in applied && applied.userType)
+      await queueRoleChange(sql, userId, {
+        kind: 'role',
+        body: { role: AUTH_ROLE[applied.userType] },
+      })
+    return applied
   })
   outcome('duplicate' in result ? 'duplicate' : 'ignored' in result ? 'ignored' : 'applied')
-  if ('userType' in result && result.userType && userId) {
-    const res = await c.var.services
-      .call('auth', `/internal/users/${userId}/role`, {
-        method: 'PUT',
-        body: { role: ROLE[result.userType] },
-        requestId: c.var.requestId,
-      })
-      .catch((err: Error) => ({ ok: false, status: err.message }))
-    if (!res.ok)
-      c.var.log.error('user type not passed to auth', {
-        requestId: c.var.requestId,
-        userId,
-        status: res.status,
-      })
-  }
+  // At once when auth is up; otherwise the role's outbox worker sends it again until auth confirms.
+  if ('userType' in result && result.userType && userId)
+    await deliverRoleChanges(c.var, userId).catch((err: Error) =>
+      c.var.log.warn('plan change queued for auth', { userId, error: err.message }),
+    )
   return c.json({ received: true, ...result })
 })

@@ -18,18 +18,23 @@ export async function recordActivity(sql: Sql, userId: string, now: number) {
   )
 }
 
-/** A plan given by hand until `until` (null ends it now). Null when there is no such user. */
+/**
+ * A plan given by hand until `until` (null ends it now). True when that changed it, false when it was so
+ * already (the same change sent again), null when there is no such user.
+ */
 export async function setComp(
   sql: Sql,
   userId: string,
   role: 'user' | 'plus' | 'premium',
   until: Date | null,
 ) {
-  const rows = await sql(
-    `update public.users set comp_role = $2, comp_until = $3 where id = $1 and status <> 'deleted' returning id`,
+  const rows = await sql<{ changed: boolean }>(
+    `with old as (select comp_role, comp_until from public.users where id = $1 and status <> 'deleted' for update)
+     update public.users u set comp_role = $2, comp_until = $3 from old where u.id = $1
+     returning old.comp_role is distinct from u.comp_role or old.comp_until is distinct from u.comp_until as changed`,
     [userId, until && role, until],
   )
-  return rows.length > 0
+  return rows.length ? rows[0].changed : null
 }
 
 export async function markEmailVerified(sql: Sql, userId: string, at: Date) {
