@@ -22,7 +22,7 @@ export default new Hono<AiEnv>().get(
         kind: e.plugin.kind,
         mode: id === 'offline' || e.plugin.configured ? 'live' : 'demo',
         breaker: e.breaker.state(),
-        queued: e.gate.depth,
+        queued: e.queued,
         lastHour: { calls, errors, errorRate: calls ? errors / calls : 0 },
       }
     })

@@ -11,7 +11,7 @@ export default new Hono<AiEnv>().get('/ai/health', (c) =>
           kind: e.plugin.kind,
           configured: e.plugin.configured,
           state: e.breaker.state(),
-          queued: e.gate.depth,
+          queued: e.queued,
         },
       ]),
     ),

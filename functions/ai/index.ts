@@ -20,7 +20,7 @@ export default function createAiApp(deps: Omit<AiDeps, 'verifier' | 'plugins'>) 
   const verifier = verifierFromAuth(deps.config, deps.services.call, deps.now)
   const plugins = createPlugins(deps.config, { speaker: deps.speaker })
   deps.metrics?.gauge('ai_queue_depth', () =>
-    Object.entries(plugins).map(([plugin, p]) => ({ labels: { plugin }, value: p.gate.depth })),
+    Object.entries(plugins).map(([plugin, p]) => ({ labels: { plugin }, value: p.queued })),
   )
   return createApp('ai', { ...deps, verifier, plugins })
     .use('/ai/*', requireService({ from: ['backend'] })) // learners reach AI only through the backend

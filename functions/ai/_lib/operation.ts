@@ -111,9 +111,9 @@ export function operationRoute(path: string, name: OperationName) {
       } as ProviderRequest
       let out: ProviderResult
       try {
-        out = await entry.gate.run(() =>
-          withRetry((signal) => plugin.run(req, { signal }), plugin.settings.timeoutMs),
-        )
+        out = await entry
+          .gateFor(op.kind)
+          .run(() => withRetry((signal) => plugin.run(req, { signal }), plugin.settings.timeoutMs))
         entry.breaker.success()
       } catch (err) {
         if (err instanceof ApiError) throw err // refused by the gate

@@ -1,7 +1,7 @@
 import { createBreaker } from '../../../lib/breaker'
 import type { ConfigOf } from '../../../lib/config'
 import { createGate } from '../../../lib/gate'
-import type { Plugin, PluginId, PluginSettings, Speaker } from '../../../lib/ai/types'
+import type { Kind, Plugin, PluginId, PluginSettings, Speaker } from '../../../lib/ai/types'
 import chatgpt from './chatgpt'
 import chatterbox from './chatterbox'
 import claude from './claude'
@@ -36,22 +36,40 @@ function settingsOf(config: ConfigOf<'ai'>, id: PluginId): PluginSettings {
   }
 }
 
-/** The plugins of this deployment, each with its admission gate and a breaker for its health. */
+// How long a call waits for its turn at a plugin before the AI role refuses it (503 + Retry-After, its own
+// answer, which the backend's breaker ignores): well under the backend's timeouts for AI calls, so a queue
+// never turns into timeouts there that shut AI for everyone.
+const MAX_WAIT_MS = 5_000
+
+/**
+ * The plugins of this deployment, each with its admission gate and a breaker for its health. Offline speech
+ * (seconds of CPU per long text, one at a time: SVOX Pico has one heap) has a gate of its own, so the offline
+ * plugin's text never waits behind it.
+ */
 export function createPlugins(config: ConfigOf<'ai'>, extras: Extras = {}) {
   return Object.fromEntries(
     Object.entries(FACTORIES).map(([id, make]) => {
       const plugin = make(settingsOf(config, id as PluginId), extras)
       const { concurrency, queue, rpm } = plugin.settings
+      const gate = (runs: number) =>
+        createGate({
+          concurrency: runs,
+          queue,
+          rpm,
+          maxWaitMs: MAX_WAIT_MS,
+          busy: 'Too many AI requests right now; try again shortly',
+        })
+      const any = gate(concurrency)
+      const speech = id === 'offline' ? gate(1) : any
       return [
         id,
         {
           plugin,
-          gate: createGate({
-            concurrency,
-            queue,
-            rpm,
-            busy: 'Too many AI requests right now; try again shortly',
-          }),
+          /** The gate a call of this kind passes. */
+          gateFor: (kind: Kind) => (kind === 'audio' ? speech : any),
+          get queued() {
+            return any.depth + (speech === any ? 0 : speech.depth)
+          },
           breaker: createBreaker({ threshold: 5, cooldownMs: 30_000 }),
         },
       ]
