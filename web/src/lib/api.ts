@@ -8,6 +8,7 @@ import type { Deck as ServerDeck } from '../../../lib/content/decks'
 import type { NoteFields, NoteType } from '../../../lib/content/note-types'
 import type { CARD_ACTIONS } from '../../../lib/content/card-states'
 import type { Preset as ServerPreset } from '../../../lib/content/presets'
+import type { Optimisation } from '../../../lib/content/fsrs-weights'
 import type { Settings } from '../../../lib/content/study'
 import type { UserRole } from '../../../lib/jwt'
 import type * as A from './admin-types'
@@ -146,7 +147,8 @@ export type Session = {
   current: boolean
 }
 export type AiAction = 'translate' | 'examples' | 'explain' | 'image' | 'audio'
-export type StudySettings = Settings
+export type StudySettings = Settings & { optimisation: Optimisation | null }
+export type { Optimisation }
 export type AdminStats = {
   days: number
   daily: {
@@ -481,6 +483,7 @@ export function createApi(deps: ApiDeps = {}) {
       settings: () => json<StudySettings>('GET', '/api/study/settings'),
       saveSettings: (b: Partial<StudySettings>) =>
         json<StudySettings>('PUT', '/api/study/settings', { body: b }),
+      optimise: () => json<Optimisation>('POST', '/api/study/optimise'),
     },
     stats: () => json<Stats>('GET', '/api/stats'),
     /** Which services and AI providers answer now (public: no account data). */
