@@ -39,10 +39,14 @@ export type Search = {
   limit: number
 }
 
-/** Transactions for admins, newest first: every filter optional, keyset pages on (created_at, id). */
+/**
+ * Transactions for admins, newest first: every filter optional, keyset pages on (created_at, id). A debit
+ * carries what is left to refund of it, so the console offers a refund only while there is some.
+ */
 export async function searchTransactions(sql: Sql, q: Search) {
-  const rows = await sql<TransactionRow>(
-    `select t.* from credit.transactions t
+  const rows = await sql<TransactionRow & { refunded: string | null }>(
+    `select t.*, (select sum(r.amount) from credit.transactions r where r.refund_of = t.id) as refunded
+     from credit.transactions t
      where ($1::text is null or t.user_id = $1)
        and ($2::text is null or t.user_id in (select id from public.users where lower(email) = $2))
        and ($3::text is null or t.kind = $3)
@@ -63,5 +67,8 @@ export async function searchTransactions(sql: Sql, q: Search) {
       q.limit,
     ],
   )
-  return rows.map(toTransaction)
+  return rows.map(({ refunded, ...row }) => {
+    const t = toTransaction(row)
+    return t.kind === 'debit' ? { ...t, refundable: -t.amount - Number(refunded ?? 0) } : t
+  })
 }

@@ -127,6 +127,8 @@ export type Transaction = {
   actor: string
   reason: string
   refundOf: string | null
+  /** Admin search only: what is left to refund of a debit. */
+  refundable?: number
   createdAt: string
 }
 export type Checkout = {
