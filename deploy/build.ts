@@ -108,6 +108,12 @@ async function main() {
     join(ROOT, 'node_modules', '@echogarden', 'svoxpico-wasm', 'svoxpico.wasm'),
     join(DIST, 'svoxpico.wasm'),
   )
+  // The backend's FSRS optimiser loads its native library from beside the bundle (the binding's first try).
+  const fsrs = join(ROOT, 'node_modules', '@open-spaced-repetition', 'binding-linux-x64-gnu')
+  await cp(
+    join(fsrs, 'fsrs-binding.linux-x64-gnu.node'),
+    join(DIST, 'fsrs-binding.linux-x64-gnu.node'),
+  )
   await Promise.all([
     ...ROLES.flatMap((r) => [bundleNode(r), bundleWorker(r, join(DIST, 'workers', `${r}.mjs`))]),
     bundleOps(),

@@ -8,7 +8,7 @@ import { createLogger } from '../log'
 import { createPgDb, withPassword } from './db'
 import { createKv } from './kv'
 import { createMailer } from './mail'
-import { fsrsOptimiser } from './fsrs-optimiser'
+import type { Optimiser } from '../content/fsrs-weights'
 import { createNodeMetrics } from './metrics'
 import { picoSpeaker } from './pico'
 import { poolUpstream } from './upstream'
@@ -40,7 +40,11 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
         config.REDIS_PASSWORD,
       )
   if (role === 'ai') (deps as Deps & { speaker?: unknown }).speaker = picoSpeaker()
-  if (role === 'backend') (deps as Deps & { optimiser?: unknown }).optimiser = fsrsOptimiser
+  // The native FSRS binding loads on the first fit, so a backend whose image lacks it still serves the rest.
+  const optimiser: Optimiser = {
+    fit: async (histories) => (await import('./fsrs-optimiser')).fsrsOptimiser.fit(histories),
+  }
+  if (role === 'backend') (deps as Deps & { optimiser?: unknown }).optimiser = optimiser
   if ('BACKEND_URL' in config)
     (deps as Deps & { backend?: Upstream }).backend = poolUpstream(config.BACKEND_URL)
   if ('SMTP_URL' in config && !deps.mailer)
