@@ -106,6 +106,7 @@ describe('the role image', () => {
     ) // the CI base's own npm
     expect(found).toEqual([])
     expect((await readdir(join(rootfs.dir, 'app'))).sort()).toEqual([
+      'fsrs-binding.linux-x64-gnu.node', // the backend's FSRS optimiser
       'migrations',
       'role.mjs',
       'web',
