@@ -2,7 +2,9 @@ import { z } from 'zod'
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
-export const UserId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{10}$/, 'must be a 10-character user id')
+export const UserId = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{10}$/, 'must be a user id: 10 capital letters and digits')
 
 /** 10 Crockford base32 characters = 50 random bits from the CSPRNG: an identifier, never a secret. */
 export function newUserId(): string {

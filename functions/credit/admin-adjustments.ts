@@ -18,7 +18,7 @@ export const Body = z.object({
     .int()
     .refine(
       (n) => n !== 0 && Math.abs(n) <= 1_000_000_000_000,
-      'must be a non-zero amount of micro-euros',
+      'must not be zero, and at most €1,000,000 either way',
     ),
   reason: Reason,
   key: Key,
