@@ -560,6 +560,6 @@ export type Api = ReturnType<typeof createApi>
 
 /** µ€ as euros for people: €0.0030, €12.50. */
 export const euros = (micros: number) => {
-  const e = micros / 1_000_000
-  return `€${Math.abs(e) < 0.01 && e !== 0 ? e.toFixed(4) : e.toFixed(2)}`
+  const e = Math.abs(micros) / 1_000_000
+  return `${micros < 0 ? '−' : ''}€${e < 0.01 && e !== 0 ? e.toFixed(4) : e.toFixed(2)}`
 }
