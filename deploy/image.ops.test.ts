@@ -77,7 +77,10 @@ beforeAll(async () => {
 }, 1_200_000)
 
 afterAll(async () => {
-  container?.kill('SIGTERM')
+  // The role first (chroot's change of user clears --kill-child's death signal), then unshare, which ignores
+  // SIGTERM while it waits.
+  if (container?.pid) await run('pkill', ['-KILL', '-P', String(container.pid)]).catch(() => {})
+  container?.kill('SIGKILL')
   await rootfs?.done()
   await db?.close()
   // vfs keeps whole copies: drop what this run built (the base stays, cached by its inputs).
