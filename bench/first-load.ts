@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
+import { CHROMIUM } from '../test/chromium'
 
 // Runs in the page before its own code: records when the sign-in form appears, and every LCP candidate,
 // layout shift and long task from the start. Plain text, as tsx would wrap a function in helpers the page lacks.
@@ -42,18 +43,7 @@ export async function firstLoad(url: string, runs = 5): Promise<FirstLoad> {
   for (let i = 0; i < runs; i++) {
     const profile = await mkdtemp(join(tmpdir(), 'lingudesk-bench-chromium-'))
     const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 800 },
+      ...CHROMIUM,
     })
     try {
       const page = browser.pages()[0] ?? (await browser.newPage())

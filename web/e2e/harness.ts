@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
+import { CHROMIUM } from '../../test/chromium'
 import { npmStart } from '../../test/npm-start'
 import { must } from '../../test/must'
 
@@ -19,19 +20,7 @@ export async function browserPlatform(env: Record<string, string> = {}) {
   const platform = npmStart(dataDir, { BCRYPT_COST: '10', LOG_LEVEL: 'debug', ...env })
   await platform.up
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
+    ...CHROMIUM,
     acceptDownloads: true,
   })
   const page = browser.pages()[0] ?? (await browser.newPage())
