@@ -43,3 +43,17 @@ describe('paid routes', () => {
     ).toEqual([])
   })
 })
+
+describe('signed-in backend routes', () => {
+  it('each run a rate limit after requireUser: its Redis script is what asks whether the session was revoked', () => {
+    const signedIn = rows.filter(
+      (r) => r.role === 'backend' && r.chain.some((m) => m.includes('requireUser')),
+    )
+    expect(signedIn.length).toBeGreaterThan(40)
+    const unchecked = signedIn.filter((r) => {
+      const at = r.chain.findIndex((m) => m.includes('requireUser'))
+      return !r.chain.slice(at).some((m) => /rateLimit\((standard|ai|admin)\)/.test(m))
+    })
+    expect(unchecked.map((r) => `${r.method} ${r.path}`)).toEqual([])
+  })
+})

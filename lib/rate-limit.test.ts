@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { Kv } from './kv'
 import { createKv } from './node/kv'
 import { createLimiter } from './rate-limit'
+import { deniedKey, denySessions } from './revocation'
 
 const stores: [string, Kv][] = [['the in-memory store', createKv()]]
 if (process.env.REDIS_URL) stores.push(['Redis at REDIS_URL', createKv(process.env.REDIS_URL)])
@@ -30,6 +31,17 @@ describe.each(stores)('rate limiter on %s', (_name, kv) => {
     )
     expect(results.filter((r) => r.allowed)).toHaveLength(50)
     expect((await one('user-3')).allowed).toBe(true)
+  })
+
+  it('answers a revoked session in the same script, counting nothing for it', async () => {
+    const check = createLimiter(kv, unique(), { limit: 2, windowS: 60, timeoutMs: 2000 })
+    const sid = crypto.randomUUID()
+    await denySessions(kv, [sid], 60)
+    expect(await check('user-5', deniedKey(sid))).toMatchObject({ allowed: false, revoked: true })
+    const other = deniedKey(crypto.randomUUID())
+    expect(await check('user-5', other)).toMatchObject({ allowed: true, remaining: 1 })
+    expect(await check('user-5', other)).toMatchObject({ allowed: true, remaining: 0 })
+    expect((await check('user-5', other)).allowed).toBe(false)
   })
 })
 

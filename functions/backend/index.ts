@@ -1,6 +1,5 @@
 import { createApp } from '../../lib/app'
 import { type Verifier, verifierFromAuth } from '../../lib/jwt'
-import { createRevocationCheck } from '../../lib/revocation'
 import accountDelete from './account-delete'
 import accountExport from './account-export'
 import adminAdjustments from './admin-adjustments'
@@ -77,18 +76,9 @@ import presetDelete from './preset-delete'
 import whoami from './whoami'
 
 export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
-  const verify = verifierFromAuth(deps.config, deps.services.call, deps.now)
-  const isRevoked = createRevocationCheck(deps.kv, {
-    timeoutMs: deps.config.RATE_LIMIT_TIMEOUT_MS,
-    log: deps.log,
-    metrics: deps.metrics,
-  })
-  // The cache spares the signature check only: every request asks whether its session was revoked.
-  const verifier: Verifier = async (token) => {
-    const claims = await verify(token)
-    if (await isRevoked(claims.sid)) throw new Error('session revoked')
-    return claims
-  }
+  // Verified tokens are cached; whether a token's session was revoked is asked on every request, in the
+  // rate limit's round trip to Redis (lib/middleware/rate-limit.ts), which every signed-in route runs.
+  const verifier: Verifier = verifierFromAuth(deps.config, deps.services.call, deps.now)
   return createApp('backend', { ...deps, verifier })
     .route('/', status)
     .route('/', adminStatus)

@@ -5,6 +5,7 @@ import { ApiError } from '../errors'
 import type { Kv } from '../kv'
 import { createLimiter, type LimitResult } from '../rate-limit'
 import { requestMeta } from '../request-meta'
+import { deniedKey } from '../revocation'
 import { named } from './named'
 import { cached } from '../cached'
 
@@ -16,7 +17,8 @@ const SETTING = {
   public: 'RATE_LIMIT_PUBLIC',
   admin: 'RATE_LIMIT_ADMIN',
 } as const
-const limiters = new WeakMap<Kv, Map<string, (id: string) => Promise<LimitResult>>>() // per store, per class
+type Check = (who: string, denyKey?: string) => Promise<LimitResult>
+const limiters = new WeakMap<Kv, Map<string, Check>>() // per store, per class
 
 function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
   const byClass = cached(limiters, kv, () => new Map())
@@ -28,8 +30,10 @@ function limiterFor(kv: Kv, cls: LimitClass, config: ConfigOf<'backend'>) {
 }
 
 /**
- * Per user (or per client address on public routes), shared by every backend through Redis. When Redis
- * fails or is slow, AI routes fail closed (503) and the others fail open with a warning.
+ * Per user (or per client address on public routes), shared by every backend through Redis. For a signed-in
+ * user the same round trip asks whether the token's session was revoked (401, nothing counted). When Redis
+ * fails or is slow, AI routes fail closed (503) and the others fail open with a warning; so does the
+ * revocation check (a Redis outage must not sign everyone out).
  */
 export const rateLimit = (cls: LimitClass) =>
   named(
@@ -41,7 +45,16 @@ export const rateLimit = (cls: LimitClass) =>
         throw new Error('rateLimit needs the backend config and deps.kv')
       const who = cls === 'public' ? `ip:${requestMeta(c).ip ?? 'unknown'}` : `user:${user?.id}`
       if (cls !== 'public' && !user) throw new Error('rateLimit runs after requireUser')
-      const r = await limiterFor(kv, cls, config)(who)
+      const r = await limiterFor(kv, cls, config)(who, user && deniedKey(user.sessionId))
+      if (r.revoked) throw new ApiError('UNAUTHORIZED', 'Your session has expired; sign in again')
+      if (r.failure && user) {
+        metrics?.count('revocation_check_fail_open_total')
+        log.warn('revocation check skipped: store unavailable', {
+          requestId,
+          failure: r.failure,
+          failOpen: true,
+        })
+      }
       if (r.failure) {
         // Closed only when Redis is really down or failing; a slow answer under load is not a reason to refuse.
         if (cls === 'ai' && r.failure !== 'slow')
