@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Deps } from '../lib/app'
 import { type Config, ConfigError, type Env, type Role } from '../lib/config'
+import { startFsrsRefits } from '../lib/content/fsrs-refits'
+import type { Optimiser } from '../lib/content/fsrs-weights'
 import { startRoleOutbox } from '../lib/credit/role-outbox'
 import { startSweeper } from '../lib/credit/sweeper'
 import type { Kv } from '../lib/kv'
@@ -75,6 +77,17 @@ export async function startRole(
           now: deps.now ?? Date.now,
         })
       : undefined
+  // Every backend instance refits the FSRS weights of learners who are due (lib/content/fsrs-refits.ts).
+  const optimiser = (deps as { optimiser?: Optimiser }).optimiser
+  const stopRefits =
+    role === 'backend' && deps.db && optimiser
+      ? startFsrsRefits({
+          ...deps,
+          db: deps.db,
+          optimiser,
+          config: config as Parameters<typeof startFsrsRefits>[0]['config'],
+        })
+      : undefined
   const app = create(deps)
   // The public edge may serve HTTPS itself (certificate files in config), with a plain-HTTP port that redirects.
   const tls =
@@ -113,6 +126,7 @@ export async function startRole(
         clearInterval(partitionTimer)
         stopSweeper?.()
         await stopOutbox?.()
+        await stopRefits?.()
         stopReloading?.()
         redirect?.close()
         const closed = new Promise<void>((ok) => server.close(() => ok()))

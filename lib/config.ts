@@ -191,6 +191,9 @@ const SCHEMAS = {
       .max(CARD_TEXT_MAX.notes)
       .default(CARD_TEXT_MAX.notes),
     CONTENT_MAX_TAGS_PER_CARD: z.coerce.number().int().min(0).max(200).default(20),
+    /** Every instance looks this often for learners due an FSRS refit (Node only), and fits at most a batch. */
+    FSRS_REFIT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+    FSRS_REFIT_BATCH: z.coerce.number().int().min(1).max(100).default(4),
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
     AI_URL: url.default('http://127.0.0.1:8084'),

@@ -27,6 +27,7 @@ export const COUNTERS = {
     role: 'credit',
     labels: { outcome: ['delivered', 'retried', 'dropped'] },
   },
+  fsrs_refits_total: { role: 'backend', labels: { outcome: ['fitted', 'failed'] } },
   paddle_events_total: {
     role: 'credit',
     labels: { outcome: ['applied', 'duplicate', 'ignored', 'bad_signature', 'malformed'] },

@@ -79,6 +79,11 @@ beforeAll(async () => {
   await paddle('evt_1', 'transaction.completed', at(1), '1999')
   await paddle('evt_2', 'transaction.completed', at(0), '500')
   await paddle('evt_3', 'subscription.updated', at(0), '99999')
+  // STATSAAAA1's fitted weights predict better than the defaults (in use), STATSAAAA2's do not.
+  await q(
+    `insert into content.fsrs_weights (user_id, weights, reviews, log_loss_default, rmse_default, log_loss_fitted, rmse_fitted)
+     select u, array_fill(1.0::float8, array[21]), 1000, 0.35, 0.1, f, 0.1 from (values ('STATSAAAA1', 0.34), ('STATSAAAA2', 0.36)) x(u, f)`,
+  )
   await q(
     `insert into ai.requests (user_id, operation, plugin, model, cache_hit, cost, latency_ms, outcome, created_at) values
     ('STATSAAAA1', 'translate', 'offline', 'm', false, 1000, 1, 'ok', $1), ('STATSAAAA2', 'image', 'offline', 'm', false, 2500, 1, 'ok', $1),
@@ -146,6 +151,7 @@ describe('GET /api/admin/stats', () => {
       activeInWindow: 4,
       usersByType: { plus: 1, premium: 1, free: 1 },
       payingByPlan: { plus: { paddle: 1 }, premium: { manual: 1 } },
+      fsrsOptimised: { fitted: 2, inUse: 1 },
     })
     expect(res.body.topSpenders).toEqual([{ userId: 'STATSAAAA1', spent: 30_000 }])
   })

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { optimisedLearners } from '../../lib/content/fsrs-weights'
 import { reviewsPerDay } from '../../lib/content/stats'
 import { DaysQuery, dayWindow } from '../../lib/days'
 import { asService } from '../../lib/db/tx'
@@ -25,7 +26,8 @@ type AiPart = { cost: Daily<{ calls: number; cost: number }> }
 
 /**
  * The admin statistics for the last `days` UTC days, one row per day (defined in the README): active
- * learners (auth), reviews (content), sign-ups (auth), revenue and credits (credit), AI calls and cost (ai).
+ * learners (auth), reviews (content), sign-ups (auth), revenue and credits (credit), AI calls and cost (ai);
+ * in the totals, how many learners have FSRS weights fitted to them (content).
  */
 export default new Hono<BackendEnv>().get(
   '/api/admin/stats',
@@ -35,11 +37,14 @@ export default new Hono<BackendEnv>().get(
   async (c) => {
     const n = c.req.valid('query').days
     const { from, to, days } = dayWindow(c.var.now(), n)
-    const [auth, credit, ai, reviews] = await Promise.all([
+    const [auth, credit, ai, [reviews, optimised]] = await Promise.all([
       serviceJson(c, 'auth', `/auth/admin/stats?days=${n}`) as Promise<AuthPart>,
       serviceJson(c, 'credit', `/admin/stats?days=${n}`) as Promise<CreditPart>,
       serviceJson(c, 'ai', `/ai/admin/stats?days=${n}`) as Promise<AiPart>,
-      asService(c.var.db, (sql) => reviewsPerDay(sql, from, to)),
+      asService(
+        c.var.db,
+        async (sql) => [await reviewsPerDay(sql, from, to), await optimisedLearners(sql)] as const,
+      ),
     ])
     const none = { granted: 0, purchased: 0, spent: 0, refunded: 0 }
     const daily = days.map((day) => ({
@@ -60,6 +65,7 @@ export default new Hono<BackendEnv>().get(
         ...auth.totals,
         usersByType: credit.usersByType,
         payingByPlan: credit.payingByPlan,
+        fsrsOptimised: optimised,
       },
       topSpenders: credit.topSpenders,
     })

@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
-import { historiesToFit, saveFit } from '../../lib/content/fsrs-weights'
-import { asUser } from '../../lib/db/tx'
+import { fitLearner } from '../../lib/content/fsrs-weights'
 import { ApiError } from '../../lib/errors'
 import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
@@ -21,11 +20,6 @@ export default new Hono<BackendEnv>().post(
         'UNAVAILABLE',
         'Optimisation runs only on the Node backend; try again later',
       )
-    const userId = c.var.user.id
-    const { histories, reviews } = await asUser(c.var.db, userId, (sql) =>
-      historiesToFit(sql, new Date()),
-    )
-    const fit = await optimiser.fit(histories)
-    return c.json(await asUser(c.var.db, userId, (sql) => saveFit(sql, fit, reviews, new Date())))
+    return c.json(await fitLearner(c.var.db, optimiser, c.var.user.id, new Date()))
   },
 )

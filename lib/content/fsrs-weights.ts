@@ -1,4 +1,5 @@
-import type { Sql } from '../db/db'
+import type { Db, Sql } from '../db/db'
+import { asUser } from '../db/tx'
 import { ApiError } from '../errors'
 import { FSRS_FIT_COOLDOWN_MS, FSRS_FIT_MIN_REVIEWS } from './limits'
 
@@ -33,6 +34,14 @@ const toOptimisation = (r: Row) => ({
   default: { logLoss: r.log_loss_default, rmse: r.rmse_default },
   fitted: { logLoss: r.log_loss_fitted, rmse: r.rmse_fitted, weights: r.weights },
 })
+
+/** How many learners have fitted weights, and how many schedule with them (admin statistics; 0025). */
+export async function optimisedLearners(sql: Sql) {
+  const [r] = await sql<{ fitted: string; in_use: string }>(
+    `select * from content.fsrs_optimised()`,
+  )
+  return { fitted: Number(r.fitted), inUse: Number(r.in_use) }
+}
 
 /** The learner's last fit, or null before the first. */
 export async function optimisation(sql: Sql) {
@@ -95,4 +104,11 @@ export async function saveFit(sql: Sql, fit: Fit, reviews: number, now: Date) {
     ],
   )
   return toOptimisation(r)
+}
+
+/** Fits a learner's weights from their reviews and stores the fit, holding no transaction while it fits. */
+export async function fitLearner(db: Db, optimiser: Optimiser, userId: string, now: Date) {
+  const { histories, reviews } = await asUser(db, userId, (sql) => historiesToFit(sql, now))
+  const fit = await optimiser.fit(histories)
+  return asUser(db, userId, (sql) => saveFit(sql, fit, reviews, now))
 }

@@ -16,7 +16,12 @@ export const UPLOAD_MAX_BYTES = Math.max(...Object.values(MEDIA_MAX_BYTES))
 
 /**
  * FSRS optimisation per learner (issue 19): weights are fitted once a learner has this many reviews, and
- * "optimise now" runs at most once per cooldown (a fit reads every review the learner has).
+ * "optimise now" runs at most once per cooldown (a fit reads every review the learner has). The backend refits
+ * each learner automatically at FSRS_FIT_MIN_REVIEWS, then after FSRS_REFIT_EVERY_MS or FSRS_REFIT_MORE_REVIEWS
+ * more reviews; a learner it claims is not claimed again for FSRS_REFIT_LEASE_MS (so a failing fit waits).
  */
 export const FSRS_FIT_MIN_REVIEWS = 1000
 export const FSRS_FIT_COOLDOWN_MS = 60 * 60 * 1000
+export const FSRS_REFIT_EVERY_MS = 30 * 86_400_000
+export const FSRS_REFIT_MORE_REVIEWS = 4000
+export const FSRS_REFIT_LEASE_MS = 86_400_000

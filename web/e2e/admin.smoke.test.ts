@@ -162,6 +162,7 @@ describe('the admin console in a real browser', () => {
       .getByRole('link', { name: 'Statistics' })
       .click()
     await page.getByText('Active learners per day').waitFor()
+    await page.getByText(/learners optimised \(0 scheduling with their own weights\)/).waitFor()
     expect(await shoot('admin-stats')).toEqual([])
     await page
       .getByRole('navigation', { name: 'Admin' })

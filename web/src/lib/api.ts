@@ -171,6 +171,8 @@ export type AdminStats = {
     activeInWindow: number
     usersByType: Record<string, number>
     payingByPlan: Record<string, Record<string, number>>
+    /** Learners with FSRS weights fitted to their reviews, and those whose weights schedule (better than the defaults). */
+    fsrsOptimised: { fitted: number; inUse: number }
   }
   topSpenders: { userId: string; spent: number }[]
 }
