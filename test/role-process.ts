@@ -36,6 +36,13 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
     await exited
   }
   await start()
-  return { role, url, kill, restart: async () => (await kill(), await start()) }
+  return {
+    role,
+    url,
+    /** The process id now (it changes on restart): a bench reads the process's memory under /proc. */
+    pid: () => must(proc?.pid),
+    kill,
+    restart: async () => (await kill(), await start()),
+  }
 }
 export type RoleProcess = Awaited<ReturnType<typeof startRoleProcess>>

@@ -12,6 +12,7 @@ import type { Optimisation } from '../../../lib/content/fsrs-weights'
 import type { Settings } from '../../../lib/content/study'
 import type { UserRole } from '../../../lib/jwt'
 import type * as A from './admin-types'
+import { xhrFetch } from './xhr-fetch'
 
 // The server's own types, as JSON carries them (dates become strings): `import type` adds no server code.
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] }
@@ -101,6 +102,25 @@ export type ImportResult = {
   imported: number
   errors: { row: number; issues: { path: string; message: string }[] }[]
   preview: { type: NoteType; fields: NoteFields; card: { tags?: string[] } }[]
+}
+/** What an Anki package holds (a dry run), or what a finished import took in (ANKI-API.md). */
+export type AnkiSummary = {
+  decks: { name: string; notes: number; cards: number; reviews: number; media: number }[]
+  noteTypes: { name: string; mappedTo: NoteType; notes: number }[]
+  totals: { decks: number; notes: number; cards: number; reviews: number; media: number }
+  skipped: { kind: 'noteType' | 'note' | 'card' | 'review' | 'media'; id: string; reason: string }[]
+}
+export type ImportJob = {
+  id: string
+  name: string | null
+  state: 'running' | 'done' | 'failed'
+  step: 'media' | 'notes' | 'reviews' | 'memory' | 'commit' | null
+  done: number
+  total: number
+  summary: AnkiSummary
+  error: { code: string; message: string } | null
+  createdAt: string
+  finishedAt: string | null
 }
 export type Stats = {
   timezone: string
@@ -216,6 +236,8 @@ type Options = {
   csv?: string
   /** A file sent as it is (an upload: the server reads its type from its content). */
   file?: Blob
+  /** Sends over XMLHttpRequest, reporting the fraction of the body sent (fetch cannot). */
+  onUpload?: (fraction: number) => void
   auth?: boolean
   key?: string
 }
@@ -263,13 +285,10 @@ export function createApi(deps: ApiDeps = {}) {
     if (o.file) headers['content-type'] = 'application/octet-stream'
     if (o.key) headers['idempotency-key'] = o.key
     const body = o.file ?? o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
+    const to = base ? url.href : url.pathname + url.search
     try {
-      return await doFetch(base ? url.href : url.pathname + url.search, {
-        method,
-        headers,
-        body,
-        credentials: 'same-origin',
-      })
+      if (o.onUpload) return await xhrFetch(to, { method, headers, body }, o.onUpload)
+      return await doFetch(to, { method, headers, body, credentials: 'same-origin' })
     } catch (err) {
       throw networkError(err)
     }
@@ -488,6 +507,22 @@ export function createApi(deps: ApiDeps = {}) {
       saveSettings: (b: Partial<StudySettings>) =>
         json<StudySettings>('PUT', '/api/study/settings', { body: b }),
       optimise: () => json<Optimisation>('POST', '/api/study/optimise'),
+    },
+    imports: {
+      /** A dry run answers what the package holds; a real one answers the job that imports it. */
+      anki: <D extends boolean>(
+        file: Blob,
+        name: string,
+        dryRun: D,
+        onUpload: (f: number) => void,
+      ) =>
+        json<D extends true ? { summary: AnkiSummary } : { job: ImportJob }>(
+          'POST',
+          '/api/imports/anki',
+          { file, onUpload, query: { dryRun: String(dryRun), name } },
+        ),
+      get: (id: string) => json<{ job: ImportJob }>('GET', `/api/imports/${id}`),
+      list: () => json<{ jobs: ImportJob[] }>('GET', '/api/imports'),
     },
     stats: () => json<Stats>('GET', '/api/stats'),
     /** Which services and AI providers answer now (public: no account data). */

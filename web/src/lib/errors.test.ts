@@ -68,6 +68,18 @@ describe('the error presenter', () => {
     expect(present(e, { audience: 'admin' }).help).toContain('€1.50')
   })
 
+  it('names the size limit of an Anki package that is too large, and what a bad one should be', () => {
+    const big = present(
+      err(413, 'PACKAGE_TOO_LARGE', 'The package is over the size limit', {
+        maxBytes: 200 * 2 ** 20,
+      }),
+    )
+    expect(big.help).toMatch(/^Packages up to 200 MB are accepted/)
+    const bad = present(err(400, 'BAD_PACKAGE', 'This is not a zip file', { reason: 'not a zip' }))
+    expect(bad).toMatchObject({ headline: 'This is not a zip file' })
+    expect(bad.help).toMatch(/\.apkg.*\.colpkg.*Nothing was imported/)
+  })
+
   it('gives a server failure its reference, and no answer at all its own words', () => {
     expect(present(err(500, 'INTERNAL', 'Something went wrong')).help).toContain('req-1')
     expect(present(new ApiError(0, 'NETWORK', 'No answer')).headline).toBe(

@@ -147,6 +147,18 @@ export function present(e: unknown, ctx: Context = {}): Presented {
         'That is too large to send',
         'Files and texts up to 1 MB are accepted; split it into smaller parts.',
       )
+    case 'PACKAGE_TOO_LARGE': {
+      const max = (e.details as { maxBytes?: number })?.maxBytes
+      return out(
+        e.message,
+        `Packages up to ${max ? `${Math.round(max / 2 ** 20)} MB` : 'the size limit'} are accepted. In Anki, export without media, or a few decks at a time.`,
+      )
+    }
+    case 'BAD_PACKAGE':
+      return out(
+        e.message,
+        'Choose a file Anki exported (File → Export): an .apkg deck package or a .colpkg collection package. Nothing was imported.',
+      )
     case 'RATE_LIMITED':
       return out(e.message, `Wait ${minutes(wait || 60)}, then try again.`)
     case 'UNAVAILABLE':

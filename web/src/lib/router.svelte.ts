@@ -16,6 +16,7 @@ const PATTERNS: [string, RegExp][] = [
   ['stats', /^\/stats$/],
   ['credits', /^\/credits$/],
   ['settings', /^\/settings$/],
+  ['import', /^\/import$/],
   ['admin-people', /^\/admin$/],
   ['admin-person', /^\/admin\/users\/(?<id>[0-9A-Z]{10})$/],
   ['admin-audit', /^\/admin\/audit$/],
