@@ -54,6 +54,7 @@ import noteAdd from './note-add'
 import noteDelete from './note-delete'
 import noteGet from './note-get'
 import noteList from './note-list'
+import noteType from './note-type'
 import noteTypes from './note-types'
 import noteUpdate from './note-update'
 import oauthCallback from './oauth-callback'
@@ -106,6 +107,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', noteAdd)
     .route('/', noteGet)
     .route('/', noteUpdate)
+    .route('/', noteType)
     .route('/', noteDelete)
     .route('/', cardAiPrices)
     .route('/', cardAi)

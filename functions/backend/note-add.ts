@@ -8,7 +8,10 @@ import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
 import type { BackendEnv } from './env'
 
-/** Adds a note of a type with its fields; it comes back with the cards its type made from them. */
+/**
+ * Adds a note of a type with its fields; it comes back with the cards its type made from them, each starting
+ * with the tags and the free-text notes given.
+ */
 export default new Hono<BackendEnv>().post(
   '/api/decks/:id/notes',
   requireUser(),
@@ -16,8 +19,8 @@ export default new Hono<BackendEnv>().post(
   validate('param', IdParam),
   validate('json', (c) => cardSchemas(c.var.config).note),
   async (c) => {
-    const { type, fields, tags } = c.req.valid('json')
-    const input = [{ type, fields, card: { tags } }]
+    const { type, fields, tags, notes } = c.req.valid('json')
+    const input = [{ type, fields, card: { tags, notes } }]
     const [note] = await asUser(c.var.db, c.var.user.id, async (sql) => {
       const deckId = c.req.valid('param').id
       await makeRoom(sql, deckId, cardCount(input), c.var.config.CONTENT_MAX_CARDS_PER_DECK)

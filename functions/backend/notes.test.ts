@@ -85,6 +85,20 @@ describe('note types', () => {
     expect((await b.call('GET', `/api/decks/${deck.id}/notes`)).body.items).toHaveLength(7)
   })
 
+  it('start every card of the note with the free-text notes given', async () => {
+    const b = await learner()
+    const deck = await newDeck(b)
+    const note = await addNote(b, deck.id, {
+      type: 'reversed',
+      fields: { front: 'Hund', back: 'dog' },
+      notes: 'der, die Hunde',
+    })
+    expect(note.cards.map((c: { notes: string }) => c.notes)).toEqual([
+      'der, die Hunde',
+      'der, die Hunde',
+    ])
+  })
+
   it('refuse fields their type does not take, a typed note without an answer and a cloze without deletions', async () => {
     const b = await learner()
     const deck = await newDeck(b)
@@ -100,6 +114,8 @@ describe('note types', () => {
       'fields.text',
     ])
     expect(await refused({ type: 'anki', fields: {} })).toEqual(['type'])
+    const long = 'n'.repeat(8001) // CONTENT_MAX_NOTES_CHARS
+    expect(await refused({ type: 'basic', fields: { front: 'x' }, notes: long })).toEqual(['notes'])
     expect((await b.call('GET', `/api/decks/${deck.id}`)).body.cardCount).toBe(0)
   })
 })

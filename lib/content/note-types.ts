@@ -52,3 +52,25 @@ export function fieldsOfFaces(
     Object.entries({ front, back }).filter(([, v]) => v !== undefined),
   ) as NoteFields
 }
+
+const isCloze = (t: NoteType) => t === 'cloze'
+
+/**
+ * A note's fields for another type, by position as Anki maps them: front ↔ text, back ↔ back extra. A cloze
+ * text becomes a plain front with its deletions answered; a front becomes a cloze text as written (it needs a
+ * deletion to make a card). Going to "optional reversed" from "reversed" keeps the reverse card.
+ */
+export function fieldsForType(from: NoteType, to: NoteType, f: NoteFields): NoteFields {
+  const front = isCloze(from) ? clozeFaces(f.text ?? '', 0).back : (f.front ?? '')
+  const back = (isCloze(from) ? f.backExtra : f.back) ?? ''
+  if (isCloze(to)) return { text: front, backExtra: back }
+  if (to !== 'optional-reversed') return { front, back }
+  return { front, back, addReverse: from === 'reversed' ? 'y' : (f.addReverse ?? '') }
+}
+
+/** Which card of the new type a card of the old one becomes (null: none): the first card stays the first. */
+export function ordForType(from: NoteType, to: NoteType, ord: number): number | null {
+  if (isCloze(from) === isCloze(to)) return ord
+  if (isCloze(from)) return ord === 1 ? 0 : null
+  return ord === 0 ? 1 : null
+}

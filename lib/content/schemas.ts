@@ -95,12 +95,13 @@ function buildCardSchemas(l: CardLimits) {
   const note = z.discriminatedUnion(
     'type',
     NOTE_TYPE_IDS.map((type) =>
-      z.object({ type: z.literal(type), fields: fields[type], ...extras }),
+      z.object({ type: z.literal(type), fields: fields[type], ...extras, notes: card.shape.notes }),
     ) as unknown as [
       z.ZodObject<{
         type: z.ZodLiteral<NoteType>
         fields: z.ZodType<NoteFields>
         tags: typeof extras.tags
+        notes: typeof card.shape.notes
       }>,
     ],
   )

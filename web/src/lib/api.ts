@@ -94,7 +94,7 @@ export type Note = {
   updatedAt: string
   cards: Card[]
 }
-export type NoteInput = { type: NoteType; fields: NoteFields; tags?: string[] }
+export type NoteInput = { type: NoteType; fields: NoteFields; tags?: string[]; notes?: string }
 export type Page<T> = { items: T[]; nextCursor: string | null }
 export type ImportResult = {
   dryRun: boolean
@@ -467,6 +467,9 @@ export function createApi(deps: ApiDeps = {}) {
         id: string,
         b: { fields?: NoteFields; tags?: string[]; removeEmptyCards?: boolean },
       ) => json<Note>('PATCH', `/api/notes/${id}`, { body: b }),
+      /** 409 CONFLICT with `{ cards, reviews }` when cards would be deleted and `confirm` is not set. */
+      changeType: (id: string, b: { type: NoteType; fields?: NoteFields; confirm?: boolean }) =>
+        json<Note>('PUT', `/api/notes/${id}/type`, { body: b }),
     },
     cards: {
       get: (id: string) => json<Card>('GET', `/api/cards/${id}`),
