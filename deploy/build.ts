@@ -108,6 +108,11 @@ async function main() {
     join(ROOT, 'node_modules', '@echogarden', 'svoxpico-wasm', 'svoxpico.wasm'),
     join(DIST, 'svoxpico.wasm'),
   )
+  // The backend reads Anki packages with sql.js, whose WebAssembly it finds beside the bundle.
+  await cp(
+    join(ROOT, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'),
+    join(DIST, 'sql-wasm.wasm'),
+  )
   // The backend's FSRS optimiser loads its native library from beside the bundle (the binding's first try).
   const fsrs = join(ROOT, 'node_modules', '@open-spaced-repetition', 'binding-linux-x64-gnu')
   await cp(

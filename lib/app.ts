@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
 import type { Config, ConfigOf, Role } from './config'
-import { MEDIA_MAX_BYTES, UPLOAD_MAX_BYTES, UPLOAD_PATHS } from './content/limits'
+import { ANKI_IMPORT_PATH, MEDIA_MAX_BYTES, UPLOAD_MAX_BYTES, UPLOAD_PATHS } from './content/limits'
 import type { Db } from './db/db'
 import { ApiError, errorBody, onError } from './errors'
 import type { Charge } from './middleware/credits'
@@ -128,8 +128,9 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     { max: UPLOAD_MAX_BYTES },
   )
   // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
+  // An Anki package streams through to the backend's import route, which holds it to ANKI_IMPORT_MAX_BYTES.
   app.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD'
+    c.req.method === 'GET' || c.req.method === 'HEAD' || ANKI_IMPORT_PATH.test(c.req.path)
       ? next()
       : (UPLOAD_PATHS.test(c.req.path) ? limitUpload : limitBody)(c, next),
   )

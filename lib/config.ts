@@ -61,6 +61,8 @@ const Base = z.object({
   PORT: z.coerce.number().int().min(0).max(65535), // 0: any free port (tests)
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
+  /** The largest Anki package a learner may import (streamed: refused as soon as it passes this). */
+  ANKI_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(200_000_000),
   /** Deeper JSON bodies get 400 before any route runs (Paddle's events, the deepest taken, nest about 6). */
   JSON_MAX_DEPTH: z.coerce.number().int().min(4).max(256).default(32),
 })

@@ -1,4 +1,5 @@
 import type { AppEnv, RoleDeps } from '../../lib/app'
+import type { OpenSqlite } from '../../lib/anki/collection'
 import type { Optimiser } from '../../lib/content/fsrs-weights'
 import type { Db } from '../../lib/db/db'
 import type { Verifier } from '../../lib/jwt'
@@ -12,5 +13,7 @@ export type BackendDeps = RoleDeps<'backend'> & {
   verifier: Verifier
   /** FSRS optimisation where the runtime has it (Node: the fsrs-rs binding; not in workerd). */
   optimiser?: Optimiser
+  /** SQLite for reading Anki packages (Node: sql.js with its WebAssembly beside the bundle). */
+  openSqlite?: OpenSqlite
 }
 export type BackendEnv = AppEnv<BackendDeps>

@@ -50,6 +50,9 @@ import deckImport from './deck-import'
 import deckList from './deck-list'
 import deckUpdate from './deck-update'
 import type { BackendDeps } from './env'
+import importAnki from './import-anki'
+import importGet from './import-get'
+import importList from './import-list'
 import noteAdd from './note-add'
 import noteDelete from './note-delete'
 import noteGet from './note-get'
@@ -101,6 +104,9 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', cardList)
     .route('/', cardAdd)
     .route('/', deckImport)
+    .route('/', importAnki)
+    .route('/', importList)
+    .route('/', importGet)
     .route('/', deckExport)
     .route('/', noteTypes)
     .route('/', noteList)

@@ -25,3 +25,15 @@ export const FSRS_FIT_COOLDOWN_MS = 60 * 60 * 1000
 export const FSRS_REFIT_EVERY_MS = 30 * 86_400_000
 export const FSRS_REFIT_MORE_REVIEWS = 4000
 export const FSRS_REFIT_LEASE_MS = 86_400_000
+
+/**
+ * Anki packages (issue 19). The upload itself is held to ANKI_IMPORT_MAX_BYTES (config); these hold what it
+ * may unpack to, checked from the zip's directory before anything is inflated: a zip bomb is refused unread.
+ */
+export const ANKI_IMPORT_PATH = /^\/api\/imports\/anki$/
+export const ANKI_ZIP_MAX_ENTRIES = 20_000
+export const ANKI_INFLATED_MAX_BYTES = 1024 * 1024 * 1024
+/** Deflate reaches about 1:1000 on zeros; a real collection or media file stays far below this ratio. */
+export const ANKI_ZIP_MAX_RATIO = 100
+/** A running import writes a heartbeat this often; one silent for three beats died with its process. */
+export const IMPORT_HEARTBEAT_MS = 10_000

@@ -1,0 +1,53 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { readCollection } from '../../lib/anki/collection'
+import { planImport } from '../../lib/anki/map'
+import { openPackage } from '../../lib/anki/package'
+import { readUpload } from '../../lib/anki/upload'
+import { createJob } from '../../lib/content/import-jobs'
+import { asUser } from '../../lib/db/tx'
+import { ApiError } from '../../lib/errors'
+import { requireUser } from '../../lib/middleware/auth'
+import { rateLimit } from '../../lib/middleware/rate-limit'
+import { validate } from '../../lib/validate'
+import { runImportJob } from './_lib/anki-job'
+import type { BackendEnv } from './env'
+
+export const Query = z.object({
+  dryRun: z.enum(['true', 'false']).default('false'),
+  name: z.string().trim().min(1).max(200).optional(),
+})
+
+/**
+ * Imports an Anki package (.apkg/.colpkg, the body's bytes): the body streams in under ANKI_IMPORT_MAX_BYTES,
+ * the package is checked and read whole before anything is stored. `dryRun=true` answers what would be
+ * imported and every skipped item; otherwise a job (202) imports it, which GET /api/imports/:id follows.
+ */
+export default new Hono<BackendEnv>().post(
+  '/api/imports/anki',
+  requireUser(),
+  rateLimit('standard'),
+  validate('query', Query),
+  async (c) => {
+    const open = c.var.openSqlite
+    if (!open)
+      throw new ApiError(
+        'UNAVAILABLE',
+        'Anki import runs only on the Node backend; try again later',
+      )
+    const { dryRun, name } = c.req.valid('query')
+    const pkg = openPackage(await readUpload(c.req.raw, c.var.config.ANKI_IMPORT_MAX_BYTES))
+    const plan = planImport(await readCollection(open, pkg.collection), pkg, c.var.config)
+    if (dryRun === 'true') return c.json({ summary: plan.summary })
+    const job = await asUser(c.var.db, c.var.user.id, (sql) =>
+      createJob(sql, name ?? null, plan.summary),
+    )
+    const work = runImportJob(c, c.var.user.id, job.id, plan, pkg)
+    try {
+      c.executionCtx.waitUntil(work) // workerd: keep the request's isolate until the job ends
+    } catch {
+      // Node has no execution context: the promise runs on by itself.
+    }
+    return c.json({ job }, 202)
+  },
+)

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import initSqlJs, { type SqlJsStatic } from 'sql.js'
+import type { OpenSqlite } from '../anki/collection'
+
+let engine: Promise<SqlJsStatic> | undefined
+// Beside the bundle in an image (deploy/build.ts copies it), else from node_modules.
+const wasmFile = (file: string) => {
+  const bundled = fileURLToPath(new URL(`./${file}`, import.meta.url))
+  return existsSync(bundled)
+    ? bundled
+    : createRequire(import.meta.url).resolve(`sql.js/dist/${file}`)
+}
+
+/** Opens SQLite bytes in memory with sql.js (WebAssembly); the engine loads on the first import. */
+export const openSqlite: OpenSqlite = async (bytes) => {
+  const db = new (await (engine ??= initSqlJs({ locateFile: wasmFile }))).Database(bytes)
+  return {
+    rows<T>(sql: string) {
+      const stmt = db.prepare(sql)
+      const out: T[] = []
+      while (stmt.step()) out.push(stmt.getAsObject() as T)
+      stmt.free()
+      return out
+    },
+    close: () => db.close(),
+  }
+}
