@@ -209,6 +209,47 @@ describe('studying notes', () => {
     const both = await queue()
     expect([both.cards.map((c) => c.ord).sort(), both.total]).toEqual([[0, 1], 2])
   })
+
+  it('takes bury siblings from the deck’s preset: on by default, and off lets both cards of a note come on one day', async () => {
+    const b = await learner()
+    const preset = (await b.call('POST', '/api/presets', { body: { name: 'Words' } })).body
+    expect(preset.burySiblings).toBe(true)
+    const deck = await newDeck(b, { presetId: preset.id })
+    const db = p.db.as('lingudesk_backend')
+    const now = new Date('2026-06-01T08:00:00Z')
+    const later = new Date('2026-06-01T09:00:00Z')
+    const queue = (at: Date) =>
+      asUser(db, b.userId, (sql) => dueQueue(sql, { deckId: deck.id, now: at, limit: 50 }))
+    const grade = (cardId: string, at: Date) =>
+      asUser(db, b.userId, (sql) =>
+        gradeCard(sql, { cardId, grade: 'good', version: 0, durationMs: 1, now: at }),
+      )
+    await addNote(b, deck.id, {
+      type: 'reversed',
+      fields: { front: 'Tag', back: 'day' },
+    })
+    const [first] = (await queue(now)).cards
+    expect((await queue(now)).total).toBe(1)
+    await grade(first.id, now)
+    expect((await queue(later)).cards.map((c) => c.id)).toEqual([first.id]) // the sibling waits
+    expect(
+      (await b.call('PATCH', `/api/presets/${preset.id}`, { body: { burySiblings: false } }))
+        .status,
+    ).toBe(200)
+    expect((await b.call('GET', `/api/decks/${deck.id}`)).body).toMatchObject({
+      presetId: preset.id,
+      burySiblings: false,
+    })
+    const night = await addNote(b, deck.id, {
+      type: 'reversed',
+      fields: { front: 'Nacht', back: 'night' },
+    })
+    const ofNight = async () =>
+      (await queue(later)).cards.filter((c) => c.noteId === night.id).map((c) => c.ord)
+    expect((await ofNight()).sort()).toEqual([0, 1])
+    await grade(night.cards[0].id, later)
+    expect(await ofNight()).toContain(1) // its sibling stays for today
+  })
 })
 
 describe('editing notes', () => {

@@ -10,6 +10,8 @@ export type DeckOptions = {
   leechThreshold: number
   leechAction: 'suspend' | 'tag'
   autoplay: boolean
+  /** Siblings (cards of one note) are not studied on the same day. */
+  burySiblings: boolean
 }
 // Each option's column, alike in content.decks and content.deck_presets.
 const COLUMNS: Record<keyof DeckOptions, string> = {
@@ -20,6 +22,7 @@ const COLUMNS: Record<keyof DeckOptions, string> = {
   leechThreshold: 'leech_threshold',
   leechAction: 'leech_action',
   autoplay: 'autoplay',
+  burySiblings: 'bury_siblings',
 }
 const NAMES = Object.keys(COLUMNS) as (keyof DeckOptions)[]
 
@@ -32,6 +35,7 @@ export type DeckOptionsRow = {
   leech_threshold: number
   leech_action: DeckOptions['leechAction']
   autoplay: boolean
+  bury_siblings: boolean
 }
 export const optionsOf = (r: DeckOptionsRow): DeckOptions => ({
   newPerDay: r.new_per_day,
@@ -41,6 +45,7 @@ export const optionsOf = (r: DeckOptionsRow): DeckOptions => ({
   leechThreshold: r.leech_threshold,
   leechAction: r.leech_action,
   autoplay: r.autoplay,
+  burySiblings: r.bury_siblings,
 })
 
 /** `col = $n, …` for the options given (numbered from `from`), with their values; empty when none is. */

@@ -16,8 +16,6 @@ export type Deck = DeckOptions & {
   sourceLang: string
   targetLang: string
   presetId: string | null
-  /** Siblings (cards of one note) are not studied on the same day: the deck's own, not a preset's. */
-  burySiblings: boolean
   cardCount: number
   leechCount: number
   newCount: number
@@ -33,7 +31,6 @@ type DeckRow = DeckOptionsRow & {
   source_lang: string
   target_lang: string
   preset_id: string | null
-  bury_siblings: boolean
   card_count?: string | number
   leech_count?: string | number
   new_count?: string | number
@@ -50,7 +47,6 @@ const toDeck = (r: DeckRow): Deck => ({
   targetLang: r.target_lang,
   ...optionsOf(r),
   presetId: r.preset_id,
-  burySiblings: r.bury_siblings,
   cardCount: Number(r.card_count ?? 0),
   leechCount: Number(r.leech_count ?? 0),
   newCount: Number(r.new_count ?? 0),
@@ -86,7 +82,6 @@ export type DeckFields = Partial<DeckOptions> & {
   sourceLang: string
   targetLang: string
   presetId?: string | null
-  burySiblings?: boolean
 }
 
 /** A new deck: its options as given, else the defaults (retention and maximum interval: the learner's settings). */
@@ -106,10 +101,10 @@ export async function createDeck(sql: Sql, d: DeckFields) {
  * deck use that preset's options (null: keep them as its own).
  */
 export async function updateDeck(sql: Sql, id: string, d: Partial<DeckFields>) {
-  const options = setOptions(d, 7)
+  const options = setOptions(d, 6)
   const rows = await sql(
     `update content.decks set name = coalesce($2, name), description = coalesce($3, description), source_lang = coalesce($4, source_lang),
-       target_lang = coalesce($5, target_lang), bury_siblings = coalesce($6, bury_siblings)${options.set ? `, ${options.set}, preset_id = null` : ''}
+       target_lang = coalesce($5, target_lang)${options.set ? `, ${options.set}, preset_id = null` : ''}
      where id = $1 returning id`,
     [
       id,
@@ -117,7 +112,6 @@ export async function updateDeck(sql: Sql, id: string, d: Partial<DeckFields>) {
       d.description ?? null,
       d.sourceLang ?? null,
       d.targetLang ?? null,
-      d.burySiblings ?? null,
       ...options.params,
     ],
   )

@@ -118,7 +118,7 @@ const built = new WeakMap<CardLimits, ReturnType<typeof buildCardSchemas>>()
 export function cardSchemas(limits: CardLimits) {
   return cached(built, limits, () => buildCardSchemas(limits))
 }
-/** A deck's options, as the database CHECKs them (migrations 0005 and 0018). */
+/** A deck's options, as the database CHECKs them (migrations 0005, 0017 and 0018). */
 export const DeckOptionsBody = z.object({
   newPerDay: z.number().int().min(0).max(9999),
   reviewsPerDay: z.number().int().min(0).max(99999),
@@ -127,6 +127,7 @@ export const DeckOptionsBody = z.object({
   leechThreshold: z.number().int().min(1).max(99),
   leechAction: z.enum(['suspend', 'tag']),
   autoplay: z.boolean(),
+  burySiblings: z.boolean(),
 })
 export const DeckBody = DeckOptionsBody.partial().extend({
   name: Text.trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
@@ -134,7 +135,6 @@ export const DeckBody = DeckOptionsBody.partial().extend({
   sourceLang: Lang,
   targetLang: Lang,
   presetId: z.uuid().nullable().optional(),
-  burySiblings: z.boolean().optional(),
 })
 export const PresetBody = DeckOptionsBody.partial().extend({
   name: Text.trim().min(1, 'is required').max(100, 'must be at most 100 characters'),

@@ -36,9 +36,10 @@ export type DeckOptions = Pick<
   | 'leechThreshold'
   | 'leechAction'
   | 'autoplay'
+  | 'burySiblings'
 >
 export type DeckInput = Partial<
-  Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'presetId' | 'burySiblings'> &
+  Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'presetId'> &
     DeckOptions
 >
 export type Preset = ServerPreset

@@ -8,6 +8,7 @@ const pick = (o: DeckOptions): DeckOptions => ({
   leechThreshold: o.leechThreshold,
   leechAction: o.leechAction,
   autoplay: o.autoplay,
+  burySiblings: o.burySiblings,
 })
 
 /**
@@ -18,8 +19,6 @@ export class DeckOptionsPage {
   deck = $state<Deck | null>(null)
   presets = $state<Preset[]>([])
   form = $state<DeckOptions | null>(null)
-  /** The deck's own, never a preset's: siblings of a note wait for another day. */
-  burySiblings = $state(true)
   error = $state<unknown>(null)
   busy = $state(false)
   saved = $state<string | null>(null)
@@ -46,7 +45,6 @@ export class DeckOptionsPage {
   private show(deck: Deck) {
     this.deck = deck
     this.form = pick(deck)
-    this.burySiblings = deck.burySiblings
   }
   private async run(what: string, f: () => Promise<void>) {
     this.busy = true
@@ -61,16 +59,16 @@ export class DeckOptionsPage {
       this.busy = false
     }
   }
-  /** Saves the form: into the preset the deck uses, or as the deck's own options (bury siblings: the deck's). */
+  /** Saves the form: into the preset the deck uses, or as the deck's own options. */
   save() {
     return this.run('Saved.', async () => {
-      const { preset, burySiblings, form } = this
+      const { preset, form } = this
       if (!form) return
       if (preset) {
         await this.api.presets.update(preset.id, pick(form))
         this.presets = (await this.api.presets.list()).presets
-        this.show(await this.api.decks.update(this.id, { burySiblings }))
-      } else this.show(await this.api.decks.update(this.id, { ...pick(form), burySiblings }))
+        this.show(await this.api.decks.get(this.id))
+      } else this.show(await this.api.decks.update(this.id, pick(form)))
     })
   }
   /** The deck uses this preset (null: keeps the options as its own). */
