@@ -12,10 +12,9 @@ import pg from 'pg'
 import { newUserId } from '../lib/ids'
 import { serviceKeyEnv } from '../lib/service-keys'
 import { startRoleProcess } from '../test/role-process'
-import { startS3 } from '../test/s3-server'
 import { servicesAs } from '../test/service-identity'
+import { startBackendRoles } from './backend-roles'
 import { benchDatabase } from './database'
-import { signUp } from '../test/sign-up'
 import { record } from './results'
 import { must } from '../test/must'
 
@@ -117,33 +116,15 @@ async function atCredit() {
   }
 }
 
-const MAIL_DIR = `/tmp/lingudesk-bench-mail-${process.pid}`
-
 async function throughBackend() {
-  const db = await benchDatabase()
-  const s3 = await startS3()
-  const common = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), LOG_LEVEL: 'warn' }
-  const auth = await startRoleProcess('auth', {
-    ...common,
-    SMTP_URL: `file://${MAIL_DIR}`,
-    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-    BCRYPT_COST: '4',
+  const roles = await startBackendRoles({
+    credit: { GRANT_FREE: '1000000000' },
+    backend: { RATE_LIMIT_AI: '1000000000/60', RATE_LIMIT_PUBLIC: '1000000000/60' },
   })
-  const [credit, ai] = await Promise.all([
-    startRoleProcess('credit', { ...common, AUTH_URL: auth.url, GRANT_FREE: '1000000000' }),
-    startRoleProcess('ai', { ...common, AUTH_URL: auth.url, ...s3.env }),
-  ])
-  const backend = await startRoleProcess('backend', {
-    ...common,
-    AUTH_URL: auth.url,
-    CREDIT_URL: credit.url,
-    AI_URL: ai.url,
-    RATE_LIMIT_AI: '1000000000/60',
-    RATE_LIMIT_PUBLIC: '1000000000/60',
-  })
+  const { backend } = roles
   try {
     const tokens: string[] = []
-    for (let c = 0; c < CLIENTS; c++) tokens.push((await signUp(backend.url, MAIL_DIR)).accessToken)
+    for (let c = 0; c < CLIENTS; c++) tokens.push((await roles.signUp()).accessToken)
     const run = randomBytes(4).toString('hex')
     return await measure(async (client, i) => {
       const res = await fetch(`${backend.url}/api/ai/translate`, {
@@ -160,9 +141,7 @@ async function throughBackend() {
       return res.status === 200
     })
   } finally {
-    await Promise.all([backend, ai, credit, auth].map((r) => r.kill()))
-    await s3.stop()
-    await db.drop()
+    await roles.stop()
   }
 }
 
