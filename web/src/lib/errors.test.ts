@@ -71,7 +71,7 @@ describe('the error presenter', () => {
   it('names the size limit of an Anki package that is too large, and what a bad one should be', () => {
     const big = present(
       err(413, 'PACKAGE_TOO_LARGE', 'The package is over the size limit', {
-        maxBytes: 200 * 2 ** 20,
+        maxBytes: 200_000_000,
       }),
     )
     expect(big.help).toMatch(/^Packages up to 200 MB are accepted/)

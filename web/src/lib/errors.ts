@@ -151,7 +151,7 @@ export function present(e: unknown, ctx: Context = {}): Presented {
       const max = (e.details as { maxBytes?: number })?.maxBytes
       return out(
         e.message,
-        `Packages up to ${max ? `${Math.round(max / 2 ** 20)} MB` : 'the size limit'} are accepted. In Anki, export without media, or a few decks at a time.`,
+        `Packages up to ${max ? `${+(max / 1e6).toFixed(1)} MB` : 'the size limit'} are accepted. In Anki, export without media, or a few decks at a time.`,
       )
     }
     case 'BAD_PACKAGE':
