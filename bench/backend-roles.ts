@@ -2,7 +2,7 @@
 // backend, each its own process, on a database of the benchmark's own; sign-up codes are mailed to files.
 import { randomBytes } from 'node:crypto'
 import { serviceKeyEnv } from '../lib/service-keys'
-import { startRoleProcess } from '../test/role-process'
+import { type RoleProcess, startRoleProcess } from '../test/role-process'
 import { startS3 } from '../test/s3-server'
 import { signUp } from '../test/sign-up'
 import { benchDatabase } from './database'
@@ -11,33 +11,42 @@ import { benchDatabase } from './database'
 export async function startBackendRoles(env: { credit?: object; backend?: object } = {}) {
   const db = await benchDatabase()
   const s3 = await startS3()
+  const roles: RoleProcess[] = []
+  const started = async (p: Promise<RoleProcess>) => (roles.push(await p), roles[roles.length - 1])
+  async function stop() {
+    await Promise.all(roles.map((r) => r.kill()))
+    await s3.stop()
+    await db.drop()
+  }
   const mailDir = `/tmp/lingudesk-bench-mail-${process.pid}`
   const common = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), LOG_LEVEL: 'warn' }
-  const auth = await startRoleProcess('auth', {
-    ...common,
-    SMTP_URL: `file://${mailDir}`,
-    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-    BCRYPT_COST: '4',
-  })
-  const [credit, ai] = await Promise.all([
-    startRoleProcess('credit', { ...common, AUTH_URL: auth.url, ...env.credit }),
-    startRoleProcess('ai', { ...common, AUTH_URL: auth.url, ...s3.env }),
-  ])
-  const backend = await startRoleProcess('backend', {
-    ...common,
-    AUTH_URL: auth.url,
-    CREDIT_URL: credit.url,
-    AI_URL: ai.url,
-    ...env.backend,
-  })
-  return {
-    backend,
+  try {
+    const auth = await started(
+      startRoleProcess('auth', {
+        ...common,
+        SMTP_URL: `file://${mailDir}`,
+        KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+        BCRYPT_COST: '4',
+      }),
+    )
+    // One after another: a role that fails to start leaves none still starting behind it.
+    const credit = await started(
+      startRoleProcess('credit', { ...common, AUTH_URL: auth.url, ...env.credit }),
+    )
+    const ai = await started(startRoleProcess('ai', { ...common, AUTH_URL: auth.url, ...s3.env }))
+    const backend = await started(
+      startRoleProcess('backend', {
+        ...common,
+        AUTH_URL: auth.url,
+        CREDIT_URL: credit.url,
+        AI_URL: ai.url,
+        ...env.backend,
+      }),
+    )
     /** A new learner, signed up through the backend: its access token and user. */
-    signUp: () => signUp(backend.url, mailDir),
-    async stop() {
-      await Promise.all([backend, ai, credit, auth].map((r) => r.kill()))
-      await s3.stop()
-      await db.drop()
-    },
+    return { backend, signUp: () => signUp(backend.url, mailDir), stop }
+  } catch (err) {
+    await stop().catch(() => undefined) // nothing started is left behind; the first error is the one to see
+    throw err
   }
 }

@@ -16,7 +16,8 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
       env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
-    for (let i = 0; i < 600; i++) {
+    // Up to 2 minutes: a role compiles its TypeScript as it starts, slow on a loaded machine.
+    for (let i = 0; i < 2400; i++) {
       if (
         await fetch(`${url}/healthz`).then(
           (r) => r.ok,
@@ -27,6 +28,7 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
       if (proc.exitCode !== null) break
       await new Promise((r) => setTimeout(r, 50))
     }
+    await kill() // one that never answered is not left behind
     throw new Error(`${role} did not start`)
   }
   async function kill() {
