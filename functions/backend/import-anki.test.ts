@@ -171,4 +171,18 @@ describe('POST /api/imports/anki', () => {
       body.job.id,
     ])
   })
+
+  it('marks a job whose process died (no heartbeat for 30 s) failed when it is read', async () => {
+    const b = await learner()
+    const uid = (await b.call('GET', '/api/whoami')).body.id
+    const summary = { decks: [], noteTypes: [], totals: {}, skipped: [] }
+    const [{ id }] = await q<{ id: string }>(
+      `insert into content.import_jobs (user_id, summary, step, heartbeat_at)
+       values ($1, $2, 'commit', now() - interval '31 seconds') returning id`,
+      [uid, JSON.stringify(summary)],
+    )
+    const { body } = await b.call('GET', `/api/imports/${id}`)
+    expect(body.job).toMatchObject({ state: 'failed', step: null, error: { code: 'INTERRUPTED' } })
+    expect(body.job.finishedAt).not.toBeNull()
+  })
 })

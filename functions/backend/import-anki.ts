@@ -42,7 +42,9 @@ export default new Hono<BackendEnv>().post(
     const job = await asUser(c.var.db, c.var.user.id, (sql) =>
       createJob(sql, name ?? null, plan.summary),
     )
-    const work = runImportJob(c, c.var.user.id, job.id, plan, pkg)
+    const work = runImportJob(c, c.var.user.id, job.id, plan, pkg).catch((e: unknown) =>
+      c.var.log.error('anki import cleanup failed', { jobId: job.id, error: String(e) }),
+    )
     try {
       c.executionCtx.waitUntil(work) // workerd: keep the request's isolate until the job ends
     } catch {

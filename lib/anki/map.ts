@@ -56,7 +56,11 @@ function fieldsOf(type: NoteType, texts: string[]): NoteFields {
  * What the import will write: the notes of every mappable note type with their cards, reviews and media, and
  * every item left out with its reason. Reading and checking only; nothing is stored.
  */
-export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: CardLimits): Plan {
+export function planImport(
+  col: AnkiCollection,
+  pkg: AnkiPackage,
+  limits: CardLimits & { CONTENT_MAX_CARDS_PER_DECK: number },
+): Plan {
   const skipped: Skipped[] = []
   const schemas = cardSchemas(limits).fields
   const media = checkMedia(pkg, skipped)
@@ -66,6 +70,7 @@ export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: CardLi
   const cards = groupBy(col.cards, (c) => c.nid)
   const notes: PlannedNote[] = []
   const usedMedia = new Set<string>()
+  const deckCards = new Map<string, number>()
   for (const n of col.notes) {
     const mapped = types.get(n.mid)
     const own = cards.get(n.id) ?? []
@@ -119,6 +124,14 @@ export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: CardLi
       planned.push({ ord, suspended: c.queue === -1, reviews: revs })
     }
     if (!planned.length) continue
+    const deck = col.decks.get(own[0].did) ?? 'Imported'
+    const inDeck = (deckCards.get(deck) ?? 0) + planned.length
+    if (inDeck > limits.CONTENT_MAX_CARDS_PER_DECK) {
+      const max = limits.CONTENT_MAX_CARDS_PER_DECK
+      skipped.push({ kind: 'note', id: n.id, reason: `its deck ${deck} would pass ${max} cards` })
+      continue
+    }
+    deckCards.set(deck, inDeck)
     const image = parts.flatMap((p) => p.images).find((m) => media.get(m) === 'image') ?? null
     const audio = parts.flatMap((p) => p.sounds).find((m) => media.get(m) === 'audio') ?? null
     for (const m of [image, audio]) if (m) usedMedia.add(m)
@@ -135,7 +148,7 @@ export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: CardLi
       .slice(0, limits.CONTENT_MAX_TAGS_PER_CARD)
     typeCounts.set(n.mid, (typeCounts.get(n.mid) ?? 0) + 1)
     notes.push({
-      deck: col.decks.get(own[0].did) ?? 'Imported',
+      deck,
       type: mapped.type,
       fields,
       tags,

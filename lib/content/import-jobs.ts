@@ -70,6 +70,14 @@ export async function jobProgress(
   )
 }
 
+/** A running job's sign of life (lib/content/limits.ts: IMPORT_HEARTBEAT_MS). */
+export async function jobHeartbeat(sql: Sql, id: string) {
+  await sql(
+    `update content.import_jobs set heartbeat_at = now() where id = $1 and state = 'running'`,
+    [id],
+  )
+}
+
 export async function finishJob(sql: Sql, id: string, summary: Summary) {
   await sql(
     `update content.import_jobs set state = 'done', summary = $2, finished_at = now() where id = $1`,

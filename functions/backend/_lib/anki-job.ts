@@ -2,7 +2,14 @@ import type { Context } from 'hono'
 import type { Plan } from '../../../lib/anki/map'
 import type { AnkiPackage } from '../../../lib/anki/package'
 import { commitImport, importRows } from '../../../lib/content/anki-commit'
-import { failJob, finishJob, type ImportStep, jobProgress } from '../../../lib/content/import-jobs'
+import {
+  failJob,
+  finishJob,
+  jobHeartbeat,
+  type ImportStep,
+  jobProgress,
+} from '../../../lib/content/import-jobs'
+import { IMPORT_HEARTBEAT_MS } from '../../../lib/content/limits'
 import { asUser } from '../../../lib/db/tx'
 import { ApiError } from '../../../lib/errors'
 import type { BackendEnv } from '../env'
@@ -23,6 +30,11 @@ export async function runImportJob<E extends BackendEnv>(
   const { db } = c.var
   const progress = (step: ImportStep, done: number, total: number, mediaKeys?: string[]) =>
     asUser(db, userId, (sql) => jobProgress(sql, jobId, { step, done, total, mediaKeys }))
+  // Beats on its own connection, also while the transaction runs (that never waits for a beat).
+  const beat = setInterval(
+    () => void asUser(db, userId, (sql) => jobHeartbeat(sql, jobId)).catch(() => {}),
+    IMPORT_HEARTBEAT_MS,
+  )
   try {
     const now = new Date(c.var.now())
     const mediaKeys = new Map<string, string>()
@@ -57,5 +69,7 @@ export async function runImportJob<E extends BackendEnv>(
     const keys = await asUser(db, userId, (sql) => failJob(sql, jobId, error))
     if (keys.length)
       await serviceJson(c, 'ai', '/internal/media/erase', { body: { keys }, timeoutMs: 60_000 })
+  } finally {
+    clearInterval(beat)
   }
 }
