@@ -4,6 +4,7 @@
 // Needs Redis (REDIS_URL, default the local one) and PostgreSQL (a database of its own on DATABASE_URL's server).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { serviceKeyEnv } from '../lib/service-keys'
 import { benchDatabase } from './database'
@@ -50,10 +51,14 @@ const run = (args: string[], port: number) => {
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   children.push(child)
+  return child
 }
-run(['bench/bare-server.ts'], PORTS.bare)
-for (const role of ['auth', 'backend', 'frontend'] as const)
-  run(['deploy/start.ts', '--role', role], PORTS[role])
+const servers = {
+  bare: run(['bench/bare-server.ts'], PORTS.bare),
+  auth: run(['deploy/start.ts', '--role', 'auth'], PORTS.auth),
+  backend: run(['deploy/start.ts', '--role', 'backend'], PORTS.backend),
+  frontend: run(['deploy/start.ts', '--role', 'frontend'], PORTS.frontend),
+}
 for (const role of Object.keys(PORTS) as (keyof typeof PORTS)[])
   for (
     let i = 0;
@@ -74,27 +79,43 @@ const auth = ['-H', `authorization=Bearer ${accessToken}`, '-H', 'x-forwarded-fo
 // other work the load changes by the minute, and the ratios should compare cases under the same load.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CASES = [
-  { name: '(a) bare Hono', target: `${url('bare')}/`, headers: [] as string[] },
-  { name: '(b) backend: JWT + rate limit', target: `${url('backend')}/api/whoami`, headers: auth },
-  { name: '(c) (b) through the frontend', target: `${url('frontend')}/api/whoami`, headers: auth },
-]
+  { name: '(a) bare Hono', target: `${url('bare')}/`, headers: [] as string[], on: ['bare'] },
+  {
+    name: '(b) backend: JWT + rate limit',
+    target: `${url('backend')}/api/whoami`,
+    headers: auth,
+    on: ['backend'],
+  },
+  {
+    name: '(c) (b) through the frontend',
+    target: `${url('frontend')}/api/whoami`,
+    headers: auth,
+    on: ['frontend', 'backend'],
+  },
+] as const
 type Figures = { 'req/s': number; 'p50 ms': number; 'p99 ms': number }
 
-async function load(name: string, target: string, headers: string[], seconds: number) {
+// Work per request, which the machine's other load does not change: the CPU time (user + system, from /proc)
+// the case's server processes spend on a fixed number of requests.
+const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 20_000)
+const TICK_MS = 10 // USER_HZ = 100 on Linux
+const cpuMs = (child: ChildProcess) => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime, stime
+}
+
+async function load(
+  name: string,
+  target: string,
+  headers: readonly string[],
+  run: { seconds: number } | { requests: number },
+) {
+  const amount = 'seconds' in run ? ['-d', String(run.seconds)] : ['-a', String(run.requests)]
   const r = JSON.parse(
     (
       await promisify(execFile)(
         process.execPath,
-        [
-          AUTOCANNON,
-          '--json',
-          '-c',
-          String(CONNECTIONS),
-          '-d',
-          String(seconds),
-          ...headers,
-          target,
-        ],
+        [AUTOCANNON, '--json', '-c', String(CONNECTIONS), ...amount, ...headers, target],
         { maxBuffer: 1 << 26 },
       )
     ).stdout,
@@ -112,15 +133,24 @@ async function load(name: string, target: string, headers: string[], seconds: nu
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]
 
 try {
-  for (const k of CASES) await load(k.name, k.target, k.headers, 1) // warm-up
+  for (const k of CASES) await load(k.name, k.target, k.headers, { seconds: 1 }) // warm-up
+  const cpu: Record<string, number> = {}
+  for (const k of CASES) {
+    const used = () => k.on.reduce((sum, role) => sum + cpuMs(servers[role]), 0)
+    const before = used()
+    await load(k.name, k.target, k.headers, { requests: CPU_REQUESTS })
+    cpu[k.name] = Math.round(((used() - before) * 1000) / CPU_REQUESTS)
+  }
   const rounds: Figures[][] = []
   for (let i = 0; i < ROUNDS; i++) {
     const round: Figures[] = []
-    for (const k of CASES) round.push(await load(k.name, k.target, k.headers, DURATION_S))
+    for (const k of CASES)
+      round.push(await load(k.name, k.target, k.headers, { seconds: DURATION_S }))
     rounds.push(round)
   }
   const [a, b, c] = CASES.map((k, i) => ({
     case: k.name,
+    'CPU µs/req': cpu[k.name],
     'req/s': median(rounds.map((r) => r[i]['req/s'])),
     'p50 ms': median(rounds.map((r) => r[i]['p50 ms'])),
     'p99 ms': median(rounds.map((r) => r[i]['p99 ms'])),
@@ -135,10 +165,14 @@ try {
     'c/a': +median(rounds.map(([ra, , rc]) => rc['req/s'] / ra['req/s'])).toFixed(3),
     'p99 b-a ms': median(rounds.map(([ra, rb]) => rb['p99 ms'] - ra['p99 ms'])),
     'p99 c-a ms': median(rounds.map(([ra, , rc]) => rc['p99 ms'] - ra['p99 ms'])),
+    // The same ratios from CPU per request: what they would be on an otherwise idle machine.
+    'cpu a/b': +(a['CPU µs/req'] / b['CPU µs/req']).toFixed(3),
+    'cpu a/c': +(a['CPU µs/req'] / c['CPU µs/req']).toFixed(3),
   }
   console.log(
     `b/a = ${ratios['b/a']} (target ≥ 0.5) · c/a = ${ratios['c/a']} (target ≥ 0.35)\n` +
-      `p99 added by the gateway: b − a = ${ratios['p99 b-a ms']} ms (target ≤ 2 ms), c − a = ${ratios['p99 c-a ms']} ms`,
+      `p99 added by the gateway: b − a = ${ratios['p99 b-a ms']} ms (target ≤ 2 ms), c − a = ${ratios['p99 c-a ms']} ms\n` +
+      `CPU per request (${CPU_REQUESTS} requests, server processes): a/b = ${ratios['cpu a/b']}, a/c = ${ratios['cpu a/c']}`,
   )
   const spa = await firstLoad(url('frontend'))
   console.log('\nFirst load of the SPA, chromium, cold cache, loopback (median of 5):')

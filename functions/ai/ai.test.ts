@@ -225,6 +225,41 @@ describe('cache first', () => {
     ])
   })
 
+  it('answers a free hit before any hold (no hold, no settle); the key that made the answer still replays it', async () => {
+    const b = await learner()
+    const who = (await b.call('GET', '/api/whoami')).body.id
+    const holds = async () =>
+      (await p.db.owner.query(`select id from credit.holds where user_id = $1`, [who])).length
+    const body = { text: fresh(), from: 'de', to: 'en' }
+    const send = (key?: string) =>
+      b.call('POST', '/api/ai/translate', {
+        body,
+        headers: key ? { 'idempotency-key': key } : {},
+      })
+    const first = await send('made-key-0001')
+    expect([first.status, first.body.cached, first.body.cost]).toEqual([200, false, 621])
+    expect(await holds()).toBe(1)
+    for (const hit of [await send('other-key-0001'), await send()]) {
+      expect([hit.status, hit.body.cached, hit.body.cost]).toEqual([200, true, 0])
+      expect(hit.body.result).toEqual(first.body.result)
+      expect(hit.headers.get('x-cost-micros')).toBe('0')
+    }
+    expect(await holds()).toBe(1)
+    const replay = await send('made-key-0001')
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(JSON.stringify(replay.body)).toBe(JSON.stringify(first.body))
+    expect(calls()).toBe(1)
+    const logged = await p.db.owner.query(
+      `select cache_hit, cost from ai.requests where user_id = $1 order by created_at`,
+      [who],
+    )
+    expect(logged).toEqual([
+      { cache_hit: false, cost: '621' },
+      { cache_hit: true, cost: '0' },
+      { cache_hit: true, cost: '0' },
+    ])
+  })
+
   it('10 identical concurrent calls make one provider call', async () => {
     const b = await learner()
     fake.state.holdMs = 300

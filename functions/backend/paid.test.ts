@@ -4,6 +4,7 @@ import { type PlatformHarness, platformHarness } from '../../test/platform-harne
 import { must } from '../../test/must'
 
 // A loopback AI service whose cost, delay and answers the tests set; it counts the calls that reach it.
+// It never has a free cache hit: asked for one before the hold (x-free-only), it answers 204.
 const fake = { calls: 0, cost: 700, delayMs: 0, noCost: false }
 let ai: Awaited<ReturnType<typeof serveOnLoopback>>
 // Between the backend and credit: passes everything, but can refuse the next settles with a 503.
@@ -13,6 +14,7 @@ let p: PlatformHarness
 
 beforeAll(async () => {
   ai = await serveOnLoopback(async (req) => {
+    if (req.headers.get('x-free-only') === 'true') return new Response(null, { status: 204 })
     fake.calls++
     const body = await req.json()
     await new Promise((r) => setTimeout(r, fake.delayMs))

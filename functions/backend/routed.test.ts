@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
-// A loopback server standing where the AI and credit services will be, reporting what reached it.
+// A loopback server standing where the AI and credit services will be, reporting what reached it. It never
+// has a free cache hit: asked for one before the hold (x-free-only), it answers 204 and records nothing.
 let upstream: Server
 const seen: { url?: string; headers: IncomingHttpHeaders; body: string }[] = []
 let p: PlatformHarness
@@ -13,6 +14,7 @@ beforeAll(async () => {
     let body = ''
     req.on('data', (d) => (body += d))
     req.on('end', () => {
+      if (req.headers['x-free-only'] === 'true') return res.writeHead(204).end()
       seen.push({ url: req.url, headers: req.headers, body })
       if (body.includes('fail'))
         return res

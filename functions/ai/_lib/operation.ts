@@ -11,7 +11,12 @@ import {
   type ProviderResult,
   statusOf,
 } from '../../../lib/ai/types'
-import { COST_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
+import {
+  COST_HEADER,
+  FREE_ONLY_HEADER,
+  KEY_HEADER,
+  RERUN_HEADER,
+} from '../../../lib/middleware/credits'
 import { sha256Hex } from '../../../lib/crypto'
 import { ApiError } from '../../../lib/errors'
 import { requireUser } from '../../../lib/middleware/auth'
@@ -39,14 +44,17 @@ function choose<E extends AiEnv>(c: Context<E>, kind: Kind) {
 }
 
 const mediaUrl = (key: string) => `/api/ai/media/${key}`
-const answer = (row: CacheRow, cached: boolean) => ({
-  ...(row.media_key
-    ? { media: { key: row.media_key, contentType: row.content_type, url: mediaUrl(row.media_key) } }
-    : { result: row.result }),
-  cached,
-  plugin: row.plugin,
-  model: row.model,
-})
+/** The answer's JSON text: the cached result goes in as the text it is stored as, never parsed again. */
+const answer = (row: CacheRow, cached: boolean, cost: number) => {
+  const rest = JSON.stringify({ cached, plugin: row.plugin, model: row.model, cost })
+  const media = row.media_key && {
+    key: row.media_key,
+    contentType: row.content_type,
+    url: mediaUrl(row.media_key),
+  }
+  const first = media ? `"media":${JSON.stringify(media)}` : `"result":${row.result ?? 'null'}`
+  return `{${first},${rest.slice(1)}`
+}
 
 /**
  * One learner operation, cache first: an identical earlier answer is served without the provider (costing
@@ -65,13 +73,16 @@ export function operationRoute(path: string, name: OperationName) {
     // Each learner's own cache: a hit (cheaper, faster) must never tell anyone what another learner asked.
     const key = await sha256Hex(JSON.stringify([c.var.user.id, name, plugin.id, model, input]))
     const started = performance.now()
-    const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) => {
+    const count = (cacheHit: boolean, cost: number, outcome: string) => {
       c.var.metrics?.count('ai_calls_total', {
         plugin: plugin.id,
         outcome,
         cache: cacheHit ? 'hit' : 'miss',
       })
       if (cost) c.var.metrics?.count('ai_cost_micro_euros_total', { plugin: plugin.id }, cost)
+    }
+    const log = (cacheHit: boolean, cost: number, outcome: string, usage: object = {}) => {
+      count(cacheHit, cost, outcome)
       return logRequest(c.var.db, {
         userId: c.var.user.id,
         operation: name,
@@ -87,18 +98,47 @@ export function operationRoute(path: string, name: OperationName) {
     }
     // A paid call whose earlier attempt under the same key ran uncharged: the answer it cached is not free.
     const rerun = c.req.header(RERUN_HEADER) === 'true'
+    const send = (row: CacheRow, cached: boolean, cost: number) => {
+      c.header(COST_HEADER, String(cost))
+      c.header('content-type', 'application/json')
+      return c.body(answer(row, cached, cost))
+    }
     const respond = async (row: CacheRow, cached: boolean, usage?: object) => {
       const cost =
         cached && !rerun
           ? Math.round(Number(row.cost) * c.var.config.AI_CACHE_HIT_FRACTION)
           : Number(row.cost)
       await log(cached, cost, 'ok', usage)
-      c.header(COST_HEADER, String(cost))
-      return c.json({ ...answer(row, cached), cost })
+      return send(row, cached, cost)
     }
 
-    const hit = refresh ? null : await takeCached(c.var.db, key)
-    if (hit) return respond(hit, true)
+    // Asked before any hold: only a free hit is answered; anything else is 204 and the backend goes on to pay.
+    const freeOnly =
+      c.req.header(FREE_ONLY_HEADER) === 'true'
+        ? { paidKey: c.req.header(KEY_HEADER) ?? null }
+        : undefined
+    const hit = refresh
+      ? null
+      : await takeCached(c.var.db, {
+          key,
+          log: {
+            userId: c.var.user.id,
+            operation: name,
+            plugin: plugin.id,
+            model,
+            latencyMs: Math.round(performance.now() - started),
+            requestId: c.var.requestId,
+          },
+          fraction: c.var.config.AI_CACHE_HIT_FRACTION,
+          rerun,
+          freeOnly,
+        })
+    if (hit) {
+      const cost = Number(hit.charged)
+      count(true, cost, 'ok')
+      return send(hit, true, cost)
+    }
+    if (freeOnly) return c.body(null, 204)
     const shared = inflight.get(key)
     if (shared) return respond((await shared).row, true)
     const produce = async () => {
@@ -158,6 +198,7 @@ export function operationRoute(path: string, name: OperationName) {
         out,
         result,
         cost,
+        paidKey: c.req.header(KEY_HEADER) ?? null,
       })
       return { row, usage: out.usage }
     }

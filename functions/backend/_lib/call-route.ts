@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { User } from '../../../lib/app'
-import { COST_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
+import { COST_HEADER, KEY_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
 import { requestMeta } from '../../../lib/request-meta'
 import type { BackendEnv } from '../env'
 import { type RouteSpec, userTypeOf } from './routes'
@@ -11,6 +11,7 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
   r: RouteSpec,
   path: string,
   send: { body?: unknown; raw?: string },
+  o: { timeoutMs?: number; headers?: Record<string, string> } = {},
 ) {
   const choice = r.providers?.[userTypeOf(c.var.user.role)]
   return c.var.services.call(r.service, path, {
@@ -18,7 +19,7 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
     ...send,
     requestId: c.var.requestId,
     authorization: c.req.header('authorization'),
-    timeoutMs: r.timeoutMs,
+    timeoutMs: o.timeoutMs ?? r.timeoutMs,
     headers: {
       'x-forwarded-for': requestMeta(c).ip,
       'user-agent': requestMeta(c).userAgent,
@@ -26,6 +27,8 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
       'x-ai-model': choice?.model,
       'x-ai-fallback': choice?.fallback && `${choice.fallback.provider}:${choice.fallback.model}`,
       [RERUN_HEADER]: c.var.rerun ? 'true' : undefined,
+      [KEY_HEADER]: c.var.paidKey,
+      ...o.headers,
     },
   })
 }

@@ -7,6 +7,7 @@ import { rateLimit } from '../../../lib/middleware/rate-limit'
 import { readJson } from '../../../lib/validate'
 import type { BackendEnv } from '../env'
 import { callRoute, passHeaders } from './call-route'
+import { freeHit } from './free-hit'
 import { type RouteSpec, userTypeOf } from './routes'
 
 type Env = BackendEnv & { Variables: { user: User } }
@@ -16,17 +17,17 @@ const bodyOf = (r: RouteSpec, c: Context) =>
 /**
  * An endpoint served by another role: the user's token checked here, the limit of its class, then the call to
  * its service with the route's timeout, the user's token, the request id and the provider choice. A paid one
- * holds the most its call can cost and charges what the answer says, once per Idempotency-Key (`paid`).
+ * first asks for a free cache hit (`freeHit`: no money moves), else holds the most its call can cost and
+ * charges what the answer says, once per Idempotency-Key (`paid`).
  */
 export const routed = (r: RouteSpec) => {
   const app = new Hono<BackendEnv>()
   const guards = [requireUser(r.admin ? { roles: ['admin'] } : {}), rateLimit(r.limit)] as const
+  const pathOf = (c: Context<Env>) =>
+    r.target.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(c.req.param(name) ?? '')) +
+    new URL(c.req.url).search
   const call = async (c: Context<Env>) => {
-    const target = r.target.replace(/:(\w+)/g, (_, name: string) =>
-      encodeURIComponent(c.req.param(name) ?? ''),
-    )
-    const raw = await bodyOf(r, c)
-    const res = await callRoute(c, r, `${target}${new URL(c.req.url).search}`, { raw })
+    const res = await callRoute(c, r, pathOf(c), { raw: await bodyOf(r, c) })
     return new Response(res.body, { status: res.status, headers: passHeaders(res) })
   }
   if (!r.operation || !r.cost) return app.on(r.method, r.path, ...guards, call)
@@ -39,5 +40,12 @@ export const routed = (r: RouteSpec) => {
       r.providers?.[userTypeOf(c.var.user.role)],
     )
   })
-  return app.on(r.method, r.path, ...guards, hold, call)
+  return app.on(
+    r.method,
+    r.path,
+    ...guards,
+    freeHit(r, pathOf, async (c) => bodyOf(r, c)),
+    hold,
+    call,
+  )
 }
