@@ -1,12 +1,18 @@
-import { MEDIA_MAX_BYTES, UPLOAD_MAX_BYTES } from '../../../../lib/content/limits'
+import { MEDIA_MAX_BYTES } from '../../../../lib/content/limits'
+import type { MediaKind } from '../../../../lib/content/media'
+import { fieldsForType } from '../../../../lib/content/note-types'
 import {
   type AiAction,
   type AiAnswer,
   type Api,
+  ApiError,
   type Card,
   type CardChange,
   type CardInput,
   euros,
+  type Note,
+  type NoteFields,
+  type NoteType,
 } from '../api'
 
 export const AI_ACTIONS: { action: AiAction; label: string; what: string }[] = [
@@ -37,12 +43,29 @@ const FIELD = {
 } as const
 const tagsOf = (s: string) => s.split(/[\s,]+/).filter(Boolean)
 
+export const MEDIA = {
+  image: {
+    name: 'picture',
+    types: 'a PNG, JPEG or WebP image',
+    accept: 'image/png,image/jpeg,image/webp',
+  },
+  audio: { name: 'sound', types: 'an audio file (MP3, OGG, WAV, M4A…)', accept: 'audio/*' },
+} as const
+const isLoss = (d: unknown): d is { cards: number; reviews: number } =>
+  !!d && typeof d === 'object' && 'cards' in d && 'reviews' in d
 const MB = (bytes: number) => `${bytes / 1024 / 1024} MB`
 
-/** One card's page: the card, the learner's unsaved form, AI answers and proposals, and the change history. */
+const same = (a: NoteFields, b: NoteFields) =>
+  Object.keys({ ...a, ...b }).every((k) => (a[k] ?? '') === (b[k] ?? ''))
+
+/**
+ * One card's page: the card and its note, the learner's unsaved form (the note's type, fields and tags, the
+ * card's own notes), AI answers and proposals, and the change history.
+ */
 export class CardPage {
   card = $state<Card | null>(null)
-  form = $state({ front: '', back: '', notes: '', tags: '' })
+  note = $state<Note | null>(null)
+  form = $state({ type: 'basic' as NoteType, fields: {} as NoteFields, notes: '', tags: '' })
   history = $state<CardChange[]>([])
   prices = $state<Record<AiAction, { atMost: number }> | null>(null)
   /** The deck's language: what the audio action reads the front in. */
@@ -50,19 +73,20 @@ export class CardPage {
   proposal = $state<(NonNullable<AiAnswer['proposal']> & { label: string }) | null>(null)
   error = $state<unknown>(null)
   actionError = $state<unknown>(null)
-  note = $state<string | null>(null)
+  notice = $state<string | null>(null)
   running = $state<string | null>(null)
-  /** The action the note or the error is about (shown beside its own form). */
+  /** The action the notice or the error is about (shown beside its own form). */
   lastAction = $state<string | null>(null)
   /** Whether the form holds edits the card does not have. */
   readonly dirty = $derived.by(() => {
-    const c = this.card
+    const { card: c, note: n, form: f } = this
     return (
       !!c &&
-      (this.form.front !== c.front ||
-        this.form.back !== c.back ||
-        this.form.notes !== c.notes ||
-        this.form.tags !== c.tags.join(' '))
+      !!n &&
+      (f.type !== n.type ||
+        !same(f.fields, n.fields) ||
+        f.notes !== c.notes ||
+        f.tags !== c.tags.join(' '))
     )
   })
 
@@ -73,9 +97,24 @@ export class CardPage {
     this.id = id
   }
 
-  private show(c: Card) {
+  private async show(c: Card) {
+    const note = await this.api.notes.get(c.noteId)
     this.card = c
-    this.form = { front: c.front, back: c.back, notes: c.notes, tags: c.tags.join(' ') }
+    this.note = note
+    this.form = {
+      type: note.type,
+      fields: { ...note.fields },
+      notes: c.notes,
+      tags: c.tags.join(' '),
+    }
+  }
+  /** Picks another type in the form: its fields, mapped from the form's (or the note's own, back to its type). */
+  pickType(type: NoteType) {
+    const { note, form } = this
+    if (!note) return
+    form.fields =
+      type === note.type ? { ...note.fields } : fieldsForType(form.type, type, form.fields)
+    form.type = type
   }
   async load() {
     try {
@@ -83,7 +122,7 @@ export class CardPage {
         this.api.cards.get(this.id),
         this.api.cards.history(this.id),
       ])
-      this.show(card)
+      await this.show(card)
       this.history = history.items
       this.api.decks.get(card.deckId).then(
         (d) => (this.language = d.sourceLang),
@@ -101,10 +140,10 @@ export class CardPage {
     this.running = name
     this.lastAction = name
     this.actionError = null
-    this.note = null
+    this.notice = null
     try {
-      this.note = await f()
-      this.history = (await this.api.cards.history(this.id)).items
+      this.notice = await f()
+      if (this.card) this.history = (await this.api.cards.history(this.id)).items
       return true
     } catch (err) {
       this.actionError = err
@@ -116,12 +155,42 @@ export class CardPage {
   private change(b: CardInput) {
     return this.api.cards.update(this.id, b).then((c) => this.show(c))
   }
-  save = () =>
-    this.act('save', async () => {
-      const { front, back, notes, tags } = this.form
-      await this.change({ front, back, notes, tags: tagsOf(tags) })
+  /**
+   * Saves the form: the note's type (after `confirmLoss` agrees to the cards and reviews it would delete), its
+   * fields and tags, then this card's own notes. Answers the card to go to when the new type dropped this one.
+   */
+  save = (confirmLoss: (cards: number, reviews: number) => boolean) => {
+    let moved: string | null = null
+    const done = this.act('save', async () => {
+      const { note, form, card } = this
+      if (!note || !card) return null
+      const tags = tagsOf(form.tags)
+      let saved = note
+      if (form.type !== note.type) {
+        const change = { type: form.type, fields: form.fields }
+        try {
+          saved = await this.api.notes.changeType(note.id, change)
+        } catch (err) {
+          const lost = err instanceof ApiError && err.code === 'CONFLICT' ? err.details : null
+          if (!isLoss(lost)) throw err
+          if (!confirmLoss(lost.cards, lost.reviews))
+            return 'Nothing changed: the type is as it was.'
+          saved = await this.api.notes.changeType(note.id, { ...change, confirm: true })
+        }
+      }
+      if (!same(form.fields, saved.fields) || form.tags !== card.tags.join(' '))
+        saved = await this.api.notes.update(note.id, { fields: form.fields, tags })
+      const mine = saved.cards.find((c) => c.id === card.id)
+      if (!mine) {
+        moved = saved.cards[0]?.id ?? null
+        this.card = null // gone with the old type: the page moves to a sibling
+      } else if (form.notes !== mine.notes)
+        await this.api.cards.update(card.id, { notes: form.notes })
+      if (mine) await this.show(await this.api.cards.get(card.id))
       return 'Saved. You can undo it under Changes.'
     })
+    return done.then((ok) => ({ ok, moved }))
+  }
   /** Runs an AI action on the saved card: call `save()` first when the form is dirty. */
   runAi = (action: AiAction, level: string) =>
     this.act(action, async () => {
@@ -131,7 +200,7 @@ export class CardPage {
         action,
         action === 'examples' ? { level, n: 3 } : {},
       )
-      this.show(r.card)
+      await this.show(r.card)
       this.proposal = r.proposal && { ...r.proposal, label }
       const cost = `cost ${euros(r.cost)}`
       if (r.applied)
@@ -158,26 +227,33 @@ export class CardPage {
   discard = () => void (this.proposal = null)
   undo = (entry: CardChange) =>
     this.act('undo', async () => {
-      this.show(await this.api.cards.restore(this.id, entry.id))
+      await this.show(await this.api.cards.restore(this.id, entry.id))
       return 'Undone: the card is as it was before that change.'
     })
-  /** Puts the learner's own picture or sound on the card (the server tells which by its content). */
-  upload = (file: File) =>
+  /** Puts the learner's own picture or sound on the card (the server checks its content too). */
+  upload = (file: File, kind: MediaKind) =>
     this.act('upload', async () => {
-      if (file.size > UPLOAD_MAX_BYTES)
+      const what = MEDIA[kind]
+      if (file.type && !file.type.startsWith(`${kind}/`))
+        throw new Error(`${file.name} is not a ${what.name}: choose ${what.types}`)
+      if (file.size > MEDIA_MAX_BYTES[kind])
         throw new Error(
-          `${file.name} is too large: a sound may be at most ${MB(MEDIA_MAX_BYTES.audio)}, a picture ${MB(MEDIA_MAX_BYTES.image)}`,
+          `${file.name} is too large: a ${what.name} may be at most ${MB(MEDIA_MAX_BYTES[kind])}`,
         )
-      const card = await this.api.cards.upload(this.id, file)
-      const field = card.imageKey !== this.card?.imageKey ? 'picture' : 'sound'
-      this.show(card)
-      return `Added your ${field}. Undo it under Changes.`
+      await this.show(await this.api.cards.upload(this.id, file))
+      return `Added your ${what.name}. Undo it under Changes.`
     })
   /** Takes the picture or sound off the card (kept under Changes). */
   removeMedia = (field: 'imageKey' | 'audioKey') =>
     this.act('upload', async () => {
       await this.change({ [field]: null })
       return `Removed the ${FIELD[field]}. Undo it under Changes.`
+    })
+  /** Shows the card again after a change made elsewhere (suspend, bury, flag), with what was done. */
+  refresh = (what: string) =>
+    this.act('state', async () => {
+      await this.show(await this.api.cards.get(this.id))
+      return what
     })
   remove = async () => {
     await this.api.cards.remove(this.id)
