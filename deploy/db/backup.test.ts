@@ -85,8 +85,11 @@ beforeAll(async () => {
     insert into public.users (id, email, name) select lpad(i::text, 10, '0'), 'u' || i || '@example.com', 'User ' || i from generate_series(1, 200) i;
     insert into content.decks (id, user_id, name, source_lang, target_lang)
       select gen_random_uuid(), id, 'Deck', 'de', 'en' from public.users;
-    insert into content.cards (user_id, deck_id, front, fsrs, due)
-      select d.user_id, d.id, 'word ' || g, '{}', now() from content.decks d, generate_series(1, 25) g;
+    insert into content.notes (id, user_id, deck_id, type, fields)
+      select md5(d.id || '-' || g)::uuid, d.user_id, d.id, 'basic', jsonb_build_object('front', 'word ' || g, 'back', '')
+      from content.decks d, generate_series(1, 25) g;
+    insert into content.cards (user_id, deck_id, note_id, front, fsrs, due)
+      select d.user_id, d.id, md5(d.id || '-' || g)::uuid, 'word ' || g, '{}', now() from content.decks d, generate_series(1, 25) g;
     insert into credit.accounts (user_id, balance) select id, 500000 - 1234 from public.users;
     insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor)
       select id, 'grant', 500000, 500000, 'grant:' || id, 'system' from public.users

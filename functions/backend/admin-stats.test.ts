@@ -33,7 +33,8 @@ beforeAll(async () => {
       [user],
     )
     const [card] = await q(
-      `insert into content.cards (user_id, deck_id, front, fsrs, due) values ($1, $2, 'f', '{}', now()) returning id, deck_id`,
+      `with n as (insert into content.notes (user_id, deck_id, type, fields) values ($1, $2, 'basic', '{"front": "f", "back": ""}') returning id)
+       insert into content.cards (user_id, deck_id, note_id, front, fsrs, due) select $1, $2, n.id, 'f', '{}', now() from n returning id, deck_id`,
       [user, deck.id],
     )
     cards.set(user, card as { id: string; deck_id: string })

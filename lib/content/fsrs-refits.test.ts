@@ -30,9 +30,11 @@ async function learner(cards: number, perCard: number, seed = n + 1) {
 }
 async function addCards(userId: string, count: number) {
   const rows = (await t.owner.query(
-    `with d as (insert into content.decks (user_id, name, source_lang, target_lang) values ($1, 'd', 'de', 'en') returning id)
-     insert into content.cards (user_id, deck_id, front, fsrs, due)
-     select $1, d.id, 'w' || i, '{}', now() from d, generate_series(1, $2) i returning id`,
+    `with d as (insert into content.decks (user_id, name, source_lang, target_lang) values ($1, 'd', 'de', 'en') returning id),
+     n as (insert into content.notes (user_id, deck_id, type, fields)
+           select $1, d.id, 'basic', jsonb_build_object('front', 'w' || i, 'back', '') from d, generate_series(1, $2) i returning id, deck_id)
+     insert into content.cards (user_id, deck_id, note_id, front, fsrs, due)
+     select $1, n.deck_id, n.id, 'w', '{}', now() from n returning id`,
     [userId, count],
   )) as { id: string }[]
   return rows.map((r) => r.id)

@@ -4,15 +4,16 @@ import { loadMigrations } from '../node/migrations'
 import { testDatabase, type TestDatabase } from '../../test/testing'
 import { migrate } from './migrate'
 
-// Migration 0017 on a database that already holds cards and reviews: every card becomes a Basic note.
+// Migrations 0017 (expand) and 0023 (contract) on a database that already holds cards and reviews: every card
+// becomes a Basic note, and after 0023 no card is without one.
 let t: TestDatabase
 beforeAll(async () => {
   t = await testDatabase({ empty: true })
 })
 afterAll(() => t.close())
 
-describe('migration 0017 (notes)', () => {
-  it('turns every existing card into a Basic note, keeping its schedule, reviews and dates', async () => {
+describe('migrations 0017 and 0023 (notes)', () => {
+  it('turn every existing card into a Basic note, keeping its schedule, reviews and dates', async () => {
     const all = await loadMigrations()
     await migrate(
       t.owner,
@@ -40,7 +41,12 @@ describe('migration 0017 (notes)', () => {
     )
     const before = await t.owner.query(`select * from content.cards order by front`)
 
-    expect(await migrate(t.owner, all)).toContain('0017_notes.sql')
+    expect(
+      await migrate(
+        t.owner,
+        all.filter((m) => m.name < '0023'),
+      ),
+    ).toContain('0017_notes.sql')
     const notes = await t.owner.query(
       `select n.id, n.user_id, n.deck_id, n.type, n.fields, c.note_id, c.ord, c.empty from content.notes n
        join content.cards c on c.note_id = n.id order by c.front`,
@@ -82,5 +88,47 @@ describe('migration 0017 (notes)', () => {
       `select bury_siblings as bury from content.decks`,
     )
     expect(bury).toBe(true)
+
+    // Between the two steps a previous release still writes cards without a note: the trigger gives one. A card
+    // written with triggers off has none until 0023 gives it one.
+    await t.owner.query(
+      `insert into content.cards (user_id, deck_id, front, back, fsrs, due) values ($1, $2, 'Maus', 'mouse', '{}', now())`,
+      [user, deck.id],
+    )
+    await t.owner.transaction(async (sql) => {
+      await sql(`set local session_replication_role = replica`) // no triggers, as a raw restore might
+      await sql(
+        `insert into content.cards (user_id, deck_id, front, back, fsrs, due, updated_at) values ($1, $2, 'Vogel', 'bird', '{}', now(), '2025-12-03')`,
+        [user, deck.id],
+      )
+    })
+    const middle = await t.owner.query(`select * from content.cards order by front`)
+    expect(middle.map((c) => [c.front, c.note_id === c.id])).toEqual([
+      ['Hund', true],
+      ['Katze', true],
+      ['Maus', true],
+      ['Vogel', false],
+    ])
+
+    expect(await migrate(t.owner, all)).toContain('0023_notes_contract.sql')
+    const contracted = await t.owner.query(
+      `select c.*, n.type, n.fields from content.cards c join content.notes n on n.id = c.note_id order by c.front`,
+    )
+    expect(contracted).toEqual(
+      middle.map((c) => ({
+        ...c,
+        note_id: c.id,
+        type: 'basic',
+        fields: { front: c.front, back: c.back },
+      })),
+    )
+    expect(await t.owner.query(`select card_id, grade, state_after from content.reviews`)).toEqual([
+      { card_id: cards[0].id, grade: 3, state_after: { stability: 3 } },
+    ])
+    const noNote = t.owner.query(
+      `insert into content.cards (user_id, deck_id, front, fsrs, due) values ($1, $2, 'Fisch', '{}', now())`,
+      [user, deck.id],
+    )
+    await expect(noNote).rejects.toMatchObject({ code: '23502', column: 'note_id' })
   })
 })

@@ -74,14 +74,24 @@ describe('row-level security on content', () => {
 })
 
 describe('links across users', () => {
-  const addCard = (userId: string, deckId: string) =>
+  const addNote = (userId: string, deckId: string) =>
     asUser(backend, userId, async (sql) => {
       const [row] = await sql<{ id: string }>(
-        `insert into content.cards (deck_id, front, fsrs, due) values ($1, 'Hund', '{}', now()) returning id`,
+        `insert into content.notes (deck_id, type, fields) values ($1, 'basic', '{"front": "Hund", "back": ""}') returning id`,
         [deckId],
       )
       return row.id
     })
+  const addCard = async (userId: string, deckId: string) => {
+    const noteId = await addNote(userId, deckId)
+    return asUser(backend, userId, async (sql) => {
+      const [row] = await sql<{ id: string }>(
+        `insert into content.cards (deck_id, note_id, front, fsrs, due) values ($1, $2, 'Hund', '{}', now()) returning id`,
+        [deckId, noteId],
+      )
+      return row.id
+    })
+  }
   const addReview = (userId: string, cardId: string, deckId: string) =>
     asUser(backend, userId, (sql) =>
       sql(
@@ -95,8 +105,7 @@ describe('links across users', () => {
     const deckA = await addDeck(a, 'A deck')
     const deckB = await addDeck(b, 'B deck')
     const cardB = await addCard(b, deckB)
-    // a card written without a note gets a Basic note first (migration 0017), which the same rule refuses
-    await expect(addCard(a, deckB)).rejects.toThrow(/(cards|notes)_deck_user_fkey/)
+    await expect(addNote(a, deckB)).rejects.toThrow(/notes_deck_user_fkey/)
     await expect(addReview(a, cardB, deckA)).rejects.toThrow(/reviews_card_user_fkey/)
     const cardA = await addCard(a, deckA)
     await expect(addReview(a, cardA, deckB)).rejects.toThrow(/reviews_deck_user_fkey/)
@@ -105,7 +114,7 @@ describe('links across users', () => {
 
   it('keep notes to their user: unseen by others, and no card of one user on another’s note', async () => {
     const deckA = await addDeck(a, 'A notes')
-    const noteB = await addCard(b, await addDeck(b, 'B notes')) // its Basic note takes the card's id
+    const noteB = await addNote(b, await addDeck(b, 'B notes'))
     const seen = await asUser(backend, a, (sql) =>
       sql('select id from content.notes where id = $1', [noteB]),
     )
