@@ -1,6 +1,7 @@
 import { compress, init as initZstd } from '@bokuweb/zstd-wasm'
 import { strToU8, zipSync, type Zippable } from 'fflate'
 import initSqlJs, { type Database } from 'sql.js'
+import { SCHEMA_11 } from '../lib/anki/legacy-col'
 
 /**
  * Writes real Anki packages (.apkg/.colpkg) from a small model, for tests and the bench:
@@ -312,23 +313,7 @@ function dummyModel(): AnkiModel {
   }
 }
 
-const SCHEMA_11 = `
-create table col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
-  ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
-  models text not null, decks text not null, dconf text not null, tags text not null);
-create table notes (id integer primary key, guid text not null, mid integer not null, mod integer not null,
-  usn integer not null, tags text not null, flds text not null, sfld integer not null, csum integer not null,
-  flags integer not null, data text not null);
-create table cards (id integer primary key, nid integer not null, did integer not null, ord integer not null,
-  mod integer not null, usn integer not null, type integer not null, queue integer not null, due integer not null,
-  ivl integer not null, factor integer not null, reps integer not null, lapses integer not null,
-  left integer not null, odue integer not null, odid integer not null, flags integer not null, data text not null);
-create table revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null,
-  ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null,
-  type integer not null);
-create table graves (usn integer not null, oid integer not null, type integer not null);
-create index ix_cards_nid on cards (nid);
-create index ix_revlog_cid on revlog (cid);`
+// The legacy schema is the one the export writes (lib/anki/legacy-col.ts).
 
 const SCHEMA_18 = `
 create table deck_config (id integer primary key not null, name text not null, mtime_secs integer not null,

@@ -1,4 +1,5 @@
 import type { AppEnv, RoleDeps } from '../../lib/app'
+import type { WriteSqlite } from '../../lib/anki/apkg'
 import type { OpenSqlite } from '../../lib/anki/collection'
 import type { Optimiser } from '../../lib/content/fsrs-weights'
 import type { Db } from '../../lib/db/db'
@@ -15,5 +16,7 @@ export type BackendDeps = RoleDeps<'backend'> & {
   optimiser?: Optimiser
   /** SQLite for reading Anki packages (Node: sql.js with its WebAssembly beside the bundle). */
   openSqlite?: OpenSqlite
+  /** Writes the SQLite collection of an Anki export (the same sql.js). */
+  writeSqlite?: WriteSqlite
 }
 export type BackendEnv = AppEnv<BackendDeps>

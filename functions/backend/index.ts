@@ -45,6 +45,7 @@ import creditsHistory from './credits-history'
 import deckCreate from './deck-create'
 import deckDelete from './deck-delete'
 import deckExport from './deck-export'
+import deckExportApkg from './deck-export-apkg'
 import deckGet from './deck-get'
 import deckImport from './deck-import'
 import deckList from './deck-list'
@@ -108,6 +109,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', importList)
     .route('/', importGet)
     .route('/', deckExport)
+    .route('/', deckExportApkg)
     .route('/', noteTypes)
     .route('/', noteList)
     .route('/', noteAdd)

@@ -11,7 +11,7 @@ import { createMailer } from './mail'
 import type { Optimiser } from '../content/fsrs-weights'
 import { createNodeMetrics } from './metrics'
 import { picoSpeaker } from './pico'
-import { openSqlite } from './sqlite'
+import { openSqlite, writeSqlite } from './sqlite'
 import { poolUpstream } from './upstream'
 import type { Upstream } from '../upstream'
 
@@ -45,7 +45,7 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
   const optimiser: Optimiser = {
     fit: async (histories) => (await import('./fsrs-optimiser')).fsrsOptimiser.fit(histories),
   }
-  if (role === 'backend') Object.assign(deps, { optimiser, openSqlite })
+  if (role === 'backend') Object.assign(deps, { optimiser, openSqlite, writeSqlite })
   if ('BACKEND_URL' in config)
     (deps as Deps & { backend?: Upstream }).backend = poolUpstream(config.BACKEND_URL)
   if ('SMTP_URL' in config && !deps.mailer)

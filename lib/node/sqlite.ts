@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import initSqlJs, { type SqlJsStatic } from 'sql.js'
+import type { WriteSqlite } from '../anki/apkg'
 import type { OpenSqlite } from '../anki/collection'
 
 let engine: Promise<SqlJsStatic> | undefined
@@ -25,5 +26,24 @@ export const openSqlite: OpenSqlite = async (bytes) => {
       return out
     },
     close: () => db.close(),
+  }
+}
+
+/** Writes a new SQLite database in memory (an Anki export's collection): a schema, then the rows. */
+export const writeSqlite: WriteSqlite = async (schema, inserts) => {
+  const db = new (await (engine ??= initSqlJs({ locateFile: wasmFile }))).Database()
+  try {
+    db.run('pragma journal_mode = off')
+    db.exec(schema)
+    db.exec('begin')
+    for (const { sql, rows } of inserts) {
+      const stmt = db.prepare(sql)
+      for (const row of rows) stmt.run(row)
+      stmt.free()
+    }
+    db.exec('commit')
+    return db.export()
+  } finally {
+    db.close()
   }
 }

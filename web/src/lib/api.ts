@@ -459,6 +459,7 @@ export function createApi(deps: ApiDeps = {}) {
           query: { dryRun: String(dryRun) },
         }),
       exportCsv: async (id: string) => (await raw('GET', `/api/decks/${id}/export`)).blob(),
+      exportApkg: async (id: string) => (await raw('GET', `/api/decks/${id}/export.apkg`)).blob(),
     },
     notes: {
       add: (deckId: string, b: NoteInput) =>
