@@ -39,8 +39,7 @@ export type DeckOptions = Pick<
   | 'burySiblings'
 >
 export type DeckInput = Partial<
-  Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'presetId'> &
-    DeckOptions
+  Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'presetId'> & DeckOptions
 >
 export type Preset = ServerPreset
 export type CardAction = (typeof CARD_ACTIONS)[number]
