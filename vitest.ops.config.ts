@@ -7,7 +7,7 @@ export default defineConfig({
     include: ['deploy/**/*.ops.test.ts'],
     globalSetup: ['test/test-setup.ts'],
     testTimeout: 120_000,
-    hookTimeout: 1_200_000, // building an image from scratch: debootstrap (≈ 6 min) and the build
+    hookTimeout: 3_000_000, // building the images from scratch: debootstrap and six images on vfs
     fileParallelism: false,
   },
 })
