@@ -2,6 +2,7 @@ import type { Context, ValidationTargets } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { validator } from 'hono/validator'
 import { z } from 'zod'
+import { ANKI_IMPORT_PATH } from './content/limits'
 import { ApiError } from './errors'
 import { named } from './middleware/named'
 
@@ -104,8 +105,15 @@ export const guardInput = (maxDepth: number) =>
       if (bad) refuse('path', [{ path: 'path', message: bad }])
       refuse('query', pairIssues(searchParams))
     }
-    // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || !c.req.raw.body) return next()
+    // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing. An Anki
+    // package is bytes whatever its declared type, streamed by its route: reading it here would lock the stream.
+    if (
+      c.req.method === 'GET' ||
+      c.req.method === 'HEAD' ||
+      !c.req.raw.body ||
+      ANKI_IMPORT_PATH.test(c.req.path)
+    )
+      return next()
     if (FORM_TYPE.test(typeOf(c)))
       refuse('form', pairIssues(new URLSearchParams(await c.req.text())))
     else if (isJson(c)) {

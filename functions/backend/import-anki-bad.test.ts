@@ -94,6 +94,27 @@ describe('POST /api/imports/anki refuses bad packages', () => {
       await nothingStored(b)
     })
 
+  // Declared JSON or a form, the body is still the package's bytes (no input check may read the stream first).
+  for (const type of ['application/json', 'application/x-www-form-urlencoded'])
+    it(`answers 400 for a body sent as ${type}`, async () => {
+      const b = await learner()
+      const res = await fetch(`${p.backend.url}/api/imports/anki`, {
+        method: 'POST',
+        body: '{"a":1}',
+        headers: {
+          authorization: `Bearer ${b.token}`,
+          'x-forwarded-for': b.ip,
+          'content-type': type,
+        },
+      })
+      expect(res.status).toBe(400)
+      expect((await res.json()).error).toMatchObject({
+        code: 'BAD_PACKAGE',
+        details: { reason: 'not-a-zip' },
+      })
+      await nothingStored(b)
+    })
+
   it('answers 413 for a package over the limit, declared by Content-Length', async () => {
     const b = await learner()
     const { status, body } = await post(b, new Uint8Array(MAX + 1))
