@@ -80,15 +80,16 @@ describe('studying like Anki in a real browser', () => {
     // Own media: a picture is taken; a text file named like one is refused with a clear error.
     await page.getByRole('link', { name: fronts[2], exact: true }).click()
     await page.getByRole('heading', { name: fronts[2] }).waitFor()
-    const file = page.getByLabel('Add your own picture (PNG, JPEG, WebP) or sound')
-    await file.setInputFiles({
+    await page.getByLabel(/^Add your picture \(a PNG, JPEG or WebP image, up to 2 MB\)/).waitFor()
+    const picture = page.locator('input[type=file][name=image]') // its label then says 'Replace'
+    await picture.setInputFiles({
       name: 'drawing.png',
       mimeType: 'image/png',
       buffer: Buffer.from(await png(32, [250, 200, 0], [0, 90, 200])),
     })
     await page.getByText('Added your picture.').waitFor()
     await page.locator('img.card-image').waitFor()
-    await file.setInputFiles({
+    await picture.setInputFiles({
       name: 'not-a-picture.png',
       mimeType: 'image/png',
       buffer: Buffer.from('<svg onload="alert(1)"></svg>'),

@@ -163,7 +163,7 @@ describe.each([
       w.count(/ai\/explain/),
     ]).toEqual([false, 'my own note', 0])
     await page.getByRole('heading', { name: 'der Hund' }).waitFor()
-    await page.getByRole('button', { name: 'Save card' }).click()
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('Saved. You can undo it under Changes.').waitFor()
     const deckUrl = must(
       await page.getByRole('link', { name: '← Back to the deck' }).getAttribute('href'),
