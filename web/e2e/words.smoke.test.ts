@@ -14,6 +14,7 @@ beforeAll(
       MICRO_FLUSH_THRESHOLD: '1',
       RATE_LIMIT_AI: '1000/60',
       RATE_LIMIT_PUBLIC: '1000/60',
+      RATE_LIMIT_STANDARD: '1000/60', // a script is faster than a learner: the card page now asks for its note too
     })),
   120_000,
 )
