@@ -2,6 +2,7 @@ import { compress, init as initZstd } from '@bokuweb/zstd-wasm'
 import { strToU8, zipSync, type Zippable } from 'fflate'
 import initSqlJs, { type Database } from 'sql.js'
 import { SCHEMA_11 } from '../lib/anki/legacy-col'
+import { legacyField } from '../lib/anki/models'
 
 /**
  * Writes real Anki packages (.apkg/.colpkg) from a small model, for tests and the bench:
@@ -424,15 +425,7 @@ function legacyModels(types: AnkiNoteType[]) {
         tags: [],
         vers: [],
         req: t.templates.map((_, i) => [i, 'any', [i]]),
-        flds: t.fields.map((name, ord) => ({
-          name,
-          ord,
-          sticky: false,
-          rtl: false,
-          font: 'Arial',
-          size: 20,
-          media: [],
-        })),
+        flds: t.fields.map(legacyField),
         tmpls: t.templates.map((tm, ord) => ({
           ...tm,
           ord,

@@ -90,6 +90,17 @@ export function ankiFields(
 }
 
 /** The `models` JSON of a schema-11 collection for these note types. */
+/** A field as a legacy collection's model JSON holds it, with Anki's defaults. */
+export const legacyField = (name: string, ord: number) => ({
+  name,
+  ord,
+  sticky: false,
+  rtl: false,
+  font: 'Arial',
+  size: 20,
+  media: [],
+})
+
 export function legacyModels(types: NoteType[], deckId: number, now: number) {
   return Object.fromEntries(
     types.map((type) => {
@@ -118,15 +129,7 @@ export function legacyModels(types: NoteType[], deckId: number, now: number) {
                 'any',
                 [type === 'optional-reversed' && ord === 1 ? 2 : ord === 1 ? 1 : 0],
               ]),
-          flds: m.fields.map((name, ord) => ({
-            name,
-            ord,
-            sticky: false,
-            rtl: false,
-            font: 'Arial',
-            size: 20,
-            media: [],
-          })),
+          flds: m.fields.map(legacyField),
           tmpls: m.templates.map((t, ord) => ({
             ...t,
             ord,

@@ -7,6 +7,7 @@ import {
   ANKI_ZIP_MAX_RATIO,
 } from '../content/limits'
 import { protoFields } from './protobuf'
+import { joinChunks } from './upload'
 
 /** What a package holds: its collection (SQLite bytes) and its media, read one file at a time. */
 export type AnkiPackage = {
@@ -102,13 +103,7 @@ function unzstd(bytes: Uint8Array, name: string) {
     if (e instanceof ApiError) throw e
     throw badPackage('zstd', `The package's file ${name} is not valid zstd`)
   }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return joinChunks(chunks, total)
 }
 
 /** Media name → zip entry: legacy JSON {"0": "a.jpg"}, or zstd protobuf MediaEntries (entry i is file "i"). */

@@ -27,6 +27,11 @@ export async function readUpload(req: Request, max: number) {
     }
     chunks.push(next.value)
   }
+  return joinChunks(chunks, total)
+}
+
+/** The chunks of a stream as one array of `total` bytes. */
+export function joinChunks(chunks: Uint8Array[], total: number) {
   const out = new Uint8Array(total)
   let at = 0
   for (const c of chunks) {
