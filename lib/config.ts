@@ -165,7 +165,8 @@ const SCHEMAS = {
     ALLOWED_ORIGINS: origins,
     /** `auto`: Secure + __Host- cookie when the request came over HTTPS (X-Forwarded-Proto from the edge). */
     COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
-    RATE_LIMIT_STANDARD: rateLimit('50/60'),
+    // Study is a call per card plus its image and sound: a quick learner makes 60–90 a minute.
+    RATE_LIMIT_STANDARD: rateLimit('150/60'),
     RATE_LIMIT_AI: rateLimit('10/60'),
     RATE_LIMIT_PUBLIC: rateLimit('20/60'),
     // A person's page is four calls and every action reloads it: admins at work need more than learners.
