@@ -141,6 +141,8 @@ const SCHEMAS = {
   frontend: Base.extend({
     PORT: Base.shape.PORT.default(8080),
     BACKEND_URL: url.default('http://127.0.0.1:8081'),
+    /** A request body of which nothing arrives for this long is a stalled upload: 408, the backend's request ended. */
+    BODY_IDLE_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(30),
     ALLOWED_ORIGINS: origins,
     /** PEM files: when set, PORT serves HTTPS (TLS 1.2+), reloaded when the files change. */
     TLS_CERT_FILE: z.string().min(1).optional(),

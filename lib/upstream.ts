@@ -1,3 +1,5 @@
+import { ApiError } from './errors'
+
 /** One request from the edge to the backend, passed on as it came (headers already vetted by the edge). */
 export type UpstreamRequest = {
   method: string
@@ -47,3 +49,30 @@ export const fetchUpstream = (base: string): Upstream => ({
   },
   close: async () => {},
 })
+
+/**
+ * A request body as it arrives, failing with 408 once none of it has come for `idleMs`: a stalled upload gets
+ * a clear answer, and the backend's request ends, instead of both waiting for bytes that never come.
+ */
+export function stallGuard(body: ReadableStream<Uint8Array>, idleMs: number) {
+  const reader = body.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(out) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const stalled = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => {
+          const s = idleMs / 1000
+          fail(new ApiError('REQUEST_TIMEOUT', `The upload stalled: nothing arrived for ${s} s`))
+        }, idleMs)
+      })
+      try {
+        const next = await Promise.race([reader.read(), stalled])
+        if (next.done) out.close()
+        else out.enqueue(next.value)
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  })
+}

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { ApiError } from '../../lib/errors'
-import { HOP_BY_HOP } from '../../lib/upstream'
+import { HOP_BY_HOP, stallGuard } from '../../lib/upstream'
 import type { FrontendEnv } from './env'
 
 // Not passed on: headers through which a client could claim another address or origin (only this edge sets
@@ -22,7 +22,7 @@ const DROPPED = new Set([
  * the injected upstream (a keep-alive pool on Node, fetch in workerd), with the body streamed through.
  */
 export default new Hono<FrontendEnv>().all('/api/*', async (c) => {
-  const { peerAddress, requestId, backend } = c.var // one read: Hono copies every variable on each c.var
+  const { peerAddress, requestId, backend, config } = c.var // one read: Hono copies every variable on each c.var
   const url = new URL(c.req.url)
   const headers: Record<string, string> = {}
   c.req.raw.headers.forEach((value, name) => {
@@ -38,9 +38,13 @@ export default new Hono<FrontendEnv>().all('/api/*', async (c) => {
       method: c.req.method,
       path: url.pathname + url.search,
       headers,
-      body: hasBody ? c.req.raw.body : null,
+      body:
+        hasBody && c.req.raw.body
+          ? stallGuard(c.req.raw.body, config.BODY_IDLE_TIMEOUT_S * 1000)
+          : null,
     })
     .catch((cause) => {
+      if (cause instanceof ApiError) throw cause // the client's own body stalled
       throw new ApiError(
         'UNAVAILABLE',
         'The service is unreachable; try again shortly',

@@ -7,6 +7,25 @@ const BUFFER_MAX = 64 * 1024
 const NO_BODY = new Set([101, 204, 205, 304])
 
 /**
+ * The body once its first bytes are there (or it ended). undici writes a request's head only with the first
+ * bytes of its body, so a request sent before them left a kept-alive connection silent for as long as the
+ * client took to start: the backend closed it as idle (keepAliveTimeout, 5 s) and a slow upload got 503.
+ */
+async function begun(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader()
+  const first = await reader.read()
+  return new ReadableStream<Uint8Array>({
+    start: (out) => (first.done ? out.close() : out.enqueue(first.value)),
+    async pull(out) {
+      const next = await reader.read()
+      if (next.done) out.close()
+      else out.enqueue(next.value)
+    },
+    cancel: (reason) => reader.cancel(reason),
+  })
+}
+
+/**
  * The backend over a pool of keep-alive connections (undici's Pool, HTTP/1.1): no fetch machinery (Request,
  * Response, Headers, AbortSignal) per request, and no new TCP handshake once the pool is warm.
  */
@@ -14,11 +33,12 @@ export function poolUpstream(base: string, o: { connections?: number } = {}): Up
   const pool = new Pool(new URL(base).origin, { connections: o.connections ?? 128 })
   return {
     async request({ method, path, headers, body }) {
+      const started = body && (await begun(body))
       const res = await pool.request({
         method: method as 'GET',
         path,
         headers,
-        body: body && Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+        body: started && Readable.fromWeb(started as import('node:stream/web').ReadableStream),
       })
       const answer: [string, string][] = []
       for (const [name, value] of Object.entries(res.headers))

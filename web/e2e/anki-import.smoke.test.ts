@@ -37,8 +37,7 @@ describe('Anki import in a real browser', () => {
         uploadThroughput,
       })
     await cdp.send('Network.enable')
-    // Two seconds of upload. Throttled to ten, the edge answered 503 'unreachable' (an open problem).
-    await throttle(bytes.length / 2)
+    await throttle(bytes.length / 10)
     const checked = page.waitForResponse((r) => r.url().includes('dryRun=true'), {
       timeout: 60_000,
     })
