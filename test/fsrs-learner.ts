@@ -1,13 +1,7 @@
 import { createEmptyCard, default_w, fsrs, generatorParameters, Rating } from 'ts-fsrs'
+import { seededRandom } from '../lib/seeded-random'
 
 const DAY = 86_400_000
-// Seeded randomness: the same histories on every run.
-const mulberry32 = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 /** A learner whose memory FSRS describes with these weights: initial stabilities well above the defaults'. */
 export const TRUE_W = [1.5, 4, 8, 20, ...default_w.slice(4)]
 
@@ -18,7 +12,7 @@ export function simulate(
   perCard: number,
   start = Date.UTC(2025, 0, 1),
 ) {
-  const rand = mulberry32(seed)
+  const rand = seededRandom(seed) // the same histories on every run
   const f = fsrs(generatorParameters({ w: TRUE_W, enable_short_term: false, enable_fuzz: false }))
   return Array.from({ length: cards }, () => {
     let card = createEmptyCard(new Date(start))

@@ -171,6 +171,13 @@ describe('learner routes', () => {
       ['POST', '/api/decks/:id/import', `/api/decks/${deckId}/import?dryRun=maybe`, {}, ['dryRun']],
       ['GET', '/api/decks/:id/export', '/api/decks/not-a-uuid/export', undefined, ['id']],
       ['GET', '/api/decks/:id/export.apkg', '/api/decks/x/export.apkg', undefined, ['id']],
+      [
+        'GET',
+        '/api/decks/:id/retention-forecast',
+        '/api/decks/x/retention-forecast',
+        undefined,
+        ['id'],
+      ],
       ['POST', '/api/imports/anki', '/api/imports/anki?dryRun=maybe', {}, ['dryRun']],
       ['GET', '/api/imports/:id', '/api/imports/not-a-uuid', undefined, ['id']],
       ['GET', '/api/cards/:id', '/api/cards/not-a-uuid', undefined, ['id']],

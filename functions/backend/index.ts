@@ -49,6 +49,7 @@ import deckExportApkg from './deck-export-apkg'
 import deckGet from './deck-get'
 import deckImport from './deck-import'
 import deckList from './deck-list'
+import deckRetentionForecast from './deck-retention-forecast'
 import deckUpdate from './deck-update'
 import type { BackendDeps } from './env'
 import importAnki from './import-anki'
@@ -98,6 +99,7 @@ export default function createBackendApp(deps: Omit<BackendDeps, 'verifier'>) {
     .route('/', deckUpdate)
     .route('/', deckDelete)
     .route('/', deckExtendToday)
+    .route('/', deckRetentionForecast)
     .route('/', presetList)
     .route('/', presetCreate)
     .route('/', presetUpdate)

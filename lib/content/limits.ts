@@ -37,3 +37,14 @@ export const ANKI_INFLATED_MAX_BYTES = 1024 * 1024 * 1024
 export const ANKI_ZIP_MAX_RATIO = 100
 /** A running import writes a heartbeat this often; one silent for three beats died with its process. */
 export const IMPORT_HEARTBEAT_MS = 10_000
+
+/**
+ * The desired-retention helper (issue 19): a deck's workload forecast at each retention the options page can
+ * set from 0.80 to 0.95 (its input's step is 0.01), over FORECAST_DAYS, from at most FORECAST_MAX_CARDS of the
+ * deck's cards (a uniform sample of a larger deck, scaled back): about half a second of CPU at the cap. A deck
+ * of fewer than FORECAST_MIN_CARDS runs as that many copies, averaged (a few cards' luck hides the trend).
+ */
+export const FORECAST_RETENTIONS = Array.from({ length: 16 }, (_, i) => (80 + i) / 100)
+export const FORECAST_DAYS = 365
+export const FORECAST_MAX_CARDS = 10_000
+export const FORECAST_MIN_CARDS = 2_000

@@ -9,6 +9,7 @@ import type { NoteFields, NoteType } from '../../../lib/content/note-types'
 import type { CARD_ACTIONS } from '../../../lib/content/card-states'
 import type { Preset as ServerPreset } from '../../../lib/content/presets'
 import type { Optimisation } from '../../../lib/content/fsrs-weights'
+import type { RetentionForecast } from '../../../lib/content/retention-forecast'
 import type { Settings } from '../../../lib/content/study'
 import type { UserRole } from '../../../lib/jwt'
 import type * as A from './admin-types'
@@ -42,6 +43,7 @@ export type DeckInput = Partial<
   Pick<Deck, 'name' | 'description' | 'sourceLang' | 'targetLang' | 'presetId'> & DeckOptions
 >
 export type Preset = ServerPreset
+export type { RetentionForecast }
 export type CardAction = (typeof CARD_ACTIONS)[number]
 import type { CardFilter } from '../../../lib/content/card-filters'
 export { CARD_FILTERS, type CardFilter } from '../../../lib/content/card-filters'
@@ -437,6 +439,8 @@ export function createApi(deps: ApiDeps = {}) {
       get: (id: string) => json<Deck>('GET', `/api/decks/${id}`),
       update: (id: string, b: DeckInput) => json<Deck>('PATCH', `/api/decks/${id}`, { body: b }),
       remove: (id: string) => json('DELETE', `/api/decks/${id}`),
+      retentionForecast: (id: string) =>
+        json<RetentionForecast>('GET', `/api/decks/${id}/retention-forecast`),
       cards: (
         id: string,
         q: {
