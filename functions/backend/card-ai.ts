@@ -13,7 +13,7 @@ import { COST_HEADER, paid } from '../../lib/middleware/credits'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { IdParam, Level } from '../../lib/content/schemas'
 import { validate } from '../../lib/validate'
-import { callRoute, passHeaders } from './_lib/call-route'
+import { callRoute, forward } from './_lib/call-route'
 import { ACTIONS, type Answer, place, routeOf } from './_lib/card-actions'
 import type { BackendEnv } from './env'
 
@@ -87,7 +87,7 @@ for (const [action, a] of Object.entries(ACTIONS)) {
       const res = await callRoute(c, route, route.target, {
         body: await inputOf(c.var.db, c.var.user.id, id, c.req.valid('json')),
       })
-      if (!res.ok) return new Response(res.body, { status: res.status, headers: passHeaders(res) })
+      if (!res.ok) return forward(c, res)
       const answer = (await res.json()) as Answer
       const value = a.value(answer, c.req.valid('json'))
       // Placed against the card as it is now (locked), in a transaction rolled back at once: the card stays as

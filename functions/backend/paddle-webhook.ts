@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import type { BackendEnv } from './env'
 
@@ -16,8 +17,8 @@ export default new Hono<BackendEnv>().post(
       requestId: c.var.requestId,
       timeoutMs: 10_000,
     })
-    return new Response(res.body, {
-      status: res.status,
+    return c.body(res.body as ReadableStream, {
+      status: res.status as ContentfulStatusCode,
       headers: { 'content-type': 'application/json' },
     })
   },

@@ -10,7 +10,10 @@ let redis: Awaited<ReturnType<typeof startRedisServer>>
 let p: PlatformHarness
 beforeAll(async () => {
   redis = await startRedisServer()
-  p = await platformHarness({ redisUrl: redis.url, backendEnv: { RATE_LIMIT_TIMEOUT_MS: '300' } })
+  p = await platformHarness({
+    redisUrl: redis.url,
+    backendEnv: { RATE_LIMIT_TIMEOUT_MS: '300', RATE_LIMIT_STANDARD: '50/60' }, // not the default's
+  })
 })
 afterAll(async () => {
   await p?.close()
@@ -79,6 +82,20 @@ describe('rate limits', () => {
     )
     expect(replies.filter((r) => r.status === 200)).toHaveLength(50)
     expect(replies.filter((r) => r.status === 429)).toHaveLength(10)
+  })
+
+  it('keep their headers and the request id on answers passed on from a core role', async () => {
+    const b = p.browser()
+    await b.register()
+    const own = await b.call('GET', '/api/whoami') // answered by the backend itself
+    const passed = await b.call('GET', '/api/credits/balance') // answered by the credit role
+    expect(passed.status).toBe(200)
+    expect(passed.headers.get('ratelimit-limit')).toBe(own.headers.get('ratelimit-limit'))
+    expect(Number(passed.headers.get('ratelimit-reset'))).toBeGreaterThan(0)
+    expect(Number(passed.headers.get('ratelimit-remaining'))).toBe(
+      Number(own.headers.get('ratelimit-remaining')) - 1,
+    )
+    expect(passed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   // The limiter's own refusal, as opposed to the AI service (not started here) being unreachable.

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { User } from '../../../lib/app'
 import { COST_HEADER, KEY_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
 import { requestMeta } from '../../../lib/request-meta'
@@ -33,8 +34,18 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
   })
 }
 
+/**
+ * A service's answer as this route's: its status, its body streamed on, the headers of it the browser may see,
+ * and this request's own (its limit, its request id): a Response built apart would drop those.
+ */
+export const forward = (c: Context, res: Response) =>
+  c.body(res.body as ReadableStream, {
+    status: res.status as ContentfulStatusCode,
+    headers: passHeaders(res),
+  })
+
 /** The headers of a service's answer the browser may see: what it cost, how to cache it, when to retry, a download's name. */
-export function passHeaders(res: Response) {
+function passHeaders(res: Response) {
   const headers = new Headers({
     'content-type': res.headers.get('content-type') ?? 'application/json',
   })

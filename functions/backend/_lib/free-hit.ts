@@ -8,7 +8,7 @@ import {
 } from '../../../lib/middleware/credits'
 import { named } from '../../../lib/middleware/named'
 import type { BackendEnv } from '../env'
-import { callRoute, passHeaders } from './call-route'
+import { callRoute, forward } from './call-route'
 import type { RouteSpec } from './routes'
 
 type Env = BackendEnv & { Variables: { user: User } }
@@ -40,8 +40,7 @@ export const freeHit = (
         headers: { [FREE_ONLY_HEADER]: 'true', [KEY_HEADER]: key ?? '' },
       },
     ).catch(() => null)
-    if (res?.status === 200 && res.headers.get(COST_HEADER) === '0')
-      return new Response(res.body, { status: 200, headers: passHeaders(res) })
+    if (res?.status === 200 && res.headers.get(COST_HEADER) === '0') return forward(c, res)
     await res?.body?.cancel()
     return next()
   })

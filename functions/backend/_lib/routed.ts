@@ -6,7 +6,7 @@ import { paid } from '../../../lib/middleware/credits'
 import { rateLimit } from '../../../lib/middleware/rate-limit'
 import { readJson } from '../../../lib/validate'
 import type { BackendEnv } from '../env'
-import { callRoute, passHeaders } from './call-route'
+import { callRoute, forward } from './call-route'
 import { freeHit } from './free-hit'
 import { type RouteSpec, userTypeOf } from './routes'
 
@@ -26,10 +26,8 @@ export const routed = (r: RouteSpec) => {
   const pathOf = (c: Context<Env>) =>
     r.target.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(c.req.param(name) ?? '')) +
     new URL(c.req.url).search
-  const call = async (c: Context<Env>) => {
-    const res = await callRoute(c, r, pathOf(c), { raw: await bodyOf(r, c) })
-    return new Response(res.body, { status: res.status, headers: passHeaders(res) })
-  }
+  const call = async (c: Context<Env>) =>
+    forward(c, await callRoute(c, r, pathOf(c), { raw: await bodyOf(r, c) }))
   if (!r.operation || !r.cost) return app.on(r.method, r.path, ...guards, call)
   const op = r.operation
   const hold = paid<Env>(r.cost, async (c) => {
