@@ -19,7 +19,12 @@ export async function startBackendRoles(env: { credit?: object; backend?: object
     await db.drop()
   }
   const mailDir = `/tmp/lingudesk-bench-mail-${process.pid}`
-  const common = { DATABASE_URL: db.url, ...(await serviceKeyEnv()), LOG_LEVEL: 'warn' }
+  const common = {
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...(await serviceKeyEnv()),
+    LOG_LEVEL: 'warn',
+  }
   try {
     const auth = await started(
       startRoleProcess('auth', {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { readCollection } from '../../lib/anki/collection'
+import { openCollection } from '../../lib/anki/collection'
 import { planImport } from '../../lib/anki/map'
 import { openPackage } from '../../lib/anki/package'
 import { readUpload } from '../../lib/anki/upload'
@@ -20,7 +20,7 @@ export const Query = z.object({
 
 /**
  * Imports an Anki package (.apkg/.colpkg, the body's bytes): the body streams in under ANKI_IMPORT_MAX_BYTES,
- * the package is checked and read whole before anything is stored. `dryRun=true` answers what would be
+ * the package is checked and read through before anything is stored. `dryRun=true` answers what would be
  * imported and every skipped item; otherwise a job (202) imports it, which GET /api/imports/:id follows.
  */
 export default new Hono<BackendEnv>().post(
@@ -37,19 +37,24 @@ export default new Hono<BackendEnv>().post(
       )
     const { dryRun, name } = c.req.valid('query')
     const pkg = openPackage(await readUpload(c.req.raw, c.var.config.ANKI_IMPORT_MAX_BYTES))
-    const plan = planImport(await readCollection(open, pkg.collection), pkg, c.var.config)
-    if (dryRun === 'true') return c.json({ summary: plan.summary })
-    const job = await asUser(c.var.db, c.var.user.id, (sql) =>
-      createJob(sql, name ?? null, plan.summary),
-    )
-    const work = runImportJob(c, c.var.user.id, job.id, plan, pkg).catch((e: unknown) =>
-      c.var.log.error('anki import cleanup failed', { jobId: job.id, error: String(e) }),
-    )
+    const col = await openCollection(open, pkg.collection())
+    let closeHere = true // until the job takes the collection over (it reads the notes again, then closes it)
     try {
-      c.executionCtx.waitUntil(work) // workerd: keep the request's isolate until the job ends
-    } catch {
-      // Node has no execution context: the promise runs on by itself.
+      const plan = planImport(col, pkg, c.var.config)
+      if (dryRun === 'true') return c.json({ summary: plan.summary })
+      const job = await asUser(c.var.db, c.var.user.id, (sql) =>
+        createJob(sql, name ?? null, plan.summary),
+      )
+      closeHere = false
+      const work = runImportJob(c, c.var.user.id, job.id, plan, pkg, col)
+      try {
+        c.executionCtx.waitUntil(work) // workerd: keep the request's isolate until the job ends
+      } catch {
+        // Node has no execution context: the promise runs on by itself.
+      }
+      return c.json({ job }, 202)
+    } finally {
+      if (closeHere) col.close()
     }
-    return c.json({ job }, 202)
   },
 )

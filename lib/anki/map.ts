@@ -21,6 +21,7 @@ export type Summary = {
 export type PlannedReview = { at: number; grade: number; durationMs: number }
 export type PlannedCard = { ord: number; suspended: boolean; reviews: PlannedReview[] }
 export type PlannedNote = {
+  noteTypeId: string // the Anki note type's
   deck: string
   type: NoteType
   fields: NoteFields
@@ -29,7 +30,7 @@ export type PlannedNote = {
   audio: string | null
   cards: PlannedCard[]
 }
-export type Plan = { notes: PlannedNote[]; media: string[]; summary: Summary }
+export type Plan = { notes(): Iterable<PlannedNote>; media: string[]; summary: Summary }
 
 /** Which of our types an Anki note type becomes, and how its fields and card ords carry over. */
 function mapType(t: AnkiNoteType): { type: NoteType; card: (ord: number) => number | null } {
@@ -53,29 +54,51 @@ function fieldsOf(type: NoteType, texts: string[]): NoteFields {
 }
 
 /**
- * What the import will write: the notes of every mappable note type with their cards, reviews and media, and
- * every item left out with its reason. Reading and checking only; nothing is stored.
+ * What the import will write: the summary (counts per deck and note type, every item left out with its reason)
+ * and `notes()`, the planned notes read again from the open collection each time it is called, so no more
+ * than one note is held at once. Reading and checking only; nothing is stored.
  */
-export function planImport(
-  col: AnkiCollection,
-  pkg: AnkiPackage,
-  limits: CardLimits & { CONTENT_MAX_CARDS_PER_DECK: number },
-): Plan {
+export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: Limits): Plan {
   const skipped: Skipped[] = []
-  const schemas = cardSchemas(limits).fields
   const media = checkMedia(pkg, skipped)
   const types = new Map([...col.noteTypes].map(([id, t]) => [id, { t, ...mapType(t) }]))
   const typeCounts = new Map<string, number>()
-  const reviews = groupBy(col.revlog, (r) => r.cid)
-  const cards = groupBy(col.cards, (c) => c.nid)
-  const notes: PlannedNote[] = []
+  const decks = new Map<string, DeckCounts>()
   const usedMedia = new Set<string>()
+  for (const n of planNotes(col, types, media, limits, (s) => skipped.push(s))) {
+    typeCounts.set(n.noteTypeId, (typeCounts.get(n.noteTypeId) ?? 0) + 1)
+    for (const m of [n.image, n.audio]) if (m) usedMedia.add(m)
+    const d = decks.get(n.deck) ?? { notes: 0, cards: 0, reviews: 0, media: 0 }
+    d.notes++
+    d.cards += n.cards.length
+    d.reviews += n.cards.reduce((s, c) => s + c.reviews.length, 0)
+    d.media += (n.image ? 1 : 0) + (n.audio ? 1 : 0)
+    decks.set(n.deck, d)
+  }
+  return {
+    notes: () => planNotes(col, types, media, limits, () => {}),
+    media: [...usedMedia],
+    summary: summarise(decks, types, typeCounts, skipped),
+  }
+}
+
+type Limits = CardLimits & { CONTENT_MAX_CARDS_PER_DECK: number }
+type MappedTypes = Map<string, { t: AnkiNoteType } & ReturnType<typeof mapType>>
+
+function* planNotes(
+  col: AnkiCollection,
+  types: MappedTypes,
+  media: Map<string, 'image' | 'audio' | null>,
+  limits: Limits,
+  skip: (s: Skipped) => void,
+): Generator<PlannedNote> {
+  const schemas = cardSchemas(limits).fields
   const deckCards = new Map<string, number>()
-  for (const n of col.notes) {
+  for (const n of col.notes()) {
     const mapped = types.get(n.mid)
-    const own = cards.get(n.id) ?? []
+    const own = n.cards
     if (!mapped) {
-      skipped.push({ kind: 'note', id: n.id, reason: 'its note type is missing from the package' })
+      skip({ kind: 'note', id: n.id, reason: 'its note type is missing from the package' })
       continue
     }
     const parts = n.flds.split('\x1f').map(fieldText)
@@ -87,7 +110,7 @@ export function planImport(
     )
     if (!parsed.success || !own.length) {
       const why = parsed.success ? 'it has no cards' : parsed.error.issues[0].message
-      skipped.push({
+      skip({
         kind: 'note',
         id: n.id,
         reason: `${parsed.success ? '' : `${parsed.error.issues[0].path.join('.')} `}${why}`,
@@ -100,7 +123,7 @@ export function planImport(
     for (const c of own) {
       const ord = mapped.card(c.ord)
       if (ord === null || !ords.has(ord)) {
-        skipped.push({
+        skip({
           kind: 'card',
           id: c.id,
           reason: `a ${mapped.t.name} note maps to ${mapped.type}, which makes no such card`,
@@ -108,19 +131,14 @@ export function planImport(
         continue
       }
       const revs: PlannedReview[] = []
-      for (const r of reviews.get(c.id) ?? [])
+      for (const r of c.revlog)
         if (r.ease >= 1 && r.ease <= 4 && r.type <= 3)
           revs.push({
             at: r.id,
             grade: r.ease,
             durationMs: Math.min(Math.max(r.time, 0), 3_600_000),
           })
-        else
-          skipped.push({
-            kind: 'review',
-            id: String(r.id),
-            reason: 'a manual reschedule, not a review',
-          })
+        else skip({ kind: 'review', id: String(r.id), reason: 'a manual reschedule, not a review' })
       planned.push({ ord, suspended: c.queue === -1, reviews: revs })
     }
     if (!planned.length) continue
@@ -128,16 +146,15 @@ export function planImport(
     const inDeck = (deckCards.get(deck) ?? 0) + planned.length
     if (inDeck > limits.CONTENT_MAX_CARDS_PER_DECK) {
       const max = limits.CONTENT_MAX_CARDS_PER_DECK
-      skipped.push({ kind: 'note', id: n.id, reason: `its deck ${deck} would pass ${max} cards` })
+      skip({ kind: 'note', id: n.id, reason: `its deck ${deck} would pass ${max} cards` })
       continue
     }
     deckCards.set(deck, inDeck)
     const image = parts.flatMap((p) => p.images).find((m) => media.get(m) === 'image') ?? null
     const audio = parts.flatMap((p) => p.sounds).find((m) => media.get(m) === 'audio') ?? null
-    for (const m of [image, audio]) if (m) usedMedia.add(m)
     for (const m of parts.flatMap((p) => [...p.images, ...p.sounds]))
       if (!media.has(m))
-        skipped.push({
+        skip({
           kind: 'media',
           id: m,
           reason: `note ${n.id} refers to it, but the package does not hold it`,
@@ -146,18 +163,8 @@ export function planImport(
       .split(/\s+/)
       .filter((t) => Tag.safeParse(t).success)
       .slice(0, limits.CONTENT_MAX_TAGS_PER_CARD)
-    typeCounts.set(n.mid, (typeCounts.get(n.mid) ?? 0) + 1)
-    notes.push({
-      deck,
-      type: mapped.type,
-      fields,
-      tags,
-      image,
-      audio,
-      cards: planned,
-    })
+    yield { noteTypeId: n.mid, deck, type: mapped.type, fields, tags, image, audio, cards: planned }
   }
-  return { notes, media: [...usedMedia], summary: summarise(notes, types, typeCounts, skipped) }
 }
 
 /** Each media file's kind, or a skip with the reason: its type is read from its bytes, as for uploads. */
@@ -183,20 +190,11 @@ function checkMedia(pkg: AnkiPackage, skipped: Skipped[]) {
 }
 
 function summarise(
-  notes: PlannedNote[],
-  types: Map<string, { t: AnkiNoteType; type: NoteType }>,
+  decks: Map<string, DeckCounts>,
+  types: MappedTypes,
   typeCounts: Map<string, number>,
   skipped: Skipped[],
 ): Summary {
-  const decks = new Map<string, DeckCounts>()
-  for (const n of notes) {
-    const d = decks.get(n.deck) ?? { notes: 0, cards: 0, reviews: 0, media: 0 }
-    d.notes++
-    d.cards += n.cards.length
-    d.reviews += n.cards.reduce((s, c) => s + c.reviews.length, 0)
-    d.media += (n.image ? 1 : 0) + (n.audio ? 1 : 0)
-    decks.set(n.deck, d)
-  }
   const perDeck = [...decks].map(([name, d]) => ({ name, ...d }))
   const sum = (k: keyof DeckCounts) => perDeck.reduce((s, d) => s + d[k], 0)
   return {
@@ -215,15 +213,4 @@ function summarise(
     },
     skipped,
   }
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string) {
-  const map = new Map<string, T[]>()
-  for (const r of rows) {
-    const k = key(r)
-    const list = map.get(k)
-    if (list) list.push(r)
-    else map.set(k, [r])
-  }
-  return map
 }

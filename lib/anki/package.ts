@@ -9,10 +9,13 @@ import {
 import { protoFields } from './protobuf'
 import { joinChunks } from './upload'
 
-/** What a package holds: its collection (SQLite bytes) and its media, read one file at a time. */
+/**
+ * What a package holds: its collection (SQLite bytes) and its media, each inflated only when asked for, so
+ * nothing unpacked stays alive longer than its reader holds it.
+ */
 export type AnkiPackage = {
   format: 'anki2' | 'anki21' | 'anki21b'
-  collection: Uint8Array
+  collection(): Uint8Array
   mediaNames: string[]
   media(name: string): Uint8Array | null
 }
@@ -41,15 +44,17 @@ export function openPackage(zip: Uint8Array): AnkiPackage {
   }
   const latest = entries.has('collection.anki21b')
   const format = latest ? 'anki21b' : entries.has('collection.anki21') ? 'anki21' : 'anki2'
-  const raw = read(`collection.${format}`)
-  if (!raw)
+  const collection = `collection.${format}`
+  if (!entries.has(collection))
     throw badPackage('no-collection', 'This zip is not an Anki package: it holds no collection')
-  const collection = latest ? unzstd(raw, 'collection.anki21b') : raw
   const map = read('media')
   const names = map ? mediaMap(map, latest) : new Map<string, string>()
   return {
     format,
-    collection,
+    collection() {
+      const raw = read(collection) ?? new Uint8Array()
+      return latest ? unzstd(raw, collection) : raw
+    },
     mediaNames: [...names.keys()],
     media(name) {
       const file = names.get(name)

@@ -37,6 +37,9 @@ export const ANKI_INFLATED_MAX_BYTES = 1024 * 1024 * 1024
 export const ANKI_ZIP_MAX_RATIO = 100
 /** A running import writes a heartbeat this often; one silent for three beats died with its process. */
 export const IMPORT_HEARTBEAT_MS = 10_000
+/** An import stores this many media files at once, and writes its progress at most this often. */
+export const IMPORT_MEDIA_CONCURRENCY = 8
+export const IMPORT_PROGRESS_MS = 1000
 
 /**
  * The desired-retention helper (issue 19): a deck's workload forecast at each retention the options page can

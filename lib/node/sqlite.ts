@@ -18,12 +18,14 @@ const wasmFile = (file: string) => {
 export const openSqlite: OpenSqlite = async (bytes) => {
   const db = new (await (engine ??= initSqlJs({ locateFile: wasmFile }))).Database(bytes)
   return {
-    rows<T>(sql: string) {
+    // Rows as arrays, one at a time: an object per row (getAsObject) costs time and memory on large tables.
+    *rows<T>(sql: string) {
       const stmt = db.prepare(sql)
-      const out: T[] = []
-      while (stmt.step()) out.push(stmt.getAsObject() as T)
-      stmt.free()
-      return out
+      try {
+        while (stmt.step()) yield stmt.get() as T
+      } finally {
+        stmt.free()
+      }
     },
     close: () => db.close(),
   }
