@@ -66,13 +66,12 @@ export async function runImportJob<E extends BackendEnv>(
     })
   } catch (e) {
     log.warn('anki import failed', { jobId, step, error: String(e) })
+    // The step it failed in, then what failed when that was one of our services (it says what to do).
+    const failed = `The import failed while ${DOING[step]}; nothing was imported.`
     const error =
       e instanceof ApiError
-        ? { code: e.code, message: e.message }
-        : {
-            code: 'INTERNAL',
-            message: `The import failed while ${DOING[step]}; nothing was imported. Try again.`,
-          }
+        ? { code: e.code, message: `${failed} ${e.message}` }
+        : { code: 'INTERNAL', message: `${failed} Try again.` }
     await asUser(db, userId, (sql) => failJob(sql, jobId, error))
       .then((keys) => [...new Set([...keys, ...mediaKeys.values()])])
       .then(
