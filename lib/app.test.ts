@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -140,6 +142,25 @@ describe('createApp plumbing', () => {
     const res = await testApp().app.request('/healthz')
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
+  it('sets the same security headers when served by Node, on answers and errors alike', async () => {
+    const { app } = testApp()
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise((ok) => server.once('listening', ok))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      for (const path of ['/healthz', '/t/teapot', '/t/boom']) {
+        const expected = [...(await app.request(path)).headers].filter(([name]) =>
+          /policy|cross-origin|^x-(?!request-id)|origin-agent/.test(name),
+        )
+        expect(expected.length).toBeGreaterThan(10)
+        const served = (await fetch(url + path)).headers
+        for (const [name, value] of expected) expect(served.get(name), name).toBe(value)
+      }
+    } finally {
+      server.close()
+    }
   })
 
   it('answers /readyz with 503 naming the dependency that is down', async () => {
