@@ -49,6 +49,7 @@ describe('GET /api/decks/:id/retention-forecast', () => {
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({
       weights: 'default',
+      grades: 'default',
       desiredRetention: 0.9,
       cards: 400,
       simulated: 2000, // five copies of a small deck
@@ -87,6 +88,26 @@ describe('GET /api/decks/:id/retention-forecast', () => {
       ...FORECAST_RETENTIONS,
       0.97,
     ])
+    const at90 = (f: typeof before) =>
+      f.forecast.find((r: { retention: number }) => r.retention === 0.9).reviewsPerDay
+    expect(at90(after)).toBeLessThan(at90(before))
+  })
+
+  it('draws grades as often as the learner gave them, once there are enough', async () => {
+    const { b, deck } = await learnerWithDeck(300, 200)
+    const forecast = async () =>
+      (await b.call('GET', `/api/decks/${deck.id}/retention-forecast`)).body
+    const before = await forecast()
+    // 120 new cards all answered good, 120 reviews all answered easy (Anki's defaults: a third again or hard).
+    await p.db.owner.query(
+      `insert into content.reviews (user_id, card_id, deck_id, grade, duration_ms, was_new, state_before, state_after, version_before, reviewed_at)
+       select c.user_id, c.id, c.deck_id, case when g <= 120 then 3 else 4 end, 1000, g <= 120,
+         jsonb_build_object('state', case when g <= 120 then 0 else 2 end), '{}', 0, now() - g * interval '1 minute'
+       from content.cards c, generate_series(1, 240) g where c.deck_id = $1 limit 240`,
+      [deck.id],
+    )
+    const after = await forecast()
+    expect([before.grades, after.grades]).toEqual(['default', 'learner'])
     const at90 = (f: typeof before) =>
       f.forecast.find((r: { retention: number }) => r.retention === 0.9).reviewsPerDay
     expect(at90(after)).toBeLessThan(at90(before))

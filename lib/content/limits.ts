@@ -45,9 +45,13 @@ export const IMPORT_PROGRESS_MS = 1000
  * The desired-retention helper (issue 19): a deck's workload forecast at each retention the options page can
  * set from 0.80 to 0.95 (its input's step is 0.01), over FORECAST_DAYS, from at most FORECAST_MAX_CARDS of the
  * deck's cards (a uniform sample of a larger deck, scaled back): about half a second of CPU at the cap. A deck
- * of fewer than FORECAST_MIN_CARDS runs as that many copies, averaged (a few cards' luck hides the trend).
+ * of fewer than FORECAST_MIN_CARDS runs as that many copies, averaged (a few cards' luck hides the trend). Grades
+ * come as often as the learner gave them in their last FORECAST_GRADE_REVIEWS reviews, once those hold
+ * FORECAST_GRADES_MIN first grades and as many recalls (before, as Anki's simulator assumes).
  */
 export const FORECAST_RETENTIONS = Array.from({ length: 16 }, (_, i) => (80 + i) / 100)
 export const FORECAST_DAYS = 365
 export const FORECAST_MAX_CARDS = 10_000
 export const FORECAST_MIN_CARDS = 2_000
+export const FORECAST_GRADE_REVIEWS = 10_000
+export const FORECAST_GRADES_MIN = 100

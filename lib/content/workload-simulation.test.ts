@@ -2,7 +2,12 @@ import { default_w } from 'ts-fsrs'
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../seeded-random'
 import { FORECAST_RETENTIONS } from './limits'
-import { type SimCard, simulateWorkload, type Workload } from './workload-simulation'
+import {
+  DEFAULT_GRADES,
+  type SimCard,
+  simulateWorkload,
+  type Workload,
+} from './workload-simulation'
 
 const deck = (o: Partial<Workload> = {}): Workload => ({
   w: [...default_w],
@@ -14,6 +19,7 @@ const deck = (o: Partial<Workload> = {}): Workload => ({
   days: 365,
   seed: 1,
   share: 1,
+  grades: DEFAULT_GRADES,
   ...o,
 })
 /** `n` studied cards of mixed strength, some overdue, some due within their stability. */
@@ -80,6 +86,14 @@ describe('simulateWorkload', () => {
     expect(f.reviewsPerDay).toBeGreaterThan(29)
     // 5 new a day for 365 days: 1825 asked for, 1000 there; all studied cards count towards remembered.
     expect(f.memorised).toBeGreaterThan(2000)
+  })
+
+  it('follows the learner’s grades: one who always answers easy reviews less than one who always answers hard', () => {
+    const d = deck({ cards: studied(1000), newCards: 500, newPerDay: 10 })
+    const at = (recall: number[]) =>
+      simulateWorkload(0.9, { ...d, grades: { first: [0, 0, 1, 0], recall } }).reviewsPerDay
+    expect(at([0, 0, 1])).toBeLessThan(at([0, 1, 0]))
+    expect(at([0, 1, 0])).toBeLessThan(at([1, 0, 0]))
   })
 
   it('estimates a whole deck from a half sample with limits scaled by the share', () => {

@@ -17,7 +17,10 @@ export type Workload = {
   seed: number
   /** The part of the deck these cards are (a uniform sample of a large deck): limits scale by it, counts back. */
   share: number
+  grades: Grades
 }
+/** How often each grade is given: a new card's first (again, hard, good, easy); a recalled card's (hard, good, easy). */
+export type Grades = { first: number[]; recall: number[] }
 export type Forecast = {
   retention: number
   /** Reviews of studied cards (new cards' first views not counted), averaged over the days simulated. */
@@ -26,15 +29,18 @@ export type Forecast = {
   memorised: number
 }
 
-// Grade frequencies Anki's simulator assumes (fsrs-rs SimulatorConfig defaults): a new card's first grade
-// (again, hard, good, easy), and a recalled card's grade (hard, good, easy).
-const FIRST_GRADES = [0.24, 0.094, 0.495, 0.171]
-const RECALL_GRADES = [0.224, 0.631, 0.145]
+/** The frequencies Anki's simulator assumes when it has no history to count (fsrs-rs SimulatorConfig defaults). */
+export const DEFAULT_GRADES: Grades = {
+  first: [0.24, 0.094, 0.495, 0.171],
+  recall: [0.224, 0.631, 0.145],
+}
 // A daily limit of `rate` cards spread over the days in whole cards (a limit scaled to a sample is fractional).
 const quota = (rate: number, day: number) => Math.floor((day + 1) * rate) - Math.floor(day * rate)
-const draw = (probs: number[], u: number, first: Grade) => {
+// The grade whose share of `counts` holds u (0 ≤ u < 1); counts need not add up to 1.
+const draw = (counts: number[], u: number, first: Grade) => {
+  const x = u * counts.reduce((a, b) => a + b, 0)
   let i = 0
-  for (let acc = probs[0]; u >= acc && i < probs.length - 1; acc += probs[++i]);
+  for (let acc = counts[0]; x >= acc && i < counts.length - 1; acc += counts[++i]);
   return (first + i) as Grade
 }
 
@@ -77,7 +83,7 @@ export function simulateWorkload(retention: number, o: Workload): Forecast {
       const r = f.forgetting_curve(t, s[i])
       const k = reps[i]++
       const grade =
-        chance(i, k, 0) < r ? draw(RECALL_GRADES, chance(i, k, 1), Rating.Hard) : Rating.Again
+        chance(i, k, 0) < r ? draw(o.grades.recall, chance(i, k, 1), Rating.Hard) : Rating.Again
       const next = f.next_state({ stability: s[i], difficulty: d[i] }, t, grade, r)
       s[i] = next.stability
       d[i] = next.difficulty
@@ -86,7 +92,7 @@ export function simulateWorkload(retention: number, o: Workload): Forecast {
     }
     reviews += today.length
     for (const end = Math.min(n, seen + quota(o.newPerDay * o.share, day)); seen < end; seen++) {
-      const next = f.next_state(null, 0, draw(FIRST_GRADES, chance(seen, 0, 1), Rating.Again))
+      const next = f.next_state(null, 0, draw(o.grades.first, chance(seen, 0, 1), Rating.Again))
       s[seen] = next.stability
       d[seen] = next.difficulty
       last[seen] = day
