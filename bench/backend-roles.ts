@@ -20,15 +20,16 @@ export async function startBackendRoles(env: { credit?: object; backend?: object
   }
   const mailDir = `/tmp/lingudesk-bench-mail-${process.pid}`
   const common = {
-    DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...(await serviceKeyEnv()),
     LOG_LEVEL: 'warn',
   }
+  const login = (role: string) => ({ DATABASE_URL: db.loginAs(`lingudesk_${role}`) })
   try {
     const auth = await started(
       startRoleProcess('auth', {
         ...common,
+        ...login('auth'),
         SMTP_URL: `file://${mailDir}`,
         KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
         BCRYPT_COST: '4',
@@ -36,12 +37,20 @@ export async function startBackendRoles(env: { credit?: object; backend?: object
     )
     // One after another: a role that fails to start leaves none still starting behind it.
     const credit = await started(
-      startRoleProcess('credit', { ...common, AUTH_URL: auth.url, ...env.credit }),
+      startRoleProcess('credit', {
+        ...common,
+        ...login('credit'),
+        AUTH_URL: auth.url,
+        ...env.credit,
+      }),
     )
-    const ai = await started(startRoleProcess('ai', { ...common, AUTH_URL: auth.url, ...s3.env }))
+    const ai = await started(
+      startRoleProcess('ai', { ...common, ...login('ai'), AUTH_URL: auth.url, ...s3.env }),
+    )
     const backend = await started(
       startRoleProcess('backend', {
         ...common,
+        ...login('backend'),
         AUTH_URL: auth.url,
         CREDIT_URL: credit.url,
         AI_URL: ai.url,

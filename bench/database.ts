@@ -19,6 +19,8 @@ export async function benchDatabase() {
   await migrateWith(url, MIGRATIONS_DIR)
   return {
     url,
+    /** The URL as a role's own login, as production connects (`lingudesk_credit`…; a trust server needs no password). */
+    loginAs: (role: string) => Object.assign(new URL(url), { username: role, password: '' }).href,
     host: new URL(admin).host,
     drop: () => adminQuery(`drop database if exists ${name} with (force)`),
   }

@@ -81,7 +81,7 @@ async function atCredit() {
   await seed.end()
   const keys = await serviceKeyEnv()
   const credit = await startRoleProcess('credit', {
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.loginAs('lingudesk_credit'),
     ...keys,
     LOG_LEVEL: 'warn',
     GRANT_FREE: '0',

@@ -30,6 +30,7 @@ const STATUS = {
   UNAVAILABLE: 503,
   CREDIT_UNAVAILABLE: 503,
   CHARGE_NOT_RECORDED: 503,
+  DATABASE_BUSY: 503,
 } as const
 
 export type ErrorCode = keyof typeof STATUS

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { account, charge } from '../../lib/credit/ledger'
-import { asService } from '../../lib/db/tx'
+import { charge } from '../../lib/credit/ledger'
+import { serviceStatement } from '../../lib/db/tx'
 import { validate } from '../../lib/validate'
 import type { CreditEnv } from './env'
 import { Key, UserId } from './_lib/shared'
@@ -18,13 +18,10 @@ export default new Hono<CreditEnv>().post(
   validate('json', Body),
   async (c) => {
     const b = c.req.valid('json')
-    const accepted = await asService(c.var.db, async (sql) => {
-      await account(sql, b.userId)
-      return charge(sql, {
-        ...b,
-        threshold: c.var.config.MICRO_FLUSH_THRESHOLD,
-        requestId: c.var.requestId,
-      })
+    const accepted = await charge(serviceStatement(c.var.db), {
+      ...b,
+      threshold: c.var.config.MICRO_FLUSH_THRESHOLD,
+      requestId: c.var.requestId,
     })
     return c.json(accepted)
   },

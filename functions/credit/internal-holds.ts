@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { ensureMonthlyGrant } from '../../lib/credit/grants'
+import { ensureMonthlyGrant, type GrantCheck, grantCheck } from '../../lib/credit/grants'
 import { release } from '../../lib/credit/holds'
 import { beginPaid, settlePaid } from '../../lib/credit/idempotency'
 import { account } from '../../lib/credit/ledger'
-import { asService } from '../../lib/db/tx'
+import type { Sql } from '../../lib/db/db'
+import { asService, serviceStatement } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
 import { validate } from '../../lib/validate'
 import type { CreditEnv } from './env'
@@ -36,19 +37,26 @@ const HoldParam = z.object({ id: z.uuid() })
 export default new Hono<CreditEnv>()
   .post('/internal/holds', validate('json', ReserveBody), async (c) => {
     const b = c.req.valid('json')
-    const { now, config, metrics } = c.var
-    const begun = await asService(c.var.db, async (sql) => {
-      await ensureMonthlyGrant(sql, config, await account(sql, b.userId), now())
-      return beginPaid(sql, {
-        ...b,
-        expiresAt: new Date(now() + config.HOLD_TTL_S * 1000),
-        now: now(),
+    const { db, now, config, metrics } = c.var
+    const at = now()
+    const begin = (sql: Sql, grants: GrantCheck | null) =>
+      beginPaid(sql, { ...b, expiresAt: new Date(at + config.HOLD_TTL_S * 1000), now: at, grants })
+    // One statement; only a user due this month's grant takes a transaction that posts it first.
+    const begun = await begin(serviceStatement(db), grantCheck(config, at))
+      .then(async (r) =>
+        'grantDue' in r
+          ? asService(db, async (sql) => {
+              await ensureMonthlyGrant(sql, config, await account(sql, b.userId), at)
+              return begin(sql, null)
+            })
+          : r,
+      )
+      .catch((err: Error) => {
+        if (err instanceof ApiError && err.code === 'PAYMENT_REQUIRED')
+          metrics?.count('credit_holds_total', { outcome: 'refused' })
+        throw err
       })
-    }).catch((err: Error) => {
-      if (err instanceof ApiError && err.code === 'PAYMENT_REQUIRED')
-        metrics?.count('credit_holds_total', { outcome: 'refused' })
-      throw err
-    })
+    if ('grantDue' in begun) throw new Error('begin_paid asked for a grant twice')
     if ('replay' in begun) return c.json(begun, 200)
     metrics?.count('credit_holds_total', { outcome: 'reserved' })
     return c.json(begun, 201)
@@ -59,17 +67,20 @@ export default new Hono<CreditEnv>()
     validate('json', SettleBody),
     async (c) => {
       const { actual, response } = c.req.valid('json')
-      const { now, config, metrics } = c.var
-      const settled = await asService(c.var.db, (sql) =>
-        settlePaid(sql, {
-          holdId: c.req.valid('param').id,
-          actual,
-          response,
-          threshold: config.MICRO_FLUSH_THRESHOLD,
-          now: now(),
-          requestId: c.var.requestId,
-        }),
-      )
+      const { db, now, config, metrics } = c.var
+      const o = {
+        holdId: c.req.valid('param').id,
+        actual,
+        response,
+        threshold: config.MICRO_FLUSH_THRESHOLD,
+        now: now(),
+        requestId: c.var.requestId,
+      }
+      // One statement; a cost the balance cannot cover in full is charged capped, in a transaction.
+      const settled =
+        (await settlePaid(serviceStatement(db), o)) ??
+        (await asService(db, (sql) => settlePaid(sql, { ...o, cap: true })))
+      if (!settled) throw new Error('a capped settle answered short')
       metrics?.count('credit_holds_total', { outcome: settled.outcome })
       if (settled.outcome === 'settled' && settled.overrun) {
         metrics?.count('credit_overruns_total')

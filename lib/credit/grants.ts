@@ -36,6 +36,18 @@ async function expireEarlierGrants(sql: Sql, a: Account, period: string) {
   }
 }
 
+/** What credit.begin_paid needs to tell whether ensureMonthlyGrant has work to do for a user (migration 0028). */
+export type GrantCheck = {
+  period: string
+  amounts: Record<keyof typeof GRANT, number>
+  expires: boolean
+}
+export const grantCheck = (config: ConfigOf<'credit'>, now: number): GrantCheck => ({
+  period: periodOf(now),
+  amounts: { free: config.GRANT_FREE, plus: config.GRANT_PLUS, premium: config.GRANT_PREMIUM },
+  expires: config.GRANT_EXPIRES,
+})
+
 /** This month's grant for the user's type, posted at most once per user, month and type (its key says which). */
 export async function ensureMonthlyGrant(
   sql: Sql,

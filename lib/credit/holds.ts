@@ -26,26 +26,6 @@ export const toHold = (r: HoldRow): Hold => ({
   expiresAt: r.expires_at,
 })
 
-/** Holds an amount against the available balance; 402 when balance − holds − pending is too low. */
-export async function takeHold(
-  sql: Sql,
-  o: { userId: string; amount: number; key: string; expiresAt: Date },
-): Promise<Hold> {
-  const [ok] = await sql(
-    `update credit.accounts set held = held + $2 where user_id = $1 and balance - held - pending >= $2 returning user_id`,
-    [o.userId, o.amount],
-  )
-  if (!ok)
-    throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits for this action', {
-      needed: o.amount,
-    })
-  const [row] = await sql<HoldRow>(
-    `insert into credit.holds (user_id, amount, idempotency_key, expires_at) values ($1, $2, $3, $4) returning *`,
-    [o.userId, o.amount, o.key, o.expiresAt],
-  )
-  return toHold(row)
-}
-
 /** The hold, locked; an open one past its expiry is expired here (and stays so: the caller commits). */
 export async function lockHold(sql: Sql, holdId: string, now: number) {
   const [row] = await sql<HoldRow>(`select * from credit.holds where id = $1 for update`, [holdId])

@@ -157,11 +157,12 @@ export async function post(sql: Sql, e: Entry): Promise<Transaction> {
 export type Charge = { key: string; userId: string; amount: number; createdAt: Date }
 
 /**
- * Accepts a usage charge in one statement: recorded by key (durable, once), added to pending, and whole
- * multiples of the threshold moved from pending into one ledger debit (the remainder carries over). A charge
- * the available balance cannot cover changes nothing and answers 402. `release` frees a settled hold's amount
- * in the same update; `cap` charges at most what is then available (a settle: the work was done) instead of
- * refusing. A key seen before answers its first charge, unchanged.
+ * Accepts a usage charge in one statement (credit.charge_usage, migration 0028): recorded by key (durable,
+ * once), added to pending, and whole multiples of the threshold moved from pending into one ledger debit (the
+ * remainder carries over); the user's account is made on first use. A charge the available balance cannot
+ * cover changes nothing and answers 402. `release` frees a settled hold's amount in the same update; `cap`
+ * charges at most what is then available (a settle: the work was done) instead of refusing. A key seen
+ * before answers its first charge, unchanged.
  */
 export async function charge(
   sql: Sql,
@@ -176,47 +177,28 @@ export async function charge(
     cap?: boolean
   },
 ): Promise<Charge> {
-  type ChargeRow = { idempotency_key: string; user_id: string; amount: string; created_at: Date }
-  const [row] = await sql<ChargeRow & { applied: string }>(
-    `with acct as (
-       select user_id, balance, held, pending,
-              case when $7::boolean then least($3::bigint, balance - held - pending + $6::bigint) else $3::bigint end as charged
-       from credit.accounts where user_id = $2 for update
-     ), ch as (
-       insert into credit.charges (idempotency_key, user_id, amount, hold_id, request_id)
-       select $1::text, $2::text, charged, $4::uuid, $5::text from acct on conflict do nothing returning *
-     ), due as (
-       select acct.*, (pending + charged) / $8::bigint * $8::bigint as flushed from acct, ch
-       where balance - held - pending + $6::bigint >= charged
-     ), a as (
-       update credit.accounts c set held = c.held - $6::bigint, pending = c.pending + due.charged - due.flushed,
-              balance = c.balance - due.flushed, updated_at = now()
-       from due where c.user_id = due.user_id returning c.balance, due.flushed
-     ), t as (
-       insert into credit.transactions (user_id, kind, amount, balance_after, idempotency_key, actor, reason, request_id)
-       select $2::text, 'debit', -flushed, balance, 'flush:' || $1::text, 'system', 'usage', $5::text from a where flushed > 0
-     )
-     select ch.*, (select count(*) from a) as applied from ch`,
-    [
-      c.key,
-      c.userId,
-      c.amount,
-      c.holdId ?? null,
-      c.requestId ?? null,
-      c.release ?? 0,
-      c.cap ?? false,
-      c.threshold,
-    ],
-  )
-  if (row && Number(row.applied) === 0)
+  const [row] = await sql<{
+    r_key: string
+    r_user: string
+    r_amount: string
+    r_created_at: Date
+    r_applied: boolean
+  }>(`select * from credit.charge_usage($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    c.key,
+    c.userId,
+    c.amount,
+    c.threshold,
+    c.holdId ?? null,
+    c.requestId ?? null,
+    c.release ?? 0,
+    c.cap ?? false,
+  ])
+  if (!row.r_applied)
     throw new ApiError('PAYMENT_REQUIRED', 'Not enough credits', { needed: c.amount })
-  const first =
-    row ??
-    (await sql<ChargeRow>(`select * from credit.charges where idempotency_key = $1`, [c.key]))[0]
   return {
-    key: first.idempotency_key,
-    userId: first.user_id,
-    amount: num(first.amount),
-    createdAt: first.created_at,
+    key: row.r_key,
+    userId: row.r_user,
+    amount: num(row.r_amount),
+    createdAt: row.r_created_at,
   }
 }

@@ -13,6 +13,8 @@ export type DbRole = `lingudesk_${'backend' | 'auth' | 'credit' | 'ai'}`
 export interface Db {
   /** The database role this service's work runs as (see asUser/asService). */
   readonly role: DbRole
+  /** The pool logs in as `role` itself (production), so one statement needs no transaction to run as it. */
+  readonly loginIsRole: boolean
   query: Sql
   /** `begin` may carry statements without parameters that open every transaction, in the same round trip. */
   transaction<T>(fn: (sql: Sql) => Promise<T>, begin?: string): Promise<T>
@@ -27,6 +29,7 @@ const sqlOf =
 
 export function createDb(opts: {
   role: DbRole
+  loginIsRole?: boolean
   connect: () => Promise<Conn>
   close?: () => Promise<void>
 }): Db {
@@ -45,6 +48,7 @@ export function createDb(opts: {
   }
   return {
     role,
+    loginIsRole: opts.loginIsRole ?? false,
     query: (text, params) => withConn((conn) => sqlOf(conn)(text, params)),
     transaction: (fn, begin = 'begin') =>
       withConn(async (conn) => {

@@ -18,3 +18,12 @@ export function asUser<T>(db: Db, userId: string, fn: (sql: Sql) => Promise<T>):
 export function asService<T>(db: Db, fn: (sql: Sql) => Promise<T>): Promise<T> {
   return db.transaction(fn, beginAs(db))
 }
+
+/**
+ * One statement as its own transaction, as the service's role: a single round trip when the pool logs in as
+ * that role, else wrapped by asService (a superuser login: tests, local mode).
+ */
+export const serviceStatement =
+  (db: Db): Sql =>
+  (text, params) =>
+    db.loginIsRole ? db.query(text, params) : asService(db, (sql) => sql(text, params))
