@@ -5,6 +5,7 @@ import { dueQueue } from '../lib/content/study'
 import { asUser } from '../lib/db/tx'
 import { newUserId } from '../lib/ids'
 import { createPgDb } from '../lib/node/db'
+import { cpuMs } from './cpu'
 import { benchDatabase } from './database'
 import { record } from './results'
 
@@ -59,26 +60,39 @@ try {
     [user, CARDS / 10, fresh],
   )
   await run(url, 'vacuum analyze') // as autovacuum leaves a table after a bulk insert
-  const db = createPgDb(url, 'lingudesk_backend', 4)
+  const db = createPgDb(url, 'lingudesk_backend', 1) // one connection: its server process is the one measured
+  const [{ pid }] = await db.query<{ pid: number }>('select pg_backend_pid() as pid')
+  // Latency depends on the machine's load; the CPU time spent per call (here and, when the server is on this
+  // machine, in its PostgreSQL process) does not.
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)
   const times: number[] = []
+  let cpu0 = { node: process.cpuUsage(), pg: 0 }
   for (let i = 0; i < 220; i++) {
+    if (i === 20) cpu0 = { node: process.cpuUsage(), pg: local ? cpuMs(pid) : 0 } // after warm-up
     const t = performance.now()
     const q = (await asUser(db, user, (sql) => dueQueue(sql, { now: new Date(), limit: 50 }))).cards
-    if (i >= 20) times.push(performance.now() - t) // after warm-up
+    if (i >= 20) times.push(performance.now() - t)
     if (q.length !== 50 || new Set(q.map((c) => c.noteId)).size !== 50)
       throw new Error(`queue had ${q.length} cards, not 50 of 50 notes`)
+  }
+  const node = process.cpuUsage(cpu0.node)
+  const cpu = {
+    node: +((node.user + node.system) / 1000 / times.length).toFixed(2),
+    pg: local ? +((cpuMs(pid) - cpu0.pg) / times.length).toFixed(2) : null,
   }
   await db.close()
   times.sort((a, b) => a - b)
   const at = (p: number) => times[Math.floor(p * (times.length - 1))].toFixed(1)
   console.log(
-    `\nDue queue, one user with ${CARDS} cards (Basic and reversed notes, siblings, suspended, buried and flagged cards) in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+    `\nDue queue, one user with ${CARDS} cards (Basic and reversed notes, siblings, suspended, buried and flagged cards) in 10 decks, 50 cards with intervals, ${times.length} runs: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms; CPU per call: Node ${cpu.node} ms, PostgreSQL ${cpu.pg ?? '(not on this machine)'} ms`,
   )
   await record('due queue', {
     cards: CARDS,
     runs: times.length,
     'p50 ms': +at(0.5),
     'p99 ms': +at(0.99),
+    'node cpu ms per call': cpu.node,
+    'postgres cpu ms per call': cpu.pg,
   })
 } finally {
   await bench.drop()

@@ -4,11 +4,11 @@
 // Needs Redis (REDIS_URL, default the local one) and PostgreSQL (a database of its own on DATABASE_URL's server).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { serviceKeyEnv } from '../lib/service-keys'
 import { benchDatabase } from './database'
 import { firstLoad } from './first-load'
+import { cpuMs } from './cpu'
 import { record } from './results'
 import { freePort } from '../test/loopback'
 import { signUp } from '../test/sign-up'
@@ -99,11 +99,6 @@ type Figures = { 'req/s': number; 'p50 ms': number; 'p99 ms': number }
 // Work per request, which the machine's other load does not change: the CPU time (user + system, from /proc)
 // the case's server processes spend on a fixed number of requests.
 const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 20_000)
-const TICK_MS = 10 // USER_HZ = 100 on Linux
-const cpuMs = (child: ChildProcess) => {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS // utime, stime
-}
 
 async function load(
   name: string,
@@ -137,7 +132,7 @@ try {
   for (const k of CASES) await load(k.name, k.target, k.headers, { seconds: 1 }) // warm-up
   const cpu: Record<string, number> = {}
   for (const k of CASES) {
-    const used = () => k.on.reduce((sum, role) => sum + cpuMs(servers[role]), 0)
+    const used = () => k.on.reduce((sum, role) => sum + cpuMs(servers[role].pid), 0)
     const before = used()
     await load(k.name, k.target, k.headers, { requests: CPU_REQUESTS })
     cpu[k.name] = Math.round(((used() - before) * 1000) / CPU_REQUESTS)
