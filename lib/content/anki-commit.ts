@@ -36,7 +36,7 @@ export async function commitImport(
   if (batch.length) await write()
 }
 
-/** The rows of some planned notes: ids, each card's replayed memory state, its reviews. */
+/** The rows of some planned notes: ids, each card's replayed memory state, its reviews (per card). */
 function importRows(
   notes: PlannedNote[],
   deckIds: Map<string, string>,
@@ -67,19 +67,14 @@ function importRows(
         suspended: c.suspended,
         version: steps.length,
       })
-      steps.forEach((s, v) =>
+      // A card's states once each (a review's state before is the one after the review before it).
+      if (steps.length)
         rows.reviews.push({
           card_id: id,
           deck_id,
-          grade: c.reviews[v].grade,
-          duration_ms: c.reviews[v].durationMs,
-          was_new: v === 0,
-          state_before: s.before,
-          state_after: s.after,
-          version_before: v,
-          reviewed_at: new Date(c.reviews[v].at),
-        }),
-      )
+          states: [steps[0].before, ...steps.map((s) => s.after)],
+          reviews: c.reviews.map((r) => [r.grade, r.durationMs, new Date(r.at)]),
+        })
     }
   }
   return rows
@@ -110,8 +105,10 @@ async function insertRows(
   if (rows.reviews.length)
     await sql(
       `insert into content.reviews (card_id, deck_id, grade, duration_ms, was_new, state_before, state_after, version_before, reviewed_at)
-       select * from jsonb_to_recordset($1::jsonb) as (card_id uuid, deck_id uuid, grade smallint, duration_ms int, was_new boolean,
-         state_before jsonb, state_after jsonb, version_before int, reviewed_at timestamptz)`,
+       select c.card_id, c.deck_id, (r.x->>0)::smallint, (r.x->>1)::int, r.v = 1, c.states->(r.v::int - 1), c.states->(r.v::int),
+              r.v::int - 1, (r.x->>2)::timestamptz
+       from jsonb_to_recordset($1::jsonb) as c(card_id uuid, deck_id uuid, states jsonb, reviews jsonb),
+            jsonb_array_elements(c.reviews) with ordinality as r(x, v)`,
       [JSON.stringify(rows.reviews)],
     )
 }
