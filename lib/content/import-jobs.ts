@@ -2,7 +2,7 @@ import type { Summary } from '../anki/map'
 import type { Sql } from '../db/db'
 import { IMPORT_HEARTBEAT_MS } from './limits'
 
-export type ImportStep = 'media' | 'notes' | 'reviews' | 'memory' | 'commit'
+export type ImportStep = 'media' | 'commit'
 type JobRow = {
   id: string
   name: string | null

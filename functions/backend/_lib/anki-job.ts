@@ -24,7 +24,7 @@ import { serviceJson } from './service-json'
 const DOING = {
   media: 'storing its media',
   commit: 'writing its decks, cards and reviews',
-} satisfies Partial<Record<ImportStep, string>>
+} satisfies Record<ImportStep, string>
 
 /**
  * Runs an import job after its 202: media into the bucket first (through the AI role, as uploads, a few at

@@ -116,7 +116,7 @@ export type ImportJob = {
   id: string
   name: string | null
   state: 'running' | 'done' | 'failed'
-  step: 'media' | 'notes' | 'reviews' | 'memory' | 'commit' | null
+  step: 'media' | 'commit' | null
   done: number
   total: number
   summary: AnkiSummary
