@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gunzipSync } from 'node:zlib'
@@ -73,6 +73,22 @@ describe('frontend /api proxy', () => {
       { method: 'POST', url: '/api/decks?page=2', body: '{"name":"Verbs"}' },
     ])
     expect(seen[0].headers.authorization).toBe('Bearer t')
+  })
+
+  it('takes a body sent after 100 Continue, as curl sends one over 1 MB', async () => {
+    seen = []
+    const status = await new Promise<number | undefined>((ok, fail) => {
+      const req = request(`${frontend.url}/api/imports`, {
+        method: 'POST',
+        headers: { expect: '100-continue', 'content-type': 'application/octet-stream' },
+      })
+      req.on('continue', () => req.end('package bytes'))
+      req.on('response', (res) => ok(res.resume().statusCode))
+      req.on('error', fail)
+    })
+    expect(status).toBe(201)
+    expect(seen).toMatchObject([{ method: 'POST', url: '/api/imports', body: 'package bytes' }])
+    expect(seen[0].headers.expect).toBeUndefined()
   })
 
   it('replaces client-sent forwarding headers and request id with its own', async () => {

@@ -5,7 +5,8 @@ import type { FrontendEnv } from './env'
 
 // Not passed on: headers through which a client could claim another address or origin (only this edge sets
 // them); hop-by-hop headers; accept-encoding, as this edge compresses (the backend answers plain); host,
-// which the upstream sets for the backend.
+// which the upstream sets for the backend; expect, which this edge's server has answered (100 Continue) and
+// undici refuses.
 const DROPPED = new Set([
   'forwarded',
   'x-forwarded-for',
@@ -15,6 +16,7 @@ const DROPPED = new Set([
   ...HOP_BY_HOP,
   'accept-encoding',
   'host',
+  'expect',
 ])
 
 /**
