@@ -8,7 +8,9 @@ import { signUp } from '../test/sign-up'
 import { benchDatabase } from './database'
 
 /** `env` adds settings for one role (a limit raised, a grant). */
-export async function startBackendRoles(env: { credit?: object; backend?: object } = {}) {
+export async function startBackendRoles(
+  env: { credit?: object; ai?: object; backend?: object } = {},
+) {
   const db = await benchDatabase()
   const s3 = await startS3()
   const roles: RoleProcess[] = []
@@ -45,7 +47,13 @@ export async function startBackendRoles(env: { credit?: object; backend?: object
       }),
     )
     const ai = await started(
-      startRoleProcess('ai', { ...common, ...login('ai'), AUTH_URL: auth.url, ...s3.env }),
+      startRoleProcess('ai', {
+        ...common,
+        ...login('ai'),
+        AUTH_URL: auth.url,
+        ...s3.env,
+        ...env.ai,
+      }),
     )
     const backend = await started(
       startRoleProcess('backend', {

@@ -119,6 +119,8 @@ async function atCredit() {
 async function throughBackend() {
   const roles = await startBackendRoles({
     credit: { GRANT_FREE: '1000000000' },
+    // The offline plugin admitted like a provider (4 at once, 16 queued, 600 a minute) would bound the run.
+    ai: { OFFLINE_CONCURRENCY: '256', OFFLINE_QUEUE: '10000', OFFLINE_RPM: '100000' },
     backend: { RATE_LIMIT_AI: '1000000000/60', RATE_LIMIT_PUBLIC: '1000000000/60' },
   })
   const { backend } = roles
