@@ -54,7 +54,9 @@ describe('GET /api/decks/:id/export.apkg', () => {
 
     const { res, bytes } = await download(b, deck.id)
     expect(res.status).toBe(200)
-    expect(res.headers.get('content-disposition')).toContain('.apkg')
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="Verbes.apkg"; filename*=UTF-8''Verbes.apkg`,
+    )
     const { collection, media } = await readAnkiPackage(new Blob([bytes]))
     const decks = Object.values(collection.getDecks())
     const verbes = decks.find((d) => d.getName() === 'Verbes')

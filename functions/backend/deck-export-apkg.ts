@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { buildApkg } from '../../lib/anki/apkg'
+import { attachment } from '../../lib/attachment'
 import { deckPackage } from '../../lib/content/deck-package'
 import { IdParam } from '../../lib/content/schemas'
 import { asUser } from '../../lib/db/tx'
@@ -44,7 +45,7 @@ export default new Hono<BackendEnv>().get(
     const bytes = await buildApkg(p, media, write, c.var.now())
     return c.body(bytes, 200, {
       'content-type': 'application/apkg',
-      'content-disposition': 'attachment; filename="deck.apkg"',
+      'content-disposition': attachment(`${p.deck.name}.apkg`),
     })
   },
 )

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { attachment } from '../../lib/attachment'
 import { notesToCsv } from '../../lib/content/card-csv'
 import { requireDeck } from '../../lib/content/decks'
 import { listNotes } from '../../lib/content/notes'
@@ -17,13 +18,13 @@ export default new Hono<BackendEnv>().get(
   validate('param', IdParam),
   async (c) => {
     const deckId = c.req.valid('param').id
-    const notes = await asUser(c.var.db, c.var.user.id, async (sql) => {
-      await requireDeck(sql, deckId)
-      return listNotes(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK })
-    })
+    const { name, notes } = await asUser(c.var.db, c.var.user.id, async (sql) => ({
+      name: (await requireDeck(sql, deckId)).name,
+      notes: await listNotes(sql, deckId, { limit: c.var.config.CONTENT_MAX_CARDS_PER_DECK }),
+    }))
     return c.body(notesToCsv(notes), 200, {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="deck.csv"',
+      'content-disposition': attachment(`${name}.csv`),
     })
   },
 )

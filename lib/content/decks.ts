@@ -126,11 +126,12 @@ export async function deleteDeck(sql: Sql, id: string) {
   return (await sql(`delete from content.decks where id = $1 returning id`, [id])).length > 0
 }
 
-/** The deck must exist (RLS: only the user's own); `lock` makes concurrent adds to it wait their turn. */
+/** The deck (its name) must exist (RLS: only the user’s own); `lock` makes concurrent adds to it wait their turn. */
 export async function requireDeck(sql: Sql, id: string, lock = false) {
-  const [row] = await sql(
-    `select id from content.decks where id = $1${lock ? ' for update' : ''}`,
+  const [row] = await sql<{ name: string }>(
+    `select name from content.decks where id = $1${lock ? ' for update' : ''}`,
     [id],
   )
   if (!row) throw new ApiError('NOT_FOUND', 'No such deck')
+  return row
 }
