@@ -64,7 +64,8 @@ describe('POST /api/study/optimise', () => {
 
     const again = await b.call('POST', '/api/study/optimise')
     expect(again.status).toBe(429)
-    expect(again.body.error.details.retryAfterSeconds).toBeGreaterThan(0)
+    expect(again.body.error.details.retryAfter).toBeGreaterThan(3500)
+    expect(again.headers.get('retry-after')).toBe(String(again.body.error.details.retryAfter))
 
     // Weights that predict worse than the defaults stay unused.
     await p.db.owner.query(

@@ -33,6 +33,8 @@ const toOptimisation = (r: Row) => ({
   inUse: r.in_use,
   default: { logLoss: r.log_loss_default, rmse: r.rmse_default },
   fitted: { logLoss: r.log_loss_fitted, rmse: r.rmse_fitted, weights: r.weights },
+  /** When "optimise now" may run again (the cooldown's one source is here, not in the web app). */
+  nextFitAt: new Date(r.fitted_at.getTime() + FSRS_FIT_COOLDOWN_MS),
 })
 
 /** How many learners have fitted weights, and how many schedule with them (admin statistics; 0025). */
@@ -58,7 +60,7 @@ export async function historiesToFit(sql: Sql, now: Date) {
   const wait = last ? last.fittedAt.getTime() + FSRS_FIT_COOLDOWN_MS - now.getTime() : 0
   if (wait > 0)
     throw new ApiError('RATE_LIMITED', 'Your scheduler was optimised recently; try again later', {
-      retryAfterSeconds: Math.ceil(wait / 1000),
+      retryAfter: Math.ceil(wait / 1000),
     })
   const rows = await sql<{ card_id: string; grade: number; reviewed_at: Date }>(
     `select card_id, grade, reviewed_at from content.reviews where undone_at is null order by card_id, reviewed_at`,

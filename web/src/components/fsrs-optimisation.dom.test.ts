@@ -23,7 +23,11 @@ describe('FSRS optimisation in Settings', () => {
     expect(optimisation).toBeNull()
     render(FsrsOptimisation, { optimisation })
     expect(screen.getByText(/Not optimised yet/)).toBeTruthy()
-    await fireEvent.click(screen.getByRole('button', { name: 'Optimise now' }))
+    const button = screen.getByRole('button', { name: 'Optimise now' }) as HTMLButtonElement
+    await fireEvent.click(button)
+    // Disabled while the fit runs, so a second click cannot send a second request.
+    expect(button.disabled).toBe(true)
+    expect(button.textContent).toBe('Optimising…')
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toMatch(/at least 1000 reviews/),
     )
@@ -34,10 +38,15 @@ describe('FSRS optimisation in Settings', () => {
       inUse: true,
       default: { logLoss: 0.36, rmse: 0.11 },
       fitted: { logLoss: 0.35, rmse: 0.1, weights: [] },
+      nextFitAt: new Date(Date.now() + 3566_000).toISOString(),
     }
     render(FsrsOptimisation, { optimisation: fit as never })
     expect(screen.getByRole('status').textContent).toMatch(
       /1200 reviews.*log-loss 0\.3600 → 0\.3500, RMSE 0\.1100 → 0\.1000\.\s+Your weights are in use\./s,
     )
+    // Until the server would take another fit, the button says when instead of inviting a 429.
+    const again = screen.getByRole('button') as HTMLButtonElement
+    expect(again.disabled).toBe(true)
+    expect(again.textContent).toBe('Optimised; again in about an hour')
   })
 })

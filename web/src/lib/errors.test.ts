@@ -58,6 +58,11 @@ describe('the error presenter', () => {
     expect(p.link).toEqual({ href: '/#/forgot', label: 'Reset your password' })
   })
 
+  it('says a long wait as people do, not as a count of minutes', () => {
+    const p = present(err(429, 'RATE_LIMITED', 'Optimised recently', { retryAfter: 3566 }, 3566))
+    expect(p.help).toBe('Wait about an hour, then try again.')
+  })
+
   it('addresses a 402 to whoever acts: the learner buys credits, the admin reads about the learner’s balance', () => {
     const e = err(402, 'PAYMENT_REQUIRED', 'Not enough credits', { needed: 1_500_000 })
     expect(present(e).link?.href).toBe('/#/credits')

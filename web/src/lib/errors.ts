@@ -48,7 +48,14 @@ export function fieldLabel(path: string) {
   return text ? text[0].toUpperCase() + text.slice(1) : 'This request'
 }
 
-const minutes = (s: number) => (s < 90 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`)
+/** A wait as people say it: "45 seconds", "4 minutes", "about an hour", "about 3 hours", "about 2 days". */
+export function duration(s: number) {
+  if (s < 90) return `${s} seconds`
+  if (s < 50 * 60) return `${Math.ceil(s / 60)} minutes`
+  if (s < 90 * 60) return 'about an hour'
+  if (s < 36 * 3600) return `about ${Math.round(s / 3600)} hours`
+  return `about ${Math.round(s / 86_400)} days`
+}
 const fieldsOf = (e: ApiError): Field[] =>
   Array.isArray(e.details)
     ? (e.details as Field[]).filter((f) => f && typeof f.message === 'string')
@@ -84,7 +91,7 @@ export function present(e: unknown, ctx: Context = {}): Presented {
       )
     case 'ACCOUNT_LOCKED':
       return out(
-        `This account is locked for ${minutes(wait || 60)}`,
+        `This account is locked for ${duration(wait || 60)}`,
         'Too many wrong passwords were tried. Wait, or set a new password now: a reset lifts the lock at once.',
         { href: '/#/forgot', label: 'Reset your password' },
       )
@@ -160,11 +167,11 @@ export function present(e: unknown, ctx: Context = {}): Presented {
         'Choose a file Anki exported (File → Export): an .apkg deck package or a .colpkg collection package. Nothing was imported.',
       )
     case 'RATE_LIMITED':
-      return out(e.message, `Wait ${minutes(wait || 60)}, then try again.`)
+      return out(e.message, `Wait ${duration(wait || 60)}, then try again.`)
     case 'UNAVAILABLE':
       return out(
         'This is briefly unavailable',
-        `Try again in ${minutes(wait || 10)}; nothing was charged or changed.`,
+        `Try again in ${duration(wait || 10)}; nothing was charged or changed.`,
       )
     case 'UPSTREAM_FAILED':
       return out(e.message, 'Nothing was charged for the failed attempt.')
