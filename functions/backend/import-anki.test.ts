@@ -143,6 +143,53 @@ describe('POST /api/imports/anki', () => {
     expect((await b.call('GET', '/api/imports')).body.jobs).toEqual([])
   })
 
+  it('cleans names and drops reviews at impossible times in the dry run, and imports what it showed', async () => {
+    const b = await learner()
+    const model = smallModel()
+    model.decks[1].name = ' Spanish\0::::\u202eVerbs '
+    model.decks.push({ id: 5, name: 'x'.repeat(5000) })
+    for (const c of model.cards) if (c.noteId === 104) c.deckId = 5
+    model.notes[0].fields[0] = 'ha\0blar'
+    model.notes[0].tags.push('bad\0tag')
+    const at = (id: number) => ({ ...model.revlog[0], id })
+    model.revlog.push(at(1e16), at(Date.UTC(2030, 0, 1)), at(Date.UTC(1999, 0, 1)))
+    const dry = await post(b, await ankiPackage(model), 'dryRun=true')
+    expect(dry.status).toBe(200)
+    const long = 'x'.repeat(200)
+    expect(dry.body.summary.decks.map((d: { name: string }) => d.name).sort()).toEqual(
+      ['Spanish::Verbs', long].sort(),
+    )
+    expect(
+      dry.body.summary.skipped.map((s: { kind: string; id: string }) => `${s.kind} ${s.id}`).sort(),
+    ).toEqual(
+      [
+        'deck 1700000000100',
+        'deck 5',
+        'review 10000000000000000',
+        `review ${Date.UTC(2030, 0, 1)}`,
+        `review ${Date.UTC(1999, 0, 1)}`,
+      ].sort(),
+    )
+    const { status, body } = await post(b, await ankiPackage(model))
+    expect(status).toBe(202)
+    expect((await finished(b, body.job.id)).state).toBe('done')
+    const uid = (await b.call('GET', '/api/whoami')).body.id
+    const decks = await q<{ name: string }>('select name from content.decks where user_id = $1', [
+      uid,
+    ])
+    expect(decks.map((d) => d.name).sort()).toEqual(['Spanish::Verbs', long].sort())
+    const [hablar] = await q<{ front: string; tags: string[] }>(
+      `select front, tags from content.cards where user_id = $1 and front like 'ha%'`,
+      [uid],
+    )
+    expect(hablar).toEqual({ front: 'hablar', tags: ['verbs', 'es::a1', 'badtag'] })
+    const [{ latest }] = await q<{ latest: Date }>(
+      'select max(reviewed_at) latest from content.reviews where user_id = $1',
+      [uid],
+    )
+    expect(latest.getTime()).toBe(Math.max(...model.revlog.slice(0, 4).map((r) => r.id)))
+  })
+
   it('stores hostile field HTML as harmless plain text', async () => {
     const b = await learner()
     const model = smallModel()

@@ -40,7 +40,7 @@ export default new Hono<BackendEnv>().post(
     const col = await openCollection(open, pkg.collection())
     let closeHere = true // until the job takes the collection over (it reads the notes again, then closes it)
     try {
-      const plan = planImport(col, pkg, c.var.config)
+      const plan = await planImport(col, pkg, c.var.config, c.var.now())
       if (dryRun === 'true') return c.json({ summary: plan.summary })
       const job = await asUser(c.var.db, c.var.user.id, (sql) =>
         createJob(sql, name ?? null, plan.summary),

@@ -2,6 +2,7 @@ import { strFromU8 } from 'fflate'
 import { ApiError } from '../errors'
 import { badPackage } from './package'
 import { protoFields } from './protobuf'
+import { cleanText } from './text'
 
 /**
  * An SQLite database opened from bytes (lib/node/sqlite.ts: sql.js, which runs anywhere WebAssembly does);
@@ -80,7 +81,7 @@ function* notesOf(db: SqliteDb): Generator<AnkiNote> {
     )) {
       if (nid !== note?.id) {
         if (note) yield note
-        note = { id: nid, mid, flds, tags, cards: [] }
+        note = { id: nid, mid, flds: cleanText(flds), tags: cleanText(tags), cards: [] }
       }
       if (cid === null) continue
       if (cid !== card?.id) note.cards.push((card = { id: cid, did, ord, queue, revlog: [] }))
@@ -110,7 +111,7 @@ function schema11(db: SqliteDb) {
     decks: new Map(
       Object.entries(JSON.parse(decks) as Record<string, { name: string }>).map(([id, d]) => [
         id,
-        String(d.name),
+        cleanText(String(d.name)),
       ]),
     ),
     noteTypes: new Map(
@@ -118,9 +119,9 @@ function schema11(db: SqliteDb) {
         id,
         {
           id,
-          name: String(m.name),
+          name: cleanText(String(m.name)),
           cloze: m.type === 1,
-          fields: [...m.flds].sort((a, b) => a.ord - b.ord).map((f) => String(f.name)),
+          fields: [...m.flds].sort((a, b) => a.ord - b.ord).map((f) => cleanText(String(f.name))),
           templates: [...m.tmpls]
             .sort((a, b) => a.ord - b.ord)
             .map((t) => ({ qfmt: String(t.qfmt) })),
@@ -138,7 +139,7 @@ function schema18(db: SqliteDb) {
     // NotetypeConfig.kind (field 1): 1 is CLOZE
     noteTypes.set(id, {
       id,
-      name,
+      name: cleanText(name),
       cloze: protoFields(config).get(1)?.[0] === 1,
       fields: [],
       templates: [],
@@ -146,7 +147,7 @@ function schema18(db: SqliteDb) {
   for (const [ntid, name] of db.rows<[string, string]>(
     'select cast(ntid as text), name from fields order by ntid, ord',
   ))
-    noteTypes.get(ntid)?.fields.push(name)
+    noteTypes.get(ntid)?.fields.push(cleanText(name))
   for (const [ntid, config] of db.rows<[string, Uint8Array]>(
     'select cast(ntid as text), config from templates order by ntid, ord',
   )) {
@@ -155,6 +156,6 @@ function schema18(db: SqliteDb) {
   }
   const decks = new Map<string, string>()
   for (const [id, name] of db.rows<[string, string]>('select cast(id as text), name from decks'))
-    decks.set(id, name.replaceAll('\x1f', '::')) // schema 18 separates levels with \x1f
+    decks.set(id, cleanText(name.replaceAll('\x1f', '::'))) // schema 18 separates levels with \x1f
   return { decks, noteTypes }
 }

@@ -1,13 +1,20 @@
 import { sniffMedia } from '../content/media'
-import { MEDIA_MAX_BYTES } from '../content/limits'
+import {
+  ANKI_REVIEWS_FROM,
+  ANKI_REVIEWS_SKEW_MS,
+  DECK_NAME_MAX,
+  IMPORT_YIELD_EVERY,
+  MEDIA_MAX_BYTES,
+} from '../content/limits'
 import { cardsOf, type NoteFields, type NoteType } from '../content/note-types'
 import { type CardLimits, cardSchemas, Tag } from '../content/schemas'
 import type { AnkiCollection, AnkiNoteType } from './collection'
 import type { AnkiPackage } from './package'
-import { fieldText } from './text'
+import { cleanText, fieldText } from './text'
+import { yieldToEventLoop } from '../yield'
 
 export type Skipped = {
-  kind: 'noteType' | 'note' | 'card' | 'review' | 'media'
+  kind: 'deck' | 'noteType' | 'note' | 'card' | 'review' | 'media'
   id: string
   reason: string
 }
@@ -53,19 +60,46 @@ function fieldsOf(type: NoteType, texts: string[]): NoteFields {
   return { front: a, back: texts.slice(1).filter(Boolean).join('\n') }
 }
 
+/** A deck's name as it is stored: levels trimmed, empty levels dropped ("Default" if none is left), cut. */
+function deckName(anki: string) {
+  const levels = anki
+    .split('::')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+  return (levels.join('::') || 'Default').slice(0, DECK_NAME_MAX).trim()
+}
+
 /**
- * What the import will write: the summary (counts per deck and note type, every item left out with its reason)
- * and `notes()`, the planned notes read again from the open collection each time it is called, so no more
- * than one note is held at once. Reading and checking only; nothing is stored.
+ * What the import will write: the summary (counts per deck and note type, every item left out or renamed with
+ * its reason) and `notes()`, the planned notes read again from the open collection each time it is called, so
+ * no more than one note is held at once. The dry run shows this summary and the job writes these notes: what a
+ * dry run passes, the job can store. Reading and checking only; nothing is stored. Gives the event loop back
+ * every IMPORT_YIELD_EVERY notes.
  */
-export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: Limits): Plan {
+export async function planImport(
+  col: AnkiCollection,
+  pkg: AnkiPackage,
+  limits: Limits,
+  now: number,
+): Promise<Plan> {
   const skipped: Skipped[] = []
   const media = checkMedia(pkg, skipped)
   const types = new Map([...col.noteTypes].map(([id, t]) => [id, { t, ...mapType(t) }]))
+  const deckNames = new Map([...col.decks].map(([id, name]) => [id, deckName(name)]))
+  for (const [id, name] of deckNames)
+    if (name !== col.decks.get(id))
+      skipped.push({
+        kind: 'deck',
+        id,
+        reason: `renamed to "${name}" (blank levels dropped, at most ${DECK_NAME_MAX} characters)`,
+      })
+  const ctx = { types, decks: deckNames, media, limits, reviewsTo: now + ANKI_REVIEWS_SKEW_MS }
   const typeCounts = new Map<string, number>()
   const decks = new Map<string, DeckCounts>()
   const usedMedia = new Set<string>()
-  for (const n of planNotes(col, types, media, limits, (s) => skipped.push(s))) {
+  let read = 0
+  for (const n of planNotes(col, ctx, (s) => skipped.push(s))) {
+    if (++read % IMPORT_YIELD_EVERY === 0) await yieldToEventLoop()
     typeCounts.set(n.noteTypeId, (typeCounts.get(n.noteTypeId) ?? 0) + 1)
     for (const m of [n.image, n.audio]) if (m) usedMedia.add(m)
     const d = decks.get(n.deck) ?? { notes: 0, cards: 0, reviews: 0, media: 0 }
@@ -76,7 +110,7 @@ export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: Limits
     decks.set(n.deck, d)
   }
   return {
-    notes: () => planNotes(col, types, media, limits, () => {}),
+    notes: () => planNotes(col, ctx, () => {}),
     media: [...usedMedia],
     summary: summarise(decks, types, typeCounts, skipped),
   }
@@ -84,12 +118,17 @@ export function planImport(col: AnkiCollection, pkg: AnkiPackage, limits: Limits
 
 type Limits = CardLimits & { CONTENT_MAX_CARDS_PER_DECK: number }
 type MappedTypes = Map<string, { t: AnkiNoteType } & ReturnType<typeof mapType>>
+type PlanContext = {
+  types: MappedTypes
+  decks: Map<string, string> // Anki deck id → stored name
+  media: Map<string, 'image' | 'audio' | null>
+  limits: Limits
+  reviewsTo: number // the latest review time imported (ms)
+}
 
 function* planNotes(
   col: AnkiCollection,
-  types: MappedTypes,
-  media: Map<string, 'image' | 'audio' | null>,
-  limits: Limits,
+  { types, decks, media, limits, reviewsTo }: PlanContext,
   skip: (s: Skipped) => void,
 ): Generator<PlannedNote> {
   const schemas = cardSchemas(limits).fields
@@ -132,7 +171,13 @@ function* planNotes(
       }
       const revs: PlannedReview[] = []
       for (const r of c.revlog)
-        if (r.ease >= 1 && r.ease <= 4 && r.type <= 3)
+        if (!(r.id >= ANKI_REVIEWS_FROM && r.id <= reviewsTo))
+          skip({
+            kind: 'review',
+            id: String(r.id),
+            reason: `its time is not between ${new Date(ANKI_REVIEWS_FROM).getUTCFullYear()} and now`,
+          })
+        else if (r.ease >= 1 && r.ease <= 4 && r.type <= 3)
           revs.push({
             at: r.id,
             grade: r.ease,
@@ -142,7 +187,7 @@ function* planNotes(
       planned.push({ ord, suspended: c.queue === -1, reviews: revs })
     }
     if (!planned.length) continue
-    const deck = col.decks.get(own[0].did) ?? 'Imported'
+    const deck = decks.get(own[0].did) ?? 'Imported'
     const inDeck = (deckCards.get(deck) ?? 0) + planned.length
     if (inDeck > limits.CONTENT_MAX_CARDS_PER_DECK) {
       const max = limits.CONTENT_MAX_CARDS_PER_DECK
@@ -174,7 +219,13 @@ function checkMedia(pkg: AnkiPackage, skipped: Skipped[]) {
     const bytes = pkg.media(name)
     const t = bytes && sniffMedia(bytes)
     kinds.set(name, null)
-    if (!bytes)
+    if (cleanText(name) !== name)
+      skipped.push({
+        kind: 'media',
+        id: cleanText(name),
+        reason: 'its name holds control characters',
+      })
+    else if (!bytes)
       skipped.push({ kind: 'media', id: name, reason: 'listed but missing from the package' })
     else if (!t)
       skipped.push({ kind: 'media', id: name, reason: 'not an image or sound this app plays' })

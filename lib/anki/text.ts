@@ -1,3 +1,10 @@
+// Dropped from every text a package holds: NUL (PostgreSQL text cannot hold it) and the other C0 controls but tab,
+// newline and \x1f (Anki's field separator), DEL, and the bidi overrides and isolates, which make a name read
+// as another ("\u202egnp.exe" shows as "exe.png").
+// eslint-disable-next-line no-control-regex -- matching them is the point
+const UNSAFE = /[\0-\x08\x0b-\x1e\x7f\u202a-\u202e\u2066-\u2069]/g
+export const cleanText = (s: string) => s.replace(UNSAFE, '')
+
 /**
  * An Anki field's HTML as plain text: tags dropped (scripts and styles with their content), line breaks kept,
  * entities decoded. The result is text the SPA shows as text, never markup, so nothing in it can run.

@@ -2,15 +2,21 @@ import { replay } from '../anki/memory'
 import type { Plan, PlannedNote } from '../anki/map'
 import type { Sql } from '../db/db'
 import { createDeck } from './decks'
+import { IMPORT_YIELD_EVERY } from './limits'
 import { cardsOf } from './note-types'
+import { yieldToEventLoop } from '../yield'
 
 // Notes per round of inserts: rows are made and written a batch at a time, so only one batch is ever held.
 const BATCH = 500
 
+type Rows = { notes: object[]; cards: object[]; reviews: object[] }
+const noRows = (): Rows => ({ notes: [], cards: [], reviews: [] })
+
 /**
  * Writes a planned import inside the caller's transaction: a deck per Anki deck name, then notes, cards
  * (each card's memory state replayed from its history, lib/anki/memory.ts) and that history as reviews.
- * `mediaKeys` maps package media names to stored keys.
+ * `mediaKeys` maps package media names to stored keys. Gives the event loop back every IMPORT_YIELD_EVERY
+ * notes, so the role's other requests are served while a large collection replays.
  */
 export async function commitImport(
   sql: Sql,
@@ -19,74 +25,66 @@ export async function commitImport(
 ) {
   const deckIds = new Map<string, string>()
   for (const d of plan.summary.decks)
-    deckIds.set(
-      d.name,
-      await createDeck(sql, { name: d.name.slice(0, 200), sourceLang: 'en', targetLang: 'en' }),
-    )
+    deckIds.set(d.name, await createDeck(sql, { name: d.name, sourceLang: 'en', targetLang: 'en' }))
   const at = { notes: 0, cards: 0 } // created_at steps by 1 ms per note and card: decks keep Anki's order
-  let batch: PlannedNote[] = []
+  let rows = noRows()
   const write = async () => {
-    const rows = importRows(batch, deckIds, o)
-    batch = []
     await insertRows(sql, rows, o.now, at)
     at.notes += rows.notes.length
     at.cards += rows.cards.length
+    rows = noRows()
   }
-  for (const n of plan.notes()) if (batch.push(n) === BATCH) await write()
-  if (batch.length) await write()
+  for (const n of plan.notes()) {
+    addRows(rows, n, deckIds, o)
+    if (rows.notes.length % IMPORT_YIELD_EVERY === 0) await yieldToEventLoop()
+    if (rows.notes.length === BATCH) await write()
+  }
+  if (rows.notes.length) await write()
 }
 
-/** The rows of some planned notes: ids, each card's replayed memory state, its reviews (per card). */
-function importRows(
-  notes: PlannedNote[],
+/** A planned note's rows: ids, each card's replayed memory state, its reviews (per card). */
+function addRows(
+  rows: Rows,
+  n: PlannedNote,
   deckIds: Map<string, string>,
   o: { mediaKeys: Map<string, string>; now: Date },
 ) {
-  const rows = { notes: [] as object[], cards: [] as object[], reviews: [] as object[] }
-  for (const n of notes) {
-    const deck_id = deckIds.get(n.deck)
-    const note = { id: crypto.randomUUID(), deck_id, type: n.type, fields: n.fields }
-    rows.notes.push(note)
-    const faces = new Map(cardsOf(n.type, n.fields).map((f) => [f.ord, f]))
-    for (const c of n.cards) {
-      const id = crypto.randomUUID()
-      const { card, steps } = replay(c.reviews, o.now)
-      rows.cards.push({
-        id,
-        note_id: note.id,
+  const deck_id = deckIds.get(n.deck)
+  const note = { id: crypto.randomUUID(), deck_id, type: n.type, fields: n.fields }
+  rows.notes.push(note)
+  const faces = new Map(cardsOf(n.type, n.fields).map((f) => [f.ord, f]))
+  for (const c of n.cards) {
+    const id = crypto.randomUUID()
+    const { card, steps } = replay(c.reviews, o.now)
+    rows.cards.push({
+      id,
+      note_id: note.id,
+      deck_id,
+      ord: c.ord,
+      front: faces.get(c.ord)?.front,
+      back: faces.get(c.ord)?.back ?? '',
+      tags: n.tags,
+      image_key: n.image ? (o.mediaKeys.get(n.image) ?? null) : null,
+      audio_key: n.audio ? (o.mediaKeys.get(n.audio) ?? null) : null,
+      fsrs: card,
+      due: card.due,
+      state: card.state,
+      suspended: c.suspended,
+      version: steps.length,
+    })
+    // A card's states once each (a review's state before is the one after the review before it).
+    if (steps.length)
+      rows.reviews.push({
+        card_id: id,
         deck_id,
-        ord: c.ord,
-        front: faces.get(c.ord)?.front,
-        back: faces.get(c.ord)?.back ?? '',
-        tags: n.tags,
-        image_key: n.image ? (o.mediaKeys.get(n.image) ?? null) : null,
-        audio_key: n.audio ? (o.mediaKeys.get(n.audio) ?? null) : null,
-        fsrs: card,
-        due: card.due,
-        state: card.state,
-        suspended: c.suspended,
-        version: steps.length,
+        states: [steps[0].before, ...steps.map((s) => s.after)],
+        reviews: c.reviews.map((r) => [r.grade, r.durationMs, new Date(r.at)]),
       })
-      // A card's states once each (a review's state before is the one after the review before it).
-      if (steps.length)
-        rows.reviews.push({
-          card_id: id,
-          deck_id,
-          states: [steps[0].before, ...steps.map((s) => s.after)],
-          reviews: c.reviews.map((r) => [r.grade, r.durationMs, new Date(r.at)]),
-        })
-    }
   }
-  return rows
 }
 
 /** One statement per table for the whole batch: the rows travel as one JSON array each. */
-async function insertRows(
-  sql: Sql,
-  rows: ReturnType<typeof importRows>,
-  now: Date,
-  at: { notes: number; cards: number },
-) {
+async function insertRows(sql: Sql, rows: Rows, now: Date, at: { notes: number; cards: number }) {
   await sql(
     `insert into content.notes (id, deck_id, type, fields, created_at)
      select x.id, x.deck_id, x.type, x.fields, $2::timestamptz + ($3 + x.n) * interval '1 millisecond'

@@ -35,6 +35,16 @@ export const ANKI_ZIP_MAX_ENTRIES = 20_000
 export const ANKI_INFLATED_MAX_BYTES = 1024 * 1024 * 1024
 /** Deflate reaches about 1:1000 on zeros; a real collection or media file stays far below this ratio. */
 export const ANKI_ZIP_MAX_RATIO = 100
+/** A deck's longest name (content.decks CHECK, migration 0001): an imported Anki deck's name is cut to it. */
+export const DECK_NAME_MAX = 200
+/**
+ * An Anki review is imported only if it happened between Anki's first year and now (plus a day of clock skew):
+ * a revlog id (its time in ms) outside them is corrupt, and would make a card due at no date or in the future.
+ */
+export const ANKI_REVIEWS_FROM = Date.UTC(2006, 0, 1)
+export const ANKI_REVIEWS_SKEW_MS = 86_400_000
+/** An import gives the event loop back every this many notes it reads or writes (each few ms of CPU). */
+export const IMPORT_YIELD_EVERY = 50
 /** A running import writes a heartbeat this often; one silent for three beats died with its process. */
 export const IMPORT_HEARTBEAT_MS = 10_000
 /** An import stores this many media files at once, and writes its progress at most this often. */

@@ -1,5 +1,6 @@
 import { default_w, S_MIN } from 'ts-fsrs'
 import type { Sql } from '../db/db'
+import { yieldToEventLoop } from '../yield'
 import { WEIGHTS_IN_USE } from './fsrs-weights'
 import {
   FORECAST_DAYS,
@@ -131,7 +132,7 @@ export async function forecastRetentions(workload: Workload, desiredRetention: n
     : [...FORECAST_RETENTIONS, desiredRetention].sort((a, b) => a - b)
   const rows = []
   for (const retention of retentions) {
-    await new Promise((ok) => setTimeout(ok, 0))
+    await yieldToEventLoop()
     const f = simulateWorkload(retention, workload)
     rows.push({
       retention,

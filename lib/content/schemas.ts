@@ -6,6 +6,7 @@ import { clozeNumbers, MAX_CLOZE } from './cloze'
 import { NOTE_TYPE_IDS, type NoteFields, type NoteType } from './note-types'
 import { Text } from '../validate'
 import { cached } from '../cached'
+import { DECK_NAME_MAX } from './limits'
 
 // Field limits that protect the service, with messages a learner can act on. Text, not z.string(): these
 // fields also arrive as CSV cells, which the edge's JSON check never sees.
@@ -130,7 +131,9 @@ export const DeckOptionsBody = z.object({
   burySiblings: z.boolean(),
 })
 export const DeckBody = DeckOptionsBody.partial().extend({
-  name: Text.trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  name: Text.trim()
+    .min(1, 'is required')
+    .max(DECK_NAME_MAX, `must be at most ${DECK_NAME_MAX} characters`),
   description: Text.max(2000).optional(),
   sourceLang: Lang,
   targetLang: Lang,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { OFFLINE_SPEECH_LANGS } from '../ai/langs'
 import { pcmWav } from '../ai/media'
 import type { Speaker } from '../ai/types'
+import { yieldToEventLoop } from '../yield'
 
 // Real speech with no provider and no network: SVOX Pico compiled to WASM, reading the lingware in ./pico-lingware/.
 // English, German, Spanish, French and Italian; other languages get null (the caller says so).
@@ -51,7 +52,6 @@ export function picoSpeaker(dir: URL = new URL('./pico-lingware/', import.meta.u
 // long text (seconds of work) never stalls the role's other requests (another learner's translation, the
 // database pool's connects).
 const SLICE_MS = 20
-const yieldToOthers = () => new Promise<void>((ok) => setImmediate(ok))
 
 async function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
   const held: number[] = []
@@ -110,7 +110,7 @@ async function synthesize(m: Pico, text: string, [ta, sg]: [string, string]) {
         if (n > 0) parts.push(new Int16Array(m.HEAPU8.slice(out, out + n).buffer))
         m.HEAP16[count >> 1] = 0
         if (performance.now() - slice > SLICE_MS) {
-          await yieldToOthers() // the heap is this call's alone meanwhile: syntheses run one at a time
+          await yieldToEventLoop() // the heap is this call's alone meanwhile: syntheses run one at a time
           slice = performance.now()
         }
       }

@@ -110,7 +110,11 @@ export type AnkiSummary = {
   decks: { name: string; notes: number; cards: number; reviews: number; media: number }[]
   noteTypes: { name: string; mappedTo: NoteType; notes: number }[]
   totals: { decks: number; notes: number; cards: number; reviews: number; media: number }
-  skipped: { kind: 'noteType' | 'note' | 'card' | 'review' | 'media'; id: string; reason: string }[]
+  skipped: {
+    kind: 'deck' | 'noteType' | 'note' | 'card' | 'review' | 'media'
+    id: string
+    reason: string
+  }[]
 }
 export type ImportJob = {
   id: string
