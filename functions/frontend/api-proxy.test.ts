@@ -42,6 +42,8 @@ beforeAll(async () => {
       res.statusCode = 201
       res.setHeader('content-type', 'application/json')
       res.setHeader('set-cookie', 'rt=1; HttpOnly')
+      res.setHeader('content-security-policy', "default-src 'none'") // as the backend's API CSP
+      res.setHeader('x-frame-options', 'DENY')
       res.end(JSON.stringify({ ok: true })) // with its Content-Length, as the backend sends it
     })
   })
@@ -73,6 +75,9 @@ describe('frontend /api proxy', () => {
       { method: 'POST', url: '/api/decks?page=2', body: '{"name":"Verbs"}' },
     ])
     expect(seen[0].headers.authorization).toBe('Bearer t')
+    // The edge's own security headers replace the backend's, each sent once.
+    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src/)
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
   })
 
   it('takes a body sent after 100 Continue, as curl sends one over 1 MB', async () => {
