@@ -7,6 +7,8 @@ import type { Role } from '../lib/config'
 const ROOT = resolve(import.meta.dirname, '..')
 
 export type RoleProcess = RoleServer & {
+  /** Its process id (tests read its memory from /proc). */
+  pid: number
   /** Every log line the process wrote, parsed. */
   lines: Record<string, unknown>[]
   /** Kills it with SIGKILL, as a crash would, and waits until it is gone. */
@@ -44,5 +46,5 @@ export async function spawnRole(role: Role, env: Record<string, string>): Promis
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     await exited
   }
-  return { role, url, lines, kill, close: kill }
+  return { role, url, pid: Number(child.pid), lines, kill, close: kill }
 }

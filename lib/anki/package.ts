@@ -1,13 +1,12 @@
 import { strFromU8, unzipSync, type UnzipFileInfo } from 'fflate'
-import { Decompress } from 'fzstd'
 import { ApiError } from '../errors'
 import {
-  ANKI_INFLATED_MAX_BYTES,
+  ANKI_UNPACKED_MAX_BYTES,
   ANKI_ZIP_MAX_ENTRIES,
   ANKI_ZIP_MAX_RATIO,
 } from '../content/limits'
 import { protoFields } from './protobuf'
-import { joinChunks } from './upload'
+import { unzstd } from './zstd'
 
 /**
  * What a package holds: its collection (SQLite bytes) and its media, each inflated only when asked for, so
@@ -26,9 +25,21 @@ export const badPackage = (reason: string, message: string) =>
 /**
  * Opens an .apkg/.colpkg after checking its zip directory (entry count, declared sizes and ratios, total):
  * nothing is inflated before that, and every file inflates into a buffer of its declared size, checked after.
+ * A zstd file (current format) counts what it unpacks to instead, from its headers before it is unpacked,
+ * once however often it is read.
  */
 export function openPackage(zip: Uint8Array): AnkiPackage {
-  const entries = zipDirectory(zip)
+  const { entries, inflated } = zipDirectory(zip)
+  const latest = entries.has('collection.anki21b')
+  const grown = new Map<string, number>() // zstd file → what it unpacks to beyond its size in the zip
+  const unpack = (bytes: Uint8Array, name: string) => {
+    let left = ANKI_UNPACKED_MAX_BYTES - inflated + bytes.length
+    for (const [file, more] of grown) if (file !== name) left -= more
+    const out = unzstd(bytes, name, left)
+    grown.set(name, out.length - bytes.length)
+    return out
+  }
+  // Every file of the current format is zstd inside the zip.
   const read = (name: string) => {
     const e = entries.get(name)
     if (!e) return null
@@ -40,9 +51,8 @@ export function openPackage(zip: Uint8Array): AnkiPackage {
     }
     if (!out || out.length !== e.originalSize)
       throw badPackage('zip', `The package's file ${name} is not the size its zip says`)
-    return out
+    return latest ? unpack(out, name) : out
   }
-  const latest = entries.has('collection.anki21b')
   const format = latest ? 'anki21b' : entries.has('collection.anki21') ? 'anki21' : 'anki2'
   const collection = `collection.${format}`
   if (!entries.has(collection))
@@ -51,15 +61,11 @@ export function openPackage(zip: Uint8Array): AnkiPackage {
   const names = map ? mediaMap(map, latest) : new Map<string, string>()
   return {
     format,
-    collection() {
-      const raw = read(collection) ?? new Uint8Array()
-      return latest ? unzstd(raw, collection) : raw
-    },
+    collection: () => read(collection) ?? new Uint8Array(),
     mediaNames: [...names.keys()],
     media(name) {
       const file = names.get(name)
-      const bytes = file === undefined ? null : read(file)
-      return bytes && latest ? unzstd(bytes, name) : bytes
+      return file === undefined ? null : read(file)
     },
   }
 }
@@ -74,7 +80,7 @@ function zipDirectory(zip: Uint8Array) {
         inflated += f.originalSize
         if (entries.size > ANKI_ZIP_MAX_ENTRIES)
           throw badPackage('too-many-files', `The package holds over ${ANKI_ZIP_MAX_ENTRIES} files`)
-        if (inflated > ANKI_INFLATED_MAX_BYTES || isBomb(f))
+        if (inflated > ANKI_UNPACKED_MAX_BYTES || isBomb(f))
           throw badPackage(
             'zip-bomb',
             'The package looks like a zip bomb: it would unpack to far more than it is',
@@ -86,30 +92,11 @@ function zipDirectory(zip: Uint8Array) {
     if (e instanceof ApiError) throw e
     throw badPackage('not-a-zip', 'This file is not a zip: export an .apkg or .colpkg from Anki')
   }
-  return entries
+  return { entries, inflated }
 }
 
 const isBomb = (f: UnzipFileInfo) =>
   f.originalSize > 1024 * 1024 && f.originalSize > ANKI_ZIP_MAX_RATIO * Math.max(f.size, 1)
-
-/** zstd, streamed with a running cap: a small frame cannot grow past what the whole package may unpack to. */
-function unzstd(bytes: Uint8Array, name: string) {
-  const chunks: Uint8Array[] = []
-  let total = 0
-  try {
-    const d = new Decompress((chunk) => {
-      total += chunk.length
-      if (total > ANKI_INFLATED_MAX_BYTES)
-        throw badPackage('zip-bomb', `The package's file ${name} unpacks to too much`)
-      chunks.push(chunk)
-    })
-    d.push(bytes, true)
-  } catch (e) {
-    if (e instanceof ApiError) throw e
-    throw badPackage('zstd', `The package's file ${name} is not valid zstd`)
-  }
-  return joinChunks(chunks, total)
-}
 
 /** Media name → zip entry: legacy JSON {"0": "a.jpg"}, or zstd protobuf MediaEntries (entry i is file "i"). */
 function mediaMap(bytes: Uint8Array, latest: boolean) {
@@ -121,7 +108,7 @@ function mediaMap(bytes: Uint8Array, latest: boolean) {
         if (typeof name === 'string') names.set(name, file)
       return names
     }
-    protoFields(unzstd(bytes, 'media'))
+    protoFields(bytes)
       .get(1)
       ?.forEach((entry, i) => {
         const e = protoFields(entry as Uint8Array)

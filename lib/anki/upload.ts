@@ -31,7 +31,7 @@ export async function readUpload(req: Request, max: number) {
 }
 
 /** The chunks of a stream as one array of `total` bytes. */
-export function joinChunks(chunks: Uint8Array[], total: number) {
+function joinChunks(chunks: Uint8Array[], total: number) {
   const out = new Uint8Array(total)
   let at = 0
   for (const c of chunks) {

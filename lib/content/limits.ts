@@ -28,11 +28,13 @@ export const FSRS_REFIT_LEASE_MS = 86_400_000
 
 /**
  * Anki packages (issue 19). The upload itself is held to ANKI_IMPORT_MAX_BYTES (config); these hold what it
- * may unpack to, checked from the zip's directory before anything is inflated: a zip bomb is refused unread.
+ * may unpack to, checked from the zip's directory and each zstd file's headers before anything is inflated:
+ * a zip or zstd bomb is refused unread. ANKI_UNPACKED_MAX_BYTES counts both layers (each zip entry as inflated,
+ * or what its zstd unpacks to) and keeps the largest file the backend holds well inside its 512 MB.
  */
 export const ANKI_IMPORT_PATH = /^\/api\/imports\/anki$/
 export const ANKI_ZIP_MAX_ENTRIES = 20_000
-export const ANKI_INFLATED_MAX_BYTES = 1024 * 1024 * 1024
+export const ANKI_UNPACKED_MAX_BYTES = 256 * 1024 * 1024
 /** Deflate reaches about 1:1000 on zeros; a real collection or media file stays far below this ratio. */
 export const ANKI_ZIP_MAX_RATIO = 100
 /** A deck's longest name (content.decks CHECK, migration 0001): an imported Anki deck's name is cut to it. */
