@@ -1,7 +1,13 @@
 import { default_w } from 'ts-fsrs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CardHistory } from '../../lib/content/fsrs-weights'
-import { fsrsOptimiser, score, toItems } from '../../lib/node/fsrs-optimiser'
+import {
+  fsrsOptimiser,
+  score,
+  splitByTime,
+  toItems,
+  withinBounds,
+} from '../../lib/node/fsrs-optimiser'
 import { seedReviews as seed, simulate } from '../../test/fsrs-learner'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
@@ -17,6 +23,34 @@ describe('FSRS optimiser (fsrs-rs binding)', () => {
     expect(fitted.rmse).toBeLessThan(defaults.rmse)
     // The fit recovers the learner's large first-day stabilities (Good: 8 days, defaults about 2.3).
     expect(fit.weights[2]).toBeGreaterThan(default_w[2] * 1.5)
+  })
+
+  it('refuses a fit that only describes the reviews it was fitted on', async () => {
+    // Four perfect recalls a few days apart (an imported history of nothing but Good), then after two months
+    // most cards forgotten: the fit learns huge stabilities that the latest reviews, held out, contradict.
+    const day = 86_400_000
+    const start = Date.UTC(2025, 0, 1)
+    const histories = Array.from({ length: 300 }, (_, card) =>
+      [0, 1, 3, 7, 67].map((d, i, all) => ({
+        grade: i < 4 || card % 3 === 0 ? 3 : 1,
+        days: i ? d - all[i - 1] : 0,
+        at: start + d * day,
+      })),
+    )
+    const { train, heldOut } = splitByTime(histories)
+    expect(heldOut).toHaveLength(300)
+    const fit = await fsrsOptimiser.fit(histories)
+    const trainItems = toItems(train)
+    expect(score(trainItems, fit.weights).logLoss).toBeLessThan(score(trainItems).logLoss)
+    expect(fit.fitted.logLoss).toBeGreaterThan(fit.default.logLoss)
+  })
+
+  it('knows ts-fsrs’s bounds for each weight', () => {
+    expect(withinBounds([...default_w])).toBe(true)
+    expect(withinBounds([0.001, 0.89, 100, 100, ...default_w.slice(4)])).toBe(true)
+    expect(withinBounds([0.001, 0.89, 100, 101, ...default_w.slice(4)])).toBe(false)
+    expect(withinBounds([...default_w.slice(0, 20), Number.NaN])).toBe(false)
+    expect(withinBounds([...default_w.slice(0, 19)])).toBe(false)
   })
 })
 

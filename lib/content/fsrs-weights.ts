@@ -3,8 +3,11 @@ import { asUser } from '../db/tx'
 import { ApiError } from '../errors'
 import { FSRS_FIT_COOLDOWN_MS, FSRS_FIT_MIN_REVIEWS } from './limits'
 
-/** One card's reviews in order: the grade (1–4) and whole days since the card's previous review (0 first). */
-export type CardHistory = { grade: number; days: number }[]
+/**
+ * One card's reviews in order: the grade (1–4), whole days since the card's previous review (0 first) and when
+ * (ms since the epoch: the optimiser holds out the latest reviews).
+ */
+export type CardHistory = { grade: number; days: number; at: number }[]
 export type Fit = {
   weights: number[]
   default: { logLoss: number; rmse: number }
@@ -71,7 +74,7 @@ export async function historiesToFit(sql: Sql, now: Date) {
       `Optimisation needs at least ${FSRS_FIT_MIN_REVIEWS} reviews; you have ${rows.length}`,
       { reviews: rows.length, required: FSRS_FIT_MIN_REVIEWS },
     )
-  const byCard = new Map<string, { grade: number; days: number; at: number }[]>()
+  const byCard = new Map<string, CardHistory>()
   for (const r of rows) {
     let h = byCard.get(r.card_id)
     if (!h) byCard.set(r.card_id, (h = []))
@@ -83,7 +86,7 @@ export async function historiesToFit(sql: Sql, now: Date) {
       at,
     })
   }
-  return { reviews: rows.length, histories: [...byCard.values()] as CardHistory[] }
+  return { reviews: rows.length, histories: [...byCard.values()] }
 }
 
 /** Stores a fit (replacing the last); the scheduler takes its weights only if they predict better. */
