@@ -199,6 +199,8 @@ const SCHEMAS = {
     /** Every instance looks this often for learners due an FSRS refit (Node only), and fits at most a batch. */
     FSRS_REFIT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
     FSRS_REFIT_BATCH: z.coerce.number().int().min(1).max(100).default(4),
+    /** Anki imports (dry runs and jobs) one backend process runs at once; one per learner in any case. */
+    ANKI_IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
     AUTH_URL: url.default('http://127.0.0.1:8082'),
     CREDIT_URL: url.default('http://127.0.0.1:8083'),
     AI_URL: url.default('http://127.0.0.1:8084'),

@@ -11,6 +11,7 @@ import { requireUser } from '../../lib/middleware/auth'
 import { rateLimit } from '../../lib/middleware/rate-limit'
 import { validate } from '../../lib/validate'
 import { runImportJob } from './_lib/anki-job'
+import { admitImport } from './_lib/import-admission'
 import type { BackendEnv } from './env'
 
 export const Query = z.object({
@@ -22,6 +23,7 @@ export const Query = z.object({
  * Imports an Anki package (.apkg/.colpkg, the body's bytes): the body streams in under ANKI_IMPORT_MAX_BYTES,
  * the package is checked and read through before anything is stored. `dryRun=true` answers what would be
  * imported and every skipped item; otherwise a job (202) imports it, which GET /api/imports/:id follows.
+ * One import per learner at a time, and ANKI_IMPORT_CONCURRENCY per process (_lib/import-admission.ts).
  */
 export default new Hono<BackendEnv>().post(
   '/api/imports/anki',
@@ -36,25 +38,27 @@ export default new Hono<BackendEnv>().post(
         'Anki import runs only on the Node backend; try again later',
       )
     const { dryRun, name } = c.req.valid('query')
-    const pkg = openPackage(await readUpload(c.req.raw, c.var.config.ANKI_IMPORT_MAX_BYTES))
-    const col = await openCollection(open, pkg.collection())
-    let closeHere = true // until the job takes the collection over (it reads the notes again, then closes it)
-    try {
-      const plan = await planImport(col, pkg, c.var.config, c.var.now())
-      if (dryRun === 'true') return c.json({ summary: plan.summary })
-      const job = await asUser(c.var.db, c.var.user.id, (sql) =>
-        createJob(sql, name ?? null, plan.summary),
-      )
-      closeHere = false
-      const work = runImportJob(c, c.var.user.id, job.id, plan, pkg, col)
+    const uid = c.var.user.id
+    return admitImport(uid, c.var.config.ANKI_IMPORT_CONCURRENCY, async (holdFor) => {
+      const pkg = openPackage(await readUpload(c.req.raw, c.var.config.ANKI_IMPORT_MAX_BYTES))
+      const col = await openCollection(open, pkg.collection())
+      let closeHere = true // until the job takes the collection over (it reads the notes again, then closes it)
       try {
-        c.executionCtx.waitUntil(work) // workerd: keep the request's isolate until the job ends
-      } catch {
-        // Node has no execution context: the promise runs on by itself.
+        const plan = await planImport(col, pkg, c.var.config, c.var.now())
+        if (dryRun === 'true') return c.json({ summary: plan.summary })
+        const job = await asUser(c.var.db, uid, (sql) => createJob(sql, name ?? null, plan.summary))
+        closeHere = false
+        const work = runImportJob(c, uid, job.id, plan, pkg, col)
+        holdFor(job.id, work)
+        try {
+          c.executionCtx.waitUntil(work) // workerd: keep the request's isolate until the job ends
+        } catch {
+          // Node has no execution context: the promise runs on by itself.
+        }
+        return c.json({ job }, 202)
+      } finally {
+        if (closeHere) col.close()
       }
-      return c.json({ job }, 202)
-    } finally {
-      if (closeHere) col.close()
-    }
+    })
   },
 )
