@@ -176,6 +176,7 @@ const SCHEMAS = {
     RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(5000).default(1000),
     JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     CONTENT_MAX_CARDS_PER_DECK: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    CONTENT_MAX_DECKS: z.coerce.number().int().min(1).max(10_000).default(1000),
     CONTENT_MAX_BULK: z.coerce.number().int().min(1).max(10_000).default(1000),
     CONTENT_MAX_FRONT_CHARS: z.coerce
       .number()

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { createDeck, getDeck } from '../../lib/content/decks'
+import { createDeck, getDeck, makeDeckRoom } from '../../lib/content/decks'
 import { DeckBody } from '../../lib/content/schemas'
 import { asUser } from '../../lib/db/tx'
 import { requireUser } from '../../lib/middleware/auth'
@@ -14,9 +14,10 @@ export default new Hono<BackendEnv>().post(
   rateLimit('standard'),
   validate('json', DeckBody),
   async (c) => {
-    const deck = await asUser(c.var.db, c.var.user.id, async (sql) =>
-      getDeck(sql, await createDeck(sql, c.req.valid('json')), new Date(c.var.now())),
-    )
+    const deck = await asUser(c.var.db, c.var.user.id, async (sql) => {
+      await makeDeckRoom(sql, 1, c.var.config.CONTENT_MAX_DECKS)
+      return getDeck(sql, await createDeck(sql, c.req.valid('json')), new Date(c.var.now()))
+    })
     return c.json(deck, 201)
   },
 )

@@ -4,6 +4,7 @@ import { openCollection } from '../../lib/anki/collection'
 import { planImport } from '../../lib/anki/map'
 import { openPackage } from '../../lib/anki/package'
 import { readUpload } from '../../lib/anki/upload'
+import { makeDeckRoom } from '../../lib/content/decks'
 import { createJob } from '../../lib/content/import-jobs'
 import { asUser } from '../../lib/db/tx'
 import { ApiError } from '../../lib/errors'
@@ -45,6 +46,10 @@ export default new Hono<BackendEnv>().post(
       let closeHere = true // until the job takes the collection over (it reads the notes again, then closes it)
       try {
         const plan = await planImport(col, pkg, c.var.config, c.var.now())
+        const decks = plan.summary.decks.length
+        await asUser(c.var.db, uid, (sql) =>
+          makeDeckRoom(sql, decks, c.var.config.CONTENT_MAX_DECKS),
+        )
         if (dryRun === 'true') return c.json({ summary: plan.summary })
         const job = await asUser(c.var.db, uid, (sql) => createJob(sql, name ?? null, plan.summary))
         closeHere = false

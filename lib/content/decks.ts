@@ -65,10 +65,28 @@ const WITH_COUNTS = `with ${todayLimits('$2')}
                              count(*) filter (where c.state = 0 and ${STUDYABLE}) as new_total
                       from content.cards c where c.deck_id = d.id) a`
 
-export async function listDecks(sql: Sql, now: Date) {
+/**
+ * The learner's decks, at most `max` (the list: CONTENT_MAX_DECKS, the most they can make, so it needs no
+ * pages); all of them without (the data export).
+ */
+export async function listDecks(sql: Sql, now: Date, max: number | null = null) {
   return (
-    await sql<DeckRow>(`${WITH_COUNTS} order by d.created_at, d.id limit 500`, [now, null])
+    await sql<DeckRow>(`${WITH_COUNTS} order by d.created_at, d.id limit $3`, [now, null, max])
   ).map(toDeck)
+}
+
+/** Refuses (400) `adding` more decks past `max`; held until commit, so two at once cannot both pass. */
+export async function makeDeckRoom(sql: Sql, adding: number, max: number) {
+  await sql(
+    `select pg_advisory_xact_lock(hashtextextended('content.decks:' || current_setting('app.user_id'), 0))`,
+  )
+  const [{ n }] = await sql<{ n: string }>(`select count(*) as n from content.decks`)
+  if (Number(n) + adding > max)
+    throw new ApiError(
+      'BAD_REQUEST',
+      `You can have at most ${max} decks; you have ${n}${adding > 1 ? ` and this adds ${adding}` : ''}`,
+      { max, decks: Number(n), adding },
+    )
 }
 
 export async function getDeck(sql: Sql, id: string, now: Date) {

@@ -3,6 +3,7 @@ import type { AnkiCollection } from '../../../lib/anki/collection'
 import type { Plan } from '../../../lib/anki/map'
 import type { AnkiPackage } from '../../../lib/anki/package'
 import { commitImport } from '../../../lib/content/anki-commit'
+import { makeDeckRoom } from '../../../lib/content/decks'
 import {
   failJob,
   finishJob,
@@ -61,6 +62,7 @@ export async function runImportJob<E extends BackendEnv>(
     await progress(0, plan.summary.totals.cards)
     const now = new Date(c.var.now())
     await asUser(db, userId, async (sql) => {
+      await makeDeckRoom(sql, plan.summary.decks.length, c.var.config.CONTENT_MAX_DECKS) // decks made since the plan
       await commitImport(sql, plan, { mediaKeys, now })
       await finishJob(sql, jobId, plan.summary)
     })
