@@ -6,8 +6,11 @@ import { IMPORT_YIELD_EVERY } from './limits'
 import { cardsOf } from './note-types'
 import { yieldToEventLoop } from '../yield'
 
-// Notes per round of inserts: rows are made and written a batch at a time, so only one batch is ever held.
+// Notes per round of inserts: rows are made and written a batch at a time, so only one batch is ever held. A
+// batch also ends at BATCH_REVIEWS reviews: its JSON is made in one synchronous call (about 10 ms for 500 notes
+// with 1,250 reviews), which a long history would stretch.
 const BATCH = 500
+const BATCH_REVIEWS = 5000
 
 type Rows = { notes: object[]; cards: object[]; reviews: object[] }
 const noRows = (): Rows => ({ notes: [], cards: [], reviews: [] })
@@ -28,16 +31,19 @@ export async function commitImport(
     deckIds.set(d.name, await createDeck(sql, { name: d.name, sourceLang: 'en', targetLang: 'en' }))
   const at = { notes: 0, cards: 0 } // created_at steps by 1 ms per note and card: decks keep Anki's order
   let rows = noRows()
+  let reviews = 0
   const write = async () => {
     await insertRows(sql, rows, o.now, at)
     at.notes += rows.notes.length
     at.cards += rows.cards.length
     rows = noRows()
+    reviews = 0
   }
   for (const n of plan.notes()) {
     addRows(rows, n, deckIds, o)
     if (rows.notes.length % IMPORT_YIELD_EVERY === 0) await yieldToEventLoop()
-    if (rows.notes.length === BATCH) await write()
+    reviews += n.cards.reduce((sum, c) => sum + c.reviews.length, 0)
+    if (rows.notes.length === BATCH || reviews >= BATCH_REVIEWS) await write()
   }
   if (rows.notes.length) await write()
 }
