@@ -41,8 +41,8 @@ export default new Hono<BackendEnv>().post(
     const { dryRun, name } = c.req.valid('query')
     const uid = c.var.user.id
     return admitImport(uid, c.var.config.ANKI_IMPORT_CONCURRENCY, async (holdFor) => {
-      const pkg = openPackage(await readUpload(c.req.raw, c.var.config.ANKI_IMPORT_MAX_BYTES))
-      const col = await openCollection(open, pkg.collection())
+      const pkg = await openPackage(await readUpload(c.req.raw, c.var.config.ANKI_IMPORT_MAX_BYTES))
+      const col = await openCollection(open, await pkg.collection())
       let closeHere = true // until the job takes the collection over (it reads the notes again, then closes it)
       try {
         const plan = await planImport(col, pkg, c.var.config, c.var.now())

@@ -83,7 +83,7 @@ export async function planImport(
   now: number,
 ): Promise<Plan> {
   const skipped: Skipped[] = []
-  const media = checkMedia(pkg, skipped)
+  const media = await checkMedia(pkg, skipped)
   const types = new Map([...col.noteTypes].map(([id, t]) => [id, { t, ...mapType(t) }]))
   const deckNames = new Map([...col.decks].map(([id, name]) => [id, deckName(name)]))
   for (const [id, name] of deckNames)
@@ -213,10 +213,10 @@ function* planNotes(
 }
 
 /** Each media file's kind, or a skip with the reason: its type is read from its bytes, as for uploads. */
-function checkMedia(pkg: AnkiPackage, skipped: Skipped[]) {
+async function checkMedia(pkg: AnkiPackage, skipped: Skipped[]) {
   const kinds = new Map<string, 'image' | 'audio' | null>()
   for (const name of pkg.mediaNames) {
-    const bytes = pkg.media(name)
+    const bytes = await pkg.media(name)
     const t = bytes && sniffMedia(bytes)
     kinds.set(name, null)
     if (cleanText(name) !== name)

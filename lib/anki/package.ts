@@ -14,9 +14,9 @@ import { unzstd } from './zstd'
  */
 export type AnkiPackage = {
   format: 'anki2' | 'anki21' | 'anki21b'
-  collection(): Uint8Array
+  collection(): Promise<Uint8Array>
   mediaNames: string[]
-  media(name: string): Uint8Array | null
+  media(name: string): Promise<Uint8Array | null>
 }
 
 export const badPackage = (reason: string, message: string) =>
@@ -28,19 +28,19 @@ export const badPackage = (reason: string, message: string) =>
  * A zstd file (current format) counts what it unpacks to instead, from its headers before it is unpacked,
  * once however often it is read.
  */
-export function openPackage(zip: Uint8Array): AnkiPackage {
+export async function openPackage(zip: Uint8Array): Promise<AnkiPackage> {
   const { entries, inflated } = zipDirectory(zip)
   const latest = entries.has('collection.anki21b')
   const grown = new Map<string, number>() // zstd file → what it unpacks to beyond its size in the zip
-  const unpack = (bytes: Uint8Array, name: string) => {
+  const unpack = async (bytes: Uint8Array, name: string) => {
     let left = ANKI_UNPACKED_MAX_BYTES - inflated + bytes.length
     for (const [file, more] of grown) if (file !== name) left -= more
-    const out = unzstd(bytes, name, left)
+    const out = await unzstd(bytes, name, left)
     grown.set(name, out.length - bytes.length)
     return out
   }
   // Every file of the current format is zstd inside the zip.
-  const read = (name: string) => {
+  const read = async (name: string) => {
     const e = entries.get(name)
     if (!e) return null
     let out: Uint8Array | undefined
@@ -57,13 +57,13 @@ export function openPackage(zip: Uint8Array): AnkiPackage {
   const collection = `collection.${format}`
   if (!entries.has(collection))
     throw badPackage('no-collection', 'This zip is not an Anki package: it holds no collection')
-  const map = read('media')
+  const map = await read('media')
   const names = map ? mediaMap(map, latest) : new Map<string, string>()
   return {
     format,
-    collection: () => read(collection) ?? new Uint8Array(),
+    collection: async () => (await read(collection)) ?? new Uint8Array(),
     mediaNames: [...names.keys()],
-    media(name) {
+    async media(name) {
       const file = names.get(name)
       return file === undefined ? null : read(file)
     },

@@ -112,7 +112,7 @@ async function storeMedia<E extends BackendEnv>(
   }
   const worker = async () => {
     for (let next = names.next(); !next.done && !failed; next = names.next()) {
-      const bytes = pkg.media(next.value)
+      const bytes = await pkg.media(next.value)
       if (!bytes) continue
       try {
         const stored = (await serviceJson(c, 'ai', '/ai/media', {
