@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ankiPackage, smallModel } from '../../test/anki-package'
+import { ankiPackage, bigModel, smallModel } from '../../test/anki-package'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 // Imports hold their package in memory: one per learner, ANKI_IMPORT_CONCURRENCY (here 1) per process.
@@ -13,6 +13,7 @@ beforeAll(async () => {
 })
 afterAll(() => p.close())
 
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms))
 type Learner = ReturnType<PlatformHarness['browser']>
 const learner = async () => {
   const b = p.browser()
@@ -41,6 +42,7 @@ const slowDryRun = (b: Learner, bytes: Uint8Array) => {
     req.on('response', (res) => (res.resume(), ok(res.statusCode ?? 0)))
     req.on('error', fail)
   })
+  status.catch(() => {}) // a refused one may see its socket closed before its last byte
   req.write(bytes.subarray(0, -1))
   return { status, finish: () => req.end(bytes.subarray(-1)) }
 }
@@ -49,9 +51,14 @@ describe('POST /api/imports/anki admits one import per learner and a few per pro
   it('answers 409 to a learner already importing and 503 to others while the slot is taken', async () => {
     const [a, b] = [await learner(), await learner()]
     const bytes = await ankiPackage(smallModel(), 'anki21b')
-    const first = slowDryRun(a, bytes)
-    let again = await dryRun(a, bytes)
-    for (let i = 0; i < 50 && again.status === 200; i++) again = await dryRun(a, bytes) // until admitted
+    let first = slowDryRun(a, bytes)
+    let again = { status: 0 } as Awaited<ReturnType<typeof dryRun>>
+    for (let i = 0; i < 50 && again.status !== 409; i++) {
+      await sleep(100) // until the slow one is admitted; if a probe beat it to the slot, it starts again
+      again = await dryRun(a, bytes)
+      if (await Promise.race([first.status.then(() => true), sleep(0).then(() => false)]))
+        first = slowDryRun(a, bytes)
+    }
     expect(again.status).toBe(409)
     expect(again.body.error).toMatchObject({
       code: 'IMPORT_IN_PROGRESS',
@@ -69,6 +76,29 @@ describe('POST /api/imports/anki admits one import per learner and a few per pro
     expect(await first.status).toBe(200)
     expect((await dryRun(b, bytes)).status).toBe(200)
     expect((await dryRun(a, bytes)).status).toBe(200)
+  })
+
+  it('holds the learner and the slot while a job runs, naming the job', async () => {
+    const [a, b] = [await learner(), await learner()]
+    const big = await ankiPackage(bigModel({ cards: 3000, reviews: 12_000, media: 100 }))
+    const res = await fetch(`${p.backend.url}/api/imports/anki`, {
+      method: 'POST',
+      body: big as BodyInit,
+      headers: { authorization: `Bearer ${a.token}`, 'x-forwarded-for': a.ip },
+    })
+    expect(res.status).toBe(202)
+    const { job } = await res.json()
+    const small = await ankiPackage(smallModel(), 'anki21b')
+    const again = await dryRun(a, small)
+    expect(again.status).toBe(409)
+    expect(again.body.error.details.jobId).toBe(job.id)
+    expect((await dryRun(b, small)).status).toBe(503)
+    for (let state = 'running'; state === 'running'; await sleep(100))
+      state = (await a.call('GET', `/api/imports/${job.id}`)).body.job.state
+    // The slot is given back as the job's promise settles, just after its row says it ended.
+    let after = await dryRun(a, small)
+    for (let i = 0; i < 20 && after.status !== 200; i++) after = await dryRun(a, small)
+    expect(after.status).toBe(200)
   })
 
   it('frees the slot when an import is refused', async () => {
