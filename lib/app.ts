@@ -55,6 +55,8 @@ export type AppEnv<D extends Deps = Deps> = {
     charge?: Charge
     /** On a paid route: an earlier attempt under this key ended uncharged (lib/middleware/credits.ts). */
     rerun?: boolean
+    /** On a paid route: the Idempotency-Key it runs under, the client's or its own (lib/middleware/credits.ts). */
+    paidKey?: string
   }
 }
 

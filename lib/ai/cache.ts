@@ -25,10 +25,10 @@ export type HitRequest = {
   /** A paid call's rerun: priced in full (see RERUN_HEADER). */
   rerun: boolean
   /**
-   * Only a hit that costs nothing; anything else is no hit and counts nothing. The backend asks so before any
-   * hold (functions/backend/_lib/free-hit.ts).
+   * Only a hit that costs nothing and was not made under this Idempotency-Key (null: none sent); anything
+   * else is no hit and counts nothing. The backend asks so before any hold (functions/backend/_lib/free-hit.ts).
    */
-  freeOnly: boolean
+  freeOnly?: { paidKey: string | null }
 }
 
 /**
@@ -40,11 +40,11 @@ export async function takeCached(db: Db, h: HitRequest) {
     sql<CacheRow & { charged: string }>(
       `with hit as (
          update ai.cache set hits = hits + 1
-          where key = $1 and (not $8 or cost * $7::numeric < 0.5)
+          where key = $1 and (not $8 or (cost * $7::numeric < 0.5 and ($9::text is null or paid_key is distinct from $9)))
           returning *, case when $6 then cost else floor(cost * $7::numeric + 0.5)::bigint end as charged
        ), logged as (
          insert into ai.requests (user_id, operation, plugin, model, cache_hit, cost, latency_ms, outcome, request_id)
-         select $2, $3, $4, $5, true, charged, $9, 'ok', $10 from hit
+         select $2, $3, $4, $5, true, charged, $10, 'ok', $11 from hit
        )
        select ${COLUMNS}, charged from hit`,
       [
@@ -55,7 +55,8 @@ export async function takeCached(db: Db, h: HitRequest) {
         h.log.model,
         h.rerun,
         h.fraction,
-        h.freeOnly,
+        h.freeOnly !== undefined,
+        h.freeOnly?.paidKey ?? null,
         h.log.latencyMs,
         h.log.requestId ?? null,
       ],
@@ -102,6 +103,8 @@ export async function storeAnswer(
     out: ProviderResult
     result: unknown
     cost: number
+    /** The Idempotency-Key of the paid call that made it (null: not a paid call). */
+    paidKey: string | null
   },
 ) {
   const mediaKey =
@@ -114,9 +117,9 @@ export async function storeAnswer(
         })
   const [row] = await asService(db, (sql) =>
     sql<CacheRow>(
-      `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost) values ($1, $2, $3, $4, $5, $6, $7, $8)
+      `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost, paid_key) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
-         cost = excluded.cost, updated_at = now() returning ${COLUMNS}`,
+         cost = excluded.cost, paid_key = excluded.paid_key, updated_at = now() returning ${COLUMNS}`,
       [
         a.key,
         a.operation,
@@ -126,6 +129,7 @@ export async function storeAnswer(
         mediaKey,
         a.out.kind === 'text' ? null : a.out.contentType,
         a.cost,
+        a.paidKey,
       ],
     ),
   )

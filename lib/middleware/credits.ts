@@ -10,6 +10,8 @@ import { named } from './named'
 export const COST_HEADER = 'x-cost-micros'
 /** On a call to the service of a paid route: an earlier attempt under this key may have done the work uncharged. */
 export const RERUN_HEADER = 'x-paid-rerun'
+/** On a call to the service of a paid route: the Idempotency-Key it runs under (the AI cache keeps it with the answer). */
+export const KEY_HEADER = 'x-paid-key'
 /** On a call before any hold: answer only a cache hit that costs nothing, else 204 (functions/backend/_lib/free-hit.ts). */
 export const FREE_ONLY_HEADER = 'x-free-only'
 export const IDEMPOTENCY_KEY = /^[\w.:-]{8,200}$/
@@ -121,6 +123,7 @@ export const paid = <E extends AppEnv>(
     const chargeOnce: Charge = (res) => (charged ??= charge(services, holdId, res, requestId))
     c.set('charge', chargeOnce)
     c.set('rerun', rerun === true)
+    c.set('paidKey', begin.key)
     await next()
     if (charged) return // the handler charged its answer itself: it sent what the charge gave, or its error
     const res = c.res

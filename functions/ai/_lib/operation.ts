@@ -11,7 +11,12 @@ import {
   type ProviderResult,
   statusOf,
 } from '../../../lib/ai/types'
-import { COST_HEADER, FREE_ONLY_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
+import {
+  COST_HEADER,
+  FREE_ONLY_HEADER,
+  KEY_HEADER,
+  RERUN_HEADER,
+} from '../../../lib/middleware/credits'
 import { sha256Hex } from '../../../lib/crypto'
 import { ApiError } from '../../../lib/errors'
 import { requireUser } from '../../../lib/middleware/auth'
@@ -108,7 +113,10 @@ export function operationRoute(path: string, name: OperationName) {
     }
 
     // Asked before any hold: only a free hit is answered; anything else is 204 and the backend goes on to pay.
-    const freeOnly = c.req.header(FREE_ONLY_HEADER) === 'true'
+    const freeOnly =
+      c.req.header(FREE_ONLY_HEADER) === 'true'
+        ? { paidKey: c.req.header(KEY_HEADER) ?? null }
+        : undefined
     const hit = refresh
       ? null
       : await takeCached(c.var.db, {
@@ -190,6 +198,7 @@ export function operationRoute(path: string, name: OperationName) {
         out,
         result,
         cost,
+        paidKey: c.req.header(KEY_HEADER) ?? null,
       })
       return { row, usage: out.usage }
     }

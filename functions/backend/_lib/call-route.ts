@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { User } from '../../../lib/app'
-import { COST_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
+import { COST_HEADER, KEY_HEADER, RERUN_HEADER } from '../../../lib/middleware/credits'
 import { requestMeta } from '../../../lib/request-meta'
 import type { BackendEnv } from '../env'
 import { type RouteSpec, userTypeOf } from './routes'
@@ -28,6 +28,7 @@ export function callRoute<E extends BackendEnv & { Variables: { user: User } }>(
       'x-ai-model': choice?.model,
       'x-ai-fallback': choice?.fallback && `${choice.fallback.provider}:${choice.fallback.model}`,
       [RERUN_HEADER]: c.var.rerun ? 'true' : undefined,
+      [KEY_HEADER]: c.var.paidKey,
       ...o.headers,
     },
   })

@@ -1,6 +1,11 @@
 import type { Context, Next } from 'hono'
 import type { User } from '../../../lib/app'
-import { COST_HEADER, FREE_ONLY_HEADER } from '../../../lib/middleware/credits'
+import {
+  COST_HEADER,
+  FREE_ONLY_HEADER,
+  IDEMPOTENCY_KEY,
+  KEY_HEADER,
+} from '../../../lib/middleware/credits'
 import { named } from '../../../lib/middleware/named'
 import type { BackendEnv } from '../env'
 import { callRoute, forward } from './call-route'
@@ -11,11 +16,11 @@ type Env = BackendEnv & { Variables: { user: User } }
 const ASK_TIMEOUT_MS = 2000
 
 /**
- * Before any money moves: the AI role answers a call without an Idempotency-Key only when it is a cache hit
- * that costs nothing (hits are free: AI_CACHE_HIT_FRACTION 0). A free hit goes back at once: no hold, no
- * settle. A keyed call goes to `paid` even when it would be free, as does anything else (204, an error, no
- * answer): its answer must be stored under its key, or a retry could get another (a cached answer is replaced
- * when the same request runs again, an image with new media).
+ * Before any money moves: the AI role answers this call only when it is a cache hit that costs nothing (hits
+ * are free: AI_CACHE_HIT_FRACTION 0) and was not made under this request's Idempotency-Key, whose retry is
+ * credit's to answer (its stored answer, or a rerun priced in full when the call that made it was never
+ * charged). A free hit goes back at once: no hold, no settle, nothing stored under the key (only charged
+ * answers are). Anything else — 204, an error, no answer — goes on to `paid`, which decides as before.
  */
 export const freeHit = (
   r: RouteSpec,
@@ -23,7 +28,8 @@ export const freeHit = (
   raw: (c: Context<Env>) => Promise<string | undefined>,
 ) =>
   named('freeHit', async (c: Context<Env>, next: Next) => {
-    if (c.req.header('idempotency-key') !== undefined) return next()
+    const key = c.req.header('idempotency-key')
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) return next() // `paid` answers 400
     const res = await callRoute(
       c,
       r,
@@ -31,7 +37,7 @@ export const freeHit = (
       { raw: await raw(c) },
       {
         timeoutMs: ASK_TIMEOUT_MS,
-        headers: { [FREE_ONLY_HEADER]: 'true' },
+        headers: { [FREE_ONLY_HEADER]: 'true', [KEY_HEADER]: key ?? '' },
       },
     ).catch(() => null)
     if (res?.status === 200 && res.headers.get(COST_HEADER) === '0') return forward(c, res)
