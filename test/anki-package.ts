@@ -2,7 +2,7 @@ import { compress, init as initZstd } from '@bokuweb/zstd-wasm'
 import { strToU8, zipSync, type Zippable } from 'fflate'
 import initSqlJs, { type Database } from 'sql.js'
 import { SCHEMA_11 } from '../lib/anki/legacy-col'
-import { legacyField } from '../lib/anki/models'
+import { legacyField, legacyTemplate } from '../lib/anki/models'
 
 /**
  * Writes real Anki packages (.apkg/.colpkg) from a small model, for tests and the bench:
@@ -426,15 +426,7 @@ function legacyModels(types: AnkiNoteType[]) {
         vers: [],
         req: t.templates.map((_, i) => [i, 'any', [i]]),
         flds: t.fields.map(legacyField),
-        tmpls: t.templates.map((tm, ord) => ({
-          ...tm,
-          ord,
-          bqfmt: '',
-          bafmt: '',
-          did: null,
-          bfont: '',
-          bsize: 0,
-        })),
+        tmpls: t.templates.map(legacyTemplate),
       },
     ]),
   )

@@ -89,7 +89,17 @@ export function ankiFields(
   return out
 }
 
-/** The `models` JSON of a schema-11 collection for these note types. */
+/** A card template as a legacy model's JSON holds it (the browser-appearance keys Anki expects, empty). */
+export const legacyTemplate = <T extends object>(t: T, ord: number) => ({
+  ...t,
+  ord,
+  bqfmt: '',
+  bafmt: '',
+  did: null,
+  bfont: '',
+  bsize: 0,
+})
+
 /** A field as a legacy collection's model JSON holds it, with Anki's defaults. */
 export const legacyField = (name: string, ord: number) => ({
   name,
@@ -101,6 +111,7 @@ export const legacyField = (name: string, ord: number) => ({
   media: [],
 })
 
+/** The `models` JSON of a schema-11 collection for these note types. */
 export function legacyModels(types: NoteType[], deckId: number, now: number) {
   return Object.fromEntries(
     types.map((type) => {
@@ -130,15 +141,7 @@ export function legacyModels(types: NoteType[], deckId: number, now: number) {
                 [type === 'optional-reversed' && ord === 1 ? 2 : ord === 1 ? 1 : 0],
               ]),
           flds: m.fields.map(legacyField),
-          tmpls: m.templates.map((t, ord) => ({
-            ...t,
-            ord,
-            bqfmt: '',
-            bafmt: '',
-            did: null,
-            bfont: '',
-            bsize: 0,
-          })),
+          tmpls: m.templates.map(legacyTemplate),
         },
       ]
     }),
