@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import type { Db, Sql } from '../db/db'
 import { randomHex } from '../crypto'
-import { asService } from '../db/tx'
+import { asService, asServiceUnsynced } from '../db/tx'
 import type { Storage } from '../s3'
 import type { ProviderResult } from './types'
 
@@ -33,10 +33,11 @@ export type HitRequest = {
 
 /**
  * A cached answer, counted as a hit and logged as a call in ai.requests, in one statement; with what it
- * costs (`charged`). Null on a miss.
+ * costs (`charged`). Null on a miss. Both writes are a count and a log line (credit keeps the money), so the
+ * hit does not wait for them to reach disk.
  */
 export async function takeCached(db: Db, h: HitRequest) {
-  const [hit] = await asService(db, (sql) =>
+  const [hit] = await asServiceUnsynced(db, (sql) =>
     sql<CacheRow & { charged: string }>(
       `with hit as (
          update ai.cache set hits = hits + 1
