@@ -16,6 +16,7 @@ import type { Mailer } from './mail'
 import { requireService } from './middleware/service-auth'
 import { securityHeaders } from './middleware/security-headers'
 import { readinessOf } from './readiness'
+import { CachedRouter } from './router'
 import type { Storage } from './s3'
 import type { Services } from './services'
 import { guardInput } from './validate'
@@ -67,7 +68,7 @@ const TRUSTED_ID = /^[\w.-]{8,64}$/
  * /healthz, /readyz, and the one error shape for everything that goes wrong.
  */
 export function createApp<D extends Deps>(role: Role, deps: D) {
-  const app = new Hono<AppEnv<D>>()
+  const app = new Hono<AppEnv<D>>({ router: new CachedRouter() })
   const edge = role === 'frontend' // the public edge never trusts a request id from the internet
 
   // Hono keeps variables in a Map, and every read of c.var copies them all into a new object: with a dozen
