@@ -7,6 +7,8 @@ export type UpstreamRequest = {
   path: string
   headers: Record<string, string>
   body: ReadableStream<Uint8Array> | null
+  /** Headers of the answer not to pass on (lower case), besides the hop-by-hop ones. */
+  drop?: ReadonlySet<string>
 }
 
 /**
@@ -31,7 +33,7 @@ export const HOP_BY_HOP = new Set([
 ])
 
 export const fetchUpstream = (base: string): Upstream => ({
-  async request({ method, path, headers, body }) {
+  async request({ method, path, headers, body, drop }) {
     const res = await fetch(new URL(path, base), {
       method,
       headers,
@@ -41,6 +43,7 @@ export const fetchUpstream = (base: string): Upstream => ({
     })
     const answer = new Headers(res.headers) // fetch's own are immutable
     for (const name of HOP_BY_HOP) answer.delete(name)
+    for (const name of drop ?? []) answer.delete(name)
     return new Response(res.body, {
       status: res.status,
       statusText: res.statusText,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { ApiError } from '../../lib/errors'
+import { securityHeaderNames } from '../../lib/middleware/security-headers'
 import { HOP_BY_HOP, stallGuard } from '../../lib/upstream'
 import type { FrontendEnv } from './env'
 
@@ -40,6 +41,7 @@ export default new Hono<FrontendEnv>().all('/api/*', async (c) => {
       method: c.req.method,
       path: url.pathname + url.search,
       headers,
+      drop: await securityHeaderNames(), // this edge sets its own
       body:
         hasBody && c.req.raw.body
           ? stallGuard(c.req.raw.body, config.BODY_IDLE_TIMEOUT_S * 1000)

@@ -33,12 +33,18 @@ const listOf = async (kind: 'api' | 'spa') => {
   return [...(await probe.request('/')).headers]
 }
 
+let names: Promise<Set<string>> | undefined
+/** The names of the headers securityHeaders sets (HSTS too): the edge drops the backend's, as it sets its own. */
+export const securityHeaderNames = () =>
+  (names ??= listOf('api').then(
+    (list) => new Set([...list.map(([name]) => name), 'strict-transport-security']),
+  ))
+
 /**
  * CSP and friends on every response; HSTS when the request came over HTTPS (directly or via a TLS proxy).
- * On Node an API role writes them onto the Node response once, at the start: set on a Response afterwards,
- * each goes through the Headers class (a dozen validated sets per request, a fifth of a cheap route's work).
- * No API route sets any of them itself. The edge's answers from the backend carry the backend's, which the
- * edge replaces with its own afterwards, as before.
+ * On Node they are written onto the Node response once, at the start: set on a Response afterwards, each
+ * goes through the Headers class (a dozen validated sets per request, a fifth of a cheap route's work).
+ * No route sets any of them itself; the edge drops the backend's from its answers (securityHeaderNames).
  */
 export const securityHeaders = (kind: 'api' | 'spa') => {
   const base = headers(kind)
@@ -46,7 +52,7 @@ export const securityHeaders = (kind: 'api' | 'spa') => {
   return createMiddleware(async function securityHeaders(c, next) {
     const node = (c.env as { outgoing?: { setHeader(name: string, value: string): void } })
       ?.outgoing
-    if (kind === 'api' && node) {
+    if (node) {
       for (const [name, value] of await list) node.setHeader(name, value)
       await next()
     } else await base(c, next)

@@ -32,7 +32,7 @@ async function begun(body: ReadableStream<Uint8Array>) {
 export function poolUpstream(base: string, o: { connections?: number } = {}): Upstream {
   const pool = new Pool(new URL(base).origin, { connections: o.connections ?? 128 })
   return {
-    async request({ method, path, headers, body }) {
+    async request({ method, path, headers, body, drop }) {
       const started = body && (await begun(body))
       const res = await pool.request({
         method: method as 'GET',
@@ -42,7 +42,7 @@ export function poolUpstream(base: string, o: { connections?: number } = {}): Up
       })
       const answer: [string, string][] = []
       for (const [name, value] of Object.entries(res.headers))
-        if (value !== undefined && !HOP_BY_HOP.has(name))
+        if (value !== undefined && !HOP_BY_HOP.has(name) && !drop?.has(name))
           for (const v of Array.isArray(value) ? value : [value]) answer.push([name, v])
       const size = Number(res.headers['content-length'] ?? Infinity)
       if (NO_BODY.has(res.statusCode) || method === 'HEAD') {
