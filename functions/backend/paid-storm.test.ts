@@ -197,7 +197,27 @@ async function finish(keys: Key[]) {
     keys.filter((k) => !must(answers.get(k.key)).some(final)),
     Date.now() + 45_000,
   )
-  expect(keys.filter((k) => !must(answers.get(k.key)).some(final)).map((k) => k.key)).toEqual([])
+  const open = keys.filter((k) => !must(answers.get(k.key)).some(final))
+  expect(
+    open.map((k) => k.key),
+    (await Promise.all(usersOf(open).map((id) => story(id, open)))).join('\n'),
+  ).toEqual([])
+}
+
+/** A user's holds, keys and answers, for a failure's message. */
+async function story(userId: string, keys: Key[]) {
+  const holds = await db.owner.query(
+    `select h.id, h.status, h.amount, h.charged, h.created_at, h.closed_at, k.key, k.status as stored, k.cost
+     from credit.holds h left join credit.idempotency_keys k on k.hold_id = h.id where h.user_id = $1 order by h.created_at`,
+    [userId],
+  )
+  const sent = keys
+    .filter((k) => k.user.id === userId)
+    .map(
+      (k) =>
+        `${k.key}: ${(answers.get(k.key) ?? []).map((a) => (a ? `${a.status}/${a.cost}${/"cached":true/.test(a.body) ? '/cached' : ''}` : 'x')).join(' ')}`,
+    )
+  return [`user ${userId}`, ...holds.map((h) => JSON.stringify(h)), ...sent].join('\n')
 }
 
 /**
@@ -209,7 +229,9 @@ async function check(keys: Key[]) {
   const costs = new Map<string, number>()
   for (const k of keys) {
     const distinct = new Set((answers.get(k.key) ?? []).filter(ok).map((a) => JSON.stringify(a)))
-    expect(distinct.size, `answers to ${k.key}`).toBeLessThanOrEqual(1)
+    expect(distinct.size, `answers to ${k.key}: ${[...distinct].join(' | ')}`).toBeLessThanOrEqual(
+      1,
+    )
     for (const a of distinct)
       costs.set(k.user.id, (costs.get(k.user.id) ?? 0) + Number(JSON.parse(a).cost))
   }
@@ -225,9 +247,11 @@ async function check(keys: Key[]) {
      from credit.accounts a where a.user_id = any($1)`,
     [ids],
   )
-  expect(Object.fromEntries(rows.map((r) => [r.user_id, Number(r.paid)]))).toEqual(
-    Object.fromEntries(ids.map((id) => [id, costs.get(id) ?? 0])),
-  )
+  const wrong = rows.filter((r) => Number(r.paid) !== (costs.get(r.user_id) ?? 0))
+  expect(
+    Object.fromEntries(rows.map((r) => [r.user_id, Number(r.paid)])),
+    (await Promise.all(wrong.map((r) => story(r.user_id, keys)))).join('\n'),
+  ).toEqual(Object.fromEntries(ids.map((id) => [id, costs.get(id) ?? 0])))
   const [{ n }] = await db.owner.query<{ n: string }>(
     `select count(*) as n from credit.holds h where h.status = 'settled' and user_id = any($1)
      and not exists (select 1 from credit.idempotency_keys k where k.hold_id = h.id and k.status is not null)`,

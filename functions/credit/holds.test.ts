@@ -4,6 +4,7 @@ import { ROLE_APPS } from '../../deploy/roles'
 import { type RoleServer, startRole } from '../../deploy/serve'
 import { MIGRATIONS_DIR } from '../../lib/node/migrations'
 import { creditState, seedLearner } from '../../test/credit-seed'
+import { must } from '../../test/must'
 import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
 
 let p: PlatformHarness
@@ -85,6 +86,37 @@ describe('paid calls at the credit role', () => {
       Array.from({ length: 20 }, () => begin(user, CENT, 'key-d-0001')),
     )
     expect(sends.map((s) => s.status).sort()).toEqual([201, ...Array(19).fill(409)])
+    expect(await state(user)).toMatchObject({ held: CENT })
+  })
+
+  it('sends of one key at once while its account is locked: one hold, every other send 409, never 402', async () => {
+    // Each begin waits on the account row; once it is free the first takes the one hold the balance covers
+    // and binds the key, and every other send must answer for that key (409), not "no credits" (402).
+    const user = await seedUser(CENT)
+    const sendAll = () =>
+      Promise.all(Array.from({ length: 5 }, () => begin(user, CENT, 'key-g-0001')))
+    const whileLocked = async () => {
+      let sends = undefined as ReturnType<typeof sendAll> | undefined
+      // On a server every send waits here; PGlite runs one statement at a time, so there they only queue.
+      if (process.env.DATABASE_URL)
+        await p.db.owner.transaction(async (sql) => {
+          await sql(`select 1 from credit.accounts where user_id = $1 for update`, [user])
+          sends = sendAll()
+          for (let waiting = 0; waiting < 5; await new Promise((r) => setTimeout(r, 20)))
+            [{ waiting }] = await p.db.owner.query<{ waiting: number }>(
+              `select count(*)::int as waiting from pg_stat_activity
+               where wait_event_type = 'Lock' and query like '%begin_paid%'`,
+            )
+        })
+      const answers = await (sends ?? sendAll())
+      expect(answers.map((s) => s.status).sort()).toEqual([201, 409, 409, 409, 409])
+      return must(answers.find((s) => s.status === 201)).body
+    }
+    const first = await whileLocked()
+    // The same for a key running again (its first attempt expired): one rerun, the rest see it running.
+    await expire(first.hold.id)
+    expect((await settle(first.hold.id, CENT)).body).toEqual({ outcome: 'expired' })
+    expect((await whileLocked()).rerun).toBe(true)
     expect(await state(user)).toMatchObject({ held: CENT })
   })
 
