@@ -1,8 +1,9 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { requestId } from 'hono/request-id'
+import { createMiddleware } from 'hono/factory'
 import { routePath } from 'hono/route'
+import { answerHeader } from './answer-header'
 import type { Config, ConfigOf, Role } from './config'
 import { ANKI_IMPORT_PATH, MEDIA_MAX_BYTES, UPLOAD_MAX_BYTES, UPLOAD_PATHS } from './content/limits'
 import type { Db } from './db/db'
@@ -64,6 +65,19 @@ export type AppEnv<D extends Deps = Deps> = {
 const TRUSTED_ID = /^[\w.-]{8,64}$/
 
 /**
+ * The caller's request id on an inner role when well-formed, else a new one; sent back as X-Request-Id (the
+ * edge trusts none and sends none).
+ */
+const requestIds = (edge: boolean) =>
+  createMiddleware<AppEnv>(async function requestId(c, next) {
+    const upstream = edge ? undefined : c.req.header('x-request-id')
+    const id = upstream && TRUSTED_ID.test(upstream) ? upstream : crypto.randomUUID()
+    c.set('requestId', id)
+    if (!edge) answerHeader(c, 'X-Request-Id', id)
+    await next()
+  })
+
+/**
  * A role app: request id, deps as context variables, access log, security headers, body limit, input guard,
  * /healthz, /readyz, and the one error shape for everything that goes wrong.
  */
@@ -84,15 +98,7 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     })
     await next()
   })
-  app.use(
-    requestId({
-      headerName: edge ? '' : 'X-Request-Id',
-      generator: (c) => {
-        const upstream = c.req.header('x-request-id')
-        return !edge && upstream && TRUSTED_ID.test(upstream) ? upstream : crypto.randomUUID()
-      },
-    }),
-  )
+  app.use(requestIds(edge))
   app.use(async function accessLog(c, next) {
     const start = performance.now()
     await next()

@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory'
+import { answerHeader } from '../answer-header'
 import type { AppEnv } from '../app'
 import type { ConfigOf } from '../config'
 import { ApiError } from '../errors'
@@ -73,9 +74,9 @@ export const rateLimit = (cls: LimitClass) =>
         return next()
       }
       const resetS = Math.max(0, Math.ceil((r.resetAt - Date.now()) / 1000))
-      c.header('RateLimit-Limit', String(r.limit))
-      c.header('RateLimit-Remaining', String(r.remaining))
-      c.header('RateLimit-Reset', String(resetS))
+      answerHeader(c, 'RateLimit-Limit', String(r.limit))
+      answerHeader(c, 'RateLimit-Remaining', String(r.remaining))
+      answerHeader(c, 'RateLimit-Reset', String(resetS))
       if (!r.allowed) {
         metrics?.count('rate_limit_refusals_total', { class: cls })
         throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${resetS} s`, {

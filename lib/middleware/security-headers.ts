@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { secureHeaders } from 'hono/secure-headers'
+import { answerHeader, onNode } from '../answer-header'
 
 // API responses are never rendered; the SPA loads only its own files (no inline script).
 const API_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }
@@ -50,10 +51,8 @@ export const securityHeaders = (kind: 'api' | 'spa') => {
   const base = headers(kind)
   const list = listOf(kind)
   return createMiddleware(async function securityHeaders(c, next) {
-    const node = (c.env as { outgoing?: { setHeader(name: string, value: string): void } })
-      ?.outgoing
-    if (node) {
-      for (const [name, value] of await list) node.setHeader(name, value)
+    if (onNode(c)) {
+      for (const [name, value] of await list) answerHeader(c, name, value)
       await next()
     } else await base(c, next)
     const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto') === 'https'
