@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import S3rver from 's3rver'
+import { isolateBatches } from './pglite-batches'
 
 export type Embedded = { env: Record<string, string>; stop(): Promise<void> }
 
@@ -12,6 +13,7 @@ export async function startPglite(dataDir?: string) {
   const db = await PGlite.create(dataDir ? { dataDir } : {})
   // All connections share PGlite's one session; allow more than every pool together may open.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 100 })
+  isolateBatches(server)
   await server.start()
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
