@@ -7,7 +7,7 @@ import {
   optionsOf,
   setOptions,
 } from './deck-options'
-import { STUDYABLE, todayLimits } from './today'
+import { STUDYABLE } from './today'
 
 export type Deck = DeckOptions & {
   id: string
@@ -58,7 +58,7 @@ const toDeck = (r: DeckRow): Deck => ({
 
 // RLS limits every query to the transaction's user. newCount and dueCount are what today's limits let the
 // learner study now (the study queue holds exactly these); newTotal counts every new card it could study.
-const WITH_COUNTS = `with ${todayLimits('$2')}
+const WITH_COUNTS = `with counts as (select * from content.today_counts($1, $2))
   select d.*, a.card_count, a.leech_count, a.new_total, k.new_count, k.due_count
   from content.decks d join counts k on k.id = d.id
   cross join lateral (select count(*) as card_count, count(*) filter (where 'leech' = any(c.tags)) as leech_count,

@@ -6,7 +6,7 @@ import { type Card, type CardRow, toCard } from './cards'
 import type { DeckOptions } from './deck-options'
 import type { NoteFields, NoteType } from './note-types'
 import { type Optimisation, optimisation, WEIGHTS_IN_USE } from './fsrs-weights'
-import { STUDYABLE, todayLimits, TZ } from './today'
+import { TZ } from './today'
 
 export type Settings = { timezone: string; desiredRetention: number; maximumInterval: number }
 
@@ -99,40 +99,18 @@ export function withIntervals(rows: QueueRow[], now: Date) {
   })
 }
 
-// One deck's next reviews due by $1 (in due order) or new cards (in the order added), within what is left of
-// today and at most $3: only columns its index carries, so no card is read whole.
-const pick = (isNew: boolean) => {
-  const [where, order, left] = isNew
-    ? ['c.state = 0', 'c.created_at, c.id', 'lim.new_left']
-    : ['c.state <> 0 and c.due <= $1', 'c.due, c.id', 'lim.rev_left']
-  return `select c.*, ${isNew} as new, lim.bury_siblings from lim cross join lateral (
-    select c.id, c.note_id, c.deck_id, c.due, c.created_at from content.cards c
-    where c.deck_id = lim.id and ${where} and ${STUDYABLE} order by ${order} limit least(${left}, $3)) c`
-}
-
 /**
- * Due reviews, then new cards, per deck within what is left of today's limits (lib/content/today.ts), and how
- * many that is in all (`total`, the sum of the decks' due and new counts; `cards` stops at `limit`). Each deck
- * is read through its (deck, due) and (deck, created) indexes, which carry everything the choice needs (0022),
- * so cards are picked and counted from the indexes alone and only the `limit` chosen are read whole with their
- * notes, in one statement; suspended and buried cards wait. Where the deck buries siblings, one card per note
+ * Due reviews, then new cards, per deck within what is left of today's limits, and how many that is in all
+ * (`total`, the sum of the decks' due and new counts; `cards` stops at `limit`): content.due_queue (migration
+ * 0031) picks and counts them from the decks' due and new indexes alone and reads whole only the cards it
+ * returns, with their notes. Suspended and buried cards wait. Where the deck buries siblings, one card per note
  * comes (the first in queue order); grading it buries the others until the next day, so `cards` may hold fewer
  * than `total` counts.
  */
 export async function dueQueue(sql: Sql, o: { deckId?: string; now: Date; limit: number }) {
   const rows = await sql<QueueRow & { total: string }>(
-    `with ${todayLimits('$2')},
-     picked as (
-       select distinct on (case when q.bury_siblings then q.note_id else q.id end) q.* from (
-         ${pick(false)}
-         union all
-         ${pick(true)}
-       ) q order by case when q.bury_siblings then q.note_id else q.id end, q.new, q.due, q.created_at, q.id),
-     chosen as (select * from picked order by new, due, created_at, id limit $3)
-     select c.*, lim.desired_retention, lim.maximum_interval, ${WEIGHTS_IN_USE}, lim.autoplay, n.type as note_type, n.fields as note_fields,
-       (select sum(due_count + new_count) from counts) as total
-     from chosen q join content.cards c on c.id = q.id join lim on lim.id = q.deck_id join content.notes n on n.id = q.note_id
-     order by q.new, q.due, q.created_at, q.id`,
+    `select (q.card).*, q.desired_retention, q.maximum_interval, ${WEIGHTS_IN_USE}, q.autoplay, q.note_type, q.note_fields, q.total
+     from content.due_queue($1, $2, $3) q`,
     [o.now, o.deckId ?? null, o.limit],
   )
   // Any count makes a card to show, so no row means a total of 0.

@@ -127,11 +127,30 @@ async function plansOf(userId: string, fn: (sql: Sql) => Promise<unknown>) {
   return nodes
 }
 
+/** The query plpgsql function content.`name` returns, with its parameters p_now, p_deck, p_limit as $1, $2, $3. */
+async function functionQuery(name: string) {
+  const [{ src }] = await t.owner.query<{ src: string }>(
+    `select prosrc as src from pg_proc where oid = ('content.' || $1)::regproc`,
+    [name],
+  )
+  return (/return query([\s\S]*);\s*end/.exec(src)?.[1] ?? '')
+    .replace(/\bp_now\b/g, '$1::timestamptz')
+    .replace(/\bp_deck\b/g, '$2::uuid')
+    .replace(/\bp_limit\b/g, '$3::int')
+}
+
 describe('the study queue', () => {
   it('picks and counts cards from the due and new indexes alone, and reads whole only those it returns', async () => {
+    await asUser(t.as('lingudesk_backend'), '0000000042', async (sql) => {
+      expect((await dueQueue(sql, { now: new Date(), limit: 5 })).cards).toHaveLength(5)
+    })
+    // EXPLAIN stops at a function's edge: the queries the queue's functions run are explained as statements
+    // (read first: under PGlite a second connection waits for the transaction).
+    const counts = await functionQuery('today_counts')
+    const queue = await functionQuery('due_queue')
     const nodes = await plansOf('0000000042', async (sql) => {
-      const { cards } = await dueQueue(sql, { now: new Date(), limit: 5 })
-      expect(cards).toHaveLength(5)
+      await sql(counts, [new Date(), null])
+      await sql(queue, [new Date(), null, 5])
     })
     const cards = nodes.filter((n) => n['Relation Name'] === 'cards')
     // A whole card is read by its id: through the primary key or the (id, user_id) key, the user being a
