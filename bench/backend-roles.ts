@@ -66,7 +66,7 @@ export async function startBackendRoles(
       }),
     )
     /** A new learner, signed up through the backend: its access token and user. */
-    return { backend, signUp: () => signUp(backend.url, mailDir), stop }
+    return { backend, roles, signUp: () => signUp(backend.url, mailDir), stop }
   } catch (err) {
     await stop().catch(() => undefined) // nothing started is left behind; the first error is the one to see
     throw err

@@ -11,9 +11,10 @@ import { promisify } from 'node:util'
 import pg from 'pg'
 import { newUserId } from '../lib/ids'
 import { serviceKeyEnv } from '../lib/service-keys'
-import { startRoleProcess } from '../test/role-process'
+import { type RoleProcess, startRoleProcess } from '../test/role-process'
 import { servicesAs } from '../test/service-identity'
 import { startBackendRoles } from './backend-roles'
+import { cpuMs } from './cpu'
 import { benchDatabase } from './database'
 import { record } from './results'
 import { must } from '../test/must'
@@ -22,8 +23,15 @@ const CLIENTS = 50
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const run = promisify(execFile)
 
-/** Successful calls per second of `call` from CLIENTS loops for SECONDS (after a 1 s warm-up), and latencies. */
-async function measure(call: (client: number, i: number) => Promise<boolean>) {
+/**
+ * Successful calls per second of `call` from CLIENTS loops for SECONDS (after a 1 s warm-up), latencies, and
+ * the CPU time per call of each role process and of this one (the clients), which the machine's load does not
+ * change.
+ */
+async function measure(
+  call: (client: number, i: number) => Promise<boolean>,
+  processes: RoleProcess[],
+) {
   let i = 0
   let failed = 0
   const loop = async (client: number, until: number, lat?: number[]) => {
@@ -35,12 +43,19 @@ async function measure(call: (client: number, i: number) => Promise<boolean>) {
   }
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => loop(c, Date.now() + 1000)))
   const lat: number[] = []
+  const used = () => [...processes.map((p) => cpuMs(p.pid())), cpuMs(process.pid)]
+  const before = used()
   await Promise.all(
     Array.from({ length: CLIENTS }, (_, c) => loop(c, Date.now() + SECONDS * 1000, lat)),
   )
+  const after = used()
+  const names = [...processes.map((p) => p.role), 'clients']
+  const cpu = names.map(
+    (n, j) => `${n} ${Math.round(((after[j] - before[j]) * 1000) / lat.length)}`,
+  )
   lat.sort((a, b) => a - b)
   const at = (q: number) => lat[Math.floor(q * (lat.length - 1))].toFixed(1)
-  return { perS: lat.length / SECONDS, p50: at(0.5), p99: at(0.99), failed }
+  return { perS: lat.length / SECONDS, p50: at(0.5), p99: at(0.99), failed, cpu: cpu.join(' · ') }
 }
 
 async function pgbench() {
@@ -93,23 +108,26 @@ async function atCredit() {
     body: '{"result":{"translation":"the house"},"cost":15000}',
   }
   try {
-    return await measure(async (client, i) => {
-      const begin = {
-        userId: users[client],
-        amount: 20_000,
-        key: `bench-${client}-${i}`,
-        fingerprint: 'f'.repeat(64),
-        attempt: randomUUID(),
-      }
-      const { hold } = await (
-        await backend.call('credit', '/internal/holds', { body: begin })
-      ).json()
-      const done = await backend.call('credit', `/internal/holds/${hold.id}/settle`, {
-        body: { actual: 15_000, response },
-      })
-      await done.body?.cancel()
-      return done.ok
-    })
+    return await measure(
+      async (client, i) => {
+        const begin = {
+          userId: users[client],
+          amount: 20_000,
+          key: `bench-${client}-${i}`,
+          fingerprint: 'f'.repeat(64),
+          attempt: randomUUID(),
+        }
+        const { hold } = await (
+          await backend.call('credit', '/internal/holds', { body: begin })
+        ).json()
+        const done = await backend.call('credit', `/internal/holds/${hold.id}/settle`, {
+          body: { actual: 15_000, response },
+        })
+        await done.body?.cancel()
+        return done.ok
+      },
+      [credit],
+    )
   } finally {
     await credit.kill()
     await db.drop()
@@ -141,7 +159,7 @@ async function throughBackend() {
       })
       await res.body?.cancel()
       return res.status === 200
-    })
+    }, roles.roles)
   } finally {
     await roles.stop()
   }
@@ -175,6 +193,7 @@ console.table([
     failed: a.failed,
   },
 ])
+console.log(`CPU µs per call: (b) ${b.cpu}\n                 (a) ${a.cpu}`)
 console.log(
   `(a)/pgbench = ${(a.perS / base).toFixed(3)} (target ≥ 0.25) · (b)/pgbench = ${(b.perS / base).toFixed(3)} (target ≥ 0.5)`,
 )
@@ -182,8 +201,18 @@ await record('debits', {
   clients: CLIENTS,
   seconds: SECONDS,
   'pgbench per s': Math.round(base),
-  '(b) credit begin + settle': { 'per s': Math.round(b.perS), 'p50 ms': +b.p50, 'p99 ms': +b.p99 },
-  '(a) backend paid translate': { 'per s': Math.round(a.perS), 'p50 ms': +a.p50, 'p99 ms': +a.p99 },
+  '(b) credit begin + settle': {
+    'per s': Math.round(b.perS),
+    'p50 ms': +b.p50,
+    'p99 ms': +b.p99,
+    'CPU µs per call': b.cpu,
+  },
+  '(a) backend paid translate': {
+    'per s': Math.round(a.perS),
+    'p50 ms': +a.p50,
+    'p99 ms': +a.p99,
+    'CPU µs per call': a.cpu,
+  },
   '(a)/pgbench': +(a.perS / base).toFixed(3),
   '(b)/pgbench': +(b.perS / base).toFixed(3),
 })

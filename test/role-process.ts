@@ -9,13 +9,20 @@ import { must } from './must'
  */
 export async function startRoleProcess(role: Role, env: Record<string, string>) {
   const port = await freePort()
+  // BENCH_CPU_PROF=<dir>: the role writes a V8 CPU profile there when it stops (open it in DevTools).
+  const profile = process.env.BENCH_CPU_PROF
+  const prof = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []
   const url = `http://127.0.0.1:${port}`
   let proc: ChildProcess | undefined
   async function start() {
-    proc = spawn(process.execPath, ['--import', 'tsx', 'deploy/start.ts', '--role', role], {
-      env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    })
+    proc = spawn(
+      process.execPath,
+      [...prof, '--import', 'tsx', 'deploy/start.ts', '--role', role],
+      {
+        env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    )
     // Up to 2 minutes: a role compiles its TypeScript as it starts, slow on a loaded machine.
     for (let i = 0; i < 2400; i++) {
       if (
@@ -34,7 +41,7 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
   async function kill() {
     if (!proc || proc.exitCode !== null) return
     const exited = new Promise((r) => must(proc).once('exit', r))
-    proc.kill('SIGKILL')
+    proc.kill(profile ? 'SIGTERM' : 'SIGKILL') // a profile is written only on a clean exit
     await exited
   }
   await start()
