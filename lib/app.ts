@@ -20,7 +20,7 @@ import { readinessOf } from './readiness'
 import { CachedRouter } from './router'
 import type { Storage } from './s3'
 import type { Services } from './services'
-import { guardInput } from './validate'
+import { declaredLength, guardInput, hasBody } from './validate'
 
 /** What a role app is built from: the Node server, the workerd entry and tests each make one. */
 export type Deps = {
@@ -120,13 +120,18 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     })
   })
   app.use(securityHeaders(edge ? 'spa' : 'api'))
-  const limitOf = (maxSize: number, message: string, details?: object) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', message, details)
-      },
-    })
+  const limitOf = (maxSize: number, message: string, details?: object) => {
+    const tooLarge = () => {
+      throw new ApiError('PAYLOAD_TOO_LARGE', message, details)
+    }
+    const counted = bodyLimit({ maxSize, onError: tooLarge }) // a body without a length, as it arrives
+    return (c: Context, next: () => Promise<void>) => {
+      if (!hasBody(c)) return next()
+      const length = declaredLength(c)
+      if (length === undefined) return counted(c, next)
+      return length > maxSize ? tooLarge() : next()
+    }
+  }
   const limitBody = limitOf(
     deps.config.BODY_LIMIT_BYTES,
     `Request body over ${deps.config.BODY_LIMIT_BYTES} bytes`,
@@ -136,10 +141,9 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
     `An upload may be at most ${UPLOAD_MAX_BYTES / 1024 / 1024} MB (an image ${MEDIA_MAX_BYTES.image / 1024 / 1024} MB)`,
     { max: UPLOAD_MAX_BYTES },
   )
-  // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing.
   // An Anki package streams through to the backend's import route, which holds it to ANKI_IMPORT_MAX_BYTES.
   app.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' || ANKI_IMPORT_PATH.test(c.req.path)
+    ANKI_IMPORT_PATH.test(c.req.path)
       ? next()
       : (UPLOAD_PATHS.test(c.req.path) ? limitUpload : limitBody)(c, next),
   )

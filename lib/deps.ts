@@ -4,7 +4,7 @@ import { upstashKv } from './kv'
 import { httpMailer } from './mail'
 import { createStorage } from './s3'
 import { serviceKeyVar, type ServiceRoleName } from './service-keys'
-import { createServices, type Fetcher } from './services'
+import { createServices, type Fetcher, type Send } from './services'
 
 const URL_KEYS = { auth: 'AUTH_URL', credit: 'CREDIT_URL', ai: 'AI_URL' } as const
 
@@ -23,6 +23,7 @@ export function portableDeps(
   role: Role,
   config: Config,
   bindings?: Partial<Record<Role, Fetcher>>,
+  send?: Send,
 ): Pick<Deps, 's3' | 'services' | 'kv' | 'mailer'> {
   const deps: Pick<Deps, 's3' | 'services' | 'kv' | 'mailer'> = {}
   if ('S3_ENDPOINT' in config)
@@ -43,6 +44,7 @@ export function portableDeps(
       ttlS: config.SERVICE_TOKEN_TTL_S,
       urls: urlsOf(config),
       bindings,
+      send,
     })
   // The config requires the token with an https:// URL, and the key with a mail API.
   if ('REDIS_URL' in config && /^https?:/.test(config.REDIS_URL) && config.REDIS_TOKEN)

@@ -7,6 +7,16 @@ import { importPublicKey, importSigningKey, type ServiceRoleName } from './servi
 import { cached } from './cached'
 
 export type Fetcher = { fetch: (req: Request) => Promise<Response> }
+/** A call to a role by its URL: fetch, or on Node a keep-alive pool without fetch's machinery (lib/node/upstream.ts). */
+export type Send = (
+  url: URL,
+  init: {
+    method: string
+    headers: Record<string, string>
+    body?: string | Uint8Array
+    signal: AbortSignal
+  },
+) => Promise<Response>
 export type CallOptions = {
   method?: string
   body?: unknown
@@ -49,6 +59,7 @@ export function createServices(opts: {
   ttlS: number
   urls: Partial<Record<Role, string>>
   bindings?: Partial<Record<Role, Fetcher>>
+  send?: Send
 }) {
   const signingKey = opts.signingKey ? importSigningKey(opts.signingKey) : undefined
   const publicKeys = new Map(
@@ -56,6 +67,7 @@ export function createServices(opts: {
   )
   const verified = new Map<string, { caller: Role; exp: number }>() // tokens are reused for half their life
   const minted = new Map<Role, { token: string; exp: number }>()
+  const send: Send = opts.send ?? ((url, init) => fetch(url, init as RequestInit))
   const breakers = new Map<Role, Breaker>()
   const breakerFor = (target: Role) => cached(breakers, target, createBreaker)
 
@@ -87,24 +99,25 @@ export function createServices(opts: {
     if (!base && !binding) throw new Error(`No URL or binding configured for role ${target}`)
     const breaker = breakerFor(target)
     if (!breaker.allow()) throw unavailable(target, breaker.retryInMs())
-    const headers = new Headers({ [HEADER]: await tokenFor(target) })
-    for (const [name, value] of Object.entries(o.headers ?? {})) if (value) headers.set(name, value)
-    if (o.requestId) headers.set('x-request-id', o.requestId)
-    if (o.authorization) headers.set('authorization', o.authorization)
-    if (o.body !== undefined || o.raw !== undefined) headers.set('content-type', 'application/json')
-    if (o.bytes) headers.set('content-type', 'application/octet-stream')
-    const body =
-      (o.bytes as BodyInit | undefined) ??
-      o.raw ??
-      (o.body === undefined ? undefined : JSON.stringify(o.body))
-    const req = new Request(new URL(path, base ?? `http://${target}`), {
+    const headers: Record<string, string> = { [HEADER]: await tokenFor(target) }
+    for (const [name, value] of Object.entries(o.headers ?? {}))
+      if (value) headers[name.toLowerCase()] = value
+    if (o.requestId) headers['x-request-id'] = o.requestId
+    if (o.authorization) headers.authorization = o.authorization
+    if (o.body !== undefined || o.raw !== undefined) headers['content-type'] = 'application/json'
+    if (o.bytes) headers['content-type'] = 'application/octet-stream'
+    const body = o.bytes ?? o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body))
+    const url = new URL(path, base ?? `http://${target}`)
+    const init = {
       method: o.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
       body,
       signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
-    })
+    }
     try {
-      const res = await (binding ? binding.fetch(req) : fetch(req))
+      const res = await (binding
+        ? binding.fetch(new Request(url, init as RequestInit))
+        : send(url, init))
       if (upstreamFailed(res)) breaker.failure()
       else breaker.success()
       return res

@@ -92,6 +92,28 @@ const refuse = (target: keyof ValidationTargets | 'path', issues: Issue[]) => {
  * the text rule, and JSON is at most `maxDepth` deep (its size is already bounded by the body limit).
  * So no route can forget it, and proxied bodies are checked too.
  */
+/**
+ * The body length a request declares, when it is sent whole with one (no Transfer-Encoding): the HTTP
+ * parser holds the body to it.
+ */
+export function declaredLength(c: Context): number | undefined {
+  const length = c.req.header('content-length')
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined) return undefined
+  const n = Number(length)
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined
+}
+
+/**
+ * Whether a request carries a body, from its headers where they tell: on Node, asking for c.req.raw.body
+ * builds a whole web Request and stream, which cost more than a small route itself, and then the body can
+ * no longer be read directly. A Request made in code (a Service Binding) may carry one with neither header.
+ */
+export function hasBody(c: Context) {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return false
+  const length = declaredLength(c)
+  return length === undefined ? c.req.raw.body !== null : length > 0
+}
+
 export const guardInput = (maxDepth: number) =>
   createMiddleware(async function guardInput(c, next) {
     const url = c.req.url
@@ -105,15 +127,9 @@ export const guardInput = (maxDepth: number) =>
       if (bad) refuse('path', [{ path: 'path', message: bad }])
       refuse('query', pairIssues(searchParams))
     }
-    // GET and HEAD carry no body; asking for one would build a whole Request on Node for nothing. An Anki
-    // package is bytes whatever its declared type, streamed by its route: reading it here would lock the stream.
-    if (
-      c.req.method === 'GET' ||
-      c.req.method === 'HEAD' ||
-      !c.req.raw.body ||
-      ANKI_IMPORT_PATH.test(c.req.path)
-    )
-      return next()
+    // An Anki package is bytes whatever its declared type, streamed by its route: reading it here would
+    // lock the stream.
+    if (!hasBody(c) || ANKI_IMPORT_PATH.test(c.req.path)) return next()
     if (FORM_TYPE.test(typeOf(c)))
       refuse('form', pairIssues(new URLSearchParams(await c.req.text())))
     else if (isJson(c)) {

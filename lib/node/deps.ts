@@ -12,7 +12,7 @@ import type { Optimiser } from '../content/fsrs-weights'
 import { createNodeMetrics } from './metrics'
 import { picoSpeaker } from './pico'
 import { openSqlite, writeSqlite } from './sqlite'
-import { poolUpstream } from './upstream'
+import { poolSend, poolUpstream } from './upstream'
 import type { Upstream } from '../upstream'
 
 /** A role's dependencies on Node, from its environment. `kv` lets roles in one process share a store. */
@@ -24,7 +24,7 @@ export function nodeDeps<R extends Role>(role: R, env: Env, shared: { kv?: Kv } 
     log,
     peerAddress: (c: Context) => getConnInfo(c).remote.address,
     metrics: createNodeMetrics(role),
-    ...portableDeps(role, config),
+    ...portableDeps(role, config, undefined, poolSend()),
   }
   if ('DATABASE_URL' in config)
     deps.db = createPgDb(

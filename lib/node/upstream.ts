@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream'
-import { Pool } from 'undici'
+import { type Dispatcher, Pool } from 'undici'
+import { cached } from '../cached'
+import type { Send } from '../services'
 import { HOP_BY_HOP, type Upstream } from '../upstream'
 
 // An answer up to this size is read whole and sent on in one write; larger or unsized ones stream through.
@@ -25,6 +27,24 @@ async function begun(body: ReadableStream<Uint8Array>) {
   })
 }
 
+/** undici's answer as a web Response, without hop-by-hop headers (nor `drop`); a small body read whole. */
+async function answerOf(res: Dispatcher.ResponseData, method: string, drop?: ReadonlySet<string>) {
+  const answer: [string, string][] = []
+  for (const [name, value] of Object.entries(res.headers))
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !drop?.has(name))
+      for (const v of Array.isArray(value) ? value : [value]) answer.push([name, v])
+  const size = Number(res.headers['content-length'] ?? Infinity)
+  if (NO_BODY.has(res.statusCode) || method === 'HEAD') {
+    res.body.resume() // nothing to read; frees the connection
+    return new Response(null, { status: res.statusCode, headers: answer })
+  }
+  const content =
+    size <= BUFFER_MAX
+      ? new Uint8Array(await res.body.arrayBuffer())
+      : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>)
+  return new Response(content, { status: res.statusCode, headers: answer })
+}
+
 /**
  * The backend over a pool of keep-alive connections (undici's Pool, HTTP/1.1): no fetch machinery (Request,
  * Response, Headers, AbortSignal) per request, and no new TCP handshake once the pool is warm.
@@ -40,21 +60,27 @@ export function poolUpstream(base: string, o: { connections?: number } = {}): Up
         headers,
         body: started && Readable.fromWeb(started as import('node:stream/web').ReadableStream),
       })
-      const answer: [string, string][] = []
-      for (const [name, value] of Object.entries(res.headers))
-        if (value !== undefined && !HOP_BY_HOP.has(name) && !drop?.has(name))
-          for (const v of Array.isArray(value) ? value : [value]) answer.push([name, v])
-      const size = Number(res.headers['content-length'] ?? Infinity)
-      if (NO_BODY.has(res.statusCode) || method === 'HEAD') {
-        res.body.resume() // nothing to read; frees the connection
-        return new Response(null, { status: res.statusCode, headers: answer })
-      }
-      const content =
-        size <= BUFFER_MAX
-          ? new Uint8Array(await res.body.arrayBuffer())
-          : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>)
-      return new Response(content, { status: res.statusCode, headers: answer })
+      return answerOf(res, method, drop)
     },
     close: () => pool.close(),
+  }
+}
+
+/**
+ * Calls between roles (lib/services.ts) over a keep-alive pool per role: no fetch machinery (a Request, its
+ * clone, web streams both ways) on every hop of a paid call.
+ */
+export function poolSend(): Send {
+  const pools = new Map<string, Pool>()
+  return async (url, { method, headers, body, signal }) => {
+    const pool = cached(pools, url.origin, () => new Pool(url.origin, { connections: 128 }))
+    const res = await pool.request({
+      method: method as 'GET',
+      path: url.pathname + url.search,
+      headers,
+      body,
+      signal,
+    })
+    return answerOf(res, method)
   }
 }
