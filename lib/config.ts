@@ -78,6 +78,8 @@ const Internal = Base.extend({
   SERVICE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(300).default(60),
   JWT_ISSUER: z.string().min(1).default('lingudesk-auth'),
   JWT_AUDIENCE: z.string().min(1).default('lingudesk'),
+  /** Verified access tokens kept per process until their exp: every role given the user's token checks it. */
+  JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
 })
 /** Origins allowed to call the API from a browser (CORS, and the refresh Origin check). */
 const origins = z
@@ -174,7 +176,6 @@ const SCHEMAS = {
     // A person's page is four calls and every action reloads it: admins at work need more than learners.
     RATE_LIMIT_ADMIN: rateLimit('300/60'),
     RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(5000).default(1000),
-    JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     CONTENT_MAX_CARDS_PER_DECK: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     CONTENT_MAX_DECKS: z.coerce.number().int().min(1).max(10_000).default(1000),
     CONTENT_MAX_BULK: z.coerce.number().int().min(1).max(10_000).default(1000),
