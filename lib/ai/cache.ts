@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import type { Db, Sql } from '../db/db'
 import { randomHex } from '../crypto'
-import { asService, asServiceUnsynced } from '../db/tx'
+import { asServiceUnsynced, serviceStatement } from '../db/tx'
 import type { Storage } from '../s3'
 import type { ProviderResult } from './types'
 
@@ -85,9 +85,7 @@ export async function storeMedia(
       ContentType: m.contentType,
     }),
   )
-  await asService(db, (sql) =>
-    sql(`insert into ai.media (key, user_id) values ($1, $2)`, [key, userId]),
-  )
+  await serviceStatement(db)(`insert into ai.media (key, user_id) values ($1, $2)`, [key, userId])
   return key
 }
 
@@ -116,23 +114,21 @@ export async function storeAnswer(
           contentType: a.out.contentType,
           ext: a.out.contentType === 'image/png' ? 'png' : 'wav',
         })
-  const [row] = await asService(db, (sql) =>
-    sql<CacheRow>(
-      `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost, paid_key) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  const [row] = await serviceStatement(db)<CacheRow>(
+    `insert into ai.cache (key, operation, plugin, model, result, media_key, content_type, cost, paid_key) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        on conflict (key) do update set result = excluded.result, media_key = excluded.media_key, content_type = excluded.content_type,
          cost = excluded.cost, paid_key = excluded.paid_key, updated_at = now() returning ${COLUMNS}`,
-      [
-        a.key,
-        a.operation,
-        a.plugin,
-        a.model,
-        a.result === null ? null : JSON.stringify(a.result),
-        mediaKey,
-        a.out.kind === 'text' ? null : a.out.contentType,
-        a.cost,
-        a.paidKey,
-      ],
-    ),
+    [
+      a.key,
+      a.operation,
+      a.plugin,
+      a.model,
+      a.result === null ? null : JSON.stringify(a.result),
+      mediaKey,
+      a.out.kind === 'text' ? null : a.out.contentType,
+      a.cost,
+      a.paidKey,
+    ],
   )
   return row
 }
@@ -151,23 +147,21 @@ export type RequestLog = {
 }
 
 export const logRequest = (db: Db, r: RequestLog) =>
-  asService(db, (sql) =>
-    sql(
-      `insert into ai.requests (user_id, operation, plugin, model, cache_hit, usage, cost, latency_ms, outcome, request_id)
+  serviceStatement(db)(
+    `insert into ai.requests (user_id, operation, plugin, model, cache_hit, usage, cost, latency_ms, outcome, request_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        r.userId,
-        r.operation,
-        r.plugin,
-        r.model,
-        r.cacheHit,
-        JSON.stringify(r.usage),
-        r.cost,
-        r.latencyMs,
-        r.outcome,
-        r.requestId ?? null,
-      ],
-    ),
+    [
+      r.userId,
+      r.operation,
+      r.plugin,
+      r.model,
+      r.cacheHit,
+      JSON.stringify(r.usage),
+      r.cost,
+      r.latencyMs,
+      r.outcome,
+      r.requestId ?? null,
+    ],
   )
 
 /** Drops the cached answers and the owners of these media objects (before the objects are deleted). */
