@@ -88,11 +88,6 @@ const refuse = (target: keyof ValidationTargets | 'path', issues: Issue[]) => {
 }
 
 /**
- * The edge of every inner role, before any route runs: the path, the query and a JSON or form body follow
- * the text rule, and JSON is at most `maxDepth` deep (its size is already bounded by the body limit).
- * So no route can forget it, and proxied bodies are checked too.
- */
-/**
  * The body length a request declares, when it is sent whole with one (no Transfer-Encoding): the HTTP
  * parser holds the body to it.
  */
@@ -114,6 +109,11 @@ export function hasBody(c: Context) {
   return length === undefined ? c.req.raw.body !== null : length > 0
 }
 
+/**
+ * The edge of every inner role, before any route runs: the path, the query and a JSON or form body follow
+ * the text rule, and JSON is at most `maxDepth` deep (its size is already bounded by the body limit).
+ * So no route can forget it, and proxied bodies are checked too.
+ */
 export const guardInput = (maxDepth: number) =>
   createMiddleware(async function guardInput(c, next) {
     const url = c.req.url
