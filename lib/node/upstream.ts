@@ -73,7 +73,9 @@ export function poolUpstream(base: string, o: { connections?: number } = {}): Up
 export function poolSend(): Send {
   const pools = new Map<string, Pool>()
   return async (url, { method, headers, body, signal }) => {
-    const pool = cached(pools, url.origin, () => new Pool(url.origin, { connections: 128 }))
+    // No cap on connections, as fetch has none: a storm's calls wait at the role they call, under their own
+    // timeouts, not queued here for a free connection.
+    const pool = cached(pools, url.origin, () => new Pool(url.origin))
     const res = await pool.request({
       method: method as 'GET',
       path: url.pathname + url.search,
