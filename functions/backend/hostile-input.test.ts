@@ -10,7 +10,7 @@ beforeAll(async () => {
     aiEnv: {},
     backendEnv: { RATE_LIMIT_STANDARD: '100000/60', RATE_LIMIT_AI: '100000/60' },
   })
-}, 60_000)
+}, 120_000) // four role processes, each compiling its TypeScript as it starts
 afterAll(() => p?.close())
 
 const learner = async () => {
