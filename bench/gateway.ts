@@ -12,6 +12,7 @@ import { cpuMs } from './cpu'
 import { record } from './results'
 import { freePort } from '../test/loopback'
 import { signUp } from '../test/sign-up'
+import { buildSpaIfNeeded } from '../deploy/spa'
 
 const AUTOCANNON = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
 const CONNECTIONS = 50
@@ -54,6 +55,7 @@ const run = (args: string[], port: number) => {
   children.push(child)
   return child
 }
+await buildSpaIfNeeded() // the frontend serves web/dist: the first-load step needs the SPA built
 const servers = {
   bare: run(['bench/bare-server.ts'], PORTS.bare),
   auth: run(['deploy/start.ts', '--role', 'auth'], PORTS.auth),

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROLES, ServiceRole } from '../lib/config'
@@ -9,31 +9,10 @@ import { MIGRATIONS_DIR, migrateWith } from '../lib/node/migrations'
 import { localSecrets } from '../lib/node/secrets'
 import { ROLE_APPS } from './roles'
 import { exitOnConfigError, runRole, startRole } from './serve'
+import { buildSpaIfNeeded, WEB_DIST } from './spa'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const WEB_DIST = join(ROOT, 'web', 'dist')
 const paths = { migrationsDir: MIGRATIONS_DIR, assetsDir: WEB_DIST }
-
-async function newestMtime(dir: string): Promise<number> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
-  const times = await Promise.all(
-    entries
-      .filter((e) => e.isFile())
-      .map((e) => stat(join(e.parentPath, e.name)).then((s) => s.mtimeMs)),
-  )
-  return Math.max(0, ...times)
-}
-
-/** Builds the SPA when web/dist is missing or older than its sources. */
-async function buildSpaIfNeeded() {
-  const built = await stat(join(WEB_DIST, 'index.html')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  )
-  if (built > (await newestMtime(join(ROOT, 'web', 'src')))) return
-  const { build } = await import('vite')
-  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' })
-}
 
 /** The whole platform on one machine, each role its own HTTP server on loopback. */
 async function startAll() {
