@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { poolUpstream } from './upstream'
+import { poolSend, poolUpstream } from './upstream'
 
 let server: Server
 let base: string
@@ -19,6 +19,7 @@ beforeAll(async () => {
       res.setHeader('keep-alive', 'timeout=5')
       return res.end('{}')
     }
+    if (req.url === '/silent') return // never answers
     if (req.url === '/moved') {
       res.writeHead(302, { location: '/elsewhere' })
       return res.end()
@@ -77,5 +78,18 @@ describe('the edge upstream on Node (a keep-alive pool)', () => {
     const u = poolUpstream('http://127.0.0.1:9')
     await expect(u.request(get('/'))).rejects.toThrow()
     await u.close()
+  })
+
+  it('gives up a call between roles when its signal says so', async () => {
+    const send = poolSend()
+    const signal = AbortSignal.timeout(100)
+    const call = send(new URL('/silent', base), { method: 'GET', headers: {}, signal })
+    await expect(call).rejects.toMatchObject({ name: 'TimeoutError' })
+    const ok = await send(new URL('/cookies', base), {
+      method: 'GET',
+      headers: {},
+      signal: AbortSignal.timeout(1000),
+    })
+    expect(await ok.json()).toEqual({})
   })
 })
