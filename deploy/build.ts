@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module'
 import { join, resolve } from 'node:path'
 import { build, type Plugin } from 'esbuild'
 import { ROLES, type Role } from '../lib/config'
+import { WEB_DIST } from './spa'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const DIST = join(ROOT, 'dist')
@@ -98,7 +99,7 @@ async function main() {
   await mkdir(join(DIST, 'workers'), { recursive: true })
   const { build: viteBuild } = await import('vite')
   await viteBuild({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' })
-  await cp(join(ROOT, 'web', 'dist'), join(DIST, 'web'), { recursive: true })
+  await cp(WEB_DIST, join(DIST, 'web'), { recursive: true })
   await cp(join(ROOT, 'lib', 'db', 'migrations'), join(DIST, 'migrations'), { recursive: true })
   // The ai bundle's keyless speech finds its engine and lingware beside itself (new URL(…, import.meta.url)).
   await cp(join(ROOT, 'lib', 'node', 'pico-lingware'), join(DIST, 'pico-lingware'), {
