@@ -43,7 +43,7 @@ try {
         'content-type': 'application/octet-stream',
         'x-forwarded-for': '192.0.2.1',
       },
-      body,
+      body: body as BodyInit | undefined,
     })
     const json = await res.json()
     if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`)

@@ -47,7 +47,7 @@ try {
   await owner.end()
   const db = createPgDb(bench.url, 'lingudesk_backend', 4)
   for (const [name, deckId] of Object.entries(decks)) {
-    const runs = []
+    const runs: { readMs: number; readCpuMs: number; simMs: number; simCpuMs: number }[] = []
     for (let i = 0; i < 4; i++) {
       const [t0, c0] = [performance.now(), process.cpuUsage()]
       const w = must(await asUser(db, user, (sql) => deckWorkload(sql, deckId, new Date())))
@@ -63,7 +63,7 @@ try {
       })
     }
     const last = runs.slice(1) // after warm-up
-    const mean = (k: keyof (typeof runs)[0]) =>
+    const mean = (k: keyof (typeof runs)[number]) =>
       +(last.reduce((a, r) => a + r[k], 0) / last.length).toFixed(0)
     const figures = {
       'read ms': mean('readMs'),

@@ -81,7 +81,7 @@ describe('the admin console in a real browser', () => {
           if (!page.url().includes('#/admin')) await nav('Admin').click()
           return page.getByLabel('Name, email or id').isVisible()
         },
-        { timeout: 20_000, intervals: [500] },
+        { timeout: 20_000, interval: 500 },
       )
       .toBe(true)
     await page.getByRole('heading', { name: 'People' }).waitFor()
