@@ -214,11 +214,13 @@ describe('cache first', () => {
     expect(refreshed.body.cached).toBe(false)
     expect(calls()).toBe(before + 1)
     const who = (await b.call('GET', '/api/whoami')).body.id
-    const logged = await p.db.owner.query(
-      `select plugin, cache_hit, cost, outcome from ai.requests where user_id = $1 order by created_at`,
-      [who],
-    )
-    expect(logged).toEqual([
+    const logged = () =>
+      p.db.owner.query(
+        `select plugin, cache_hit, cost, outcome from ai.requests where user_id = $1 order by created_at`,
+        [who],
+      )
+    // A hit is logged after it was answered (lib/ai/hit-log.ts), with the time it was answered.
+    await expect.poll(logged).toEqual([
       { plugin: 'deepseek', cache_hit: false, cost: '621', outcome: 'ok' },
       { plugin: 'deepseek', cache_hit: true, cost: '0', outcome: 'ok' },
       { plugin: 'deepseek', cache_hit: false, cost: '621', outcome: 'ok' },
@@ -249,11 +251,12 @@ describe('cache first', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true')
     expect(JSON.stringify(replay.body)).toBe(JSON.stringify(first.body))
     expect(calls()).toBe(1)
-    const logged = await p.db.owner.query(
-      `select cache_hit, cost from ai.requests where user_id = $1 order by created_at`,
-      [who],
-    )
-    expect(logged).toEqual([
+    const logged = () =>
+      p.db.owner.query(
+        `select cache_hit, cost from ai.requests where user_id = $1 order by created_at`,
+        [who],
+      )
+    await expect.poll(logged).toEqual([
       { cache_hit: false, cost: '621' },
       { cache_hit: true, cost: '0' },
       { cache_hit: true, cost: '0' },

@@ -8,7 +8,8 @@ import { asService } from '../../lib/db/tx'
 import { requestMeta } from '../../lib/request-meta'
 import { validate } from '../../lib/validate'
 import type { AuthEnv } from './env'
-import { afterResponse, Email, sendMail } from './_lib/shared'
+import { afterResponse } from '../../lib/after-response'
+import { Email, sendMail } from './_lib/shared'
 
 export const Body = z.object({ email: Email })
 

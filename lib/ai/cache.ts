@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import type { Db, Sql } from '../db/db'
 import { randomHex } from '../crypto'
-import { asServiceUnsynced, serviceStatement } from '../db/tx'
+import { serviceStatement } from '../db/tx'
 import type { Storage } from '../s3'
 import type { ProviderResult } from './types'
 
@@ -19,49 +19,27 @@ const COLUMNS = `key, plugin, model, result::text as result, media_key, content_
 
 export type HitRequest = {
   key: string
-  log: Pick<RequestLog, 'userId' | 'operation' | 'plugin' | 'model' | 'latencyMs' | 'requestId'>
   /** What a hit costs, as a fraction of the call that made it (AI_CACHE_HIT_FRACTION). */
   fraction: number
   /** A paid call's rerun: priced in full (see RERUN_HEADER). */
   rerun: boolean
   /**
    * Only a hit that costs nothing and was not made under this Idempotency-Key (null: none sent); anything
-   * else is no hit and counts nothing. The backend asks so before any hold (functions/backend/_lib/free-hit.ts).
+   * else is no hit. The backend asks so before any hold (functions/backend/_lib/free-hit.ts).
    */
   freeOnly?: { paidKey: string | null }
 }
 
 /**
- * A cached answer, counted as a hit and logged as a call in ai.requests, in one statement; with what it
- * costs (`charged`). Null on a miss. Both writes are a count and a log line (credit keeps the money), so the
- * hit does not wait for them to reach disk.
+ * A cached answer with what it costs (`charged`), in one read; null on a miss. The hit is counted and logged
+ * after it was answered (logHit in ./hit-log.ts).
  */
-export async function takeCached(db: Db, h: HitRequest) {
-  const [hit] = await asServiceUnsynced(db, (sql) =>
-    sql<CacheRow & { charged: string }>(
-      `with hit as (
-         update ai.cache set hits = hits + 1
-          where key = $1 and (not $8 or (cost * $7::numeric < 0.5 and ($9::text is null or paid_key is distinct from $9)))
-          returning *, case when $6 then cost else floor(cost * $7::numeric + 0.5)::bigint end as charged
-       ), logged as (
-         insert into ai.requests (user_id, operation, plugin, model, cache_hit, cost, latency_ms, outcome, request_id)
-         select $2, $3, $4, $5, true, charged, $10, 'ok', $11 from hit
-       )
-       select ${COLUMNS}, charged from hit`,
-      [
-        h.key,
-        h.log.userId,
-        h.log.operation,
-        h.log.plugin,
-        h.log.model,
-        h.rerun,
-        h.fraction,
-        h.freeOnly !== undefined,
-        h.freeOnly?.paidKey ?? null,
-        h.log.latencyMs,
-        h.log.requestId ?? null,
-      ],
-    ),
+export async function findCached(db: Db, h: HitRequest) {
+  const [hit] = await serviceStatement(db)<CacheRow & { charged: string }>(
+    `select ${COLUMNS}, case when $2 then cost else floor(cost * $3::numeric + 0.5)::bigint end as charged
+       from ai.cache
+      where key = $1 and (not $4 or (cost * $3::numeric < 0.5 and ($5::text is null or paid_key is distinct from $5)))`,
+    [h.key, h.rerun, h.fraction, h.freeOnly !== undefined, h.freeOnly?.paidKey ?? null],
   )
   return hit ?? null
 }

@@ -18,6 +18,8 @@ export interface Db {
   query: Sql
   /** `begin` may carry statements without parameters that open every transaction, in the same round trip. */
   transaction<T>(fn: (sql: Sql) => Promise<T>, begin?: string): Promise<T>
+  /** Work that goes on after its request was answered (counts, logs): close() waits for it first. */
+  track(work: Promise<unknown>): void
   ping(): Promise<void>
   close(): Promise<void>
 }
@@ -34,6 +36,7 @@ export function createDb(opts: {
   close?: () => Promise<void>
 }): Db {
   const { role, connect } = opts
+  const tracked = new Set<Promise<unknown>>()
   const withConn = async <T>(fn: (conn: Conn) => Promise<T>) => {
     const conn = await connect()
     let broken = false
@@ -63,7 +66,14 @@ export function createDb(opts: {
           throw err
         }
       }),
+    track(work) {
+      const done = work.catch(() => {}).finally(() => tracked.delete(done)) // its owner reports failures
+      tracked.add(done)
+    },
     ping: async () => void (await withConn((conn) => conn.query('select 1'))),
-    close: opts.close ?? (async () => {}),
+    close: async () => {
+      while (tracked.size) await Promise.all(tracked) // work may queue more work
+      await opts.close?.()
+    },
   }
 }

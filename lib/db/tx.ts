@@ -21,15 +21,6 @@ export function asService<T>(db: Db, fn: (sql: Sql) => Promise<T>): Promise<T> {
 }
 
 /**
- * asService for counters and logs only: the commit does not wait for the WAL to reach disk (an fsync, ≈ 4 ms
- * here, most of an AI cache hit's time). A crash of the database server may lose the last fraction of a
- * second of such writes; it never leaves them half done.
- */
-export function asServiceUnsynced<T>(db: Db, fn: (sql: Sql) => Promise<T>): Promise<T> {
-  return db.transaction(fn, `${beginAs(db)}; set local synchronous_commit = off`)
-}
-
-/**
  * One statement as its own transaction, as the service's role: a single round trip when the pool logs in as
  * that role, else wrapped by asService (a superuser login: tests, local mode).
  */

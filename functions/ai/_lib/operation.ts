@@ -1,6 +1,8 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { type CacheRow, logRequest, storeAnswer, takeCached } from '../../../lib/ai/cache'
+import { type CacheRow, findCached, logRequest, storeAnswer } from '../../../lib/ai/cache'
+import { logHit } from '../../../lib/ai/hit-log'
+import { afterResponse } from '../../../lib/after-response'
 import { OPERATIONS, type OperationName, parseModelJson } from '../../../lib/ai/operations'
 import { withRetry } from '../../../lib/ai/retry'
 import { requestRefused } from '../../../lib/breaker'
@@ -119,16 +121,8 @@ export function operationRoute(path: string, name: OperationName) {
         : undefined
     const hit = refresh
       ? null
-      : await takeCached(c.var.db, {
+      : await findCached(c.var.db, {
           key,
-          log: {
-            userId: c.var.user.id,
-            operation: name,
-            plugin: plugin.id,
-            model,
-            latencyMs: Math.round(performance.now() - started),
-            requestId: c.var.requestId,
-          },
           fraction: c.var.config.AI_CACHE_HIT_FRACTION,
           rerun,
           freeOnly,
@@ -136,6 +130,18 @@ export function operationRoute(path: string, name: OperationName) {
     if (hit) {
       const cost = Number(hit.charged)
       count(true, cost, 'ok')
+      const logged = {
+        key,
+        userId: c.var.user.id,
+        operation: name,
+        plugin: plugin.id,
+        model,
+        cost,
+        latencyMs: Math.round(performance.now() - started),
+        requestId: c.var.requestId,
+        at: new Date(),
+      }
+      afterResponse(c, () => logHit(c.var.db, logged))
       return send(hit, true, cost)
     }
     if (freeOnly) return c.body(null, 204)

@@ -35,18 +35,3 @@ export async function sendMail<E extends AuthEnv>(c: Context<E>, mail: Mail) {
       }), // the subject may carry a code
   )
 }
-
-/**
- * Work the answer must neither wait for nor reveal (whether an account exists): it runs after the
- * handler returns, kept alive by waitUntil on workerd; failures are logged.
- */
-export function afterResponse<E extends AuthEnv>(c: Context<E>, task: () => Promise<unknown>) {
-  const done = task().catch((err: Error) =>
-    c.var.log.error('background task failed', { requestId: c.var.requestId, error: err.message }),
-  )
-  try {
-    c.executionCtx.waitUntil(done)
-  } catch {
-    // Node has no execution context: the process outlives the request anyway.
-  }
-}

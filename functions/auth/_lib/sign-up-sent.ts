@@ -6,7 +6,8 @@ import { audit } from '../../../lib/db/audit'
 import { asService } from '../../../lib/db/tx'
 import { requestMeta } from '../../../lib/request-meta'
 import type { AuthEnv } from '../env'
-import { afterResponse, sendMail } from './shared'
+import { afterResponse } from '../../../lib/after-response'
+import { sendMail } from './shared'
 
 /**
  * A sign-up's code is on its way (POST /auth/register, /auth/register/resend): the same 202 whether or not the
