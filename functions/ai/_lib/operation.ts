@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { type CacheRow, findCached, logRequest, storeAnswer } from '../../../lib/ai/cache'
 import { logHit } from '../../../lib/ai/hit-log'
 import { afterResponse } from '../../../lib/after-response'
+import { answerHeader } from '../../../lib/answer-header'
 import { OPERATIONS, type OperationName, parseModelJson } from '../../../lib/ai/operations'
 import { withRetry } from '../../../lib/ai/retry'
 import { requestRefused } from '../../../lib/breaker'
@@ -101,9 +102,8 @@ export function operationRoute(path: string, name: OperationName) {
     // A paid call whose earlier attempt under the same key ran uncharged: the answer it cached is not free.
     const rerun = c.req.header(RERUN_HEADER) === 'true'
     const send = (row: CacheRow, cached: boolean, cost: number) => {
-      c.header(COST_HEADER, String(cost))
-      c.header('content-type', 'application/json')
-      return c.body(answer(row, cached, cost))
+      answerHeader(c, COST_HEADER, String(cost)) // on Node: no Headers object for a second header
+      return c.body(answer(row, cached, cost), 200, { 'content-type': 'application/json' })
     }
     const respond = async (row: CacheRow, cached: boolean, usage?: object) => {
       const cost =
