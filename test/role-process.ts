@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import type { Role } from '../lib/config'
 import { freePort } from './loopback'
+import { ROLE_COMMAND } from './spawn-role'
 import { must } from './must'
 
 /**
@@ -15,14 +16,10 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
   const url = `http://127.0.0.1:${port}`
   let proc: ChildProcess | undefined
   async function start() {
-    proc = spawn(
-      process.execPath,
-      [...prof, '--import', 'tsx', 'deploy/start.ts', '--role', role],
-      {
-        env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    )
+    proc = spawn(process.execPath, [...prof, ...ROLE_COMMAND, role], {
+      env: { ...process.env, LOG_LEVEL: 'error', ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
     // Up to 2 minutes: a role compiles its TypeScript as it starts, slow on a loaded machine.
     for (let i = 0; i < 2400; i++) {
       if (

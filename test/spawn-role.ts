@@ -5,6 +5,15 @@ import type { RoleServer } from '../deploy/serve'
 import type { Role } from '../lib/config'
 
 const ROOT = resolve(import.meta.dirname, '..')
+/** Node's arguments that start a role as a container does, but ending with the test that started it. */
+export const ROLE_COMMAND = [
+  '--import',
+  'tsx',
+  '--import',
+  resolve(import.meta.dirname, 'exit-with-parent.ts'),
+  resolve(ROOT, 'deploy/start.ts'),
+  '--role',
+]
 
 export type RoleProcess = RoleServer & {
   /** Its process id (tests read its memory from /proc). */
@@ -17,7 +26,7 @@ export type RoleProcess = RoleServer & {
 
 /** One role as its own Node process, started as a container starts it (`deploy/start.ts --role`). */
 export async function spawnRole(role: Role, env: Record<string, string>): Promise<RoleProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'deploy/start.ts', '--role', role], {
+  const child = spawn(process.execPath, [...ROLE_COMMAND, role], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
