@@ -62,6 +62,14 @@ export type AppEnv<D extends Deps = Deps> = {
   }
 }
 
+type Vars = { var: Record<string, unknown> }
+function setVar(this: Vars, key: string, value: unknown) {
+  this.var[key] = value
+}
+function getVar(this: Vars, key: string) {
+  return this.var[key]
+}
+
 const TRUSTED_ID = /^[\w.-]{8,64}$/
 
 /**
@@ -88,14 +96,12 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
   // Hono keeps variables in a Map, and every read of c.var copies them all into a new object: with a dozen
   // deps that copying, and setting each dep per request, cost more than a cheap route itself. So c.var is
   // one object per request whose prototype holds the deps, and c.set and c.get write and read it.
+  // set and get are shared functions of `this` rather than two closures made for every request.
   const shared: Record<string, unknown> = { ...deps, now: deps.now ?? Date.now }
   app.use(async function context(c, next) {
-    const vars = Object.create(shared) as Record<string, unknown>
-    Object.defineProperty(c, 'var', { value: vars })
-    Object.assign(c, {
-      set: (key: string, value: unknown) => void (vars[key] = value),
-      get: (key: string) => vars[key],
-    })
+    Object.defineProperty(c, 'var', { value: Object.create(shared) })
+    c.set = setVar
+    c.get = getVar as typeof c.get
     await next()
   })
   app.use(requestIds(edge))

@@ -49,10 +49,11 @@ export const securityHeaderNames = () =>
  */
 export const securityHeaders = (kind: 'api' | 'spa') => {
   const base = headers(kind)
-  const list = listOf(kind)
+  let known: [string, string][] | undefined // once worked out: no await for it on every request
+  const list = listOf(kind).then((l) => (known = l))
   return createMiddleware(async function securityHeaders(c, next) {
     if (onNode(c)) {
-      for (const [name, value] of await list) answerHeader(c, name, value)
+      for (const [name, value] of known ?? (await list)) answerHeader(c, name, value)
       await next()
     } else await base(c, next)
     const https = c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto') === 'https'
