@@ -1,5 +1,6 @@
 import type { Context, Next } from 'hono'
 import type { User } from '../../../lib/app'
+import { answerHeader } from '../../../lib/answer-header'
 import {
   COST_HEADER,
   FREE_ONLY_HEADER,
@@ -8,7 +9,7 @@ import {
 } from '../../../lib/middleware/credits'
 import { named } from '../../../lib/middleware/named'
 import type { BackendEnv } from '../env'
-import { callRoute, forward } from './call-route'
+import { callRoute } from './call-route'
 import type { RouteSpec } from './routes'
 
 type Env = BackendEnv & { Variables: { user: User } }
@@ -40,7 +41,14 @@ export const freeHit = (
         headers: { [FREE_ONLY_HEADER]: 'true', [KEY_HEADER]: key ?? '' },
       },
     ).catch(() => null)
-    if (res?.status === 200 && res.headers.get(COST_HEADER) === '0') return forward(c, res)
+    if (res?.status === 200 && res.headers.get(COST_HEADER) === '0') {
+      // Its small JSON was read whole on the way in (lib/node/upstream.ts): sent on with its length in one
+      // write, where a stream goes out chunked (head, chunk and end written apart); one header through Hono
+      // keeps node-server's plain path, the cost goes onto the Node response as the security headers do.
+      answerHeader(c, COST_HEADER, '0')
+      const type = res.headers.get('content-type') ?? 'application/json'
+      return c.body(new Uint8Array(await res.arrayBuffer()), 200, { 'content-type': type })
+    }
     await res?.body?.cancel()
     return next()
   })
