@@ -1,46 +1,33 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type FakeAi, startFakeAi } from '../../test/fake-ai'
-import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { fakeAiPlatform } from '../../test/fake-ai-platform'
 import { must } from '../../test/must'
 
-let fake: FakeAi
-let p: PlatformHarness
-beforeAll(async () => {
-  fake = await startFakeAi()
-  p = await platformHarness({
-    backendEnv: { RATE_LIMIT_AI: '10000/60' },
-    aiEnv: {
-      DEEPSEEK_API_KEY: 'k',
-      DEEPSEEK_BASE_URL: fake.openAiUrl,
-      DEEPSEEK_CONCURRENCY: '2',
-      DEEPSEEK_QUEUE: '3',
-      DEEPSEEK_TIMEOUT_MS: '1500',
-      CHATGPT_API_KEY: 'k',
-      CHATGPT_BASE_URL: fake.openAiUrl,
-      CLAUDE_API_KEY: 'k',
-      CLAUDE_BASE_URL: fake.anthropicUrl,
-      FLUX_API_KEY: 'k',
-      FLUX_BASE_URL: fake.openAiUrl,
-      CHATTERBOX_BASE_URL: fake.openAiUrl,
-    },
-  })
-})
-afterAll(async () => {
-  await p?.close()
-  await fake?.close()
-})
-beforeEach(() => fake.reset())
+const t = fakeAiPlatform((fake) => ({
+  DEEPSEEK_API_KEY: 'k',
+  DEEPSEEK_BASE_URL: fake.openAiUrl,
+  DEEPSEEK_CONCURRENCY: '2',
+  DEEPSEEK_QUEUE: '3',
+  DEEPSEEK_TIMEOUT_MS: '1500',
+  CHATGPT_API_KEY: 'k',
+  CHATGPT_BASE_URL: fake.openAiUrl,
+  CLAUDE_API_KEY: 'k',
+  CLAUDE_BASE_URL: fake.anthropicUrl,
+  FLUX_API_KEY: 'k',
+  FLUX_BASE_URL: fake.openAiUrl,
+  CHATTERBOX_BASE_URL: fake.openAiUrl,
+}))
+beforeEach(() => t.fake.reset())
 
 const learner = async (role = 'user') => {
-  const b = p.browser()
+  const b = t.p.browser()
   const { email } = await b.register()
   if (role !== 'user') {
-    await p.db.owner.query(`update public.users set role = $2 where email = $1`, [email, role])
+    await t.p.db.owner.query(`update public.users set role = $2 where email = $1`, [email, role])
     await b.call('POST', '/api/auth/refresh', { auth: false })
   }
   return b
 }
-const calls = () => Object.values(fake.state.calls).reduce((a, b) => a + b, 0)
+const calls = () => Object.values(t.fake.state.calls).reduce((a, b) => a + b, 0)
 let n = 0
 const fresh = () => `Haus ${++n}`
 
@@ -89,7 +76,7 @@ describe('operations end to end (gateway → AI role → provider)', () => {
       cost: 3000,
       media: { contentType: 'image/png' },
     })
-    const png = await fetch(p.backend.url + img.body.media.url, {
+    const png = await fetch(t.p.backend.url + img.body.media.url, {
       headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip },
     })
     expect(new Uint8Array(await png.arrayBuffer()).slice(1, 4)).toEqual(
@@ -108,12 +95,12 @@ describe('operations end to end (gateway → AI role → provider)', () => {
   it('answers every operation with the offline plugin when no configured provider fits', async () => {
     const b = await learner()
     const offline = async (op: string, body: object) => {
-      const res = await fetch(`${must(p.ai).url}/ai/${op}`, {
+      const res = await fetch(`${must(t.p.ai).url}/ai/${op}`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${b.token}`,
           'content-type': 'application/json',
-          'x-service-token': await p.serviceToken('ai'),
+          'x-service-token': await t.p.serviceToken('ai'),
           'x-ai-provider': 'nobody',
         },
         body: JSON.stringify(body),
@@ -138,7 +125,7 @@ describe('operations end to end (gateway → AI role → provider)', () => {
     // Speech in the card's language: SVOX Pico reads German aloud; Japanese, which it lacks, gets the tone.
     const seconds = async (body: object) => {
       const { media } = await offline('speech', body)
-      const wav = await fetch(p.backend.url + media.url, {
+      const wav = await fetch(t.p.backend.url + media.url, {
         headers: { authorization: `Bearer ${b.token}`, 'x-forwarded-for': b.ip },
       })
       return ((await wav.arrayBuffer()).byteLength - 44) / 2 / 16_000 // 16-bit mono at 16 kHz
@@ -215,7 +202,7 @@ describe('cache first', () => {
     expect(calls()).toBe(before + 1)
     const who = (await b.call('GET', '/api/whoami')).body.id
     const logged = () =>
-      p.db.owner.query(
+      t.p.db.owner.query(
         `select plugin, cache_hit, cost, outcome from ai.requests where user_id = $1 order by created_at`,
         [who],
       )
@@ -231,7 +218,7 @@ describe('cache first', () => {
     const b = await learner()
     const who = (await b.call('GET', '/api/whoami')).body.id
     const holds = async () =>
-      (await p.db.owner.query(`select id from credit.holds where user_id = $1`, [who])).length
+      (await t.p.db.owner.query(`select id from credit.holds where user_id = $1`, [who])).length
     const body = { text: fresh(), from: 'de', to: 'en' }
     const send = (key?: string) =>
       b.call('POST', '/api/ai/translate', {
@@ -252,7 +239,7 @@ describe('cache first', () => {
     expect(JSON.stringify(replay.body)).toBe(JSON.stringify(first.body))
     expect(calls()).toBe(1)
     const logged = () =>
-      p.db.owner.query(
+      t.p.db.owner.query(
         `select cache_hit, cost from ai.requests where user_id = $1 order by created_at`,
         [who],
       )
@@ -265,7 +252,7 @@ describe('cache first', () => {
 
   it('10 identical concurrent calls make one provider call', async () => {
     const b = await learner()
-    fake.state.holdMs = 300
+    t.fake.state.holdMs = 300
     const body = { text: fresh(), from: 'de', to: 'en' }
     const replies = await Promise.all(
       Array.from({ length: 10 }, () => b.call('POST', '/api/ai/translate', { body })),
@@ -286,15 +273,15 @@ describe('cache first', () => {
     const body = { text: fresh(), from: 'de', to: 'en' }
     const send = () =>
       b.call('POST', '/api/ai/translate', { body, headers: { 'idempotency-key': 'rerun-key-01' } })
-    fake.state.holdMs = 1000 // within the provider's timeout (1500 ms)
+    t.fake.state.holdMs = 1000 // within the provider's timeout (1500 ms)
     const slow = send()
     await new Promise((r) => setTimeout(r, 300))
-    await p.db.owner.query(
+    await t.p.db.owner.query(
       `update credit.holds set expires_at = now() where status = 'open' and user_id = $1`,
       [who],
     )
     const late = await slow
-    fake.state.holdMs = 0
+    t.fake.state.holdMs = 0
     expect([late.status, late.body.error.code]).toEqual([409, 'HOLD_EXPIRED'])
     expect(await spent()).toBe(0)
     const again = await send()
@@ -311,7 +298,7 @@ describe('cache first', () => {
 
 describe('provider trouble', () => {
   it('retries a 429 and succeeds', async () => {
-    fake.state.mode = 'busy-once'
+    t.fake.state.mode = 'busy-once'
     const res = await (
       await learner()
     ).call('POST', '/api/ai/translate', { body: { text: fresh(), from: 'de', to: 'en' } })
@@ -327,7 +314,7 @@ describe('provider trouble', () => {
     'answers 502 for %s (%s), charges nothing and caches nothing',
     async (mode, _what) => {
       const b = await learner()
-      fake.state.mode = mode
+      t.fake.state.mode = mode
       const body = { text: fresh(), from: 'de', to: 'en' }
       const res = await b.call('POST', '/api/ai/translate', { body })
       expect(res.status).toBe(502)
@@ -336,14 +323,14 @@ describe('provider trouble', () => {
         pending: 0,
         balance: 500_000,
       })
-      fake.reset()
+      t.fake.reset()
       expect((await b.call('POST', '/api/ai/translate', { body })).body.cached).toBe(false)
     },
   )
 
   it('answers 400 when the provider refuses the content, charges nothing', async () => {
     const b = await learner()
-    fake.state.mode = 'refused'
+    t.fake.state.mode = 'refused'
     const res = await b.call('POST', '/api/ai/image', { body: { prompt: `forbidden ${fresh()}` } })
     expect([res.status, res.body.error.details]).toEqual([400, { provider: 'flux', status: 400 }])
     expect((await b.call('GET', '/api/credits/balance')).body).toMatchObject({
@@ -356,7 +343,7 @@ describe('provider trouble', () => {
   // shut every AI route for everyone for 10 s, though the AI role was up and guards each provider itself.
   it('a provider failing behind the AI role does not close AI for other learners', async () => {
     const [a, b] = [await learner(), await learner()]
-    fake.state.mode = 'bad-key'
+    t.fake.state.mode = 'bad-key'
     for (let i = 0; i < 4; i++)
       expect(
         (
@@ -365,7 +352,7 @@ describe('provider trouble', () => {
           })
         ).status,
       ).toBe(502)
-    fake.reset()
+    t.fake.reset()
     const other = await b.call('POST', '/api/ai/translate', {
       body: { text: fresh(), from: 'de', to: 'en' },
     })
@@ -375,7 +362,7 @@ describe('provider trouble', () => {
   it('with concurrency 2 and queue 3, 10 simultaneous calls: 5 served, 5 refused at once', async () => {
     // Ten learners, so their holds (one account row each) do not queue the calls before they reach the AI role.
     const learners = await Promise.all(Array.from({ length: 10 }, () => learner()))
-    fake.state.holdMs = 1000 // under DEEPSEEK_TIMEOUT_MS
+    t.fake.state.holdMs = 1000 // under DEEPSEEK_TIMEOUT_MS
     const started = Date.now()
     const replies = await Promise.all(
       learners.map((b) =>

@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeAi, startFakeAi } from '../../test/fake-ai'
-import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { describe, expect, it } from 'vitest'
+import { fakeAiPlatform } from '../../test/fake-ai-platform'
 import { servicesAs } from '../../test/service-identity'
 import { must } from '../../test/must'
 import { sha256Hex } from '../../lib/crypto'
 
-let fake: FakeAi
-let p: PlatformHarness
-beforeAll(async () => {
-  fake = await startFakeAi()
-  p = await platformHarness({
-    backendEnv: { RATE_LIMIT_AI: '10000/60' },
-    aiEnv: { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl },
-  })
-})
-afterAll(async () => {
-  await p?.close()
-  await fake?.close()
-})
+const t = fakeAiPlatform((fake) => ({ DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: fake.openAiUrl }))
 
 let n = 0
 const learner = async () => {
-  const b = p.browser()
+  const b = t.p.browser()
   await b.register()
   const id = (await b.call('GET', '/api/whoami')).body.id as string
   const body = { text: `Baum ${++n}`, from: 'de', to: 'en' }
@@ -29,7 +16,7 @@ const learner = async () => {
     b.call('POST', '/api/ai/translate', { body, headers })
   return { b, id, body, translate }
 }
-const rows = async (sql: string, id: string) => (await p.db.owner.query(sql, [id])).length
+const rows = async (sql: string, id: string) => (await t.p.db.owner.query(sql, [id])).length
 
 describe('a free cache hit through the gateway', () => {
   it('holds, settles and stores nothing, and is the AI role’s own answer', async () => {
@@ -55,7 +42,7 @@ describe('a free cache hit through the gateway', () => {
     )
     expect((await b.call('GET', '/api/credits/balance')).body).toEqual(balance)
 
-    const direct = await servicesAs('backend', p.env, { ai: must(p.ai).url }).call(
+    const direct = await servicesAs('backend', t.p.env, { ai: must(t.p.ai).url }).call(
       'ai',
       '/ai/translate',
       {
@@ -75,7 +62,7 @@ describe('a free cache hit through the gateway', () => {
     const hits = await Promise.all(Array.from({ length: 20 }, () => translate()))
     expect(hits.map((h) => h.body.cached)).toEqual(Array(20).fill(true))
     const logged = () =>
-      p.db.owner.query<{ cached: boolean; n: string }>(
+      t.p.db.owner.query<{ cached: boolean; n: string }>(
         `select cache_hit as cached, count(*)::text as n from ai.requests where user_id = $1 group by 1 order by 1`,
         [id],
       )
@@ -87,7 +74,7 @@ describe('a free cache hit through the gateway', () => {
     const key = await sha256Hex(
       JSON.stringify([id, 'translate', 'deepseek', hits[0].body.model, body]),
     )
-    const counted = await p.db.owner.query(`select hits from ai.cache where key = $1`, [key])
+    const counted = await t.p.db.owner.query(`select hits from ai.cache where key = $1`, [key])
     expect(counted).toEqual([{ hits: '20' }])
   })
 })

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeAi, startFakeAi } from '../../test/fake-ai'
-import { type PlatformHarness, platformHarness } from '../../test/platform-harness'
+import { describe, expect, it } from 'vitest'
+import { fakeAiPlatform } from '../../test/fake-ai-platform'
 
 // The gateway, auth, credit and the AI role as separate servers; images from a fake provider on loopback.
-let fake: FakeAi
-let p: PlatformHarness
-beforeAll(async () => {
-  fake = await startFakeAi()
-  p = await platformHarness({
-    backendEnv: { RATE_LIMIT_AI: '10000/60' },
-    aiEnv: { FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl },
-  })
-})
-afterAll(async () => {
-  await p?.close()
-  await fake?.close()
-})
+const t = fakeAiPlatform((fake) => ({ FLUX_API_KEY: 'k', FLUX_BASE_URL: fake.openAiUrl }))
 
 const learner = async () => {
-  const b = p.browser()
+  const b = t.p.browser()
   await b.register()
   return b
 }
@@ -42,7 +29,7 @@ describe('AI media belong to the learner who made them', () => {
 
   it('a key says nothing about the prompt, and A cannot test whether B asked for a prompt A guesses', async () => {
     const [a, b] = [await learner(), await learner()]
-    fake.reset()
+    t.fake.reset()
     const prompt = `my secret plan ${Math.random()}`
     const first = await imageFor(b, prompt)
     const again = await imageFor(b, prompt) // B's own repeat is B's cache hit
@@ -51,7 +38,7 @@ describe('AI media belong to the learner who made them', () => {
     expect(guess.body).toMatchObject({ cached: false, cost: first.body.cost })
     expect(guess.body.media.key).not.toBe(first.body.media.key)
     expect(first.body.media.key).toMatch(/^[0-9a-f]{64}\.png$/)
-    expect(fake.state.calls['/v1/images/generations']).toBe(2) // the provider ran for each learner
+    expect(t.fake.state.calls['/v1/images/generations']).toBe(2) // the provider ran for each learner
   })
 
   it('serves an image saved on a card to the card’s owner only', async () => {
