@@ -144,18 +144,6 @@ describe('createApp plumbing', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
   })
 
-  it('leaves them to the edge on the backend for a request the edge sent, as the edge drops them', async () => {
-    const config = loadConfig('frontend', {})
-    const backend = createApp('backend', { config, log: createLogger('backend', 'warn') })
-    const direct = await backend.request('/healthz')
-    expect(direct.headers.get('content-security-policy')).toContain("default-src 'none'")
-    const viaEdge = await backend.request('/healthz', {
-      headers: { 'x-forwarded-for': '192.0.2.1' },
-    })
-    expect(viaEdge.headers.get('content-security-policy')).toBeNull()
-    expect(viaEdge.headers.get('x-content-type-options')).toBeNull()
-  })
-
   it('sets the same security headers when served by Node, on answers and errors alike', async () => {
     const { app } = testApp()
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })

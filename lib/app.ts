@@ -125,7 +125,7 @@ export function createApp<D extends Deps>(role: Role, deps: D) {
       userId: c.get('user')?.id,
     })
   })
-  app.use(securityHeaders(edge ? 'spa' : 'api', { behindEdge: role === 'backend' }))
+  app.use(securityHeaders(edge ? 'spa' : 'api'))
   const limitOf = (maxSize: number, message: string, details?: object) => {
     const tooLarge = () => {
       throw new ApiError('PAYLOAD_TOO_LARGE', message, details)

@@ -45,17 +45,13 @@ export const securityHeaderNames = () =>
  * CSP and friends on every response; HSTS when the request came over HTTPS (directly or via a TLS proxy).
  * On Node they are written onto the Node response once, at the start: set on a Response afterwards, each
  * goes through the Headers class (a dozen validated sets per request, a fifth of a cheap route's work).
- * No route sets any of them itself; the edge drops the backend's from its answers (securityHeaderNames), so
- * with `behindEdge` none are written for a request the edge sent (X-Forwarded-For, which only it writes):
- * they cost the backend a dozen header writes and the edge their parsing, only to be dropped. A browser
- * cannot send that header to the backend itself (it needs a CORS preflight, which the backend never grants).
+ * No route sets any of them itself; the edge drops the backend's from its answers (securityHeaderNames).
  */
-export const securityHeaders = (kind: 'api' | 'spa', o: { behindEdge?: boolean } = {}) => {
+export const securityHeaders = (kind: 'api' | 'spa') => {
   const base = headers(kind)
   let known: [string, string][] | undefined // once worked out: no await for it on every request
   const list = listOf(kind).then((l) => (known = l))
   return createMiddleware(async function securityHeaders(c, next) {
-    if (o.behindEdge && c.req.header('x-forwarded-for') !== undefined) return next()
     if (onNode(c)) {
       for (const [name, value] of known ?? (await list)) answerHeader(c, name, value)
       await next()
