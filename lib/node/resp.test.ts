@@ -107,6 +107,20 @@ describe('the minimal Redis client', () => {
     }
   })
 
+  it('gives up a connection that answers nothing for seconds, and reconnects', async () => {
+    const c = respClient(new URL(redis.url))
+    try {
+      expect(await within(5000, () => c.command(['PING']))).toBe('PONG')
+      await redis.pause(11_000) // a frozen server keeps its connection: commands sent to it piled up for good
+      const started = Date.now()
+      await expect(c.command(['PING'])).rejects.toThrow()
+      expect(Date.now() - started).toBeLessThan(10_500)
+      expect(await within(10_000, () => c.command(['PING']))).toBe('PONG')
+    } finally {
+      c.close()
+    }
+  }, 30_000)
+
   it('fails fast when nothing listens, and after close', async () => {
     const dead = respClient(new URL('redis://127.0.0.1:1'))
     await expect(dead.command(['PING'])).rejects.toThrow()

@@ -7,6 +7,10 @@ type Pending = { ok: (r: Reply) => void; fail: (e: Error) => void }
 const INCOMPLETE = Symbol('incomplete')
 const CONNECT_TIMEOUT_MS = 2000
 const RETRY_MAX_MS = 1000
+// A connection with commands waiting and no reply for one to two of these is given up: a frozen Redis
+// (SIGSTOP, a hang) keeps its TCP connection alive, and every command sent to it waited in memory for good.
+// Longer than the limiter's longest timeout and its 5 s "alive" window, so its fail-open/closed rules hold.
+const STALL_MS = 5000
 
 /** One RESP2 reply at `at`, with the offset after it; INCOMPLETE while more bytes are needed. */
 function parse(buf: Buffer, at: number): [Reply | Error, number] | typeof INCOMPLETE {
@@ -58,7 +62,8 @@ const encode = (args: string[]) => {
  * turn go out in one write, replies are matched in order. In a profile of the gateway bench's backend,
  * ioredis's own code took about 9 µs per request and this 2.5. While disconnected it reconnects with
  * backoff; a command sent then fails at once (its caller decides to fail open or closed) unless a connection
- * attempt is under way, which it waits for. No timeout per command: the limiter keeps its own.
+ * attempt is under way, which it waits for. No timeout per command: the limiter keeps its own; a connection
+ * that answers nothing for seconds is dropped (STALL_MS).
  */
 export function respClient(url: URL, o: { password?: string; log?: Logger } = {}) {
   const pending: Pending[] = []
@@ -69,6 +74,8 @@ export function respClient(url: URL, o: { password?: string; log?: Logger } = {}
   let rest: Buffer | undefined
   let attempts = 0
   let retry: ReturnType<typeof setTimeout> | undefined
+  let replies = 0 // replies read, for the stall check
+  let seen = -1 // replies at its last run while commands waited; -1: none waited then (on this connection)
   const password = o.password ?? decodeURIComponent(url.password)
   const hello: string[][] = []
   if (password)
@@ -88,6 +95,7 @@ export function respClient(url: URL, o: { password?: string; log?: Logger } = {}
     pending.push(p)
   }
   function failAll(err: Error) {
+    seen = -1
     for (const p of pending.splice(0)) p.fail(err)
     for (const w of waiting.splice(0)) w.p.fail(err)
     queued = []
@@ -98,6 +106,7 @@ export function respClient(url: URL, o: { password?: string; log?: Logger } = {}
     try {
       for (let r = parse(buf, at); r !== INCOMPLETE; r = parse(buf, at)) {
         at = r[1]
+        replies++
         const p = pending.shift()
         if (r[0] instanceof Error) p?.fail(r[0])
         else p?.ok(r[0])
@@ -147,12 +156,17 @@ export function respClient(url: URL, o: { password?: string; log?: Logger } = {}
       else fail(new Error(state === 'closed' ? 'Redis client closed' : 'Redis is unreachable'))
     })
   }
+  const stall = setInterval(() => {
+    if (pending.length && replies === seen) socket?.destroy(new Error('Redis not answering'))
+    seen = pending.length ? replies : -1
+  }, STALL_MS).unref()
   connectNow()
   return {
     command,
     close() {
       state = 'closed'
       clearTimeout(retry)
+      clearInterval(stall)
       socket?.destroy()
       failAll(new Error('Redis client closed'))
     },
