@@ -48,7 +48,7 @@ export async function startRedisServer(o: { password?: string } = {}) {
   return {
     url,
     stop: async () => {
-      if (!proc || proc.exitCode !== null) return
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
       const exited = new Promise((r) => must(proc).once('exit', r))
       proc.kill('SIGKILL')
       await exited

@@ -36,7 +36,7 @@ export async function startRoleProcess(role: Role, env: Record<string, string>) 
     throw new Error(`${role} did not start`)
   }
   async function kill() {
-    if (!proc || proc.exitCode !== null) return
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
     const exited = new Promise((r) => must(proc).once('exit', r))
     proc.kill(profile ? 'SIGTERM' : 'SIGKILL') // a profile is written only on a clean exit
     await exited
