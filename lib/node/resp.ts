@@ -4,7 +4,6 @@ import type { Logger } from '../log'
 
 type Reply = string | number | null | Reply[]
 type Pending = { ok: (r: Reply) => void; fail: (e: Error) => void }
-const INCOMPLETE = Symbol('incomplete')
 const CONNECT_TIMEOUT_MS = 2000
 const RETRY_MAX_MS = 1000
 // A connection with commands waiting and no reply for one to two of these is given up: a frozen Redis
@@ -12,10 +11,13 @@ const RETRY_MAX_MS = 1000
 // Longer than the limiter's longest timeout and its 5 s "alive" window, so its fail-open/closed rules hold.
 const STALL_MS = 5000
 
-/** One RESP2 reply at `at`, with the offset after it; INCOMPLETE while more bytes are needed. */
-function parse(buf: Buffer, at: number): [Reply | Error, number] | typeof INCOMPLETE {
+/**
+ * One RESP2 reply at `at`, with the offset after it; while more bytes are needed, the least length `buf`
+ * must have before it can be read (known from a bulk string's size, else one byte more).
+ */
+function parse(buf: Buffer, at: number): [Reply | Error, number] | number {
   const eol = buf.indexOf('\r\n', at)
-  if (eol < 0) return INCOMPLETE
+  if (eol < 0) return buf.length + 1
   const line = buf.toString('latin1', at + 1, eol)
   switch (buf[at]) {
     case 43: // +
@@ -28,7 +30,7 @@ function parse(buf: Buffer, at: number): [Reply | Error, number] | typeof INCOMP
       // $
       const n = Number(line)
       if (n < 0) return [null, eol + 2]
-      if (buf.length < eol + 4 + n) return INCOMPLETE
+      if (buf.length < eol + 4 + n) return eol + 4 + n
       return [buf.toString('utf8', eol + 2, eol + 2 + n), eol + 4 + n]
     }
     case 42: {
@@ -40,7 +42,7 @@ function parse(buf: Buffer, at: number): [Reply | Error, number] | typeof INCOMP
       let next = eol + 2
       for (let i = 0; i < n; i++) {
         const item = parse(buf, next)
-        if (item === INCOMPLETE) return INCOMPLETE
+        if (typeof item === 'number') return item
         if (item[0] instanceof Error) failed ??= item[0]
         else items.push(item[0])
         next = item[1]
@@ -71,7 +73,9 @@ export function respClient(url: URL, o: { password?: string; log?: Logger } = {}
   const waiting: { args: string[]; p: Pending }[] = [] // sent before the connection was ready
   let socket: Socket | undefined
   let state: 'connecting' | 'ready' | 'down' | 'closed' = 'down'
-  let rest: Buffer | undefined
+  let rest: Buffer[] = [] // the start of a reply still incomplete
+  let restLength = 0
+  let need = 0 // the length it needs at least: a large reply is copied once, not on every read
   let attempts = 0
   let retry: ReturnType<typeof setTimeout> | undefined
   let replies = 0 // replies read, for the stall check
@@ -101,10 +105,19 @@ export function respClient(url: URL, o: { password?: string; log?: Logger } = {}
     queued = []
   }
   function onData(chunk: Buffer) {
-    const buf = rest ? Buffer.concat([rest, chunk]) : chunk
+    let buf = chunk
+    if (restLength) {
+      rest.push(chunk)
+      restLength += chunk.length
+      if (restLength < need) return
+      buf = Buffer.concat(rest, restLength)
+      rest = []
+      restLength = 0
+    }
     let at = 0
+    let r: ReturnType<typeof parse>
     try {
-      for (let r = parse(buf, at); r !== INCOMPLETE; r = parse(buf, at)) {
+      for (r = parse(buf, at); typeof r !== 'number'; r = parse(buf, at)) {
         at = r[1]
         replies++
         const p = pending.shift()
@@ -114,11 +127,15 @@ export function respClient(url: URL, o: { password?: string; log?: Logger } = {}
     } catch (err) {
       return socket?.destroy(err as Error) // a stream we cannot read: start over on a new connection
     }
-    rest = at < buf.length ? buf.subarray(at) : undefined
+    if (at === buf.length) return
+    rest = [buf.subarray(at)]
+    restLength = buf.length - at
+    need = r - at
   }
   function connectNow() {
     state = 'connecting'
-    rest = undefined
+    rest = []
+    restLength = 0
     const port = Number(url.port || 6379)
     const host = url.hostname.replace(/^\[|\]$/g, '')
     const s =
