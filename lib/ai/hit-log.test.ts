@@ -62,11 +62,15 @@ describe('logHit', () => {
     expect(await hits()).toBe('2')
   })
 
-  it('a failed write rejects its hits; the next batch is written', async () => {
+  it('a failed write rejects once per batch, naming the hits it lost; the next batch is written', async () => {
     const { hit, requests } = await cached()
     const db = createPgDb(t.url, 'lingudesk_ai', 2)
     const bad = { ...hit(1), latencyMs: 2 ** 40 } // no int: the statement fails
-    await expect(logHit(db, bad)).rejects.toThrow(/out of range/)
+    const batch = [logHit(db, bad), logHit(db, hit(3)), logHit(db, hit(4))]
+    await expect(batch[0]).rejects.toThrow(
+      /^3 AI cache hits were not counted nor logged: .*out of range/,
+    )
+    await expect(Promise.all(batch.slice(1))).resolves.toEqual([undefined, undefined])
     await logHit(db, hit(2))
     await db.close()
     expect((await requests()).map((r) => r.request_id)).toEqual(['req-2'])

@@ -25,20 +25,26 @@ const GATHER_MAX = 500
 /**
  * Counts a cache hit on its answer and logs it in ai.requests, after the hit was answered: the hits of the
  * next GATHER_MS go with it in one write, one statement for them all, after the write before it. Resolves
- * once this hit is written; close() of the pool waits for it. A crash may lose the hits not yet written:
- * counts and log lines, never money (what a hit costs is settled by credit from its X-Cost-Micros).
+ * once this hit is written; close() of the pool waits for it. A failed write rejects for the batch's first
+ * hit only, naming how many it lost, so a database outage logs a line per batch, not one per hit. A crash may
+ * lose the hits not yet written: counts and log lines, never money (what a hit costs is settled by credit
+ * from its X-Cost-Micros).
  */
 export function logHit(db: Db, hit: Hit): Promise<void> {
   const batch = open.get(db)
   if (batch && batch.hits.length < GATHER_MAX) {
     batch.hits.push(hit)
-    return batch.written
+    return batch.written.catch(() => {}) // its first hit reports the failure
   }
   const hits = [hit]
   const gathered = new Promise((ok) => setTimeout(ok, GATHER_MS))
   const written = Promise.all([gathered, writing.get(db)]).then(() => {
     if (open.get(db)?.hits === hits) open.delete(db) // hits from now on go in the next batch
-    return writeHits(db, hits)
+    return writeHits(db, hits).catch((err: Error) => {
+      throw new Error(`${hits.length} AI cache hits were not counted nor logged: ${err.message}`, {
+        cause: err,
+      })
+    })
   })
   open.set(db, { hits, written })
   writing.set(
