@@ -84,6 +84,8 @@ describe('Anki import in a real browser', () => {
     const { page, shoot } = t
     await page.goto(`${APP}/#/`)
     await page.getByRole('heading', { name: 'Your decks' }).waitFor()
+    // The heading comes before the list is fetched: wait for the decks the first test imported.
+    await expect.poll(() => page.locator('ul.decks li').count()).toBeGreaterThan(0)
     const decks = await page.locator('ul.decks li').count()
     await page.getByRole('link', { name: 'Import from Anki' }).click()
     const file = page.getByLabel('Anki package')
@@ -109,6 +111,6 @@ describe('Anki import in a real browser', () => {
     expect(await page.getByRole('heading', { name: /^What / }).count()).toBe(0)
     await t.nav('Decks').click()
     await page.getByRole('heading', { name: 'Your decks' }).waitFor()
-    expect(await page.locator('ul.decks li').count()).toBe(decks)
+    await expect.poll(() => page.locator('ul.decks li').count()).toBe(decks) // an empty list until fetched
   })
 })
